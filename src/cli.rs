@@ -1,0 +1,270 @@
+//! The `gongshi` command line: parse, load configuration, call into the library.
+
+use std::io::{BufRead, Write};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{DatabaseUrl, DEFAULT_DATABASE_URL};
+use crate::http::AppState;
+use crate::service::{self, Actor};
+use crate::store::{self, Db};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "gongshi",
+    version,
+    about = "行政执法公示: law-enforcement publicity service"
+)]
+pub struct Cli {
+    /// Database: a file path or sqlite://PATH (embedded SQLite), or postgres://… / postgresql://…
+    #[arg(long, global = true, env = "GONGSHI_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    database_url: String,
+    /// Log filter in tracing's syntax, e.g. `info` or `gongshi=debug,warn`.
+    #[arg(long, global = true, env = "GONGSHI_LOG", default_value = "info")]
+    log: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Migrate, load the seeds, and serve the HTTP API until Ctrl-C or SIGTERM.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "GONGSHI_BIND", default_value = "127.0.0.1:8080")]
+        bind: SocketAddr,
+        /// Database connections in the pool.
+        #[arg(long, env = "GONGSHI_DB_POOL_SIZE", default_value_t = 8)]
+        pool_size: u32,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Load the reference data in seeds/ (idempotent).
+    Seed,
+    /// Staff accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCommand {
+    /// Create a staff account; prints a fresh bearer token as the last line.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// clerk, reviewer or admin
+        #[arg(long)]
+        role: String,
+        /// Read the password from the first line of standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+        /// Lifetime of the printed token, in hours.
+        #[arg(long, default_value_t = 12)]
+        token_ttl_hours: i64,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum AuditCommand {
+    /// Recompute the hash chain; exits non-zero naming the first broken record.
+    Verify,
+}
+
+/// A failure the operator must read: one line on stderr, exit code 1.
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error(transparent)]
+    Url(#[from] crate::config::DatabaseUrlError),
+    #[error("{}", crate::http::problem::error_chain(.0))]
+    Store(#[from] store::StoreError),
+    #[error("{}", describe_service_error(.0))]
+    Service(#[from] service::ServiceError),
+    #[error("{0}")]
+    Other(String),
+}
+
+fn describe_service_error(e: &service::ServiceError) -> String {
+    match e {
+        service::ServiceError::Validation(errors) => errors
+            .iter()
+            .map(|f| format!("{}: {}", f.field, f.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+        service::ServiceError::Unavailable(cause) | service::ServiceError::Internal(cause) => {
+            crate::http::problem::error_chain(cause)
+        }
+        other => other.to_string(),
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(&cli.log);
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("gongshi: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|e| {
+        eprintln!("gongshi: warning: bad log filter '{filter}' ({e}); using 'info'");
+        tracing_subscriber::EnvFilter::new("info")
+    });
+    use std::io::IsTerminal;
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+}
+
+fn run(cli: Cli) -> Result<ExitCode, CliError> {
+    // Parse before anything touches the disk: a bad URL must not create a file.
+    let url = DatabaseUrl::parse(&cli.database_url)?;
+    match cli.command {
+        Command::Serve { bind, pool_size } => serve(&url, bind, pool_size),
+        Command::Migrate => {
+            let mut conn = store::connect(&url)?;
+            let applied = store::migrate(&mut conn)?;
+            println!(
+                "{} migration(s) applied on {}",
+                applied.len(),
+                url.backend()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Seed => {
+            let db = Db::open(&url, 1)?;
+            let report = crate::seed::load_all(&mut *db.get()?)?;
+            for line in &report.lines {
+                println!("{line}");
+            }
+            println!("seeds loaded on {}", url.backend());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    name,
+                    role,
+                    password_stdin,
+                    token_ttl_hours,
+                },
+        } => user_add(&url, &name, &role, password_stdin, token_ttl_hours),
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let db = Db::open(&url, 1)?;
+            match service::audit::verify(&mut *db.get()?)? {
+                Ok(n) => {
+                    println!("audit chain intact: {n} record(s) verified");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(broken) => {
+                    eprintln!(
+                        "gongshi: audit chain broken at record {}: {broken}",
+                        broken.seq()
+                    );
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+    }
+}
+
+fn serve(url: &DatabaseUrl, bind: SocketAddr, pool_size: u32) -> Result<ExitCode, CliError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Other(format!("cannot start the runtime: {e}")))?;
+    runtime.block_on(async {
+        let db = Db::open(url, pool_size.max(1))?;
+        let report = {
+            let db = db.clone();
+            tokio::task::spawn_blocking(move || -> Result<_, CliError> {
+                Ok(crate::seed::load_all(&mut *db.get()?)?)
+            })
+            .await
+            .map_err(|e| CliError::Other(e.to_string()))??
+        };
+        for line in &report.lines {
+            tracing::info!("{line}");
+        }
+        let state = Arc::new(AppState { db });
+        let (addr, server) = crate::server::bind(state, bind, crate::server::shutdown_signal())
+            .await
+            .map_err(|e| CliError::Other(format!("cannot listen on {bind}: {e}")))?;
+        tracing::info!(%addr, database = %url.redacted(), "gongshi listening");
+        server.await;
+        tracing::info!("stopped");
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+fn user_add(
+    url: &DatabaseUrl,
+    name: &str,
+    role: &str,
+    password_stdin: bool,
+    ttl_hours: i64,
+) -> Result<ExitCode, CliError> {
+    if !(1..=24 * 366).contains(&ttl_hours) {
+        return Err(CliError::Other(
+            "--token-ttl-hours must be between 1 and 8784".into(),
+        ));
+    }
+    let (password, generated) = if password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| CliError::Other(format!("cannot read the password from stdin: {e}")))?;
+        (line.trim_end_matches(['\r', '\n']).to_string(), false)
+    } else {
+        (generate_password(), true)
+    };
+    let new = service::users::NewUser::parse(name, role, &password)?;
+    let db = Db::open(url, 1)?;
+    let (user, token) = service::users::create_with_token(
+        &mut *db.get()?,
+        &Actor::command_line(),
+        new,
+        chrono::Duration::hours(ttl_hours),
+    )?;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "created user '{}' (id {}, role {})",
+        user.name, user.id, user.role
+    );
+    if generated {
+        let _ = writeln!(out, "password: {password}");
+    }
+    let _ = writeln!(out, "token expires at {}:", token.expires_at);
+    let _ = writeln!(out, "{}", token.token);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// 20 characters from an alphabet without look-alikes (~115 bits).
+fn generate_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    (0..20)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect()
+}

@@ -1,0 +1,69 @@
+//! Times are stored as naive UTC and shown in Asia/Shanghai (DESIGN §2), whatever the server's
+//! own time zone is.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use time::OffsetDateTime;
+use time_tz::{timezones, OffsetDateTimeExt, Tz};
+
+fn zone() -> &'static Tz {
+    // The name is a compile-time constant of the bundled tz database; a test pins it.
+    timezones::get_by_name("Asia/Shanghai").expect("Asia/Shanghai is in the bundled tz database")
+}
+
+fn in_shanghai(utc: DateTime<Utc>) -> OffsetDateTime {
+    let nanos =
+        i128::from(utc.timestamp()) * 1_000_000_000 + i128::from(utc.timestamp_subsec_nanos());
+    OffsetDateTime::from_unix_timestamp_nanos(nanos)
+        .expect("a chrono timestamp is within time's range")
+        .to_timezone(zone())
+}
+
+/// The calendar date in Asia/Shanghai at instant `now`.
+pub fn date_at(now: DateTime<Utc>) -> NaiveDate {
+    let local = in_shanghai(now);
+    NaiveDate::from_ymd_opt(
+        local.year(),
+        u32::from(u8::from(local.month())),
+        u32::from(local.day()),
+    )
+    .expect("time's date is a valid chrono date")
+}
+
+/// RFC 3339 with Shanghai's offset, to the microsecond, e.g. `2026-11-24T09:30:00.123456+08:00`.
+pub fn format_utc(naive_utc: NaiveDateTime) -> String {
+    let local = in_shanghai(naive_utc.and_utc());
+    let offset = local.offset();
+    let naive_local = naive_utc + chrono::Duration::seconds(i64::from(offset.whole_seconds()));
+    format!(
+        "{}{:+03}:{:02}",
+        naive_local.format("%Y-%m-%dT%H:%M:%S%.6f"),
+        offset.whole_hours(),
+        offset.minutes_past_hour().abs()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn the_shanghai_date_turns_at_16_utc() {
+        let before = Utc.with_ymd_and_hms(2026, 12, 31, 15, 59, 59).unwrap();
+        let after = Utc.with_ymd_and_hms(2026, 12, 31, 16, 0, 0).unwrap();
+        assert_eq!(
+            date_at(before),
+            NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()
+        );
+        assert_eq!(date_at(after), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
+    }
+
+    #[test]
+    fn utc_times_are_shown_with_the_plus_eight_offset() {
+        let t = NaiveDate::from_ymd_opt(2026, 2, 13)
+            .unwrap()
+            .and_hms_micro_opt(17, 5, 1, 42)
+            .unwrap();
+        assert_eq!(format_utc(t), "2026-02-14T01:05:01.000042+08:00");
+    }
+}

@@ -1,0 +1,253 @@
+//! Small shared filters: state, a length-limited JSON body, a query string that names its bad
+//! parameter, and the bearer-token check.
+
+use std::sync::Arc;
+
+use bytes::{Buf, Bytes};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+use warp::http::StatusCode;
+use warp::{Filter, Rejection};
+
+use super::problem::{reject, too_large, unsupported_media_type, Problem};
+use super::AppState;
+use crate::service::{self, Actor, FieldError};
+
+/// Request bodies larger than this are refused with 413 (DESIGN §11).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+pub fn with_state(
+    state: Arc<AppState>,
+) -> impl Filter<Extract = (Arc<AppState>,), Error = std::convert::Infallible> + Clone {
+    warp::any().map(move || state.clone())
+}
+
+/// The raw body, at most [`MAX_BODY_BYTES`], whether or not the client sent a Content-Length.
+pub fn limited_body() -> impl Filter<Extract = (Bytes,), Error = Rejection> + Clone {
+    warp::header::optional::<u64>("content-length")
+        .and_then(|len: Option<u64>| async move {
+            match len {
+                Some(n) if n > MAX_BODY_BYTES as u64 => Err(reject(too_large())),
+                _ => Ok(()),
+            }
+        })
+        .untuple_one()
+        .and(warp::body::stream())
+        .and_then(collect_limited)
+}
+
+async fn collect_limited<S, B>(stream: S) -> Result<Bytes, Rejection>
+where
+    S: futures_util::Stream<Item = Result<B, warp::Error>> + Send,
+    B: Buf,
+{
+    let mut stream = std::pin::pin!(stream);
+    let mut body = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let mut chunk = chunk.map_err(|e| {
+            reject(Problem::new(
+                StatusCode::BAD_REQUEST,
+                "body-unreadable",
+                "Body unreadable",
+                e.to_string(),
+            ))
+        })?;
+        if body.len() + chunk.remaining() > MAX_BODY_BYTES {
+            return Err(reject(too_large()));
+        }
+        while chunk.has_remaining() {
+            let part = chunk.chunk();
+            body.extend_from_slice(part);
+            let n = part.len();
+            chunk.advance(n);
+        }
+    }
+    Ok(Bytes::from(body))
+}
+
+/// True for `application/json`, `application/json; charset=utf-8`, `application/merge-patch+json`…
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// A JSON body: 415 for another content type, 413 when too large, 400 naming the field that
+/// does not fit `T`.
+pub fn json_body<T: DeserializeOwned + Send>(
+) -> impl Filter<Extract = (T,), Error = Rejection> + Clone {
+    warp::header::optional::<String>("content-type")
+        .and_then(|ct: Option<String>| async move {
+            match ct {
+                Some(ct) if is_json(&ct) => Ok(()),
+                _ => Err(reject(unsupported_media_type("application/json"))),
+            }
+        })
+        .untuple_one()
+        .and(limited_body())
+        .and_then(|body: Bytes| async move { parse_json::<T>(&body).map_err(reject) })
+}
+
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Problem> {
+    // Syntax first, so a broken document is reported as such even where its first bytes
+    // already fail to fit `T`.
+    if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+        return Err(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "malformed-json",
+            "Malformed JSON",
+            e.to_string(),
+        ));
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let parsed: Result<T, _> = serde_path_to_error::deserialize(&mut de);
+    parsed.map_err(|e| {
+        let inner = e.inner();
+        Problem::validation(vec![field_error(
+            &e.path().to_string(),
+            &inner.to_string(),
+            "body",
+            "type",
+        )])
+    })
+}
+
+/// serde names a missing or unknown field in its message rather than in the path.
+fn field_error(path: &str, message: &str, whole: &str, default_code: &str) -> FieldError {
+    let named = |prefix: &str| {
+        message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split('`').next())
+    };
+    let (missing, unknown) = (named("missing field `"), named("unknown field `"));
+    let code = match (missing, unknown) {
+        (Some(_), _) => "required",
+        (None, Some(_)) => "unknown_field",
+        (None, None) => default_code,
+    };
+    let field = match path {
+        "." => missing.or(unknown).unwrap_or(whole),
+        p => p,
+    };
+    FieldError::new(field, code, message)
+}
+
+/// Query parameters as `T`; a bad one gets 400 naming it. An absent query string is empty.
+pub fn query<T: DeserializeOwned + Send + 'static>(
+) -> impl Filter<Extract = (T,), Error = Rejection> + Clone {
+    warp::query::raw()
+        .or(warp::any().map(String::new))
+        .unify()
+        .and_then(|raw: String| async move {
+            let de = serde_urlencoded::Deserializer::new(form_urlencoded_parse(&raw));
+            let parsed: Result<T, _> = serde_path_to_error::deserialize(de);
+            parsed.map_err(|e| {
+                let error = field_error(
+                    &e.path().to_string(),
+                    &e.inner().to_string(),
+                    "query",
+                    "invalid",
+                );
+                reject(Problem::validation(vec![error]))
+            })
+        })
+}
+
+fn form_urlencoded_parse(raw: &str) -> url::form_urlencoded::Parse<'_> {
+    url::form_urlencoded::parse(raw.as_bytes())
+}
+
+/// The staff member behind `Authorization: Bearer …`; 401 without a valid token.
+pub fn authenticated(
+    state: Arc<AppState>,
+) -> impl Filter<Extract = (Actor,), Error = Rejection> + Clone {
+    warp::header::optional::<String>("authorization").and_then(move |header: Option<String>| {
+        let state = state.clone();
+        async move {
+            let token = header
+                .as_deref()
+                .and_then(|h| {
+                    h.strip_prefix("Bearer ")
+                        .or_else(|| h.strip_prefix("bearer "))
+                })
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .ok_or_else(|| {
+                    reject(Problem::new(
+                        StatusCode::UNAUTHORIZED,
+                        "unauthorized",
+                        "Not authenticated",
+                        "send Authorization: Bearer <token> (POST /api/v1/auth/tokens issues one)",
+                    ))
+                })?;
+            let user = state
+                .db
+                .run(move |conn| service::auth::authenticate(conn, &token))
+                .await
+                .map_err(|e| reject(e.into()))?;
+            match user {
+                Some(u) => Ok(Actor::staff(&u.name, u.role)),
+                None => Err(reject(Problem::new(
+                    StatusCode::UNAUTHORIZED,
+                    "unauthorized",
+                    "Not authenticated",
+                    "the token is unknown, expired, or its account is disabled",
+                ))),
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Body {
+        name: String,
+        version: i32,
+    }
+
+    #[test]
+    fn json_content_types() {
+        assert!(is_json("application/json"));
+        assert!(is_json("Application/JSON; charset=utf-8"));
+        assert!(is_json("application/merge-patch+json"));
+        assert!(!is_json("text/plain"));
+        assert!(!is_json("application/jsonx"));
+    }
+
+    #[test]
+    fn json_errors_name_the_field() {
+        let p = parse_json::<Body>(br#"{"name":"a"}"#).unwrap_err();
+        assert_eq!(
+            (
+                p.status,
+                p.errors[0].field.as_str(),
+                p.errors[0].code.as_str()
+            ),
+            (400, "version", "required")
+        );
+        let p = parse_json::<Body>(br#"{"name":"a","version":"x"}"#).unwrap_err();
+        assert_eq!(
+            (p.errors[0].field.as_str(), p.errors[0].code.as_str()),
+            ("version", "type")
+        );
+        let p = parse_json::<Body>(br#"{"name":"a","version":1,"x":2}"#);
+        assert!(
+            p.is_ok(),
+            "unknown fields are refused only where the type says so"
+        );
+        let p = parse_json::<Body>(br#"{"name":"a","#).unwrap_err();
+        assert!(p.type_uri.ends_with("malformed-json"));
+        let p = parse_json::<Body>(br#"{"name":"a","version":1} trailing"#).unwrap_err();
+        assert!(p.type_uri.ends_with("malformed-json"));
+    }
+}

@@ -1,0 +1,67 @@
+//! warp filters and handlers. Handlers parse, call one service function, and reply; no SQL here.
+
+mod audit;
+mod auth;
+pub mod filters;
+pub mod problem;
+mod system;
+mod users;
+
+use std::sync::Arc;
+
+use warp::filters::BoxedFilter;
+use warp::http::StatusCode;
+use warp::reply::Response;
+use warp::{Filter, Reply};
+
+use crate::service::ServiceError;
+use crate::store::Db;
+
+/// Every route the router serves, as `(method, path template)`. `tests/api/openapi.rs` checks
+/// this table, the router and `api-spec/openapi.yaml` against each other.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/healthz"),
+    ("GET", "/api/v1/meta"),
+    ("POST", "/api/v1/auth/tokens"),
+    ("GET", "/api/v1/users"),
+    ("POST", "/api/v1/users"),
+    ("PATCH", "/api/v1/users/{id}"),
+    ("GET", "/api/v1/audit"),
+];
+
+/// What every handler may use.
+pub struct AppState {
+    pub db: Db,
+}
+
+/// The whole API, with the one `recover` that turns every rejection into problem+json.
+pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
+    system::routes(state.clone())
+        .or(auth::routes(state.clone()))
+        .unify()
+        .or(users::routes(state.clone()))
+        .unify()
+        .or(audit::routes(state))
+        .unify()
+        .recover(problem::recover)
+        .unify()
+        .with(warp::trace::request())
+        .map(Reply::into_response)
+        .boxed()
+}
+
+/// JSON with a status.
+pub fn json_reply<T: serde::Serialize>(status: StatusCode, body: &T) -> Response {
+    warp::reply::with_status(warp::reply::json(body), status).into_response()
+}
+
+/// A service result as a response: the value as JSON with `status`, or its problem.
+pub fn respond<T: serde::Serialize>(
+    status: StatusCode,
+    result: Result<T, ServiceError>,
+) -> Response {
+    match result {
+        Ok(body) => json_reply(status, &body),
+        Err(e) => problem::Problem::from(e).into_response(),
+    }
+}

@@ -1,0 +1,200 @@
+//! The one error body: RFC 9457 problem+json, built here and nowhere else.
+//! No panic text, stack trace or SQL ever reaches a client; the cause chain goes to the log.
+
+use std::convert::Infallible;
+
+use warp::http::{header, HeaderValue, StatusCode};
+use warp::reply::Response;
+use warp::{Rejection, Reply};
+
+use crate::service::{FieldError, ServiceError};
+
+/// Every problem type is `urn:gongshi:problem:<slug>`; the slug is the stable part clients match.
+const TYPE_PREFIX: &str = "urn:gongshi:problem:";
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub type_uri: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+impl Problem {
+    pub fn new(status: StatusCode, slug: &str, title: &str, detail: impl Into<String>) -> Self {
+        Problem {
+            type_uri: format!("{TYPE_PREFIX}{slug}"),
+            title: title.to_string(),
+            status: status.as_u16(),
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn validation(errors: Vec<FieldError>) -> Self {
+        let detail = errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("; ");
+        Problem {
+            errors,
+            ..Problem::new(
+                StatusCode::BAD_REQUEST,
+                "validation",
+                "Invalid input",
+                detail,
+            )
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
+impl Reply for Problem {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let body = serde_json::to_vec(&self).unwrap_or_else(|_| b"{}".to_vec());
+        let mut res = Response::new(body.into());
+        *res.status_mut() = status;
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if status == StatusCode::UNAUTHORIZED {
+            res.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        res
+    }
+}
+
+impl From<ServiceError> for Problem {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::Validation(errors) => Problem::validation(errors),
+            ServiceError::Unauthorized(d) => Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Not authenticated",
+                d,
+            ),
+            ServiceError::Forbidden(d) => {
+                Problem::new(StatusCode::FORBIDDEN, "forbidden", "Not allowed", d)
+            }
+            ServiceError::NotFound(d) => {
+                Problem::new(StatusCode::NOT_FOUND, "not-found", "Not found", d)
+            }
+            ServiceError::Conflict(d) => {
+                Problem::new(StatusCode::CONFLICT, "conflict", "Conflict", d)
+            }
+            ServiceError::Unavailable(cause) => {
+                tracing::error!(error = %error_chain(&cause), "database unavailable");
+                Problem::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "database-unavailable",
+                    "Database unavailable",
+                    "the database cannot be reached; try again later",
+                )
+            }
+            ServiceError::Internal(cause) => {
+                tracing::error!(error = %error_chain(&cause), "internal error");
+                internal()
+            }
+        }
+    }
+}
+
+pub fn internal() -> Problem {
+    Problem::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "Internal error",
+        "the request could not be completed; the error was logged",
+    )
+}
+
+/// `e: cause: cause's cause …`, for the log.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
+}
+
+/// A filter's refusal carrying its problem (bad body, bad query, no token…).
+#[derive(Debug)]
+pub struct Rejected(pub Problem);
+impl warp::reject::Reject for Rejected {}
+
+pub fn reject(p: Problem) -> Rejection {
+    warp::reject::custom(Rejected(p))
+}
+
+/// The root `recover`: every rejection becomes problem+json. Ours are checked first because a
+/// request that failed inside one route is also "not found" or "wrong method" for the others.
+pub async fn recover(r: Rejection) -> Result<Response, Infallible> {
+    use warp::reject::{LengthRequired, MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType};
+    let problem = if let Some(Rejected(p)) = r.find() {
+        p.clone()
+    } else if r.find::<PayloadTooLarge>().is_some() {
+        too_large()
+    } else if r.find::<UnsupportedMediaType>().is_some() {
+        unsupported_media_type("application/json")
+    } else if r.find::<LengthRequired>().is_some() {
+        Problem::new(
+            StatusCode::LENGTH_REQUIRED,
+            "length-required",
+            "Length required",
+            "send a Content-Length header",
+        )
+    } else if r.find::<MethodNotAllowed>().is_some() {
+        Problem::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method-not-allowed",
+            "Method not allowed",
+            "this resource does not support that method",
+        )
+    } else if r.is_not_found() {
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "unknown-route",
+            "Not found",
+            "no such resource; the routes are listed in api-spec/openapi.yaml",
+        )
+    } else {
+        tracing::error!(rejection = ?r, "unhandled rejection");
+        internal()
+    };
+    Ok(problem.into_response())
+}
+
+pub fn too_large() -> Problem {
+    Problem::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload-too-large",
+        "Payload too large",
+        format!(
+            "the request body is larger than {} bytes",
+            super::filters::MAX_BODY_BYTES
+        ),
+    )
+}
+
+pub fn unsupported_media_type(expected: &str) -> Problem {
+    Problem::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported-media-type",
+        "Unsupported media type",
+        format!("send the body as {expected}"),
+    )
+}

@@ -1,0 +1,13 @@
+//! gongshi (公示): law-enforcement publicity for a culture-and-tourism enforcement bureau.
+//!
+//! Layers, each using only those below it (DESIGN §2): `cli` → `http` → `service` → `store`
+//! → `domain`.
+
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod http;
+pub mod seed;
+pub mod server;
+pub mod service;
+pub mod store;

@@ -1,0 +1,138 @@
+//! Passwords (argon2id) and bearer tokens (256 random bits, stored as SHA-256).
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use chrono::{Duration, NaiveDateTime};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use super::{now_utc, ServiceError};
+use crate::store::users::User;
+use crate::store::{self, audit::NewAudit, write_tx, AnyConn};
+
+pub const DEFAULT_TOKEN_TTL: Duration = Duration::hours(12);
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// A freshly issued token: the only time its plain text exists.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct IssuedToken {
+    pub token: String,
+    pub token_type: &'static str,
+    #[serde(skip)]
+    pub expires_at_utc: NaiveDateTime,
+    pub expires_at: String,
+}
+
+pub fn hash_password(password: &str) -> Result<String, ServiceError> {
+    let mut salt = [0u8; 16];
+    rand::rng().fill_bytes(&mut salt);
+    let salt = SaltString::encode_b64(&salt).map_err(|e| internal(e.to_string()))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| internal(e.to_string()))
+}
+
+fn verify_password(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+pub fn token_digest(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Issues a token for `user` (already authenticated), recording the issue in the audit log.
+pub fn issue_token(
+    conn: &mut AnyConn,
+    user: &User,
+    actor: &str,
+    ttl: Duration,
+) -> Result<IssuedToken, ServiceError> {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let token = hex::encode(bytes);
+    let now = now_utc();
+    let expires_at = now + ttl;
+    write_tx(conn, |conn| {
+        store::tokens::insert(conn, user.id, &token_digest(&token), now, expires_at)?;
+        store::audit::append(
+            conn,
+            NewAudit {
+                actor,
+                action: "token.issue",
+                object_type: "user",
+                object_id: user.id.to_string(),
+                before: None,
+                after: Some(
+                    serde_json::json!({"user": user.name, "expires_at": expires_at.to_string()}),
+                ),
+            },
+            now,
+        )?;
+        Ok::<_, ServiceError>(())
+    })?;
+    Ok(IssuedToken {
+        token,
+        token_type: "Bearer",
+        expires_at_utc: expires_at,
+        expires_at: crate::domain::shanghai::format_utc(expires_at),
+    })
+}
+
+/// Exchanges name and password for a token. Unknown name and wrong password get the same answer.
+pub fn login(conn: &mut AnyConn, name: &str, password: &str) -> Result<IssuedToken, ServiceError> {
+    let refused = || {
+        ServiceError::Unauthorized("name or password is wrong, or the account is disabled".into())
+    };
+    let found = store::users::password_hash(conn, name.trim())?;
+    let Some((user, stored)) = found else {
+        // Spend the same effort as a real check so timing does not reveal which names exist.
+        let _ = hash_password(password);
+        return Err(refused());
+    };
+    if !verify_password(password, &stored) || !user.active {
+        return Err(refused());
+    }
+    issue_token(conn, &user, &user.name, DEFAULT_TOKEN_TTL)
+}
+
+/// The user behind a bearer token, if it is valid and unexpired and the account is active.
+pub fn authenticate(conn: &mut AnyConn, token: &str) -> Result<Option<User>, ServiceError> {
+    Ok(store::tokens::holder(
+        conn,
+        &token_digest(token.trim()),
+        now_utc(),
+    )?)
+}
+
+fn internal(msg: String) -> ServiceError {
+    ServiceError::Internal(store::StoreError::Task(msg))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_verifies_only_against_its_own_hash() {
+        let h = hash_password("correct horse battery").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &h));
+        assert!(!verify_password("correct horse batterY", &h));
+        assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn two_hashes_of_one_password_differ_by_salt() {
+        assert_ne!(
+            hash_password("same password!").unwrap(),
+            hash_password("same password!").unwrap()
+        );
+    }
+}

@@ -1,0 +1,189 @@
+//! Staff account management (admin only, or the operator at the console).
+
+use chrono::Duration;
+
+use super::auth::{hash_password, issue_token, IssuedToken, MIN_PASSWORD_CHARS};
+use super::{now_utc, Actor, FieldError, ServiceError};
+use crate::domain::role::Role;
+use crate::store::users::User;
+use crate::store::{self, audit::NewAudit, write_tx, AnyConn};
+
+const MAX_NAME_CHARS: usize = 64;
+
+/// A new account's input, parsed: the only way to get one is [`NewUser::parse`].
+#[derive(Debug)]
+pub struct NewUser {
+    name: String,
+    role: Role,
+    password: String,
+}
+
+impl NewUser {
+    pub fn parse(name: &str, role: &str, password: &str) -> Result<Self, ServiceError> {
+        let mut errors = Vec::new();
+        let name = name.trim();
+        if name.is_empty() {
+            errors.push(FieldError::new(
+                "name",
+                "required",
+                "name must not be empty",
+            ));
+        } else if name.chars().count() > MAX_NAME_CHARS {
+            errors.push(FieldError::new(
+                "name",
+                "too_long",
+                format!("name has at most {MAX_NAME_CHARS} characters"),
+            ));
+        } else if name.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            errors.push(FieldError::new(
+                "name",
+                "character",
+                "name may not contain spaces or control characters",
+            ));
+        }
+        let role = role
+            .parse::<Role>()
+            .map_err(|e| errors.push(FieldError::new("role", "unknown", e.to_string())))
+            .ok();
+        if password.chars().count() < MIN_PASSWORD_CHARS {
+            errors.push(FieldError::new(
+                "password",
+                "too_short",
+                format!("password has at least {MIN_PASSWORD_CHARS} characters"),
+            ));
+        }
+        match (errors.is_empty(), role) {
+            (true, Some(role)) => Ok(NewUser {
+                name: name.to_string(),
+                role,
+                password: password.to_string(),
+            }),
+            _ => Err(ServiceError::Validation(errors)),
+        }
+    }
+}
+
+fn snapshot(u: &User) -> serde_json::Value {
+    serde_json::json!({"id": u.id, "name": u.name, "role": u.role, "active": u.active, "version": u.version})
+}
+
+pub fn create(conn: &mut AnyConn, actor: &Actor, new: NewUser) -> Result<User, ServiceError> {
+    actor.require(&[Role::Admin])?;
+    let hash = hash_password(&new.password)?;
+    let now = now_utc();
+    write_tx(conn, |conn| {
+        if store::users::by_name(conn, &new.name)?.is_some() {
+            return Err(ServiceError::Conflict(format!(
+                "a user named '{}' already exists",
+                new.name
+            )));
+        }
+        let user = store::users::insert(conn, &new.name, new.role, &hash, now)?;
+        store::audit::append(
+            conn,
+            NewAudit {
+                actor: &actor.name,
+                action: "user.create",
+                object_type: "user",
+                object_id: user.id.to_string(),
+                before: None,
+                after: Some(snapshot(&user)),
+            },
+            now,
+        )?;
+        Ok(user)
+    })
+}
+
+/// Creates a user and a first token for it (`gongshi user add`).
+pub fn create_with_token(
+    conn: &mut AnyConn,
+    actor: &Actor,
+    new: NewUser,
+    ttl: Duration,
+) -> Result<(User, IssuedToken), ServiceError> {
+    let user = create(conn, actor, new)?;
+    let token = issue_token(conn, &user, &actor.name, ttl)?;
+    Ok((user, token))
+}
+
+/// A change to an account, valid only against the version the caller last saw.
+#[derive(Debug, Clone)]
+pub struct UserChange {
+    pub version: i32,
+    pub role: Option<Role>,
+    pub active: Option<bool>,
+}
+
+pub fn update(
+    conn: &mut AnyConn,
+    actor: &Actor,
+    id: i32,
+    change: UserChange,
+) -> Result<User, ServiceError> {
+    actor.require(&[Role::Admin])?;
+    let now = now_utc();
+    write_tx(conn, |conn| {
+        let before = store::users::by_id(conn, id)?
+            .ok_or_else(|| ServiceError::NotFound(format!("no user with id {id}")))?;
+        let role = change.role.unwrap_or(before.role);
+        let active = change.active.unwrap_or(before.active);
+        if !store::users::update_if_version(conn, id, change.version, role, active, now)? {
+            return Err(ServiceError::Conflict(format!(
+                "user {id} is at version {}, not {}: someone changed it first; reload and retry",
+                before.version, change.version
+            )));
+        }
+        let after = store::users::by_id(conn, id)?
+            .ok_or_else(|| ServiceError::NotFound(format!("no user with id {id}")))?;
+        store::audit::append(
+            conn,
+            NewAudit {
+                actor: &actor.name,
+                action: "user.update",
+                object_type: "user",
+                object_id: id.to_string(),
+                before: Some(snapshot(&before)),
+                after: Some(snapshot(&after)),
+            },
+            now,
+        )?;
+        Ok(after)
+    })
+}
+
+pub fn list(conn: &mut AnyConn, actor: &Actor) -> Result<Vec<User>, ServiceError> {
+    actor.require(&[Role::Admin])?;
+    Ok(store::users::list(conn)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_bad_field_is_reported_at_once() {
+        let Err(ServiceError::Validation(errors)) = NewUser::parse(" ", "root", "short") else {
+            panic!("expected validation errors");
+        };
+        let fields: Vec<_> = errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.code.as_str()))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("name", "required"),
+                ("role", "unknown"),
+                ("password", "too_short")
+            ]
+        );
+    }
+
+    #[test]
+    fn names_are_trimmed_and_may_be_chinese() {
+        let u = NewUser::parse(" 王科长 ", "reviewer", "a long password").unwrap();
+        assert_eq!((u.name.as_str(), u.role), ("王科长", Role::Reviewer));
+        assert!(NewUser::parse("wang li", "clerk", "a long password").is_err());
+    }
+}

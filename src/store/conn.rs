@@ -1,0 +1,233 @@
+//! One connection type for both backends, a pool that keeps each backend's own errors, and the
+//! one place blocking database work is moved off the async runtime.
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::{PgConnection, SqliteConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use tracing::Instrument;
+
+use crate::config::DatabaseUrl;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// SQLite waits this long for a competing writer before giving up with "database is locked".
+const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
+
+#[derive(diesel::MultiConnection)]
+pub enum AnyConn {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+impl AnyConn {
+    pub fn backend(&self) -> &'static str {
+        match self {
+            AnyConn::Pg(_) => "postgres",
+            AnyConn::Sqlite(_) => "sqlite",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The backend's own message (libpq's or SQLite's), never a generic one.
+    #[error("cannot connect to {backend} database {url}: {}", .cause.to_string().trim_end())]
+    Connect {
+        backend: &'static str,
+        url: String,
+        /// Not a `#[source]`: the message above already carries it, once.
+        cause: ConnectionError,
+    },
+    #[error("cannot create the folder for the SQLite file {path}: {source}")]
+    CreateDir {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("migrations failed: {0}")]
+    Migration(String),
+    #[error("the database connection pool is unavailable: {0}")]
+    Pool(#[from] r2d2::Error),
+    #[error(transparent)]
+    Query(#[from] diesel::result::Error),
+    #[error("the blocking database task failed: {0}")]
+    Task(String),
+}
+
+/// Opens one connection on the backend the URL names, with SQLite's per-connection settings.
+pub fn connect(url: &DatabaseUrl) -> Result<AnyConn, StoreError> {
+    match url {
+        DatabaseUrl::Postgres(raw) => {
+            PgConnection::establish(raw)
+                .map(AnyConn::Pg)
+                .map_err(|cause| StoreError::Connect {
+                    backend: "postgres",
+                    url: url.redacted(),
+                    cause,
+                })
+        }
+        DatabaseUrl::Sqlite(path) => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+                    path: path.display().to_string(),
+                    source,
+                })?;
+            }
+            let connect_err = |cause| StoreError::Connect {
+                backend: "sqlite",
+                url: url.redacted(),
+                cause,
+            };
+            let mut conn =
+                SqliteConnection::establish(&path.to_string_lossy()).map_err(connect_err)?;
+            // WAL lets readers run beside the writer; NORMAL is durable across process crashes in
+            // WAL mode; foreign keys are off by default in SQLite.
+            conn.batch_execute(&format!(
+                "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS};
+                 PRAGMA journal_mode = WAL;
+                 PRAGMA synchronous = NORMAL;
+                 PRAGMA foreign_keys = ON;"
+            ))
+            .map_err(|e| connect_err(ConnectionError::CouldntSetupConfiguration(e)))?;
+            Ok(AnyConn::Sqlite(conn))
+        }
+    }
+}
+
+/// Runs the embedded migrations for the connection's backend; returns the names applied now.
+pub fn migrate(conn: &mut AnyConn) -> Result<Vec<String>, StoreError> {
+    let applied = match conn {
+        AnyConn::Pg(c) => c
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.iter().map(|m| m.to_string()).collect()),
+        AnyConn::Sqlite(c) => c
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map(|v| v.iter().map(|m| m.to_string()).collect()),
+    };
+    applied.map_err(|e| StoreError::Migration(e.to_string()))
+}
+
+/// Reverts every migration (each `down.sql`); for the round-trip test and for operators who
+/// must rebuild a schema by hand.
+pub fn revert_all(conn: &mut AnyConn) -> Result<usize, StoreError> {
+    let reverted = match conn {
+        AnyConn::Pg(c) => c
+            .revert_all_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.len()),
+        AnyConn::Sqlite(c) => c.revert_all_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+    };
+    reverted.map_err(|e| StoreError::Migration(e.to_string()))
+}
+
+/// Runs `f` in a write transaction. On SQLite it starts with `BEGIN IMMEDIATE`, taking the write
+/// lock up front: a deferred transaction that reads and then writes can fail with SQLITE_BUSY
+/// when another connection wrote in between, which `busy_timeout` cannot wait out.
+pub fn write_tx<T, E>(
+    conn: &mut AnyConn,
+    f: impl FnOnce(&mut AnyConn) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        AnyConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        AnyConn::Pg(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            <AnyConn as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(err) => {
+            // The caller's error is the one worth reporting; a failed rollback marks the
+            // connection broken and the pool discards it.
+            let _ = <AnyConn as Connection>::TransactionManager::rollback_transaction(conn);
+            Err(err)
+        }
+    }
+}
+
+/// The pool manager: chooses the backend from the URL, never falls back to another one.
+/// Public only so pooled connections can be named; build pools with [`Db::open`].
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: DatabaseUrl,
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = AnyConn;
+    type Error = StoreError;
+
+    fn connect(&self) -> Result<AnyConn, StoreError> {
+        connect(&self.url)
+    }
+
+    fn is_valid(&self, conn: &mut AnyConn) -> Result<(), StoreError> {
+        conn.batch_execute("SELECT 1").map_err(StoreError::Query)
+    }
+
+    fn has_broken(&self, conn: &mut AnyConn) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        conn.is_broken()
+    }
+}
+
+/// The shared handle: a pool plus the backend's name.
+#[derive(Clone)]
+pub struct Db {
+    pool: r2d2::Pool<Manager>,
+    backend: &'static str,
+}
+
+impl Db {
+    /// Migrates on a single concrete connection (so a bad URL or password surfaces the backend's
+    /// own message), then builds the pool.
+    pub fn open(url: &DatabaseUrl, max_size: u32) -> Result<Self, StoreError> {
+        let mut first = connect(url)?;
+        let applied = migrate(&mut first)?;
+        if !applied.is_empty() {
+            tracing::info!(?applied, "applied migrations");
+        }
+        drop(first);
+        let pool = r2d2::Pool::builder()
+            .max_size(max_size)
+            .connection_timeout(std::time::Duration::from_secs(10))
+            .build(Manager { url: url.clone() })?;
+        Ok(Self {
+            pool,
+            backend: url.backend(),
+        })
+    }
+
+    pub fn backend(&self) -> &'static str {
+        self.backend
+    }
+
+    /// A pooled connection for blocking code (CLI commands, tests).
+    pub fn get(&self) -> Result<r2d2::PooledConnection<Manager>, StoreError> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Runs blocking database work on tokio's blocking pool with a pooled connection,
+    /// inside the caller's tracing span.
+    pub async fn run<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut AnyConn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let span = tracing::Span::current();
+        let task = tokio::task::spawn_blocking(move || {
+            let _entered = span.enter();
+            let mut conn = pool.get().map_err(StoreError::from)?;
+            f(&mut conn)
+        });
+        match task.in_current_span().await {
+            Ok(result) => result,
+            Err(join) => Err(E::from(StoreError::Task(join.to_string()))),
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! All diesel lives here: the two-backend connection, the pool, migrations and repositories.
+//! Repositories take `&mut AnyConn` and return domain types; row structs stay private.
+
+pub mod audit;
+mod conn;
+pub mod schema;
+pub mod tokens;
+pub mod users;
+
+pub use conn::{connect, migrate, revert_all, write_tx, AnyConn, Db, Manager, StoreError};

@@ -1,0 +1,154 @@
+//! Staff accounts.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::users;
+use super::AnyConn;
+use crate::domain::role::Role;
+
+/// A staff account as the rest of the program sees it (no password hash).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct User {
+    pub id: i32,
+    pub name: String,
+    pub role: Role,
+    pub active: bool,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = users)]
+struct UserRow {
+    id: i32,
+    name: String,
+    role: String,
+    active: bool,
+    version: i32,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+impl UserRow {
+    fn into_user(self) -> QueryResult<User> {
+        let role = self
+            .role
+            .parse()
+            .map_err(|e: crate::domain::role::UnknownRole| {
+                diesel::result::Error::DeserializationError(e.into())
+            })?;
+        Ok(User {
+            id: self.id,
+            name: self.name,
+            role,
+            active: self.active,
+            version: self.version,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = users)]
+struct NewUserRow<'a> {
+    name: &'a str,
+    role: &'a str,
+    password_hash: &'a str,
+    active: bool,
+    version: i32,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+pub fn insert(
+    conn: &mut AnyConn,
+    name: &str,
+    role: Role,
+    password_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<User> {
+    diesel::insert_into(users::table)
+        .values(NewUserRow {
+            name,
+            role: role.as_str(),
+            password_hash,
+            active: true,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        })
+        .execute(conn)?;
+    by_name(conn, name)?.ok_or(diesel::result::Error::NotFound)
+}
+
+pub fn by_name(conn: &mut AnyConn, name: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(users::name.eq(name))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(UserRow::into_user)
+        .transpose()
+}
+
+pub fn by_id(conn: &mut AnyConn, id: i32) -> QueryResult<Option<User>> {
+    users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(UserRow::into_user)
+        .transpose()
+}
+
+/// The stored password hash of an active account, for login.
+pub fn password_hash(conn: &mut AnyConn, name: &str) -> QueryResult<Option<(User, String)>> {
+    let found: Option<(UserRow, String)> = users::table
+        .filter(users::name.eq(name))
+        .select((UserRow::as_select(), users::password_hash))
+        .first(conn)
+        .optional()?;
+    found
+        .map(|(row, hash)| Ok((row.into_user()?, hash)))
+        .transpose()
+}
+
+pub fn list(conn: &mut AnyConn) -> QueryResult<Vec<User>> {
+    users::table
+        .order(users::id.asc())
+        .select(UserRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(UserRow::into_user)
+        .collect()
+}
+
+pub fn count(conn: &mut AnyConn) -> QueryResult<i64> {
+    users::table.count().get_result(conn)
+}
+
+/// Changes role and/or active flag only if the stored version is still `expected_version`
+/// (optimistic concurrency). Returns false when someone else changed the row first.
+pub fn update_if_version(
+    conn: &mut AnyConn,
+    id: i32,
+    expected_version: i32,
+    role: Role,
+    active: bool,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let changed = diesel::update(
+        users::table.filter(users::id.eq(id).and(users::version.eq(expected_version))),
+    )
+    .set((
+        users::role.eq(role.as_str()),
+        users::active.eq(active),
+        users::version.eq(expected_version + 1),
+        users::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}

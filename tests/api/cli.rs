@@ -1,0 +1,273 @@
+//! The `gongshi` binary as an operator runs it.
+
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use crate::helpers::{TestDb, POSTGRES_ENV};
+
+fn gongshi(db: Option<&str>, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gongshi"));
+    cmd.args(args)
+        .env("GONGSHI_LOG", "warn")
+        .env_remove("GONGSHI_DATABASE_URL")
+        .env_remove("GONGSHI_BIND");
+    if let Some(db) = db {
+        cmd.env("GONGSHI_DATABASE_URL", db);
+    }
+    cmd
+}
+
+#[test]
+fn an_unsupported_scheme_exits_non_zero_with_one_line_and_creates_nothing() {
+    for (url, scheme) in [
+        ("mysql://x", "'mysql:'"),
+        ("postgres:typo.db", "'postgres:'"),
+    ] {
+        let cwd = tempfile::tempdir().unwrap();
+        for sub in [["serve"].as_slice(), ["migrate"].as_slice()] {
+            let out = gongshi(Some(url), sub)
+                .current_dir(cwd.path())
+                .output()
+                .unwrap();
+            assert!(!out.status.success(), "{url} {sub:?}");
+            let stderr = String::from_utf8(out.stderr).unwrap();
+            assert_eq!(stderr.lines().count(), 1, "{stderr}");
+            assert!(stderr.contains(scheme), "{stderr}");
+        }
+        assert_eq!(
+            std::fs::read_dir(cwd.path()).unwrap().count(),
+            0,
+            "no file or folder created for {url}"
+        );
+    }
+}
+
+#[test]
+fn postgres_errors_carry_the_servers_own_message() {
+    let Ok(admin) = std::env::var(POSTGRES_ENV) else {
+        eprintln!("skipped: set {POSTGRES_ENV} (the PostgreSQL pass of .ci/run does)");
+        return;
+    };
+    let mut url = url::Url::parse(&admin).unwrap();
+    url.set_username("no_such_role_gongshi").unwrap();
+    let out = gongshi(Some(url.as_str()), &["migrate"]).output().unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("role \"no_such_role_gongshi\" does not exist"),
+        "{stderr}"
+    );
+    url.set_username("root").unwrap();
+    url.set_port(Some(1)).unwrap();
+    let out = gongshi(Some(url.as_str()), &["migrate"]).output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("port 1 failed") || stderr.contains("Connection refused"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn user_add_prints_a_working_token_last_and_audit_verify_checks_the_chain() {
+    let db = TestDb::new();
+    let url = db.url_string();
+    let out = gongshi(
+        Some(&url),
+        &["user", "add", "--name", "chief", "--role", "admin"],
+    )
+    .output()
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let token = stdout.lines().last().unwrap().trim().to_string();
+    assert!(
+        stdout.contains("password: "),
+        "a generated password is shown once: {stdout}"
+    );
+    let pool = gongshi::store::Db::open(db.url(), 1).unwrap();
+    let user = gongshi::service::auth::authenticate(&mut pool.get().unwrap(), &token).unwrap();
+    assert_eq!(
+        user.map(|u| (u.name, u.role.as_str())),
+        Some(("chief".to_string(), "admin"))
+    );
+
+    let mut child = gongshi(
+        Some(&url),
+        &[
+            "user",
+            "add",
+            "--name",
+            "clerk1",
+            "--role",
+            "clerk",
+            "--password-stdin",
+        ],
+    )
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .spawn()
+    .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"typed password here\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert!(!String::from_utf8(out.stdout).unwrap().contains("password:"));
+
+    let out = gongshi(
+        Some(&url),
+        &["user", "add", "--name", "chief", "--role", "admin"],
+    )
+    .output()
+    .unwrap();
+    assert!(!out.status.success(), "a second 'chief' is refused");
+
+    let out = gongshi(Some(&url), &["audit", "verify"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("4 record(s) verified"));
+
+    {
+        use diesel::prelude::*;
+        use gongshi::store::schema::audit_log;
+        diesel::update(audit_log::table.filter(audit_log::seq.eq(2)))
+            .set(audit_log::after_json.eq(Some("{}")))
+            .execute(&mut *pool.get().unwrap())
+            .unwrap();
+    }
+    let out = gongshi(Some(&url), &["audit", "verify"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .contains("broken at record 2"));
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn wait_healthy(client: &reqwest::Client, base: &str, rt: &tokio::runtime::Runtime) {
+    for _ in 0..200 {
+        if rt
+            .block_on(client.get(format!("{base}/healthz")).send())
+            .map(|r| r.status() == 200)
+            .unwrap_or(false)
+        {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("gongshi serve did not become healthy at {base}");
+}
+
+/// `kill -9` in the middle of writes: the restarted service opens the database, the audit chain
+/// verifies, and every account has exactly its one creation record — nothing half-written.
+#[test]
+fn kill_9_during_writes_loses_nothing_committed_and_leaves_nothing_half_written() {
+    let db = TestDb::new();
+    let url = db.url_string();
+    let out = gongshi(
+        Some(&url),
+        &["user", "add", "--name", "boss", "--role", "admin"],
+    )
+    .output()
+    .unwrap();
+    let token = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .last()
+        .unwrap()
+        .to_string();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut server = gongshi(
+        Some(&url),
+        &["serve", "--bind", &format!("127.0.0.1:{port}")],
+    )
+    .spawn()
+    .unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let client = reqwest::Client::new();
+    wait_healthy(&client, &base, &rt);
+
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let (client, base, token) = (client.clone(), base.clone(), token.clone());
+            rt.spawn(async move {
+                let mut created = 0;
+                for i in 0..10_000 {
+                    let body = serde_json::json!({"name": format!("w{w}_{i}"), "role": "clerk", "password": "a long password"});
+                    match client.post(format!("{base}/api/v1/users")).bearer_auth(&token).json(&body).send().await {
+                        Ok(r) if r.status() == 201 => created += 1,
+                        _ => break,
+                    }
+                }
+                created
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(1500));
+    server.kill().unwrap(); // SIGKILL
+    server.wait().unwrap();
+    let acknowledged: i64 = writers.into_iter().map(|w| rt.block_on(w).unwrap()).sum();
+    assert!(
+        acknowledged > 0,
+        "some writes were acknowledged before the kill"
+    );
+
+    let out = gongshi(Some(&url), &["audit", "verify"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let pool = gongshi::store::Db::open(db.url(), 1).unwrap();
+    let mut conn = pool.get().unwrap();
+    use diesel::prelude::*;
+    use gongshi::store::schema::{audit_log, users};
+    let user_count: i64 = users::table.count().get_result(&mut *conn).unwrap();
+    let creations: i64 = audit_log::table
+        .filter(audit_log::action.eq("user.create"))
+        .count()
+        .get_result(&mut *conn)
+        .unwrap();
+    assert_eq!(
+        user_count, creations,
+        "every account has its creation record and no record lacks its account"
+    );
+    assert!(
+        user_count > acknowledged,
+        "every acknowledged write survived: {user_count} vs {acknowledged}"
+    );
+
+    // And it serves again.
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut server = gongshi(
+        Some(&url),
+        &["serve", "--bind", &format!("127.0.0.1:{port}")],
+    )
+    .spawn()
+    .unwrap();
+    wait_healthy(&client, &base, &rt);
+    // Graceful stop on SIGTERM exits 0.
+    let _ = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status();
+    let status = server.wait().unwrap();
+    assert!(status.success(), "SIGTERM ends serve cleanly: {status:?}");
+}

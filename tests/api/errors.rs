@@ -1,0 +1,164 @@
+//! Every non-2xx answer is problem+json naming what is wrong.
+
+use crate::helpers::{assert_problem, spawn_app};
+use serde_json::json;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_routes_are_404_problems() {
+    let app = spawn_app().await;
+    for path in ["/nope", "/api/v1/nope", "/api/v2/meta", "/healthz/extra"] {
+        assert_problem(app.get(path).await, 404, "unknown-route").await;
+    }
+    let res = app
+        .client
+        .post(app.url("/api/v1/nope"))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 404, "unknown-route").await;
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_methods_are_405_problems() {
+    let app = spawn_app().await;
+    let res = app.client.delete(app.url("/healthz")).send().await.unwrap();
+    assert_problem(res, 405, "method-not-allowed").await;
+    let res = app
+        .client
+        .put(app.url("/api/v1/users"))
+        .bearer_auth(&app.admin_token)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 405, "method-not-allowed").await;
+    let res = app
+        .client
+        .get(app.url("/api/v1/auth/tokens"))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 405, "method-not-allowed").await;
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_json_is_400_and_names_no_field() {
+    let app = spawn_app().await;
+    for body in [
+        "{",
+        "{\"name\": }",
+        "[1,2",
+        "",
+        "{\"name\":\"a\",\"password\":\"b\"} trailing",
+    ] {
+        let res = app
+            .client
+            .post(app.url("/api/v1/auth/tokens"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_problem(res, 400, "malformed-json").await;
+    }
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn well_formed_json_of_the_wrong_shape_names_each_field() {
+    let app = spawn_app().await;
+    let cases = [
+        (json!({"name": "a"}), "password", "required"),
+        (json!({"password": "a"}), "name", "required"),
+        (json!({"name": 5, "password": "x"}), "name", "type"),
+        (
+            json!({"name": "a", "password": "b", "admin": true}),
+            "admin",
+            "unknown_field",
+        ),
+    ];
+    for (body, field, code) in cases {
+        let res = app.post_json(None, "/api/v1/auth/tokens", &body).await;
+        let problem = assert_problem(res, 400, "validation").await;
+        assert_eq!(problem["errors"][0]["field"], field, "{body} → {problem}");
+        assert_eq!(problem["errors"][0]["code"], code, "{body} → {problem}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_that_is_not_json_is_415() {
+    let app = spawn_app().await;
+    for ct in [
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+        None,
+    ] {
+        let mut req = app
+            .client
+            .post(app.url("/api/v1/auth/tokens"))
+            .body("name=a&password=b");
+        if let Some(ct) = ct {
+            req = req.header("content-type", ct);
+        }
+        assert_problem(req.send().await.unwrap(), 415, "unsupported-media-type").await;
+    }
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bodies_over_one_mebibyte_are_413_with_or_without_content_length() {
+    let app = spawn_app().await;
+    let big = format!(
+        "{{\"name\":\"{}\",\"password\":\"x\"}}",
+        "a".repeat(1024 * 1024)
+    );
+    let res = app
+        .client
+        .post(app.url("/api/v1/auth/tokens"))
+        .header("content-type", "application/json")
+        .body(big.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 413, "payload-too-large").await;
+    // Chunked: no Content-Length to refuse up front, so the limit applies while reading.
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = big
+        .into_bytes()
+        .chunks(64 * 1024)
+        .map(|c| Ok(c.to_vec()))
+        .collect();
+    let res = app
+        .client
+        .post(app.url("/api/v1/auth/tokens"))
+        .header("content-type", "application/json")
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+            chunks,
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 413, "payload-too-large").await;
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_query_parameter_is_named() {
+    let app = spawn_app().await;
+    let res = app
+        .get_as(&app.admin_token, "/api/v1/audit?limit=many")
+        .await;
+    let p = assert_problem(res, 400, "validation").await;
+    assert_eq!(p["errors"][0]["field"], "limit");
+    let res = app.get_as(&app.admin_token, "/api/v1/audit?limit=0").await;
+    let p = assert_problem(res, 400, "validation").await;
+    assert_eq!(p["errors"][0]["field"], "limit");
+    let res = app
+        .get_as(&app.admin_token, "/api/v1/audit?colour=red")
+        .await;
+    let p = assert_problem(res, 400, "validation").await;
+    assert_eq!(p["errors"][0]["field"], "colour");
+    app.stop().await;
+}

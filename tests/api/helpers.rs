@@ -1,0 +1,259 @@
+//! Starts the real server on port 0 with a fresh database: a temporary SQLite file, or, when
+//! GONGSHI_TEST_POSTGRES_URL is set, a fresh PostgreSQL database created (and dropped) through it.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use diesel::connection::SimpleConnection;
+use diesel::Connection;
+use gongshi::config::DatabaseUrl;
+use gongshi::http::AppState;
+use gongshi::service::{self, users::NewUser, Actor};
+use gongshi::store::Db;
+use serde_json::Value;
+
+pub const POSTGRES_ENV: &str = "GONGSHI_TEST_POSTGRES_URL";
+
+/// A database that exists for one test and is removed after it.
+pub enum TestDb {
+    /// The folder is kept only to be deleted when the test ends.
+    Sqlite {
+        _dir: tempfile::TempDir,
+        url: DatabaseUrl,
+    },
+    Postgres {
+        admin_url: String,
+        name: String,
+        url: DatabaseUrl,
+    },
+}
+
+impl TestDb {
+    pub fn new() -> TestDb {
+        match std::env::var(POSTGRES_ENV) {
+            Ok(admin_url) if !admin_url.trim().is_empty() => {
+                let name = format!("gongshi_test_{}", random_suffix());
+                let mut admin = diesel::PgConnection::establish(&admin_url)
+                    .unwrap_or_else(|e| panic!("{POSTGRES_ENV}={admin_url} is not reachable: {e}"));
+                admin
+                    .batch_execute(&format!("CREATE DATABASE {name}"))
+                    .expect("create test database");
+                let mut url =
+                    url::Url::parse(&admin_url).expect("GONGSHI_TEST_POSTGRES_URL is a URL");
+                url.set_path(&format!("/{name}"));
+                TestDb::Postgres {
+                    admin_url,
+                    name,
+                    url: DatabaseUrl::Postgres(url.to_string()),
+                }
+            }
+            _ => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = DatabaseUrl::Sqlite(dir.path().join("gongshi.db"));
+                TestDb::Sqlite { _dir: dir, url }
+            }
+        }
+    }
+
+    pub fn url(&self) -> &DatabaseUrl {
+        match self {
+            TestDb::Sqlite { url, .. } | TestDb::Postgres { url, .. } => url,
+        }
+    }
+
+    /// The URL as the CLI takes it.
+    pub fn url_string(&self) -> String {
+        match self.url() {
+            DatabaseUrl::Sqlite(p) => p.display().to_string(),
+            DatabaseUrl::Postgres(u) => u.clone(),
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let TestDb::Postgres {
+            admin_url, name, ..
+        } = self
+        {
+            if let Ok(mut admin) = diesel::PgConnection::establish(admin_url) {
+                let _ =
+                    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        }
+    }
+}
+
+fn random_suffix() -> String {
+    use rand::Rng;
+    let n: u64 = rand::rng().random();
+    format!("{}_{n:016x}", std::process::id())
+}
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub client: reqwest::Client,
+    pub db: Db,
+    pub admin_token: String,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+    // Dropped last: the database must outlive the server.
+    pub test_db: Arc<TestDb>,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get_as(&self, token: &str, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn post_json(
+        &self,
+        token: Option<&str>,
+        path: &str,
+        body: &Value,
+    ) -> reqwest::Response {
+        let mut req = self.client.post(self.url(path)).json(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.expect("request")
+    }
+
+    pub async fn patch_json(&self, token: &str, path: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .patch(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Creates a staff account through the API and returns a token for it.
+    pub async fn user_with_role(&self, name: &str, role: &str) -> String {
+        let password = "a long test password";
+        let res = self
+            .post_json(
+                Some(&self.admin_token),
+                "/api/v1/users",
+                &serde_json::json!({"name": name, "role": role, "password": password}),
+            )
+            .await;
+        assert_eq!(
+            res.status(),
+            201,
+            "create {name}: {}",
+            res.text().await.unwrap()
+        );
+        let res = self
+            .post_json(
+                None,
+                "/api/v1/auth/tokens",
+                &serde_json::json!({"name": name, "password": password}),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+        res.json::<Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// Stops the server gracefully and waits for it.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.expect("server task");
+        }
+    }
+}
+
+/// A server on a fresh database, with an admin account whose token is `admin_token`.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_on(Arc::new(TestDb::new())).await
+}
+
+/// A server on an existing test database (a second instance beside the first, say).
+pub async fn spawn_app_on(test_db: Arc<TestDb>) -> TestApp {
+    let url = test_db.url().clone();
+    let db = tokio::task::spawn_blocking(move || Db::open(&url, 4))
+        .await
+        .unwrap()
+        .expect("open test database");
+    let admin_token = {
+        let db = db.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = db.get().unwrap();
+            let name = format!("admin_{}", random_suffix());
+            let new = NewUser::parse(&name, "admin", "admin password 123").unwrap();
+            let (_, token) = service::users::create_with_token(
+                &mut conn,
+                &Actor::command_line(),
+                new,
+                chrono::Duration::hours(1),
+            )
+            .unwrap();
+            token.token
+        })
+        .await
+        .unwrap()
+    };
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let state = Arc::new(AppState { db: db.clone() });
+    let (addr, server) = gongshi::server::bind(state, "127.0.0.1:0".parse().unwrap(), async {
+        let _ = rx.await;
+    })
+    .await
+    .expect("bind");
+    let server = tokio::spawn(server);
+    TestApp {
+        addr,
+        client: reqwest::Client::new(),
+        db,
+        admin_token,
+        shutdown: Some(tx),
+        server: Some(server),
+        test_db,
+    }
+}
+
+/// Asserts a problem+json response and returns its body.
+pub async fn assert_problem(res: reqwest::Response, status: u16, type_suffix: &str) -> Value {
+    assert_eq!(res.status().as_u16(), status);
+    let ct = res
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string());
+    assert_eq!(ct.as_deref(), Some("application/problem+json"));
+    let body: Value = res.json().await.expect("problem body is JSON");
+    let ty = body["type"].as_str().expect("type");
+    assert!(
+        ty.ends_with(type_suffix),
+        "type {ty} should end with {type_suffix}: {body}"
+    );
+    assert_eq!(body["status"], status);
+    assert!(
+        body["title"].is_string() && body["detail"].is_string(),
+        "{body}"
+    );
+    body
+}

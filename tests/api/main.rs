@@ -1,0 +1,12 @@
+//! The integration suite: one binary, the real server, a fresh database per test.
+//! Runs on SQLite by default and on PostgreSQL when GONGSHI_TEST_POSTGRES_URL is set.
+
+mod audit;
+mod auth;
+mod cli;
+mod errors;
+mod health;
+mod helpers;
+mod openapi;
+mod schema;
+mod users;

@@ -1,0 +1,199 @@
+use crate::helpers::{assert_problem, spawn_app};
+use serde_json::{json, Value};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_creates_a_user_and_a_duplicate_name_is_409() {
+    let app = spawn_app().await;
+    let body = json!({"name": "王科员", "role": "clerk", "password": "a long password"});
+    let res = app
+        .post_json(Some(&app.admin_token), "/api/v1/users", &body)
+        .await;
+    assert_eq!(res.status(), 201);
+    let user: Value = res.json().await.unwrap();
+    assert_eq!(
+        (
+            user["name"].as_str(),
+            user["role"].as_str(),
+            user["version"].as_i64()
+        ),
+        (Some("王科员"), Some("clerk"), Some(1))
+    );
+    assert!(
+        user["created_at"].as_str().unwrap().ends_with("+08:00"),
+        "times are shown in Asia/Shanghai"
+    );
+    assert!(user.get("password_hash").is_none() && user.get("password").is_none());
+    let res = app
+        .post_json(Some(&app.admin_token), "/api/v1/users", &body)
+        .await;
+    assert_problem(res, 409, "conflict").await;
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_invalid_field_is_reported_and_nothing_is_written() {
+    let app = spawn_app().await;
+    let res = app
+        .post_json(
+            Some(&app.admin_token),
+            "/api/v1/users",
+            &json!({"name": "has space", "role": "boss", "password": "short"}),
+        )
+        .await;
+    let p = assert_problem(res, 400, "validation").await;
+    let fields: Vec<&str> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["name", "role", "password"]);
+    let users: Value = app
+        .get_as(&app.admin_token, "/api/v1/users")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        users["items"].as_array().unwrap().len(),
+        1,
+        "only the test admin exists"
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_changes_to_one_user_have_exactly_one_winner() {
+    let app = spawn_app().await;
+    app.user_with_role("target", "clerk").await;
+    let users: Value = app
+        .get_as(&app.admin_token, "/api/v1/users")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = users["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["name"] == "target")
+        .unwrap()["id"]
+        .clone();
+    let path = format!("/api/v1/users/{id}");
+    let attempts = [
+        "reviewer", "admin", "reviewer", "admin", "reviewer", "admin",
+    ]
+    .map(|role| {
+        let (client, url, token) = (app.client.clone(), app.url(&path), app.admin_token.clone());
+        tokio::spawn(async move {
+            client
+                .patch(url)
+                .bearer_auth(token)
+                .json(&json!({"version": 1, "role": role}))
+                .send()
+                .await
+                .unwrap()
+        })
+    });
+    let mut statuses = Vec::new();
+    for a in attempts {
+        let res = a.await.unwrap();
+        statuses.push(res.status().as_u16());
+        if res.status() == 409 {
+            assert_problem(res, 409, "conflict").await;
+        }
+    }
+    statuses.sort();
+    assert_eq!(statuses, [200, 409, 409, 409, 409, 409]);
+    let after: Value = app
+        .get_as(&app.admin_token, "/api/v1/users")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let target = after["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["name"] == "target")
+        .unwrap()
+        .clone();
+    assert_eq!(target["version"], 2);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_creation_of_one_name_has_exactly_one_winner() {
+    let app = spawn_app().await;
+    let attempts: Vec<_> = (0..6)
+        .map(|_| {
+            let (client, url, token) = (
+                app.client.clone(),
+                app.url("/api/v1/users"),
+                app.admin_token.clone(),
+            );
+            tokio::spawn(async move {
+                client
+                    .post(url)
+                    .bearer_auth(token)
+                    .json(&json!({"name": "same", "role": "clerk", "password": "a long password"}))
+                    .send()
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for a in attempts {
+        let res = a.await.unwrap();
+        statuses.push(res.status().as_u16());
+        if res.status() == 409 {
+            let p = assert_problem(res, 409, "conflict").await;
+            let detail = p["detail"].as_str().unwrap();
+            assert!(
+                !detail.contains("UNIQUE") && !detail.contains("duplicate key"),
+                "no SQL text: {detail}"
+            );
+        }
+    }
+    statuses.sort();
+    assert_eq!(statuses, [201, 409, 409, 409, 409, 409]);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn patching_a_missing_user_is_404_and_a_stale_version_is_409() {
+    let app = spawn_app().await;
+    let res = app
+        .patch_json(
+            &app.admin_token,
+            "/api/v1/users/999999",
+            &json!({"version": 1, "active": false}),
+        )
+        .await;
+    assert_problem(res, 404, "not-found").await;
+    app.user_with_role("stale", "clerk").await;
+    let users: Value = app
+        .get_as(&app.admin_token, "/api/v1/users")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = users["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["name"] == "stale")
+        .unwrap()["id"]
+        .clone();
+    let res = app
+        .patch_json(
+            &app.admin_token,
+            &format!("/api/v1/users/{id}"),
+            &json!({"version": 7, "role": "admin"}),
+        )
+        .await;
+    let p = assert_problem(res, 409, "conflict").await;
+    assert!(p["detail"].as_str().unwrap().contains("version 1"), "{p}");
+    app.stop().await;
+}
