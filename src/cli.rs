@@ -8,7 +8,9 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 
 use crate::config::{DatabaseUrl, DEFAULT_DATABASE_URL};
+use crate::domain::calendar::Region;
 use crate::http::AppState;
+use crate::service::calendar::Calendars;
 use crate::service::{self, Actor};
 use crate::store::{self, Db};
 
@@ -25,6 +27,15 @@ pub struct Cli {
     /// Log filter in tracing's syntax, e.g. `info` or `gongshi=debug,warn`.
     #[arg(long, global = true, env = "GONGSHI_LOG", default_value = "info")]
     log: String,
+    /// Holiday-calendar regions, comma-separated; CN is always included and the last is the
+    /// default for queries, e.g. `CN,CN-NX` for a 宁夏 bureau.
+    #[arg(
+        long,
+        global = true,
+        env = "GONGSHI_CALENDAR_REGIONS",
+        default_value = "CN"
+    )]
+    calendar_regions: String,
     #[command(subcommand)]
     command: Command,
 }
@@ -53,6 +64,32 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// The working-day calendar.
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum CalendarCommand {
+    /// Replace one (region, year) from a CSV file `date,kind,name[,source]` (UTF-8), atomically.
+    Load {
+        file: std::path::PathBuf,
+        #[arg(long, default_value = "CN")]
+        region: String,
+        #[arg(long)]
+        year: i32,
+        /// The notice for the whole year, if the rows do not name it.
+        #[arg(long)]
+        source: Option<String>,
+    },
+    /// Print a year's special days and its working-day count.
+    Show {
+        year: i32,
+        #[arg(long)]
+        region: Option<String>,
     },
 }
 
@@ -135,8 +172,12 @@ fn init_tracing(filter: &str) {
 fn run(cli: Cli) -> Result<ExitCode, CliError> {
     // Parse before anything touches the disk: a bad URL must not create a file.
     let url = DatabaseUrl::parse(&cli.database_url)?;
+    let calendars = Calendars::new(
+        Calendars::parse_regions(&cli.calendar_regions)
+            .map_err(|e| CliError::Other(format!("GONGSHI_CALENDAR_REGIONS: {e}")))?,
+    );
     match cli.command {
-        Command::Serve { bind, pool_size } => serve(&url, bind, pool_size),
+        Command::Serve { bind, pool_size } => serve(&url, calendars, bind, pool_size),
         Command::Migrate => {
             let mut conn = store::connect(&url)?;
             let applied = store::migrate(&mut conn)?;
@@ -149,7 +190,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
         }
         Command::Seed => {
             let db = Db::open(&url, 1)?;
-            let report = crate::seed::load_all(&mut *db.get()?)?;
+            let report = crate::seed::load_all(&mut *db.get()?, &calendars)?;
             for line in &report.lines {
                 println!("{line}");
             }
@@ -165,6 +206,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
                     token_ttl_hours,
                 },
         } => user_add(&url, &name, &role, password_stdin, token_ttl_hours),
+        Command::Calendar { command } => calendar(&url, &calendars, command),
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
@@ -186,17 +228,26 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
     }
 }
 
-fn serve(url: &DatabaseUrl, bind: SocketAddr, pool_size: u32) -> Result<ExitCode, CliError> {
+fn serve(
+    url: &DatabaseUrl,
+    calendars: Calendars,
+    bind: SocketAddr,
+    pool_size: u32,
+) -> Result<ExitCode, CliError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| CliError::Other(format!("cannot start the runtime: {e}")))?;
     runtime.block_on(async {
         let db = Db::open(url, pool_size.max(1))?;
+        let state = Arc::new(AppState { db, calendars });
         let report = {
-            let db = db.clone();
+            let state = state.clone();
             tokio::task::spawn_blocking(move || -> Result<_, CliError> {
-                Ok(crate::seed::load_all(&mut *db.get()?)?)
+                Ok(crate::seed::load_all(
+                    &mut *state.db.get()?,
+                    &state.calendars,
+                )?)
             })
             .await
             .map_err(|e| CliError::Other(e.to_string()))??
@@ -204,7 +255,6 @@ fn serve(url: &DatabaseUrl, bind: SocketAddr, pool_size: u32) -> Result<ExitCode
         for line in &report.lines {
             tracing::info!("{line}");
         }
-        let state = Arc::new(AppState { db });
         let (addr, server) = crate::server::bind(state, bind, crate::server::shutdown_signal())
             .await
             .map_err(|e| CliError::Other(format!("cannot listen on {bind}: {e}")))?;
@@ -213,6 +263,64 @@ fn serve(url: &DatabaseUrl, bind: SocketAddr, pool_size: u32) -> Result<ExitCode
         tracing::info!("stopped");
         Ok(ExitCode::SUCCESS)
     })
+}
+
+fn calendar(
+    url: &DatabaseUrl,
+    calendars: &Calendars,
+    command: CalendarCommand,
+) -> Result<ExitCode, CliError> {
+    let db = Db::open(url, 1)?;
+    let mut conn = db.get()?;
+    match command {
+        CalendarCommand::Load {
+            file,
+            region,
+            year,
+            source,
+        } => {
+            let bytes = std::fs::read(&file)
+                .map_err(|e| CliError::Other(format!("cannot read {}: {e}", file.display())))?;
+            let rows = crate::io::calendar_csv::parse(&bytes)
+                .map_err(crate::service::calendar::schedule_errors)?;
+            let region = Region::parse(&region).map_err(|e| CliError::Other(e.to_string()))?;
+            let (loaded, n) = calendars.replace_year(
+                &mut conn,
+                &Actor::command_line(),
+                &region,
+                year,
+                source.as_deref(),
+                &rows,
+            )?;
+            println!(
+                "loaded {region} {year}: {n} special day(s), revision {}, source {}",
+                loaded.revision, loaded.source
+            );
+        }
+        CalendarCommand::Show { year, region } => {
+            let region = calendars.region(region.as_deref())?;
+            let view = calendars.year(&mut conn, &region, year)?;
+            for layer in &view.layers {
+                println!(
+                    "# {} {year}: {} (revision {})",
+                    layer.region, layer.source, layer.revision
+                );
+            }
+            for s in &view.schedules {
+                for d in s.days() {
+                    println!(
+                        "{}\t{}\t{}\t{}",
+                        d.date,
+                        d.kind.as_str(),
+                        d.name,
+                        s.region()
+                    );
+                }
+            }
+            println!("{} working days in {year} ({region})", view.workdays);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn user_add(

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod http;
+pub mod io;
 pub mod seed;
 pub mod server;
 pub mod service;

@@ -2,5 +2,7 @@
 //! "Now", the time zone and random sources come in as parameters.
 
 pub mod audit_chain;
+pub mod calendar;
+pub mod deadline;
 pub mod role;
 pub mod shanghai;

@@ -90,30 +90,31 @@ pub fn json_body<T: DeserializeOwned + Send>(
         })
         .untuple_one()
         .and(limited_body())
-        .and_then(|body: Bytes| async move { parse_json::<T>(&body).map_err(reject) })
+        .and_then(|body: Bytes| async move { parse_json::<T>(&body).map_err(|p| reject(*p)) })
 }
 
-pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Problem> {
+/// Boxed: a problem is large and this is the hot error path of every JSON route.
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Box<Problem>> {
     // Syntax first, so a broken document is reported as such even where its first bytes
     // already fail to fit `T`.
     if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(body) {
-        return Err(Problem::new(
+        return Err(Box::new(Problem::new(
             StatusCode::BAD_REQUEST,
             "malformed-json",
             "Malformed JSON",
             e.to_string(),
-        ));
+        )));
     }
     let mut de = serde_json::Deserializer::from_slice(body);
     let parsed: Result<T, _> = serde_path_to_error::deserialize(&mut de);
     parsed.map_err(|e| {
         let inner = e.inner();
-        Problem::validation(vec![field_error(
+        Box::new(Problem::validation(vec![field_error(
             &e.path().to_string(),
             &inner.to_string(),
             "body",
             "type",
-        )])
+        )]))
     })
 }
 

@@ -2,6 +2,7 @@
 
 mod audit;
 mod auth;
+mod calendar;
 pub mod filters;
 pub mod problem;
 mod system;
@@ -14,6 +15,7 @@ use warp::http::StatusCode;
 use warp::reply::Response;
 use warp::{Filter, Reply};
 
+use crate::service::calendar::Calendars;
 use crate::service::ServiceError;
 use crate::store::Db;
 
@@ -27,11 +29,25 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/users"),
     ("PATCH", "/api/v1/users/{id}"),
     ("GET", "/api/v1/audit"),
+    ("GET", "/api/v1/calendar/days/{date}"),
+    ("GET", "/api/v1/calendar/add-workdays"),
+    ("GET", "/api/v1/calendar/workdays-between"),
+    ("GET", "/api/v1/calendar/years/{year}"),
+    ("GET", "/api/v1/calendar/coverage"),
+    ("GET", "/api/v1/calendar/today"),
+    ("PUT", "/api/v1/calendar/{region}/{year}"),
 ];
 
 /// What every handler may use.
 pub struct AppState {
     pub db: Db,
+    pub calendars: Calendars,
+}
+
+impl AppState {
+    pub fn calendars(&self) -> &Calendars {
+        &self.calendars
+    }
 }
 
 /// The whole API, with the one `recover` that turns every rejection into problem+json.
@@ -41,7 +57,9 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .unify()
         .or(users::routes(state.clone()))
         .unify()
-        .or(audit::routes(state))
+        .or(audit::routes(state.clone()))
+        .unify()
+        .or(calendar::routes(state))
         .unify()
         .recover(problem::recover)
         .unify()

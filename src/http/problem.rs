@@ -21,6 +21,9 @@ pub struct Problem {
     pub detail: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// RFC 9457 extension members, e.g. `region` and `year` of a calendar that is not loaded.
+    #[serde(flatten)]
+    pub extensions: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Problem {
@@ -31,6 +34,7 @@ impl Problem {
             status: status.as_u16(),
             detail: detail.into(),
             errors: Vec::new(),
+            extensions: serde_json::Map::new(),
         }
     }
 
@@ -92,6 +96,26 @@ impl From<ServiceError> for Problem {
             }
             ServiceError::Conflict(d) => {
                 Problem::new(StatusCode::CONFLICT, "conflict", "Conflict", d)
+            }
+            ServiceError::CalendarNotLoaded {
+                region,
+                year,
+                provisional,
+            } => {
+                let hint = if provisional {
+                    "; ask with provisional=true for a date from the statutory holidays alone, flagged provisional"
+                } else {
+                    ""
+                };
+                let mut p = Problem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "calendar-not-loaded",
+                    "Calendar not loaded",
+                    format!("the {region} holiday calendar for {year} is not loaded{hint}"),
+                );
+                p.extensions.insert("region".into(), region.into());
+                p.extensions.insert("year".into(), year.into());
+                p
             }
             ServiceError::Unavailable(cause) => {
                 tracing::error!(error = %error_chain(&cause), "database unavailable");

@@ -56,13 +56,39 @@ async fn healthz(state: Arc<AppState>) -> Result<Response, Infallible> {
 
 #[tracing::instrument(skip_all)]
 async fn meta(state: Arc<AppState>) -> Result<Response, Infallible> {
-    Ok(json_reply(
-        StatusCode::OK,
-        &serde_json::json!({
-            "name": "gongshi",
-            "version": env!("CARGO_PKG_VERSION"),
-            "api_version": "v1",
-            "database": state.db.backend(),
-        }),
-    ))
+    let st = state.clone();
+    let coverage = state.db.run(move |c| st.calendars().coverage(c)).await;
+    Ok(match coverage {
+        Ok(years) => {
+            // Per region: the loaded years as runs, e.g. CN 2007–2026.
+            let mut regions: Vec<serde_json::Value> = Vec::new();
+            let mut by_region: std::collections::BTreeMap<&str, Vec<i32>> = Default::default();
+            for y in &years {
+                by_region.entry(y.region.as_str()).or_default().push(y.year);
+            }
+            for (region, ys) in by_region {
+                regions.push(serde_json::json!({
+                    "region": region,
+                    "years": ys.len(),
+                    "first_year": ys.iter().min(),
+                    "last_year": ys.iter().max(),
+                }));
+            }
+            json_reply(
+                StatusCode::OK,
+                &serde_json::json!({
+                    "name": "gongshi",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "api_version": "v1",
+                    "database": state.db.backend(),
+                    "calendar": {
+                        "regions": state.calendars().regions(),
+                        "default_region": state.calendars().default_region(),
+                        "coverage": regions,
+                    },
+                }),
+            )
+        }
+        Err(e) => Problem::from(e).into_response(),
+    })
 }

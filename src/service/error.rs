@@ -35,6 +35,14 @@ pub enum ServiceError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// A date needs a (region, year) whose notice is not loaded; `provisional` says whether
+    /// asking with `provisional=true` would give an answer.
+    #[error("the {region} calendar for {year} is not loaded")]
+    CalendarNotLoaded {
+        region: String,
+        year: i32,
+        provisional: bool,
+    },
     #[error("the database is unavailable")]
     Unavailable(#[source] StoreError),
     #[error("internal error")]

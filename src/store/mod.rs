@@ -2,6 +2,7 @@
 //! Repositories take `&mut AnyConn` and return domain types; row structs stay private.
 
 pub mod audit;
+pub mod calendar;
 mod conn;
 pub mod schema;
 pub mod tokens;

@@ -40,4 +40,33 @@ diesel::table! {
 }
 
 diesel::joinable!(api_tokens -> users (user_id));
-diesel::allow_tables_to_appear_in_same_query!(users, api_tokens, audit_log);
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    api_tokens,
+    audit_log,
+    calendar_years,
+    calendar_days
+);
+
+diesel::table! {
+    calendar_years (region, year) {
+        region -> Text,
+        year -> Integer,
+        source -> Text,
+        origin -> Text,
+        revision -> Integer,
+        loaded_at -> Timestamp,
+        loaded_by -> Text,
+    }
+}
+
+diesel::table! {
+    calendar_days (region, day) {
+        region -> Text,
+        day -> Date,
+        year -> Integer,
+        kind -> Text,
+        name -> Text,
+        source -> Text,
+    }
+}

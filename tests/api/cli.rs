@@ -271,3 +271,67 @@ fn kill_9_during_writes_loses_nothing_committed_and_leaves_nothing_half_written(
     let status = server.wait().unwrap();
     assert!(status.success(), "SIGTERM ends serve cleanly: {status:?}");
 }
+
+#[test]
+fn calendar_load_and_show_work_from_the_command_line() {
+    let db = TestDb::new();
+    let url = db.url_string();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("2027.csv");
+    // What Excel writes as "CSV UTF-8": a BOM and CRLF.
+    std::fs::write(
+        &file,
+        "\u{feff}date,kind,name\r\n2027-01-01,holiday,元旦\r\n2027-02-06,holiday,春节\r\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let out = gongshi(
+        Some(&url),
+        &[
+            "calendar",
+            "load",
+            path,
+            "--region",
+            "CN",
+            "--year",
+            "2027",
+            "--source",
+            "test 2027",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("2 special day(s), revision 1"));
+    let out = gongshi(Some(&url), &["calendar", "show", "2027"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("2027-02-06\tholiday\t春节\tCN"), "{stdout}");
+    // 261 weekdays (2027 starts on a Friday); 1/1 is one of them, 2/6 is a Saturday.
+    assert!(stdout.contains("260 working days in 2027"), "{stdout}");
+    // A bad file names its line and changes nothing.
+    std::fs::write(&file, "date,kind,name\n2027-01-04,adjusted_workday,元旦\n").unwrap();
+    let out = gongshi(
+        Some(&url),
+        &["calendar", "load", path, "--year", "2027", "--source", "x"],
+    )
+    .output()
+    .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .contains("line 2: kind"));
+    let out = gongshi(Some(&url), &["calendar", "show", "2027"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("revision 1"));
+}

@@ -19,6 +19,22 @@ async fn meta_reports_version_and_backend() {
     assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(body["api_version"], "v1");
     assert_eq!(body["database"], app.test_db.url().backend());
+    let cn = body["calendar"]["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["region"] == "CN")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (
+            cn["first_year"].as_i64(),
+            cn["last_year"].as_i64(),
+            cn["years"].as_i64()
+        ),
+        (Some(2007), Some(2026), Some(20))
+    );
+    assert_eq!(body["calendar"]["default_region"], "CN");
     app.stop().await;
 }
 

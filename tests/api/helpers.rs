@@ -8,6 +8,7 @@ use diesel::connection::SimpleConnection;
 use diesel::Connection;
 use gongshi::config::DatabaseUrl;
 use gongshi::http::AppState;
+use gongshi::service::calendar::Calendars;
 use gongshi::service::{self, users::NewUser, Actor};
 use gongshi::store::Db;
 use serde_json::Value;
@@ -194,6 +195,11 @@ pub async fn spawn_app() -> TestApp {
 
 /// A server on an existing test database (a second instance beside the first, say).
 pub async fn spawn_app_on(test_db: Arc<TestDb>) -> TestApp {
+    spawn_app_with(test_db, "CN").await
+}
+
+/// A server with the given GONGSHI_CALENDAR_REGIONS, seeded as `gongshi serve` seeds.
+pub async fn spawn_app_with(test_db: Arc<TestDb>, regions: &str) -> TestApp {
     let url = test_db.url().clone();
     let db = tokio::task::spawn_blocking(move || Db::open(&url, 4))
         .await
@@ -218,7 +224,18 @@ pub async fn spawn_app_on(test_db: Arc<TestDb>) -> TestApp {
         .unwrap()
     };
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let state = Arc::new(AppState { db: db.clone() });
+    let state = Arc::new(AppState {
+        db: db.clone(),
+        calendars: Calendars::new(Calendars::parse_regions(regions).unwrap()),
+    });
+    {
+        let state = state.clone();
+        tokio::task::spawn_blocking(move || {
+            gongshi::seed::load_all(&mut state.db.get().unwrap(), &state.calendars).unwrap()
+        })
+        .await
+        .unwrap();
+    }
     let (addr, server) = gongshi::server::bind(state, "127.0.0.1:0".parse().unwrap(), async {
         let _ = rx.await;
     })

@@ -3,6 +3,7 @@
 
 mod audit;
 mod auth;
+mod calendar;
 mod cli;
 mod errors;
 mod health;

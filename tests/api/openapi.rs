@@ -73,7 +73,13 @@ fn every_operation_documents_a_success_and_its_problems() {
 
 fn concrete(path: &str) -> String {
     path.split('/')
-        .map(|seg| if seg.starts_with('{') { "1" } else { seg })
+        .map(|seg| match seg {
+            "{date}" => "2026-02-14",
+            "{year}" => "2026",
+            "{region}" => "CN",
+            s if s.starts_with('{') => "1",
+            s => s,
+        })
         .collect::<Vec<_>>()
         .join("/")
 }

@@ -1,0 +1,41 @@
+//! Embeds the calendar seeds so the binary carries them wherever it runs.
+use std::fmt::Write;
+use std::path::Path;
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/calendar");
+    println!("cargo:rerun-if-changed={}", root.display());
+    let mut entries = Vec::new();
+    for region in std::fs::read_dir(&root).expect("seeds/calendar exists") {
+        let region = region.unwrap().path();
+        if !region.is_dir() {
+            continue;
+        }
+        println!("cargo:rerun-if-changed={}", region.display());
+        for file in std::fs::read_dir(&region).unwrap() {
+            let path = file.unwrap().path();
+            let (Some(stem), Some("csv")) = (
+                path.file_stem().and_then(|s| s.to_str()),
+                path.extension().and_then(|s| s.to_str()),
+            ) else {
+                continue;
+            };
+            let year: i32 = stem
+                .parse()
+                .unwrap_or_else(|_| panic!("{} is not named YEAR.csv", path.display()));
+            let region_name = region.file_name().unwrap().to_str().unwrap().to_string();
+            entries.push((region_name, year, path.display().to_string()));
+        }
+    }
+    entries.sort();
+    let mut out = String::from("/// (region, year, CSV text) for every file under seeds/calendar/REGION/YEAR.csv.\npub const CALENDAR_SEEDS: &[(&str, i32, &str)] = &[\n");
+    for (region, year, path) in entries {
+        writeln!(out, "    ({region:?}, {year}, include_str!({path:?})),").unwrap();
+    }
+    out.push_str("];\n");
+    std::fs::write(
+        Path::new(&std::env::var("OUT_DIR").unwrap()).join("calendar_seeds.rs"),
+        out,
+    )
+    .unwrap();
+}

@@ -1,0 +1,3 @@
+//! Files in and out: CSV parsing and encodings. No database, no HTTP.
+
+pub mod calendar_csv;

@@ -1,0 +1,414 @@
+//! Calendar use cases: answer date questions from an in-memory index that follows the database,
+//! and replace a (region, year) atomically with its audit record.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use chrono::NaiveDate;
+
+use super::{now_utc, Actor, FieldError, ServiceError};
+use crate::domain::calendar::{
+    CalendarError, DayInfo, Deadline, LunarTable, RawDay, Region, ScheduleError, WorkdayIndex,
+    YearSchedule,
+};
+use crate::domain::role::Role;
+use crate::store::calendar::{LoadedYear, Origin};
+use crate::store::{self, audit::NewAudit, write_tx, AnyConn};
+
+use crate::seed::LUNAR_FESTIVALS as LUNAR_TABLE;
+
+/// Largest `days` a query may ask for.
+pub const MAX_DAYS: u32 = 400;
+
+type Indexes = Arc<HashMap<Region, WorkdayIndex>>;
+
+/// The calendar of one deployment: its regions and a cache of indexes keyed by the database's
+/// calendar fingerprint.
+pub struct Calendars {
+    regions: Vec<Region>,
+    lunar: LunarTable,
+    cache: RwLock<Option<((i64, i64), Indexes)>>,
+}
+
+impl Calendars {
+    /// `regions` from GONGSHI_CALENDAR_REGIONS (e.g. `CN` or `CN,CN-NX`); the last is the default.
+    pub fn new(regions: Vec<Region>) -> Calendars {
+        let mut regions = if regions.is_empty() {
+            vec![Region::national()]
+        } else {
+            regions
+        };
+        if !regions.contains(&Region::national()) {
+            regions.insert(0, Region::national());
+        }
+        Calendars {
+            regions,
+            lunar: LunarTable::parse(LUNAR_TABLE).expect("the shipped lunar table parses (tested)"),
+            cache: RwLock::new(None),
+        }
+    }
+
+    pub fn parse_regions(raw: &str) -> Result<Vec<Region>, crate::domain::calendar::RegionError> {
+        raw.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(Region::parse)
+            .collect()
+    }
+
+    pub fn default_region(&self) -> &Region {
+        self.regions.last().expect("at least CN")
+    }
+
+    pub fn regions(&self) -> &[Region] {
+        &self.regions
+    }
+
+    /// The configured region named by `raw`, or the default when absent.
+    pub fn region(&self, raw: Option<&str>) -> Result<Region, ServiceError> {
+        let Some(raw) = raw.filter(|r| !r.trim().is_empty()) else {
+            return Ok(self.default_region().clone());
+        };
+        let region = Region::parse(raw)
+            .map_err(|e| ServiceError::invalid("region", "invalid", e.to_string()))?;
+        if self.regions.contains(&region) {
+            Ok(region)
+        } else {
+            Err(ServiceError::invalid(
+                "region",
+                "unknown",
+                format!(
+                    "region {region} is not configured here (GONGSHI_CALENDAR_REGIONS: {})",
+                    self.regions
+                        .iter()
+                        .map(Region::as_str)
+                        .collect::<Vec<_>>()
+                        .join(",")
+                ),
+            ))
+        }
+    }
+
+    /// The indexes for every configured region, rebuilt when the stored calendar changed.
+    fn indexes(&self, conn: &mut AnyConn) -> Result<Indexes, ServiceError> {
+        let fp = store::calendar::fingerprint(conn)?;
+        if let Some((cached_fp, idx)) = self.cache.read().expect("cache lock").as_ref() {
+            if *cached_fp == fp {
+                return Ok(idx.clone());
+            }
+        }
+        let schedules = store::calendar::schedules(conn)?;
+        let built: Indexes = Arc::new(
+            self.regions
+                .iter()
+                .map(|r| (r.clone(), WorkdayIndex::build(r, &schedules, &self.lunar)))
+                .collect(),
+        );
+        *self.cache.write().expect("cache lock") = Some((fp, built.clone()));
+        Ok(built)
+    }
+
+    fn index(
+        &self,
+        conn: &mut AnyConn,
+        region: &Region,
+    ) -> Result<(Indexes, Region), ServiceError> {
+        Ok((self.indexes(conn)?, region.clone()))
+    }
+
+    pub fn day(
+        &self,
+        conn: &mut AnyConn,
+        region: &Region,
+        date: NaiveDate,
+        provisional: bool,
+    ) -> Result<DayInfo, ServiceError> {
+        let (idx, r) = self.index(conn, region)?;
+        idx[&r].day(date, provisional).map_err(not_loaded)
+    }
+
+    pub fn add_workdays(
+        &self,
+        conn: &mut AnyConn,
+        region: &Region,
+        from: NaiveDate,
+        days: u32,
+        provisional: bool,
+    ) -> Result<Deadline, ServiceError> {
+        let (idx, r) = self.index(conn, region)?;
+        idx[&r]
+            .add_workdays(from, days, provisional)
+            .map_err(not_loaded)
+    }
+
+    pub fn workdays_between(
+        &self,
+        conn: &mut AnyConn,
+        region: &Region,
+        from: NaiveDate,
+        to: NaiveDate,
+        provisional: bool,
+    ) -> Result<(u32, bool), ServiceError> {
+        let (idx, r) = self.index(conn, region)?;
+        idx[&r]
+            .workdays_between(from, to, provisional)
+            .map_err(not_loaded)
+    }
+
+    /// The special days of `year` for `region`, layer by layer (national first), with the count of
+    /// working days; 422 calendar-not-loaded when a layer is missing.
+    pub fn year(
+        &self,
+        conn: &mut AnyConn,
+        region: &Region,
+        year: i32,
+    ) -> Result<YearView, ServiceError> {
+        let mut layers = Vec::new();
+        for layer in region.layers() {
+            let loaded = store::calendar::year(conn, &layer, year)?.ok_or_else(|| {
+                ServiceError::CalendarNotLoaded {
+                    region: layer.to_string(),
+                    year,
+                    provisional: false,
+                }
+            })?;
+            layers.push(loaded);
+        }
+        let schedules: Vec<YearSchedule> = store::calendar::schedules(conn)?
+            .into_iter()
+            .filter(|s| s.year() == year && region.layers().contains(s.region()))
+            .collect();
+        let (idx, r) = self.index(conn, region)?;
+        let first = NaiveDate::from_ymd_opt(year, 1, 1)
+            .ok_or_else(|| ServiceError::invalid("year", "range", "no such year"))?;
+        let last = NaiveDate::from_ymd_opt(year, 12, 31).expect("Dec 31 exists");
+        let before_first = first.pred_opt().expect("a day before Jan 1");
+        let (workdays, _) = idx[&r]
+            .workdays_between(before_first, last, false)
+            .map_err(not_loaded)?;
+        Ok(YearView {
+            layers,
+            schedules,
+            workdays,
+        })
+    }
+
+    pub fn coverage(&self, conn: &mut AnyConn) -> Result<Vec<LoadedYear>, ServiceError> {
+        Ok(store::calendar::years(conn)?)
+    }
+
+    /// Replaces one (region, year) atomically and audits it. Admin only.
+    pub fn replace_year(
+        &self,
+        conn: &mut AnyConn,
+        actor: &Actor,
+        region: &Region,
+        year: i32,
+        source: Option<&str>,
+        rows: &[RawDay],
+    ) -> Result<(LoadedYear, usize), ServiceError> {
+        actor.require(&[Role::Admin])?;
+        if !(1949..=2200).contains(&year) {
+            return Err(ServiceError::invalid(
+                "year",
+                "range",
+                "year is between 1949 and 2200",
+            ));
+        }
+        let schedule =
+            YearSchedule::parse(region.clone(), year, source, rows).map_err(schedule_errors)?;
+        let now = now_utc();
+        write_tx(conn, |conn| {
+            let before = store::calendar::year(conn, region, year)?;
+            let loaded =
+                store::calendar::replace(conn, &schedule, Origin::Operator, &actor.name, now)?;
+            store::audit::append(
+                conn,
+                NewAudit {
+                    actor: &actor.name,
+                    action: "calendar.replace",
+                    object_type: "calendar_year",
+                    object_id: format!("{region}/{year}"),
+                    before: before.map(|b| serde_json::json!({"source": b.source, "revision": b.revision, "origin": b.origin})),
+                    after: Some(schedule_json(&schedule, loaded.revision)),
+                },
+                now,
+            )?;
+            Ok((loaded, schedule.days().len()))
+        })
+    }
+
+    /// Loads the shipped seed years: a year not yet loaded is inserted; a year loaded from an older
+    /// seed is replaced when the shipped file differs; an operator's upload is never touched.
+    pub fn seed(
+        &self,
+        conn: &mut AnyConn,
+        files: &[(&str, i32, &str)],
+    ) -> Result<SeedOutcome, ServiceError> {
+        let mut outcome = SeedOutcome::default();
+        let stored = store::calendar::schedules(conn)?;
+        let loaded = store::calendar::years(conn)?;
+        for (region, year, text) in files {
+            let region = Region::parse(region)
+                .map_err(|e| ServiceError::invalid("seed", "region", e.to_string()))?;
+            let rows = crate::io::calendar_csv::parse(text.as_bytes()).map_err(schedule_errors)?;
+            let schedule =
+                YearSchedule::parse(region.clone(), *year, None, &rows).map_err(schedule_errors)?;
+            let existing = loaded
+                .iter()
+                .find(|l| l.region == region.as_str() && l.year == *year);
+            match existing {
+                Some(l) if l.origin == Origin::Operator => {
+                    outcome.kept += 1;
+                    continue;
+                }
+                Some(_) if stored.contains(&schedule) => {
+                    outcome.unchanged += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            let now = now_utc();
+            let is_new = existing.is_none();
+            write_tx(conn, |conn| {
+                let loaded = store::calendar::replace(conn, &schedule, Origin::Seed, "seed", now)?;
+                store::audit::append(
+                    conn,
+                    NewAudit {
+                        actor: "seed",
+                        action: if is_new {
+                            "calendar.seed"
+                        } else {
+                            "calendar.reseed"
+                        },
+                        object_type: "calendar_year",
+                        object_id: format!("{region}/{year}"),
+                        before: None,
+                        after: Some(schedule_json(&schedule, loaded.revision)),
+                    },
+                    now,
+                )?;
+                Ok::<_, ServiceError>(())
+            })?;
+            if is_new {
+                outcome.inserted += 1;
+            } else {
+                outcome.replaced += 1;
+            }
+        }
+        Ok(outcome)
+    }
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SeedOutcome {
+    pub inserted: usize,
+    pub replaced: usize,
+    pub unchanged: usize,
+    /// Years an operator loaded, which seeding leaves alone.
+    pub kept: usize,
+}
+
+pub struct YearView {
+    pub layers: Vec<LoadedYear>,
+    pub schedules: Vec<YearSchedule>,
+    pub workdays: u32,
+}
+
+fn schedule_json(s: &YearSchedule, revision: i32) -> serde_json::Value {
+    serde_json::json!({
+        "source": s.source(),
+        "revision": revision,
+        "days": s.days().iter().map(|d| serde_json::json!([d.date, d.kind, d.name])).collect::<Vec<_>>(),
+    })
+}
+
+fn not_loaded(e: CalendarError) -> ServiceError {
+    match e {
+        CalendarError::NotLoaded { region, year } => ServiceError::CalendarNotLoaded {
+            region: region.to_string(),
+            year,
+            provisional: true,
+        },
+        CalendarError::Unavailable { region, year } => ServiceError::CalendarNotLoaded {
+            region: region.to_string(),
+            year,
+            provisional: false,
+        },
+        CalendarError::Reversed { .. } => ServiceError::invalid("to", "before_from", e.to_string()),
+    }
+}
+
+/// Schedule problems as field errors: `line N: field`.
+pub fn schedule_errors(errors: Vec<ScheduleError>) -> ServiceError {
+    ServiceError::Validation(
+        errors
+            .into_iter()
+            .map(|e| {
+                let field = if e.line > 0 {
+                    format!("line {}: {}", e.line, e.field)
+                } else {
+                    e.field.to_string()
+                };
+                FieldError::new(&field, e.code, e.message)
+            })
+            .collect(),
+    )
+}
+
+/// `YYYY-MM-DD`, exactly: `20260213`, `2026-2-13` and `2026-02-30` are refused, naming `field`.
+pub fn parse_iso_date(field: &str, raw: &str) -> Result<NaiveDate, ServiceError> {
+    let raw = raw.trim();
+    let shaped = raw.len() == 10 && raw.as_bytes()[4] == b'-' && raw.as_bytes()[7] == b'-';
+    match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+        Ok(d) if shaped => Ok(d),
+        _ if raw.is_empty() => Err(ServiceError::invalid(
+            field,
+            "required",
+            format!("{field} is required (YYYY-MM-DD)"),
+        )),
+        _ => Err(ServiceError::invalid(
+            field,
+            "invalid_date",
+            format!("'{raw}' is not a date in the form YYYY-MM-DD"),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_must_be_exact_iso() {
+        assert_eq!(
+            parse_iso_date("from", "2026-02-13").unwrap().to_string(),
+            "2026-02-13"
+        );
+        for bad in [
+            "2026-02-30",
+            "20260213",
+            "",
+            "2026-2-13",
+            "2026/02/13",
+            "2026-02-13T00:00",
+        ] {
+            assert!(parse_iso_date("from", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_shipped_lunar_table_parses_and_spans_2007_to_2100() {
+        let t = LunarTable::parse(LUNAR_TABLE).unwrap();
+        assert_eq!((t.first_year(), t.last_year()), (Some(2007), Some(2100)));
+    }
+
+    #[test]
+    fn regions_default_to_the_most_specific_and_always_include_cn() {
+        let c = Calendars::new(Calendars::parse_regions("CN-NX").unwrap());
+        assert_eq!(c.default_region().as_str(), "CN-NX");
+        assert!(c.region(Some("CN")).is_ok());
+        assert!(c.region(Some("CN-GD")).is_err());
+        assert!(c.region(Some("XX")).is_err());
+    }
+}
