@@ -109,19 +109,7 @@ async fn tokens_are_stored_only_as_digests() {
 async fn disabling_an_account_revokes_its_tokens_and_its_login() {
     let app = spawn_app().await;
     let token = app.user_with_role("zhou", "reviewer").await;
-    let users: Value = app
-        .get_as(&app.admin_token, "/api/v1/users")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let zhou = users["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["name"] == "zhou")
-        .unwrap()
-        .clone();
+    let zhou = app.find_user("zhou").await.clone();
     let res = app
         .patch_json(
             &app.admin_token,

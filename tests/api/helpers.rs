@@ -177,6 +177,23 @@ impl TestApp {
             .to_string()
     }
 
+    /// The account named `name`, as the admin's user list shows it.
+    pub async fn find_user(&self, name: &str) -> Value {
+        let users: Value = self
+            .get_as(&self.admin_token, "/api/v1/users")
+            .await
+            .json()
+            .await
+            .unwrap();
+        users["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["name"] == name)
+            .unwrap_or_else(|| panic!("no user named {name}"))
+            .clone()
+    }
+
     /// Stops the server gracefully and waits for it.
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {

@@ -66,19 +66,7 @@ async fn every_invalid_field_is_reported_and_nothing_is_written() {
 async fn concurrent_changes_to_one_user_have_exactly_one_winner() {
     let app = spawn_app().await;
     app.user_with_role("target", "clerk").await;
-    let users: Value = app
-        .get_as(&app.admin_token, "/api/v1/users")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = users["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["name"] == "target")
-        .unwrap()["id"]
-        .clone();
+    let id = app.find_user("target").await["id"].clone();
     let path = format!("/api/v1/users/{id}");
     let attempts = [
         "reviewer", "admin", "reviewer", "admin", "reviewer", "admin",
@@ -105,20 +93,7 @@ async fn concurrent_changes_to_one_user_have_exactly_one_winner() {
     }
     statuses.sort();
     assert_eq!(statuses, [200, 409, 409, 409, 409, 409]);
-    let after: Value = app
-        .get_as(&app.admin_token, "/api/v1/users")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let target = after["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["name"] == "target")
-        .unwrap()
-        .clone();
-    assert_eq!(target["version"], 2);
+    assert_eq!(app.find_user("target").await["version"], 2);
     app.stop().await;
 }
 
@@ -173,19 +148,7 @@ async fn patching_a_missing_user_is_404_and_a_stale_version_is_409() {
         .await;
     assert_problem(res, 404, "not-found").await;
     app.user_with_role("stale", "clerk").await;
-    let users: Value = app
-        .get_as(&app.admin_token, "/api/v1/users")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = users["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["name"] == "stale")
-        .unwrap()["id"]
-        .clone();
+    let id = app.find_user("stale").await["id"].clone();
     let res = app
         .patch_json(
             &app.admin_token,
