@@ -3,6 +3,12 @@
 
 pub mod audit_chain;
 pub mod calendar;
+pub mod credit_code;
 pub mod deadline;
+pub mod entity;
+pub mod field;
+pub mod id_number;
+pub mod inspector;
 pub mod role;
 pub mod shanghai;
+pub mod text;

@@ -5,23 +5,7 @@
 
 use crate::store::StoreError;
 
-/// One invalid input field.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct FieldError {
-    pub field: String,
-    pub code: String,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: &str, code: &str, message: impl Into<String>) -> Self {
-        FieldError {
-            field: field.to_string(),
-            code: code.to_string(),
-            message: message.into(),
-        }
-    }
-}
+pub use crate::domain::field::FieldError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {

@@ -1,0 +1,299 @@
+//! Inspectors (执法检查人员) of the roster and their enforcement certificates (DESIGN §5).
+
+use chrono::NaiveDate;
+
+use super::entity::{enum_field, labelled_enum, BusinessCategory};
+use super::field::{required_text, split_list, Errors, FieldError};
+use super::id_number::IdNumber;
+use super::text::fold_width;
+
+labelled_enum! {
+    /// 状态 of an inspector on the roster.
+    InspectorStatus {
+        Active = "active", "在岗";
+        Suspended = "suspended", "停用" | "暂停";
+        Retired = "retired", "离岗" | "调离" | "退休";
+    }
+}
+
+/// 执法证号: the enforcement certificate number, unique on the roster. Letters, digits and
+/// hyphens, 4 to 32 of them, upper-cased after folding full-width forms.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(transparent)]
+pub struct CertificateNo(String);
+
+impl CertificateNo {
+    pub fn parse(input: &str) -> Result<CertificateNo, String> {
+        let s = fold_width(input.trim()).to_uppercase();
+        let n = s.chars().count();
+        if !(4..=32).contains(&n) {
+            return Err(format!(
+                "a certificate number has 4 to 32 characters, this has {n}"
+            ));
+        }
+        if let Some(c) = s
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
+        {
+            return Err(format!(
+                "character {c:?} is not allowed in a certificate number"
+            ));
+        }
+        Ok(CertificateNo(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// 联系电话: digits with an optional leading `+` and inner hyphens or spaces, 7 to 20 digits.
+pub fn parse_phone(input: &str) -> Result<String, String> {
+    let s = fold_width(input.trim());
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    let shape_ok = s
+        .chars()
+        .enumerate()
+        .all(|(i, c)| c.is_ascii_digit() || c == '-' || c == ' ' || (i == 0 && c == '+'));
+    if shape_ok && (7..=20).contains(&digits) {
+        Ok(s)
+    } else {
+        Err(format!("{s:?} is not a telephone number"))
+    }
+}
+
+/// Every field of an inspector as it arrives, before parsing.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawInspector {
+    pub name: Option<String>,
+    pub certificate_no: Option<String>,
+    pub certificate_valid_from: Option<String>,
+    pub certificate_valid_to: Option<String>,
+    pub unit: Option<String>,
+    pub fields: Option<Vec<String>>,
+    pub id_number: Option<String>,
+    pub phone: Option<String>,
+    pub status: Option<String>,
+}
+
+/// A valid inspector's fields. `id_number` and `phone` are private (staff API only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InspectorFields {
+    pub name: String,
+    pub certificate_no: CertificateNo,
+    pub certificate_valid_from: NaiveDate,
+    pub certificate_valid_to: NaiveDate,
+    pub unit: String,
+    pub fields: Vec<BusinessCategory>,
+    pub id_number: Option<IdNumber>,
+    pub phone: Option<String>,
+    pub status: InspectorStatus,
+}
+
+impl InspectorFields {
+    /// Parses every field and reports every invalid one. `today` bounds birth dates in ID
+    /// numbers. A missing status is active.
+    pub fn parse(raw: &RawInspector, today: NaiveDate) -> Result<InspectorFields, Vec<FieldError>> {
+        let mut e = Errors::default();
+        let name = required_text(&mut e, "name", raw.name.as_deref(), 50);
+        let certificate_no = match present(&raw.certificate_no) {
+            None => {
+                e.push("certificate_no", "required", "certificate_no is required");
+                None
+            }
+            Some(v) => e.take("certificate_no", CertificateNo::parse(v), |_| "format"),
+        };
+        let from = date_field(
+            &mut e,
+            "certificate_valid_from",
+            &raw.certificate_valid_from,
+        );
+        let to = date_field(&mut e, "certificate_valid_to", &raw.certificate_valid_to);
+        if let (Some(f), Some(t)) = (from, to) {
+            if t < f {
+                e.push(
+                    "certificate_valid_to",
+                    "range",
+                    format!("the certificate cannot expire ({t}) before it is valid ({f})"),
+                );
+            }
+        }
+        let unit = required_text(&mut e, "unit", raw.unit.as_deref(), 100);
+        let joined = raw.fields.as_ref().map(|v| v.join(";")).unwrap_or_default();
+        let mut fields = Vec::new();
+        for item in split_list(&joined) {
+            if let Some(c) = enum_field(
+                &mut e,
+                "fields",
+                &item,
+                BusinessCategory::parse,
+                BusinessCategory::expected,
+            ) {
+                if !fields.contains(&c) {
+                    fields.push(c);
+                }
+            }
+        }
+        let id_number = match present(&raw.id_number) {
+            None => Some(None),
+            Some(v) => e
+                .take("id_number", IdNumber::parse(v, today), |err| err.reason())
+                .map(Some),
+        };
+        let phone = match present(&raw.phone) {
+            None => Some(None),
+            Some(v) => e.take("phone", parse_phone(v), |_| "format").map(Some),
+        };
+        let status = match present(&raw.status) {
+            None => Some(InspectorStatus::Active),
+            Some(v) => enum_field(
+                &mut e,
+                "status",
+                v,
+                InspectorStatus::parse,
+                InspectorStatus::expected,
+            ),
+        };
+        match (
+            name,
+            certificate_no,
+            from,
+            to,
+            unit,
+            id_number,
+            phone,
+            status,
+        ) {
+            (
+                Some(name),
+                Some(certificate_no),
+                Some(from),
+                Some(to),
+                Some(unit),
+                Some(id_number),
+                Some(phone),
+                Some(status),
+            ) if e.is_empty() => Ok(InspectorFields {
+                name,
+                certificate_no,
+                certificate_valid_from: from,
+                certificate_valid_to: to,
+                unit,
+                fields,
+                id_number,
+                phone,
+                status,
+            }),
+            _ => Err(e.into_vec()),
+        }
+    }
+
+    /// Whether the certificate is valid on `day` and the inspector is on duty.
+    pub fn may_inspect_on(&self, day: NaiveDate) -> bool {
+        self.status == InspectorStatus::Active
+            && self.certificate_valid_from <= day
+            && day <= self.certificate_valid_to
+    }
+}
+
+fn present(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// A required ISO date; also accepts `2026/3/1` and `2026.03.01`, as spreadsheets write them.
+fn date_field(e: &mut Errors, field: &str, v: &Option<String>) -> Option<NaiveDate> {
+    let Some(s) = present(v) else {
+        e.push(field, "required", format!("{field} is required"));
+        return None;
+    };
+    let parsed = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d"]
+        .iter()
+        .find_map(|f| NaiveDate::parse_from_str(s, f).ok());
+    if parsed.is_none() {
+        e.push(
+            field,
+            "date",
+            format!("{s:?} is not a date such as 2026-03-01"),
+        );
+    }
+    parsed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+    }
+
+    fn raw() -> RawInspector {
+        RawInspector {
+            name: Some("张伟".into()),
+            certificate_no: Some("６４０１００２０２６０００１".into()),
+            certificate_valid_from: Some("2024/1/1".into()),
+            certificate_valid_to: Some("2028-12-31".into()),
+            unit: Some("银川市文化市场综合执法支队".into()),
+            fields: Some(vec!["网吧；旅行社".into()]),
+            id_number: Some("11010519491231002x".into()),
+            phone: Some("138-0000-1234".into()),
+            status: None,
+        }
+    }
+
+    #[test]
+    fn a_full_record_parses_and_normalises() {
+        let f = InspectorFields::parse(&raw(), today()).unwrap();
+        assert_eq!(f.certificate_no.as_str(), "64010020260001");
+        assert_eq!(
+            f.fields,
+            [
+                BusinessCategory::InternetServiceVenue,
+                BusinessCategory::TravelAgency
+            ]
+        );
+        assert_eq!(f.id_number.unwrap().as_str(), "11010519491231002X");
+        assert_eq!(f.status, InspectorStatus::Active);
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_together() {
+        let bad = RawInspector {
+            name: None,
+            certificate_no: Some("证".into()),
+            certificate_valid_from: Some("2028-01-01".into()),
+            certificate_valid_to: Some("2024-01-01".into()),
+            unit: Some("u".into()),
+            fields: Some(vec!["卖菜".into()]),
+            id_number: Some("110105194912310021".into()),
+            phone: Some("call me".into()),
+            status: Some("休假".into()),
+        };
+        let got: Vec<(String, String)> = InspectorFields::parse(&bad, today())
+            .unwrap_err()
+            .into_iter()
+            .map(|e| (e.field, e.code))
+            .collect();
+        let want = [
+            ("name", "required"),
+            ("certificate_no", "format"),
+            ("certificate_valid_to", "range"),
+            ("fields", "unknown"),
+            ("id_number", "checksum"),
+            ("phone", "format"),
+            ("status", "unknown"),
+        ];
+        assert_eq!(got, want.map(|(a, b)| (a.to_string(), b.to_string())));
+    }
+
+    #[test]
+    fn certificate_validity_bounds_are_inclusive() {
+        let f = InspectorFields::parse(&raw(), today()).unwrap();
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert!(!f.may_inspect_on(d(2023, 12, 31)));
+        assert!(f.may_inspect_on(d(2024, 1, 1)));
+        assert!(f.may_inspect_on(d(2028, 12, 31)));
+        assert!(!f.may_inspect_on(d(2029, 1, 1)));
+    }
+}
