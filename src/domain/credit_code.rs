@@ -15,9 +15,12 @@ const WEIGHTS: [u32; 17] = [
     1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
 ];
 
-/// Registration authorities (登记管理部门) and the categories (机构类别) each may issue,
-/// from the standard's table (reference §6.1).
-const AUTHORITIES: &[(char, &str, &[(char, &str)])] = &[
+/// A registration authority (登记管理部门): its code, name, and the categories (机构类别) it
+/// may issue, each as (code, name).
+type Authority = (char, &'static str, &'static [(char, &'static str)]);
+
+/// The standard's table (reference §6.1).
+const AUTHORITIES: &[Authority] = &[
     (
         '1',
         "机构编制",
@@ -219,7 +222,7 @@ fn value(c: char) -> u32 {
     CHARSET.find(c).unwrap_or(0) as u32
 }
 
-fn authority(code: char) -> Option<&'static (char, &'static str, &'static [(char, &'static str)])> {
+fn authority(code: char) -> Option<&'static Authority> {
     AUTHORITIES.iter().find(|a| a.0 == code)
 }
 
