@@ -7,6 +7,8 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
+mod import;
+
 use crate::config::{DatabaseUrl, DEFAULT_DATABASE_URL};
 use crate::domain::calendar::Region;
 use crate::http::AppState;
@@ -50,11 +52,28 @@ enum Command {
         /// Database connections in the pool.
         #[arg(long, env = "GONGSHI_DB_POOL_SIZE", default_value_t = 8)]
         pool_size: u32,
+        /// Also load the synthetic demo directory and roster in seeds/demo/ (idempotent).
+        #[arg(long, env = "GONGSHI_DEMO")]
+        demo: bool,
     },
     /// Apply pending database migrations.
     Migrate,
     /// Load the reference data in seeds/ (idempotent).
-    Seed,
+    Seed {
+        /// Also load the synthetic demo directory and roster in seeds/demo/.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Import a CSV file (UTF-8, UTF-8 with BOM or GB18030/GBK; Chinese or English headers).
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// Export as CSV (UTF-8 with BOM, for Excel).
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
     /// Staff accounts.
     User {
         #[command(subcommand)]
@@ -94,6 +113,33 @@ enum CalendarCommand {
 }
 
 #[derive(Subcommand, Debug)]
+pub(crate) enum ImportCommand {
+    /// The market-entity directory, upserted by credit code.
+    Entities {
+        file: std::path::PathBuf,
+        /// Write the good rows and report the bad ones (default: write nothing if any is bad).
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+    /// The inspector roster, upserted by certificate number.
+    Inspectors {
+        file: std::path::PathBuf,
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ExportCommand {
+    /// The market-entity directory, in the import's own column layout.
+    Entities {
+        /// Write here instead of standard output.
+        #[arg(long, short)]
+        output: Option<std::path::PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 enum UserCommand {
     /// Create a staff account; prints a fresh bearer token as the last line.
     Add {
@@ -119,7 +165,7 @@ enum AuditCommand {
 
 /// A failure the operator must read: one line on stderr, exit code 1.
 #[derive(Debug, thiserror::Error)]
-enum CliError {
+pub(crate) enum CliError {
     #[error(transparent)]
     Url(#[from] crate::config::DatabaseUrlError),
     #[error("{}", crate::http::problem::error_chain(.0))]
@@ -177,7 +223,11 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             .map_err(|e| CliError::Other(format!("GONGSHI_CALENDAR_REGIONS: {e}")))?,
     );
     match cli.command {
-        Command::Serve { bind, pool_size } => serve(&url, calendars, bind, pool_size),
+        Command::Serve {
+            bind,
+            pool_size,
+            demo,
+        } => serve(&url, calendars, bind, pool_size, demo),
         Command::Migrate => {
             let mut conn = store::connect(&url)?;
             let applied = store::migrate(&mut conn)?;
@@ -188,9 +238,13 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Seed => {
+        Command::Import { command } => import::import(&url, command),
+        Command::Export {
+            command: ExportCommand::Entities { output },
+        } => import::export_entities(&url, output),
+        Command::Seed { demo } => {
             let db = Db::open(&url, 1)?;
-            let report = crate::seed::load_all(&mut *db.get()?, &calendars)?;
+            let report = crate::seed::load_all(&mut *db.get()?, &calendars, demo)?;
             for line in &report.lines {
                 println!("{line}");
             }
@@ -233,6 +287,7 @@ fn serve(
     calendars: Calendars,
     bind: SocketAddr,
     pool_size: u32,
+    demo: bool,
 ) -> Result<ExitCode, CliError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -247,6 +302,7 @@ fn serve(
                 Ok(crate::seed::load_all(
                     &mut *state.db.get()?,
                     &state.calendars,
+                    demo,
                 )?)
             })
             .await

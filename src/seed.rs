@@ -34,12 +34,59 @@ pub struct SeedReport {
 }
 
 /// Loads every seed set; running it twice changes nothing the second time.
-pub fn load_all(conn: &mut AnyConn, calendars: &Calendars) -> Result<SeedReport, ServiceError> {
+pub fn load_all(
+    conn: &mut AnyConn,
+    calendars: &Calendars,
+    demo: bool,
+) -> Result<SeedReport, ServiceError> {
     let cal = calendars.seed(conn, CALENDAR_SEEDS)?;
-    Ok(SeedReport {
-        lines: vec![format!(
-            "calendar: {} year(s) inserted, {} replaced by a newer seed, {} unchanged, {} operator-loaded kept",
-            cal.inserted, cal.replaced, cal.unchanged, cal.kept
-        )],
-    })
+    let mut lines = vec![format!(
+        "calendar: {} year(s) inserted, {} replaced by a newer seed, {} unchanged, {} operator-loaded kept",
+        cal.inserted, cal.replaced, cal.unchanged, cal.kept
+    )];
+    if demo {
+        lines.extend(load_demo(conn)?);
+    }
+    Ok(SeedReport { lines })
+}
+
+/// The synthetic demo directory and roster (seeds/demo/), imported like any file, so loading
+/// them again changes nothing.
+pub const DEMO_ENTITIES: &[u8] = include_bytes!("../seeds/demo/entities.csv");
+pub const DEMO_INSPECTORS: &[u8] = include_bytes!("../seeds/demo/inspectors.csv");
+
+fn load_demo(conn: &mut AnyConn) -> Result<Vec<String>, ServiceError> {
+    use crate::service::imports::{self, ImportFailure, ImportReport};
+    let actor = crate::service::Actor::command_line();
+    let today = crate::domain::shanghai::date_at(chrono::Utc::now());
+    let none = |_, _| {};
+    let line = |what: &str, r: Result<ImportReport, ImportFailure>| match r {
+        Ok(r) => Ok(format!(
+            "demo {what}: {} inserted, {} updated, {} unchanged",
+            r.inserted, r.updated, r.unchanged
+        )),
+        Err(ImportFailure::Service(e)) => Err(e),
+        Err(ImportFailure::Refused(r)) => Err(ServiceError::Validation(
+            r.errors
+                .into_iter()
+                .map(|e| {
+                    crate::service::FieldError::new(
+                        &format!("seeds/demo line {}", e.line),
+                        &e.code,
+                        e.message,
+                    )
+                })
+                .collect(),
+        )),
+    };
+    Ok(vec![
+        line(
+            "entities",
+            imports::entities(conn, &actor, DEMO_ENTITIES, false, &none),
+        )?,
+        line(
+            "inspectors",
+            imports::inspectors(conn, &actor, DEMO_INSPECTORS, false, today, &none),
+        )?,
+    ])
 }

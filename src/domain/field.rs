@@ -77,9 +77,17 @@ pub fn optional_text(
     value: Option<&str>,
     max: usize,
 ) -> Option<Option<String>> {
-    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+    // A line break inside a spreadsheet cell is layout, not content: it becomes one space.
+    let v: Vec<&str> = value
+        .unwrap_or("")
+        .split(['\r', '\n', '\t'])
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .collect();
+    if v.is_empty() {
         return Some(None);
-    };
+    }
+    let v = v.join(" ");
     if v.chars().any(char::is_control) {
         errors.push(
             field,
@@ -97,7 +105,7 @@ pub fn optional_text(
         );
         return None;
     }
-    Some(Some(v.to_string()))
+    Some(Some(v))
 }
 
 /// A list written as one text, separated by `;`, `；`, `,`, `，`, `、` or new lines;

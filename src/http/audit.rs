@@ -12,6 +12,7 @@ use super::filters::{authenticated, query, with_state};
 use super::{respond, AppState};
 use crate::domain::shanghai::format_utc;
 use crate::service::{self, Actor, ServiceError};
+use crate::store::audit::AuditRecord;
 
 const MAX_LIMIT: i64 = 1_000;
 
@@ -38,6 +39,22 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .boxed()
 }
 
+/// One audit record as the API shows it.
+pub fn record_json(r: AuditRecord) -> serde_json::Value {
+    serde_json::json!({
+        "seq": r.entry.seq,
+        "recorded_at": format_utc(r.entry.recorded_at),
+        "actor": r.entry.actor,
+        "action": r.entry.action,
+        "object_type": r.entry.object_type,
+        "object_id": r.entry.object_id,
+        "before": json_or_text(r.entry.before_json),
+        "after": json_or_text(r.entry.after_json),
+        "prev_hash": r.prev_hash,
+        "hash": r.hash,
+    })
+}
+
 fn json_or_text(raw: Option<String>) -> serde_json::Value {
     raw.map(|s| serde_json::from_str(&s).unwrap_or(serde_json::Value::String(s)))
         .unwrap_or(serde_json::Value::Null)
@@ -59,23 +76,7 @@ async fn page(state: Arc<AppState>, actor: Actor, q: Page) -> Result<Response, I
         .await
         .map(|records| {
             let next_after = records.last().map(|r| r.entry.seq);
-            let items: Vec<_> = records
-                .into_iter()
-                .map(|r| {
-                    serde_json::json!({
-                        "seq": r.entry.seq,
-                        "recorded_at": format_utc(r.entry.recorded_at),
-                        "actor": r.entry.actor,
-                        "action": r.entry.action,
-                        "object_type": r.entry.object_type,
-                        "object_id": r.entry.object_id,
-                        "before": json_or_text(r.entry.before_json),
-                        "after": json_or_text(r.entry.after_json),
-                        "prev_hash": r.prev_hash,
-                        "hash": r.hash,
-                    })
-                })
-                .collect();
+            let items: Vec<_> = records.into_iter().map(record_json).collect();
             serde_json::json!({"items": items, "next_after": next_after})
         });
     Ok(respond(StatusCode::OK, result))

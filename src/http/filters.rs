@@ -22,21 +22,29 @@ pub fn with_state(
     warp::any().map(move || state.clone())
 }
 
+/// CSV imports may be larger than other bodies; bigger files go through `gongshi import`.
+pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
+
 /// The raw body, at most [`MAX_BODY_BYTES`], whether or not the client sent a Content-Length.
 pub fn limited_body() -> impl Filter<Extract = (Bytes,), Error = Rejection> + Clone {
+    body_up_to(MAX_BODY_BYTES)
+}
+
+/// The raw body, at most `max` bytes, whether or not the client sent a Content-Length.
+pub fn body_up_to(max: usize) -> impl Filter<Extract = (Bytes,), Error = Rejection> + Clone {
     warp::header::optional::<u64>("content-length")
-        .and_then(|len: Option<u64>| async move {
+        .and_then(move |len: Option<u64>| async move {
             match len {
-                Some(n) if n > MAX_BODY_BYTES as u64 => Err(reject(too_large())),
+                Some(n) if n > max as u64 => Err(reject(too_large(max))),
                 _ => Ok(()),
             }
         })
         .untuple_one()
         .and(warp::body::stream())
-        .and_then(collect_limited)
+        .and_then(move |stream| collect_limited(stream, max))
 }
 
-async fn collect_limited<S, B>(stream: S) -> Result<Bytes, Rejection>
+async fn collect_limited<S, B>(stream: S, max: usize) -> Result<Bytes, Rejection>
 where
     S: futures_util::Stream<Item = Result<B, warp::Error>> + Send,
     B: Buf,
@@ -52,8 +60,8 @@ where
                 e.to_string(),
             ))
         })?;
-        if body.len() + chunk.remaining() > MAX_BODY_BYTES {
-            return Err(reject(too_large()));
+        if body.len() + chunk.remaining() > max {
+            return Err(reject(too_large(max)));
         }
         while chunk.has_remaining() {
             let part = chunk.chunk();

@@ -3,8 +3,10 @@
 mod audit;
 mod auth;
 mod calendar;
+mod directory;
 pub mod filters;
 pub mod problem;
+mod roster;
 mod system;
 mod users;
 
@@ -36,6 +38,29 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/calendar/coverage"),
     ("GET", "/api/v1/calendar/today"),
     ("PUT", "/api/v1/calendar/{region}/{year}"),
+    ("GET", "/api/v1/credit-codes/{code}"),
+    ("GET", "/api/v1/public/entities"),
+    ("GET", "/api/v1/public/entities/{credit_code}"),
+    ("GET", "/api/v1/public/inspectors"),
+    ("GET", "/api/v1/entities"),
+    ("POST", "/api/v1/entities"),
+    ("GET", "/api/v1/entities/export.csv"),
+    ("GET", "/api/v1/entities/{credit_code}"),
+    ("PATCH", "/api/v1/entities/{credit_code}"),
+    ("POST", "/api/v1/entities/{credit_code}/deregister"),
+    ("GET", "/api/v1/entities/{credit_code}/history"),
+    ("POST", "/api/v1/imports/entities"),
+    ("POST", "/api/v1/imports/inspectors"),
+    ("GET", "/api/v1/inspectors"),
+    ("POST", "/api/v1/inspectors"),
+    ("GET", "/api/v1/inspectors/{id}"),
+    ("PATCH", "/api/v1/inspectors/{id}"),
+    ("GET", "/api/v1/inspectors/{id}/conflicts"),
+    ("POST", "/api/v1/inspectors/{id}/conflicts"),
+    (
+        "POST",
+        "/api/v1/inspectors/{id}/conflicts/{conflict_id}/remove",
+    ),
 ];
 
 /// What every handler may use.
@@ -59,7 +84,11 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .unify()
         .or(audit::routes(state.clone()))
         .unify()
-        .or(calendar::routes(state))
+        .or(calendar::routes(state.clone()))
+        .unify()
+        .or(directory::routes(state.clone()))
+        .unify()
+        .or(roster::routes(state))
         .unify()
         .recover(problem::recover)
         .unify()

@@ -171,7 +171,7 @@ pub async fn recover(r: Rejection) -> Result<Response, Infallible> {
     let problem = if let Some(Rejected(p)) = r.find() {
         p.clone()
     } else if r.find::<PayloadTooLarge>().is_some() {
-        too_large()
+        too_large(super::filters::MAX_BODY_BYTES)
     } else if r.find::<UnsupportedMediaType>().is_some() {
         unsupported_media_type("application/json")
     } else if r.find::<LengthRequired>().is_some() {
@@ -202,15 +202,12 @@ pub async fn recover(r: Rejection) -> Result<Response, Infallible> {
     Ok(problem.into_response())
 }
 
-pub fn too_large() -> Problem {
+pub fn too_large(max: usize) -> Problem {
     Problem::new(
         StatusCode::PAYLOAD_TOO_LARGE,
         "payload-too-large",
         "Payload too large",
-        format!(
-            "the request body is larger than {} bytes",
-            super::filters::MAX_BODY_BYTES
-        ),
+        format!("the request body is larger than the {max} bytes this endpoint accepts"),
     )
 }
 

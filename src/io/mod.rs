@@ -1,3 +1,5 @@
 //! Files in and out: CSV parsing and encodings. No database, no HTTP.
 
 pub mod calendar_csv;
+pub mod export;
+pub mod table;

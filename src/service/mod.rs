@@ -3,7 +3,10 @@
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod entities;
 mod error;
+pub mod imports;
+pub mod inspectors;
 pub mod users;
 
 pub use error::{FieldError, ServiceError};

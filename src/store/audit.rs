@@ -72,6 +72,20 @@ pub fn append(
     new: NewAudit<'_>,
     now: NaiveDateTime,
 ) -> QueryResult<AuditRecord> {
+    let mut records = append_many(conn, vec![new], now)?;
+    records.pop().ok_or(diesel::result::Error::NotFound)
+}
+
+/// Appends several records in order, chained one to the next, with multi-row inserts (imports
+/// write one record per changed row). Same transaction rules as [`append`].
+pub fn append_many(
+    conn: &mut AnyConn,
+    new: Vec<NewAudit<'_>>,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<AuditRecord>> {
+    if new.is_empty() {
+        return Ok(Vec::new());
+    }
     if let AnyConn::Pg(pg) = conn {
         diesel::sql_query(format!(
             "SELECT pg_advisory_xact_lock({POSTGRES_AUDIT_LOCK_KEY})"
@@ -83,41 +97,61 @@ pub fn append(
         .select((audit_log::seq, audit_log::hash))
         .first(conn)
         .optional()?;
-    let (seq, prev_hash) = match head {
+    let (mut seq, mut prev_hash) = match head {
         Some((seq, hash)) => (seq + 1, hash),
         None => (1, GENESIS_HASH.to_string()),
     };
-    let entry = AuditEntry {
-        seq,
-        recorded_at: truncate_to_micros(now),
-        actor: new.actor.to_string(),
-        action: new.action.to_string(),
-        object_type: new.object_type.to_string(),
-        object_id: new.object_id,
-        before_json: new.before.map(|v| v.to_string()),
-        after_json: new.after.map(|v| v.to_string()),
-    };
-    let hash = chain_hash(&prev_hash, &entry);
-    let row = AuditRow {
-        seq,
-        recorded_at: entry.recorded_at,
-        actor: entry.actor.clone(),
-        action: entry.action.clone(),
-        object_type: entry.object_type.clone(),
-        object_id: entry.object_id.clone(),
-        before_json: entry.before_json.clone(),
-        after_json: entry.after_json.clone(),
-        prev_hash: prev_hash.clone(),
-        hash: hash.clone(),
-    };
-    diesel::insert_into(audit_log::table)
-        .values(&row)
-        .execute(conn)?;
-    Ok(AuditRecord {
-        entry,
-        prev_hash,
-        hash,
-    })
+    let recorded_at = truncate_to_micros(now);
+    let mut records = Vec::with_capacity(new.len());
+    for n in new {
+        let entry = AuditEntry {
+            seq,
+            recorded_at,
+            actor: n.actor.to_string(),
+            action: n.action.to_string(),
+            object_type: n.object_type.to_string(),
+            object_id: n.object_id,
+            before_json: n.before.map(|v| v.to_string()),
+            after_json: n.after.map(|v| v.to_string()),
+        };
+        let hash = chain_hash(&prev_hash, &entry);
+        records.push(AuditRecord {
+            entry,
+            prev_hash: std::mem::replace(&mut prev_hash, hash.clone()),
+            hash,
+        });
+        seq += 1;
+    }
+    // Ten columns per row: 1,000 rows stay under both backends' bound-parameter limits.
+    for chunk in records.chunks(1_000) {
+        let rows: Vec<AuditRow> = chunk.iter().map(AuditRow::from).collect();
+        match conn {
+            AnyConn::Sqlite(c) => diesel::insert_into(audit_log::table)
+                .values(&rows)
+                .execute(c)?,
+            AnyConn::Pg(c) => diesel::insert_into(audit_log::table)
+                .values(&rows)
+                .execute(c)?,
+        };
+    }
+    Ok(records)
+}
+
+impl From<&AuditRecord> for AuditRow {
+    fn from(r: &AuditRecord) -> Self {
+        AuditRow {
+            seq: r.entry.seq,
+            recorded_at: r.entry.recorded_at,
+            actor: r.entry.actor.clone(),
+            action: r.entry.action.clone(),
+            object_type: r.entry.object_type.clone(),
+            object_id: r.entry.object_id.clone(),
+            before_json: r.entry.before_json.clone(),
+            after_json: r.entry.after_json.clone(),
+            prev_hash: r.prev_hash.clone(),
+            hash: r.hash.clone(),
+        }
+    }
 }
 
 /// Up to `limit` records with `seq > after`, oldest first.
@@ -126,6 +160,23 @@ pub fn page(conn: &mut AnyConn, after: i64, limit: i64) -> QueryResult<Vec<Audit
         .filter(audit_log::seq.gt(after))
         .order(audit_log::seq.asc())
         .limit(limit)
+        .select(AuditRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(AuditRecord::from)
+        .collect())
+}
+
+/// Every record about one object, oldest first.
+pub fn for_object(
+    conn: &mut AnyConn,
+    object_type: &str,
+    object_id: &str,
+) -> QueryResult<Vec<AuditRecord>> {
+    Ok(audit_log::table
+        .filter(audit_log::object_type.eq(object_type))
+        .filter(audit_log::object_id.eq(object_id))
+        .order(audit_log::seq.asc())
         .select(AuditRow::as_select())
         .load(conn)?
         .into_iter()

@@ -4,6 +4,8 @@
 pub mod audit;
 pub mod calendar;
 mod conn;
+pub mod entities;
+pub mod inspectors;
 pub mod schema;
 pub mod tokens;
 pub mod users;

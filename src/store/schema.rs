@@ -45,7 +45,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     audit_log,
     calendar_years,
-    calendar_days
+    calendar_days,
+    entities,
+    entity_name_grams,
+    inspectors,
+    inspector_conflicts
 );
 
 diesel::table! {
@@ -70,3 +74,66 @@ diesel::table! {
         source -> Text,
     }
 }
+
+diesel::table! {
+    entities (id) {
+        id -> BigInt,
+        credit_code -> Text,
+        name -> Text,
+        search_name -> Text,
+        kind -> Text,
+        category -> Text,
+        district -> Text,
+        address -> Nullable<Text>,
+        legal_representative -> Nullable<Text>,
+        licence_numbers -> Text,
+        status -> Text,
+        risk_tags -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    entity_name_grams (gram, entity_id) {
+        gram -> BigInt,
+        entity_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    inspectors (id) {
+        id -> BigInt,
+        certificate_no -> Text,
+        name -> Text,
+        certificate_valid_from -> Date,
+        certificate_valid_to -> Date,
+        unit -> Text,
+        fields -> Text,
+        id_number -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        status -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    inspector_conflicts (id) {
+        id -> BigInt,
+        inspector_id -> BigInt,
+        credit_code -> Nullable<Text>,
+        category -> Nullable<Text>,
+        reason -> Text,
+        declared_at -> Timestamp,
+        declared_by -> Text,
+        removed_at -> Nullable<Timestamp>,
+        removed_by -> Nullable<Text>,
+        removal_reason -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(entity_name_grams -> entities (entity_id));
+diesel::joinable!(inspector_conflicts -> inspectors (inspector_id));

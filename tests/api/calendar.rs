@@ -201,7 +201,7 @@ async fn an_unloaded_year_is_refused_or_provisional_until_it_is_loaded() {
     let state_db = app.db.clone();
     tokio::task::spawn_blocking(move || {
         let calendars = gongshi::service::calendar::Calendars::new(vec![]);
-        gongshi::seed::load_all(&mut state_db.get().unwrap(), &calendars).unwrap()
+        gongshi::seed::load_all(&mut state_db.get().unwrap(), &calendars, false).unwrap()
     })
     .await
     .unwrap();

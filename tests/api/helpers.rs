@@ -248,7 +248,7 @@ pub async fn spawn_app_with(test_db: Arc<TestDb>, regions: &str) -> TestApp {
     {
         let state = state.clone();
         tokio::task::spawn_blocking(move || {
-            gongshi::seed::load_all(&mut state.db.get().unwrap(), &state.calendars).unwrap()
+            gongshi::seed::load_all(&mut state.db.get().unwrap(), &state.calendars, false).unwrap()
         })
         .await
         .unwrap();

@@ -1,0 +1,139 @@
+//! `gongshi import …` and `gongshi export …`: the API's imports and export from the console,
+//! with a progress bar for large files.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::{CliError, ImportCommand};
+use crate::config::DatabaseUrl;
+use crate::service::imports::{self, ImportFailure, ImportReport, Phase};
+use crate::service::Actor;
+use crate::store::Db;
+
+/// Files with more rows than this get a progress bar (on a terminal).
+const PROGRESS_FROM_ROWS: u64 = 5_000;
+
+pub(crate) fn import(url: &DatabaseUrl, command: ImportCommand) -> Result<ExitCode, CliError> {
+    let (file, skip_invalid, what) = match command {
+        ImportCommand::Entities { file, skip_invalid } => (file, skip_invalid, "entities"),
+        ImportCommand::Inspectors { file, skip_invalid } => (file, skip_invalid, "inspectors"),
+    };
+    let bytes = std::fs::read(&file)
+        .map_err(|e| CliError::Other(format!("cannot read {}: {e}", file.display())))?;
+    let lines = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+    let bar = progress_bar(lines);
+    let progress = |phase: Phase, done: usize| {
+        bar.set_message(match phase {
+            Phase::Validating => "validating",
+            Phase::Writing => "writing",
+        });
+        bar.set_position(done as u64);
+    };
+    let db = Db::open(url, 1)?;
+    let mut conn = db.get()?;
+    let actor = Actor::command_line();
+    let today = crate::domain::shanghai::date_at(chrono::Utc::now());
+    let started = std::time::Instant::now();
+    let result = match what {
+        "entities" => imports::entities(&mut conn, &actor, &bytes, skip_invalid, &progress),
+        _ => imports::inspectors(&mut conn, &actor, &bytes, skip_invalid, today, &progress),
+    };
+    bar.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    match result {
+        Ok(report) => {
+            print_report(&report);
+            println!(
+                "written in {seconds:.1} s ({:.0} rows/s)",
+                report.rows as f64 / seconds.max(1e-9)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(ImportFailure::Refused(report)) => {
+            print_report(&report);
+            eprintln!(
+                "gongshi: nothing was written: {} row(s) have errors; fix them or use --skip-invalid",
+                report.rejected
+            );
+            Ok(ExitCode::FAILURE)
+        }
+        Err(ImportFailure::Service(e)) => Err(e.into()),
+    }
+}
+
+fn progress_bar(lines: u64) -> ProgressBar {
+    if lines < PROGRESS_FROM_ROWS {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(lines.saturating_sub(1));
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{msg:>10} [{bar:40}] {pos}/{len} rows, {per_sec}, {eta} left",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+/// The summary, then every error as `line N, column: message [code]`.
+fn print_report(r: &ImportReport) {
+    if let Some(enc) = r.encoding {
+        println!(
+            "encoding: {}",
+            serde_json::to_value(enc)
+                .unwrap_or_default()
+                .as_str()
+                .unwrap_or("")
+        );
+    }
+    if !r.ignored_columns.is_empty() {
+        println!("ignored columns: {}", r.ignored_columns.join(", "));
+    }
+    println!(
+        "rows: {}  inserted: {}  updated: {}  unchanged: {}  rejected: {}",
+        r.rows, r.inserted, r.updated, r.unchanged, r.rejected
+    );
+    for e in &r.errors {
+        println!("line {}, {}: {} [{}]", e.line, e.column, e.message, e.code);
+    }
+}
+
+pub(crate) fn export_entities(
+    url: &DatabaseUrl,
+    output: Option<std::path::PathBuf>,
+) -> Result<ExitCode, CliError> {
+    let db = Db::open(url, 1)?;
+    let mut conn = db.get()?;
+    let out: Box<dyn Write> = match &output {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .map_err(|e| CliError::Other(format!("cannot create {}: {e}", path.display())))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let io_err = |e: csv::Error| CliError::Other(format!("cannot write the export: {e}"));
+    let mut w = crate::io::export::entity_writer(out).map_err(io_err)?;
+    let mut after = 0;
+    let mut n = 0;
+    loop {
+        let page = crate::store::entities::page(&mut conn, after, 5_000)
+            .map_err(|e| CliError::Service(e.into()))?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        for e in &page {
+            crate::io::export::write_entity(&mut w, &e.fields).map_err(io_err)?;
+        }
+        n += page.len();
+    }
+    w.flush()
+        .map_err(|e| CliError::Other(format!("cannot write the export: {e}")))?;
+    if output.is_some() {
+        println!("{n} entities exported");
+    }
+    Ok(ExitCode::SUCCESS)
+}
