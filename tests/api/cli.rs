@@ -335,3 +335,178 @@ fn calendar_load_and_show_work_from_the_command_line() {
         .unwrap()
         .contains("revision 1"));
 }
+
+fn stdout_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn import_export_and_the_demo_seed_work_from_the_command_line() {
+    let db = TestDb::new();
+    let url = db.url_string();
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+    let bad = gongshi(
+        Some(&url),
+        &[
+            "import",
+            "entities",
+            &format!("{fixtures}/entities_gbk.csv"),
+        ],
+    )
+    .output()
+    .unwrap();
+    assert!(!bad.status.success());
+    let text = stdout_of(&bad);
+    assert!(text.contains("encoding: GB18030"), "{text}");
+    assert!(
+        text.contains("line 4, 统一社会信用代码") && text.contains("[checksum]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("line 8, 统一社会信用代码") && text.contains("[duplicate]"),
+        "{text}"
+    );
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("nothing was written"));
+
+    let good = gongshi(
+        Some(&url),
+        &[
+            "import",
+            "entities",
+            &format!("{fixtures}/entities_gbk_fixed.csv"),
+        ],
+    )
+    .output()
+    .unwrap();
+    assert!(
+        good.status.success(),
+        "{}",
+        String::from_utf8_lossy(&good.stderr)
+    );
+    assert!(
+        stdout_of(&good).contains("inserted: 5"),
+        "{}",
+        stdout_of(&good)
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("export.csv");
+    let out = gongshi(
+        Some(&url),
+        &["export", "entities", "-o", export.to_str().unwrap()],
+    )
+    .output()
+    .unwrap();
+    assert!(out.status.success());
+    assert!(stdout_of(&out).contains("5 entities exported"));
+    let again = gongshi(
+        Some(&url),
+        &["import", "entities", export.to_str().unwrap()],
+    )
+    .output()
+    .unwrap();
+    assert!(
+        stdout_of(&again).contains("inserted: 0  updated: 0  unchanged: 5"),
+        "{}",
+        stdout_of(&again)
+    );
+
+    let verify = gongshi(Some(&url), &["audit", "verify"]).output().unwrap();
+    assert!(verify.status.success());
+
+    let demo_db = TestDb::new();
+    let url = demo_db.url_string();
+    for expected in [
+        "demo entities: 300 inserted",
+        "demo entities: 0 inserted, 0 updated, 300 unchanged",
+    ] {
+        let out = gongshi(Some(&url), &["seed", "--demo"]).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(stdout_of(&out).contains(expected), "{}", stdout_of(&out));
+    }
+    let verify = gongshi(Some(&url), &["audit", "verify"]).output().unwrap();
+    assert!(verify.status.success());
+}
+
+#[test]
+fn kill_9_during_a_large_import_leaves_all_of_it_or_none_of_it() {
+    let db = TestDb::new();
+    let url = db.url_string();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("big.csv");
+    let rows = 60_000;
+    let mut csv = String::from("统一社会信用代码,名称,类别,所在地区\n");
+    for i in 0..rows {
+        csv.push_str(&format!(
+            "{},银川第{i}号网吧,网吧,640104\n",
+            crate::helpers::credit_code("640104", i)
+        ));
+    }
+    std::fs::write(&file, csv).unwrap();
+    assert!(gongshi(Some(&url), &["migrate"])
+        .output()
+        .unwrap()
+        .status
+        .success());
+    let mut child = gongshi(Some(&url), &["import", "entities", file.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Let it get into the write (on SQLite: until the write-ahead log holds megabytes of the
+    // open transaction), then kill it without warning.
+    let wal = std::path::PathBuf::from(format!("{url}-wal"));
+    let started = std::time::Instant::now();
+    if url.starts_with("postgres") {
+        std::thread::sleep(Duration::from_millis(1500));
+    } else {
+        while started.elapsed() < Duration::from_secs(20)
+            && child.try_wait().unwrap().is_none()
+            && std::fs::metadata(&wal).map_or(0, |m| m.len()) < 4 << 20
+        {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+    let finished_first = child.try_wait().unwrap().is_some();
+    let _ = Command::new("kill")
+        .args(["-9", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+
+    let out = gongshi(
+        Some(&url),
+        &[
+            "export",
+            "entities",
+            "-o",
+            dir.path().join("after.csv").to_str().unwrap(),
+        ],
+    )
+    .output()
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let n: usize = stdout_of(&out)
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    eprintln!("kill -9 import test: import had finished before the kill: {finished_first}; {n} rows after");
+    assert!(
+        n == 0 || n == rows as usize,
+        "all or nothing, found {n} (import had finished: {finished_first})"
+    );
+    let verify = gongshi(Some(&url), &["audit", "verify"]).output().unwrap();
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
+}

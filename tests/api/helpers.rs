@@ -147,6 +147,40 @@ impl TestApp {
             .expect("request")
     }
 
+    pub async fn post_csv(&self, token: &str, path: &str, body: Vec<u8>) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .header("content-type", "text/csv")
+            .body(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// How many audit records exist (admin view of the log).
+    pub async fn audit_count(&self) -> usize {
+        let mut after = 0;
+        let mut n = 0;
+        loop {
+            let page: Value = self
+                .get_as(
+                    &self.admin_token,
+                    &format!("/api/v1/audit?after={after}&limit=1000"),
+                )
+                .await
+                .json()
+                .await
+                .unwrap();
+            let items = page["items"].as_array().unwrap();
+            if items.is_empty() {
+                return n;
+            }
+            n += items.len();
+            after = items.last().unwrap()["seq"].as_i64().unwrap();
+        }
+    }
+
     /// Creates a staff account through the API and returns a token for it.
     pub async fn user_with_role(&self, name: &str, role: &str) -> String {
         let password = "a long test password";
@@ -290,4 +324,12 @@ pub async fn assert_problem(res: reqwest::Response, status: u16, type_suffix: &s
         "{body}"
     );
     body
+}
+
+/// A valid credit code (GB 32100-2015) for entity number `n`: 91 + district + a unique
+/// organisation code + its check character.
+pub fn credit_code(district: &str, n: u32) -> String {
+    let prefix = format!("91{district}MA{n:07}");
+    let check = gongshi::domain::credit_code::check_character_for(&prefix).expect("valid prefix");
+    format!("{prefix}{check}")
 }
