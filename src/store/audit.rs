@@ -19,7 +19,7 @@ pub struct AuditRecord {
 }
 
 #[derive(Queryable, Selectable, Insertable)]
-#[diesel(table_name = audit_log)]
+#[diesel(table_name = audit_log, treat_none_as_default_value = false)]
 struct AuditRow {
     seq: i64,
     recorded_at: NaiveDateTime,

@@ -30,6 +30,11 @@ impl AnyConn {
     }
 }
 
+/// Page cache per SQLite connection (an upper bound; pages are allocated as used). Large imports
+/// touch many B-tree pages of the name index; a cache that holds them keeps the transaction from
+/// spilling pages to disk mid-way.
+const SQLITE_CACHE_KIB: i64 = 256 * 1024;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The backend's own message (libpq's or SQLite's), never a generic one.
@@ -88,7 +93,9 @@ pub fn connect(url: &DatabaseUrl) -> Result<AnyConn, StoreError> {
                 "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS};
                  PRAGMA journal_mode = WAL;
                  PRAGMA synchronous = NORMAL;
-                 PRAGMA foreign_keys = ON;"
+                 PRAGMA foreign_keys = ON;
+                 PRAGMA temp_store = MEMORY;
+                 PRAGMA cache_size = -{SQLITE_CACHE_KIB};"
             ))
             .map_err(|e| connect_err(ConnectionError::CouldntSetupConfiguration(e)))?;
             Ok(AnyConn::Sqlite(conn))

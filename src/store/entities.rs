@@ -75,7 +75,11 @@ impl EntityRow {
 }
 
 #[derive(Insertable, AsChangeset)]
-#[diesel(table_name = entities)]
+#[diesel(
+    table_name = entities,
+    treat_none_as_default_value = false,
+    treat_none_as_null = true
+)]
 struct EntityValues {
     credit_code: String,
     name: String,
@@ -93,7 +97,7 @@ struct EntityValues {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = entities)]
+#[diesel(table_name = entities, treat_none_as_default_value = false)]
 struct NewEntityRow {
     #[diesel(embed)]
     values: EntityValues,
