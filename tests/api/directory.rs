@@ -245,6 +245,22 @@ async fn changes_need_the_current_version_and_leave_a_history() {
     assert_eq!(history["items"][1]["before"]["name"], "银川星光网吧");
     assert_eq!(history["items"][1]["after"]["name"], "银川月光网咖");
 
+    // An empty field clears it.
+    let cleared: Value = app
+        .patch_json(&clerk, &path, &json!({"version": 3, "address": ""}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(cleared["address"], Value::Null, "{cleared}");
+    let stored: Value = app
+        .get(&format!("/api/v1/public/entities/{code}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stored["address"], Value::Null);
+
     let missing = app
         .get(&format!(
             "/api/v1/public/entities/{}",
