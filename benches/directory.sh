@@ -13,6 +13,7 @@
 #   PG_URL_BASE=postgres://root@127.0.0.1   PG_DB=gongshi_bench   (PG_DB is dropped and recreated)
 #   SKIP_PG=1                SQLite only;   SKIP_SEARCH=1 imports only;   SKIP_IMPORT=1 reuse the DBs
 #   PORT=18080
+# Each run rewrites $BENCH_DIR/results.tsv and prints the tables at the end.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
