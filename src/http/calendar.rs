@@ -282,11 +282,7 @@ async fn upload(
     content_type: Option<String>,
     body: Bytes,
 ) -> Result<Response, Infallible> {
-    let essence = content_type
-        .as_deref()
-        .and_then(|c| c.split(';').next())
-        .map(|c| c.trim().to_ascii_lowercase())
-        .unwrap_or_default();
+    let essence = super::filters::media_type(content_type.as_deref());
     let parsed: Result<(Option<String>, Vec<RawDay>), Response> = match essence.as_str() {
         "text/csv" => crate::io::calendar_csv::parse(&body)
             .map(|rows| (q.source.clone(), rows))

@@ -14,7 +14,7 @@ use warp::{Filter, Reply};
 use super::audit::record_json;
 use super::filters::{authenticated, body_up_to, json_body, query, with_state, MAX_IMPORT_BYTES};
 use super::problem::{unsupported_media_type, Problem};
-use super::{json_reply, respond, AppState};
+use super::{json_reply, paging, respond, AppState};
 use crate::domain::credit_code::{self, CreditCode, CreditCodeError};
 use crate::domain::entity::{BusinessCategory, DistrictCode, EntityStatus, RawEntity};
 use crate::domain::role::Role;
@@ -24,8 +24,6 @@ use crate::service::imports::{ImportFailure, ImportReport};
 use crate::service::{self, Actor, FieldError, ServiceError};
 use crate::store::entities::{EntityQuery, EntityRecord};
 
-pub const DEFAULT_LIMIT: i64 = 20;
-pub const MAX_LIMIT: i64 = 100;
 const MAX_QUERY_CHARS: usize = 50;
 
 /// What the public sees of an entity.
@@ -72,17 +70,12 @@ pub struct SearchParams {
 /// A listing's query, or the problem naming each bad parameter.
 fn parse_search(p: &SearchParams) -> Result<(EntityQuery, Option<CreditCode>), ServiceError> {
     let mut errors = Vec::new();
+    let (after, limit) = paging::bounds(p.limit, p.cursor.as_deref(), &mut errors);
     let mut q = EntityQuery {
-        limit: p.limit.unwrap_or(DEFAULT_LIMIT),
+        after,
+        limit,
         ..EntityQuery::default()
     };
-    if !(1..=MAX_LIMIT).contains(&q.limit) {
-        errors.push(FieldError::new(
-            "limit",
-            "range",
-            format!("limit is between 1 and {MAX_LIMIT}"),
-        ));
-    }
     if let Some(text) = p.q.as_deref().filter(|s| !s.trim().is_empty()) {
         q.name = search_form(text);
         if q.name.is_empty() {
@@ -135,34 +128,11 @@ fn parse_search(p: &SearchParams) -> Result<(EntityQuery, Option<CreditCode>), S
             ));
         }
     }
-    if let Some(c) = p.cursor.as_deref().filter(|s| !s.is_empty()) {
-        match decode_cursor(c) {
-            Some(after) => q.after = after,
-            None => errors.push(FieldError::new(
-                "cursor",
-                "format",
-                "cursor is not one this API issued; start again without it",
-            )),
-        }
-    }
     if errors.is_empty() {
         Ok((q, code))
     } else {
         Err(ServiceError::Validation(errors))
     }
-}
-
-/// Cursors are opaque to clients: the position after the last item, encoded.
-pub fn encode_cursor(after: i64) -> String {
-    hex::encode(format!("v1:{after}"))
-}
-
-pub fn decode_cursor(c: &str) -> Option<i64> {
-    let raw = String::from_utf8(hex::decode(c).ok()?).ok()?;
-    raw.strip_prefix("v1:")?
-        .parse()
-        .ok()
-        .filter(|n: &i64| *n >= 0)
 }
 
 /// Runs a listing: one page plus the cursor of the next, if there is more.
@@ -173,7 +143,7 @@ fn listing(
 ) -> Result<serde_json::Value, ServiceError> {
     let (mut q, code) = parse_search(p)?;
     let limit = q.limit;
-    let mut items = match code {
+    let items = match code {
         // A credit code names at most one entity: no index walk needed.
         Some(c) => match service::entities::get(conn, c.as_str()) {
             Ok(e) => vec![e],
@@ -185,17 +155,7 @@ fn listing(
             service::entities::search(conn, &q)?
         }
     };
-    let more = items.len() as i64 > limit;
-    items.truncate(limit as usize);
-    let next = if more {
-        items.last().map(|e| encode_cursor(e.id))
-    } else {
-        None
-    };
-    Ok(json!({
-        "items": items.iter().map(render).collect::<Vec<_>>(),
-        "next_cursor": next,
-    }))
+    Ok(paging::page(items, limit, |e| e.id, render))
 }
 
 #[derive(serde::Deserialize)]
@@ -546,11 +506,7 @@ async fn import(
     content_type: Option<String>,
     body: Bytes,
 ) -> Result<Response, Infallible> {
-    let essence = content_type
-        .as_deref()
-        .and_then(|c| c.split(';').next())
-        .map(|c| c.trim().to_ascii_lowercase())
-        .unwrap_or_default();
+    let essence = super::filters::media_type(content_type.as_deref());
     if essence != "text/csv" {
         return Ok(unsupported_media_type("text/csv").into_response());
     }

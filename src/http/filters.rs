@@ -73,14 +73,17 @@ where
     Ok(Bytes::from(body))
 }
 
+/// The media type without parameters, lower-cased: `text/csv; charset=GBK` → `text/csv`.
+pub fn media_type(content_type: Option<&str>) -> String {
+    content_type
+        .and_then(|c| c.split(';').next())
+        .map(|c| c.trim().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
 /// True for `application/json`, `application/json; charset=utf-8`, `application/merge-patch+json`…
 fn is_json(content_type: &str) -> bool {
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let essence = media_type(Some(content_type));
     essence == "application/json"
         || (essence.starts_with("application/") && essence.ends_with("+json"))
 }

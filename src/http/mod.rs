@@ -5,6 +5,7 @@ mod auth;
 mod calendar;
 mod directory;
 pub mod filters;
+mod paging;
 pub mod problem;
 mod roster;
 mod system;

@@ -10,9 +10,8 @@ use warp::http::StatusCode;
 use warp::reply::Response;
 use warp::Filter;
 
-use super::directory::{decode_cursor, encode_cursor, DEFAULT_LIMIT, MAX_LIMIT};
 use super::filters::{authenticated, json_body, query, with_state};
-use super::{respond, AppState};
+use super::{paging, respond, AppState};
 use crate::domain::inspector::{InspectorStatus, RawInspector};
 use crate::domain::shanghai::format_utc;
 use crate::service::inspectors::RawConflict;
@@ -78,25 +77,7 @@ struct Page {
 
 fn parse_page(p: &PageParams) -> Result<Page, ServiceError> {
     let mut errors = Vec::new();
-    let limit = p.limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        errors.push(FieldError::new(
-            "limit",
-            "range",
-            format!("limit is between 1 and {MAX_LIMIT}"),
-        ));
-    }
-    let after = match p.cursor.as_deref().filter(|c| !c.is_empty()) {
-        None => 0,
-        Some(c) => decode_cursor(c).unwrap_or_else(|| {
-            errors.push(FieldError::new(
-                "cursor",
-                "format",
-                "cursor is not one this API issued",
-            ));
-            0
-        }),
-    };
+    let (after, limit) = paging::bounds(p.limit, p.cursor.as_deref(), &mut errors);
     let status = match p.status.as_deref().filter(|s| !s.is_empty()) {
         None => None,
         Some(s) => {
@@ -120,22 +101,6 @@ fn parse_page(p: &PageParams) -> Result<Page, ServiceError> {
     } else {
         Err(ServiceError::Validation(errors))
     }
-}
-
-fn page_json(
-    items: Vec<InspectorRecord>,
-    limit: i64,
-    render: fn(&InspectorRecord) -> serde_json::Value,
-) -> serde_json::Value {
-    let mut items = items;
-    let more = items.len() as i64 > limit;
-    items.truncate(limit as usize);
-    let next = if more {
-        items.last().map(|r| encode_cursor(r.id))
-    } else {
-        None
-    };
-    json!({"items": items.iter().map(render).collect::<Vec<_>>(), "next_cursor": next})
 }
 
 #[derive(serde::Deserialize)]
@@ -240,7 +205,7 @@ async fn public_list(state: Arc<AppState>, p: PageParams) -> Result<Response, In
             let page = parse_page(&p)?;
             let items =
                 service::inspectors::public_list(conn, page.after, page.limit + 1, page.status)?;
-            Ok::<_, ServiceError>(page_json(items, page.limit, public_json))
+            Ok::<_, ServiceError>(paging::page(items, page.limit, |r| r.id, public_json))
         })
         .await;
     Ok(respond(StatusCode::OK, result))
@@ -252,7 +217,7 @@ async fn list(state: Arc<AppState>, actor: Actor, p: PageParams) -> Result<Respo
         .run(move |conn| {
             let page = parse_page(&p)?;
             let items = service::inspectors::list(conn, &actor, page.after, page.limit + 1)?;
-            Ok::<_, ServiceError>(page_json(items, page.limit, staff_json))
+            Ok::<_, ServiceError>(paging::page(items, page.limit, |r| r.id, staff_json))
         })
         .await;
     Ok(respond(StatusCode::OK, result))

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{entities, entity_name_grams};
-use super::AnyConn;
+use super::{corrupt, AnyConn};
 use crate::domain::credit_code::CreditCode;
 use crate::domain::entity::{
     BusinessCategory, DistrictCode, EntityFields, EntityKind, EntityStatus,
@@ -38,12 +38,6 @@ struct EntityRow {
     version: i32,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
-}
-
-fn corrupt(what: &str, value: &str) -> diesel::result::Error {
-    diesel::result::Error::DeserializationError(
-        format!("stored {what} {value:?} does not parse").into(),
-    )
 }
 
 impl EntityRow {

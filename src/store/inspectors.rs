@@ -4,7 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::{inspector_conflicts, inspectors};
-use super::AnyConn;
+use super::{corrupt, AnyConn};
 use crate::domain::entity::BusinessCategory;
 use crate::domain::id_number::IdNumber;
 use crate::domain::inspector::{CertificateNo, InspectorFields, InspectorStatus};
@@ -35,12 +35,6 @@ struct InspectorRow {
     version: i32,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
-}
-
-fn corrupt(what: &str, value: &str) -> diesel::result::Error {
-    diesel::result::Error::DeserializationError(
-        format!("stored {what} {value:?} does not parse").into(),
-    )
 }
 
 impl InspectorRow {

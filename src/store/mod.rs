@@ -11,3 +11,11 @@ pub mod tokens;
 pub mod users;
 
 pub use conn::{connect, migrate, revert_all, write_tx, AnyConn, Db, Manager, StoreError};
+
+/// A stored value that no longer parses as its domain type (the database was edited by hand, or
+/// a rule changed without a migration): an error, never a panic.
+pub(crate) fn corrupt(what: &str, value: &str) -> diesel::result::Error {
+    diesel::result::Error::DeserializationError(
+        format!("stored {what} {value:?} does not parse").into(),
+    )
+}
