@@ -118,18 +118,9 @@ pub(crate) fn export_entities(
     };
     let io_err = |e: csv::Error| CliError::Other(format!("cannot write the export: {e}"));
     let mut w = crate::io::export::entity_writer(out).map_err(io_err)?;
-    let mut after = 0;
-    let mut n = 0;
-    loop {
-        let page = crate::store::entities::page(&mut conn, after, 5_000)
-            .map_err(|e| CliError::Service(e.into()))?;
-        let Some(last) = page.last() else { break };
-        after = last.id;
-        for e in &page {
-            crate::io::export::write_entity(&mut w, &e.fields).map_err(io_err)?;
-        }
-        n += page.len();
-    }
+    let n = crate::service::entities::for_each(&mut conn, &Actor::command_line(), |e| {
+        crate::io::export::write_entity(&mut w, &e.fields).map_err(io_err)
+    })?;
     w.flush()
         .map_err(|e| CliError::Other(format!("cannot write the export: {e}")))?;
     if output.is_some() {

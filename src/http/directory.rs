@@ -462,17 +462,10 @@ async fn export(state: Arc<AppState>, actor: Actor) -> Result<Response, Infallib
     let result: Result<Vec<u8>, ServiceError> = state
         .db
         .run(move |conn| {
-            actor.require(STAFF)?;
             let mut w = crate::io::export::entity_writer(Vec::new()).map_err(internal)?;
-            let mut after = 0;
-            loop {
-                let page = crate::store::entities::page(conn, after, 5_000)?;
-                let Some(last) = page.last() else { break };
-                after = last.id;
-                for e in &page {
-                    crate::io::export::write_entity(&mut w, &e.fields).map_err(internal)?;
-                }
-            }
+            service::entities::for_each(conn, &actor, |e| {
+                crate::io::export::write_entity(&mut w, &e.fields).map_err(internal)
+            })?;
             w.into_inner().map_err(|e| internal(e.into_error()))
         })
         .await;

@@ -132,6 +132,26 @@ pub fn search(conn: &mut AnyConn, q: &EntityQuery) -> Result<Vec<EntityRecord>, 
     Ok(store::entities::search(conn, q)?)
 }
 
+/// Calls `f` with every entity in the order they entered the directory, a page at a time (for
+/// exports; any staff member). Returns how many there were.
+pub fn for_each<E: From<ServiceError>>(
+    conn: &mut AnyConn,
+    actor: &Actor,
+    mut f: impl FnMut(&EntityRecord) -> Result<(), E>,
+) -> Result<usize, E> {
+    actor.require(&[Role::Clerk, Role::Reviewer, Role::Admin])?;
+    let (mut after, mut n) = (0, 0);
+    loop {
+        let page = store::entities::page(conn, after, 5_000).map_err(ServiceError::from)?;
+        let Some(last) = page.last() else {
+            return Ok(n);
+        };
+        after = last.id;
+        n += page.len();
+        page.iter().try_for_each(&mut f)?;
+    }
+}
+
 /// The entity's change history from the audit log, oldest first (any staff member).
 pub fn history(
     conn: &mut AnyConn,
