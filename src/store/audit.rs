@@ -18,8 +18,8 @@ pub struct AuditRecord {
     pub hash: String,
 }
 
-#[derive(Queryable, Selectable, Insertable)]
-#[diesel(table_name = audit_log, treat_none_as_default_value = false)]
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = audit_log)]
 struct AuditRow {
     seq: i64,
     recorded_at: NaiveDateTime,
@@ -122,36 +122,80 @@ pub fn append_many(
         });
         seq += 1;
     }
-    // Ten columns per row: 1,000 rows stay under both backends' bound-parameter limits.
-    for chunk in records.chunks(1_000) {
-        let rows: Vec<AuditRow> = chunk.iter().map(AuditRow::from).collect();
-        match conn {
-            AnyConn::Sqlite(c) => diesel::insert_into(audit_log::table)
-                .values(&rows)
-                .execute(c)?,
-            AnyConn::Pg(c) => diesel::insert_into(audit_log::table)
-                .values(&rows)
-                .execute(c)?,
-        };
-    }
+    insert(conn, &records, recorded_at)?;
     Ok(records)
 }
 
-impl From<&AuditRecord> for AuditRow {
-    fn from(r: &AuditRecord) -> Self {
-        AuditRow {
-            seq: r.entry.seq,
-            recorded_at: r.entry.recorded_at,
-            actor: r.entry.actor.clone(),
-            action: r.entry.action.clone(),
-            object_type: r.entry.object_type.clone(),
-            object_id: r.entry.object_id.clone(),
-            before_json: r.entry.before_json.clone(),
-            after_json: r.entry.after_json.clone(),
-            prev_hash: r.prev_hash.clone(),
-            hash: r.hash.clone(),
-        }
+/// One record as the bulk INSERT reads it: `[seq, actor, action, object_type, object_id,
+/// before_json, after_json, prev_hash, hash]`.
+#[derive(serde::Serialize)]
+struct BulkRow<'a>(
+    i64,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    Option<&'a str>,
+    &'a str,
+    &'a str,
+);
+
+/// The MATERIALIZED row text is parsed once per row; `value ->> n` straight on json_each would
+/// re-serialise the row for every column.
+const SQLITE_BULK: &str = "WITH r(v) AS MATERIALIZED (SELECT value FROM json_each(?1)) \
+     INSERT INTO audit_log (seq, recorded_at, actor, action, object_type, \
+     object_id, before_json, after_json, prev_hash, hash) \
+     SELECT v ->> 0, ?2, v ->> 1, v ->> 2, v ->> 3, v ->> 4, v ->> 5, v ->> 6, v ->> 7, v ->> 8 \
+     FROM r";
+
+const POSTGRES_BULK: &str = "INSERT INTO audit_log (seq, recorded_at, actor, action, object_type, \
+     object_id, before_json, after_json, prev_hash, hash) \
+     SELECT (r ->> 0)::bigint, $2, r ->> 1, r ->> 2, r ->> 3, r ->> 4, r ->> 5, r ->> 6, r ->> 7, \
+     r ->> 8 FROM json_array_elements($1::json) AS r";
+
+/// Records per bulk INSERT (bounds the size of its one JSON parameter).
+const BULK_CHUNK: usize = 5_000;
+
+/// Writes chained records with one statement per chunk, each taking its rows as one JSON text.
+fn insert(
+    conn: &mut AnyConn,
+    records: &[AuditRecord],
+    recorded_at: NaiveDateTime,
+) -> QueryResult<()> {
+    use diesel::sql_types::{Text, Timestamp};
+    for chunk in records.chunks(BULK_CHUNK) {
+        let rows: Vec<BulkRow> = chunk
+            .iter()
+            .map(|r| {
+                let e = &r.entry;
+                BulkRow(
+                    e.seq,
+                    &e.actor,
+                    &e.action,
+                    &e.object_type,
+                    &e.object_id,
+                    e.before_json.as_deref(),
+                    e.after_json.as_deref(),
+                    &r.prev_hash,
+                    &r.hash,
+                )
+            })
+            .collect();
+        let json = serde_json::to_string(&rows)
+            .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
+        match conn {
+            AnyConn::Sqlite(c) => diesel::sql_query(SQLITE_BULK)
+                .bind::<Text, _>(json)
+                .bind::<Timestamp, _>(recorded_at)
+                .execute(c)?,
+            AnyConn::Pg(c) => diesel::sql_query(POSTGRES_BULK)
+                .bind::<Text, _>(json)
+                .bind::<Timestamp, _>(recorded_at)
+                .execute(c)?,
+        };
     }
+    Ok(())
 }
 
 /// Up to `limit` records with `seq > after`, oldest first.

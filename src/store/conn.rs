@@ -103,17 +103,26 @@ pub fn connect(url: &DatabaseUrl) -> Result<AnyConn, StoreError> {
     }
 }
 
-/// Runs the embedded migrations for the connection's backend; returns the names applied now.
+/// Runs the embedded migrations for the connection's backend, then rebuilds any derived index
+/// built in an older format (see `derived_indexes`); returns the migration names applied now.
 pub fn migrate(conn: &mut AnyConn) -> Result<Vec<String>, StoreError> {
-    let applied = match conn {
+    let applied: Vec<String> = match conn {
         AnyConn::Pg(c) => c
             .run_pending_migrations(POSTGRES_MIGRATIONS)
             .map(|v| v.iter().map(|m| m.to_string()).collect()),
         AnyConn::Sqlite(c) => c
             .run_pending_migrations(SQLITE_MIGRATIONS)
             .map(|v| v.iter().map(|m| m.to_string()).collect()),
-    };
-    applied.map_err(|e| StoreError::Migration(e.to_string()))
+    }
+    .map_err(|e| StoreError::Migration(e.to_string()))?;
+    if let Some(n) = super::entities::refresh_name_index(conn)? {
+        tracing::info!(
+            entities = n,
+            version = super::entities::NAME_INDEX_VERSION,
+            "rebuilt the name-search index"
+        );
+    }
+    Ok(applied)
 }
 
 /// Reverts every migration (each `down.sql`); for the round-trip test and for operators who

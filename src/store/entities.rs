@@ -9,7 +9,7 @@ use crate::domain::credit_code::CreditCode;
 use crate::domain::entity::{
     BusinessCategory, DistrictCode, EntityFields, EntityKind, EntityStatus,
 };
-use crate::domain::text::{bigram_keys, search_form};
+use crate::domain::text::{char_range, index_keys, query_keys, search_form};
 
 /// A stored entity.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,12 +68,8 @@ impl EntityRow {
     }
 }
 
-#[derive(Insertable, AsChangeset)]
-#[diesel(
-    table_name = entities,
-    treat_none_as_default_value = false,
-    treat_none_as_null = true
-)]
+#[derive(AsChangeset)]
+#[diesel(table_name = entities, treat_none_as_null = true)]
 struct EntityValues {
     credit_code: String,
     name: String,
@@ -88,21 +84,6 @@ struct EntityValues {
     risk_tags: String,
     version: i32,
     updated_at: NaiveDateTime,
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = entities, treat_none_as_default_value = false)]
-struct NewEntityRow {
-    #[diesel(embed)]
-    values: EntityValues,
-    created_at: NaiveDateTime,
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = entity_name_grams)]
-struct GramRow {
-    gram: i64,
-    entity_id: i64,
 }
 
 fn values(f: &EntityFields, version: i32, now: NaiveDateTime) -> EntityValues {
@@ -124,12 +105,78 @@ fn values(f: &EntityFields, version: i32, now: NaiveDateTime) -> EntityValues {
 }
 
 fn name_keys(name: &str) -> Vec<i64> {
-    bigram_keys(&search_form(name))
+    index_keys(&search_form(name))
 }
 
-/// Rows per multi-row INSERT: under SQLite's 32,766 bound parameters and PostgreSQL's 65,535.
-const ENTITY_CHUNK: usize = 1_000;
-const GRAM_CHUNK: usize = 10_000;
+/// Entities per bulk INSERT. Each bulk statement takes its rows as one JSON (SQLite) or array
+/// (PostgreSQL) parameter, so there is no bound-parameter limit to stay under; the chunk only
+/// bounds the size of that parameter.
+const ENTITY_CHUNK: usize = 5_000;
+const GRAM_CHUNK: usize = 50_000;
+
+/// One entity as the bulk INSERT reads it (a JSON object per row).
+#[derive(serde::Serialize)]
+struct BulkEntity<'a> {
+    credit_code: &'a str,
+    name: &'a str,
+    search_name: String,
+    kind: &'static str,
+    category: &'static str,
+    district: &'a str,
+    address: Option<&'a str>,
+    legal_representative: Option<&'a str>,
+    licence_numbers: String,
+    status: &'static str,
+    risk_tags: String,
+}
+
+impl<'a> BulkEntity<'a> {
+    fn new(f: &'a EntityFields) -> Self {
+        BulkEntity {
+            credit_code: f.credit_code.as_str(),
+            name: &f.name,
+            search_name: search_form(&f.name).into_iter().collect(),
+            kind: f.kind.code(),
+            category: f.category.code(),
+            district: f.district.as_str(),
+            address: f.address.as_deref(),
+            legal_representative: f.legal_representative.as_deref(),
+            licence_numbers: serde_json::to_string(&f.licence_numbers).unwrap_or_default(),
+            status: f.status.code(),
+            risk_tags: serde_json::to_string(&f.risk_tags).unwrap_or_default(),
+        }
+    }
+}
+
+/// The MATERIALIZED row text is parsed once per row (see `store::audit`); ids follow the order
+/// of the array.
+const SQLITE_BULK_ENTITIES: &str =
+    "WITH r(k, v) AS MATERIALIZED (SELECT key, value FROM json_each(?1)) \
+     INSERT INTO entities (credit_code, name, search_name, kind, \
+     category, district, address, legal_representative, licence_numbers, status, risk_tags, \
+     version, created_at, updated_at) \
+     SELECT v ->> 'credit_code', v ->> 'name', v ->> 'search_name', v ->> 'kind', \
+     v ->> 'category', v ->> 'district', v ->> 'address', v ->> 'legal_representative', \
+     v ->> 'licence_numbers', v ->> 'status', v ->> 'risk_tags', 1, ?2, ?2 FROM r ORDER BY k \
+     RETURNING id, credit_code";
+
+const POSTGRES_BULK_ENTITIES: &str = "INSERT INTO entities (credit_code, name, search_name, kind, \
+     category, district, address, legal_representative, licence_numbers, status, risk_tags, \
+     version, created_at, updated_at) \
+     SELECT credit_code, name, search_name, kind, category, district, address, \
+     legal_representative, licence_numbers, status, risk_tags, 1, $2, $2 \
+     FROM json_to_recordset($1::json) AS x(credit_code text, name text, search_name text, \
+     kind text, category text, district text, address text, legal_representative text, \
+     licence_numbers text, status text, risk_tags text) \
+     RETURNING id, credit_code";
+
+#[derive(QueryableByName)]
+struct Inserted {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    id: i64,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    credit_code: String,
+}
 
 /// Inserts new entities and their name index; returns them with their ids, in input order.
 /// Call inside a write transaction.
@@ -138,34 +185,33 @@ pub fn insert_many(
     new: &[EntityFields],
     now: NaiveDateTime,
 ) -> QueryResult<Vec<EntityRecord>> {
+    use diesel::sql_types::{Text, Timestamp};
     let mut out = Vec::with_capacity(new.len());
     for chunk in new.chunks(ENTITY_CHUNK) {
-        let rows: Vec<NewEntityRow> = chunk
-            .iter()
-            .map(|f| NewEntityRow {
-                values: values(f, 1, now),
-                created_at: now,
-            })
-            .collect();
-        // Multi-row INSERT does not compile on the multi-backend connection; each backend does it.
-        let ids: Vec<(String, i64)> = match conn {
-            AnyConn::Sqlite(c) => diesel::insert_into(entities::table)
-                .values(&rows)
-                .returning((entities::credit_code, entities::id))
-                .get_results(c)?,
-            AnyConn::Pg(c) => diesel::insert_into(entities::table)
-                .values(&rows)
-                .returning((entities::credit_code, entities::id))
-                .get_results(c)?,
+        let rows: Vec<BulkEntity> = chunk.iter().map(BulkEntity::new).collect();
+        let json =
+            serde_json::to_string(&rows).map_err(|e| corrupt("entity row", &e.to_string()))?;
+        let inserted: Vec<Inserted> = match conn {
+            AnyConn::Sqlite(c) => diesel::sql_query(SQLITE_BULK_ENTITIES)
+                .bind::<Text, _>(&json)
+                .bind::<Timestamp, _>(now)
+                .load(c)?,
+            AnyConn::Pg(c) => diesel::sql_query(POSTGRES_BULK_ENTITIES)
+                .bind::<Text, _>(&json)
+                .bind::<Timestamp, _>(now)
+                .load(c)?,
         };
-        let by_code: std::collections::HashMap<String, i64> = ids.into_iter().collect();
-        let mut grams = Vec::new();
-        for f in chunk {
-            let id = by_code[f.credit_code.as_str()];
-            grams.extend(name_keys(&f.name).into_iter().map(|gram| GramRow {
-                gram,
-                entity_id: id,
-            }));
+        let by_code: std::collections::HashMap<String, i64> = inserted
+            .into_iter()
+            .map(|r| (r.credit_code, r.id))
+            .collect();
+        let mut grams = Vec::with_capacity(chunk.len() * 20);
+        for (f, row) in chunk.iter().zip(&rows) {
+            let id = *by_code
+                .get(row.credit_code)
+                .ok_or_else(|| corrupt("inserted entity", row.credit_code))?;
+            let chars: Vec<char> = row.search_name.chars().collect();
+            grams.extend(index_keys(&chars).into_iter().map(|gram| (gram, id)));
             out.push(EntityRecord {
                 id,
                 fields: f.clone(),
@@ -174,20 +220,60 @@ pub fn insert_many(
                 updated_at: now,
             });
         }
-        insert_grams(conn, &grams)?;
+        insert_grams(conn, grams)?;
     }
     Ok(out)
 }
 
-fn insert_grams(conn: &mut AnyConn, grams: &[GramRow]) -> QueryResult<()> {
+/// Serialises sorted postings as one JSON object keyed by gram.
+struct GroupedPostings<'a>(&'a [(i64, Vec<i64>)]);
+
+impl serde::Serialize for GroupedPostings<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (gram, ids) in self.0 {
+            map.serialize_entry(&gram.to_string(), ids)?;
+        }
+        map.end()
+    }
+}
+
+/// Adds `(gram, entity_id)` postings, sorted first so the index's B-tree is written in order.
+fn insert_grams(conn: &mut AnyConn, mut grams: Vec<(i64, i64)>) -> QueryResult<()> {
+    use diesel::sql_types::{Array, BigInt, Text};
+    grams.sort_unstable();
     for chunk in grams.chunks(GRAM_CHUNK) {
         match conn {
-            AnyConn::Sqlite(c) => diesel::insert_into(entity_name_grams::table)
-                .values(chunk)
-                .execute(c)?,
-            AnyConn::Pg(c) => diesel::insert_into(entity_name_grams::table)
-                .values(chunk)
-                .execute(c)?,
+            AnyConn::Sqlite(c) => {
+                // {"gram": [entity_id, …], …}: json_each then yields each posting as a plain
+                // integer, which SQLite reads several times faster than a [gram, id] pair.
+                let mut by_gram: Vec<(i64, Vec<i64>)> = Vec::new();
+                for &(gram, id) in chunk {
+                    match by_gram.last_mut() {
+                        Some((g, ids)) if *g == gram => ids.push(id),
+                        _ => by_gram.push((gram, vec![id])),
+                    }
+                }
+                let json = serde_json::to_string(&GroupedPostings(&by_gram))
+                    .map_err(|e| corrupt("gram rows", &e.to_string()))?;
+                diesel::sql_query(
+                    "INSERT INTO entity_name_grams (gram, entity_id) \
+                     SELECT CAST(g.key AS INTEGER), p.value FROM json_each(?) g, json_each(g.value) p",
+                )
+                .bind::<Text, _>(json)
+                .execute(c)?
+            }
+            AnyConn::Pg(c) => {
+                let (g, e): (Vec<i64>, Vec<i64>) = chunk.iter().copied().unzip();
+                diesel::sql_query(
+                    "INSERT INTO entity_name_grams (gram, entity_id) \
+                     SELECT * FROM unnest($1::bigint[], $2::bigint[])",
+                )
+                .bind::<Array<BigInt>, _>(g)
+                .bind::<Array<BigInt>, _>(e)
+                .execute(c)?
+            }
         };
     }
     Ok(())
@@ -221,15 +307,12 @@ pub fn update_if_version(
                 .filter(entity_name_grams::gram.eq_any(gone)),
         )
         .execute(conn)?;
-        let added: Vec<GramRow> = new
+        let added: Vec<(i64, i64)> = new
             .iter()
             .filter(|k| !old.contains(k))
-            .map(|&gram| GramRow {
-                gram,
-                entity_id: before.id,
-            })
+            .map(|&gram| (gram, before.id))
             .collect();
-        insert_grams(conn, &added)?;
+        insert_grams(conn, added)?;
     }
     Ok(true)
 }
@@ -277,9 +360,12 @@ const RAREST_PROBE: i64 = 2_000;
 
 /// Entities matching `q`, ordered by id (the order they entered the directory).
 ///
-/// A name query of two or more characters walks the posting list of its rarest bigram in id
-/// order and keeps the rows whose search name contains the whole query, so it stops as soon as
-/// `limit` rows match. A one-character query scans names in id order.
+/// A name query of two or more characters walks, in id order, the posting list of its rarest
+/// index key (its bigram when it has two characters, its rarest trigram when it has more; see
+/// `domain::text::query_keys`) and keeps the rows whose search name contains the whole query,
+/// so it stops as soon as `limit` rows match and answers at once when some trigram of the query
+/// is in no name. A one-character query reads the postings of the character when it is rare
+/// and otherwise walks names in id order (see [`Plan`]).
 pub fn search(conn: &mut AnyConn, q: &EntityQuery) -> QueryResult<Vec<EntityRecord>> {
     macro_rules! with_filters {
         ($query:expr) => {{
@@ -301,9 +387,8 @@ pub fn search(conn: &mut AnyConn, q: &EntityQuery) -> QueryResult<Vec<EntityReco
             query
         }};
     }
-    let keys = bigram_keys(&q.name);
-    let rows: Vec<EntityRow> = match rarest_key(conn, &keys)? {
-        Some(gram) => with_filters!(entity_name_grams::table
+    let rows: Vec<EntityRow> = match plan(conn, &q.name)? {
+        Plan::Postings(gram) => with_filters!(entity_name_grams::table
             .inner_join(entities::table)
             .filter(entity_name_grams::gram.eq(gram))
             .filter(entity_name_grams::entity_id.gt(q.after))
@@ -312,7 +397,21 @@ pub fn search(conn: &mut AnyConn, q: &EntityQuery) -> QueryResult<Vec<EntityReco
             .select(EntityRow::as_select())
             .into_boxed())
         .load(conn)?,
-        None => with_filters!(entities::table
+        Plan::Range(lo, hi) => with_filters!(entities::table
+            .filter(
+                entities::id.eq_any(
+                    entity_name_grams::table
+                        .filter(entity_name_grams::gram.between(lo, hi))
+                        .select(entity_name_grams::entity_id),
+                ),
+            )
+            .filter(entities::id.gt(q.after))
+            .order(entities::id.asc())
+            .limit(q.limit)
+            .select(EntityRow::as_select())
+            .into_boxed())
+        .load(conn)?,
+        Plan::Scan => with_filters!(entities::table
             .filter(entities::id.gt(q.after))
             .order(entities::id.asc())
             .limit(q.limit)
@@ -321,6 +420,45 @@ pub fn search(conn: &mut AnyConn, q: &EntityQuery) -> QueryResult<Vec<EntityReco
         .load(conn)?,
     };
     rows.into_iter().map(EntityRow::into_record).collect()
+}
+
+/// How a search finds its candidates (each then checked against the whole query and filters).
+enum Plan {
+    /// Walk one index key's posting list in id order.
+    Postings(i64),
+    /// The entities with an index key in this range (a rare single character), in id order.
+    Range(i64, i64),
+    /// Walk the directory in id order.
+    Scan,
+}
+
+/// How many postings of a single character to count before walking the directory instead: a
+/// character in more names than this is in at least 1 % of a million-entity directory, so a
+/// walk meets a match every hundred names or so, also on a result's last page.
+const CHAR_RANGE_MAX: i64 = 10_000;
+
+/// Two or more characters: the rarest of the query's index keys. One character: its key range
+/// when that holds fewer than [`CHAR_RANGE_MAX`] postings; a commoner character is found sooner
+/// by walking the directory. No name: walk the directory.
+fn plan(conn: &mut AnyConn, name: &[char]) -> QueryResult<Plan> {
+    if let [c] = name {
+        let (lo, hi) = char_range(*c);
+        let n = entity_name_grams::table
+            .filter(entity_name_grams::gram.between(lo, hi))
+            .select(entity_name_grams::entity_id)
+            .limit(CHAR_RANGE_MAX)
+            .load::<i64>(conn)?
+            .len();
+        return Ok(if (n as i64) < CHAR_RANGE_MAX {
+            Plan::Range(lo, hi)
+        } else {
+            Plan::Scan
+        });
+    }
+    Ok(match rarest_key(conn, &query_keys(name))? {
+        Some(gram) => Plan::Postings(gram),
+        None => Plan::Scan,
+    })
 }
 
 /// The key with the fewest postings, counting each only up to [`RAREST_PROBE`].
@@ -360,4 +498,54 @@ pub fn page(conn: &mut AnyConn, after: i64, limit: i64) -> QueryResult<Vec<Entit
 
 pub fn count(conn: &mut AnyConn) -> QueryResult<i64> {
     entities::table.count().get_result(conn)
+}
+
+/// The format of `entity_name_grams` this code writes and reads (see `derived_indexes`).
+pub const NAME_INDEX_VERSION: i32 = 2;
+
+/// Rebuilds the name index, in one write transaction, when `derived_indexes` says it was built
+/// in an older format; returns how many entities were indexed, or `None` when it was current.
+pub fn refresh_name_index(conn: &mut AnyConn) -> QueryResult<Option<usize>> {
+    use super::schema::derived_indexes;
+    super::write_tx(conn, |conn| {
+        let built: Option<i32> = derived_indexes::table
+            .filter(derived_indexes::name.eq("entity_name_grams"))
+            .select(derived_indexes::version)
+            .first(conn)
+            .optional()?;
+        if built.is_some_and(|v| v >= NAME_INDEX_VERSION) {
+            return Ok(None);
+        }
+        diesel::delete(entity_name_grams::table).execute(conn)?;
+        let (mut after, mut indexed) = (0_i64, 0_usize);
+        loop {
+            let names: Vec<(i64, String)> = entities::table
+                .filter(entities::id.gt(after))
+                .order(entities::id.asc())
+                .limit(ENTITY_CHUNK as i64)
+                .select((entities::id, entities::name))
+                .load(conn)?;
+            let Some(&(last, _)) = names.last() else {
+                break;
+            };
+            let grams: Vec<(i64, i64)> = names
+                .iter()
+                .flat_map(|(id, name)| name_keys(name).into_iter().map(move |g| (g, *id)))
+                .collect();
+            insert_grams(conn, grams)?;
+            indexed += names.len();
+            after = last;
+        }
+        diesel::delete(
+            derived_indexes::table.filter(derived_indexes::name.eq("entity_name_grams")),
+        )
+        .execute(conn)?;
+        diesel::insert_into(derived_indexes::table)
+            .values((
+                derived_indexes::name.eq("entity_name_grams"),
+                derived_indexes::version.eq(NAME_INDEX_VERSION),
+            ))
+            .execute(conn)?;
+        Ok(Some(indexed))
+    })
 }

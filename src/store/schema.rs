@@ -48,6 +48,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     calendar_days,
     entities,
     entity_name_grams,
+    derived_indexes,
     inspectors,
     inspector_conflicts
 );
@@ -99,6 +100,13 @@ diesel::table! {
     entity_name_grams (gram, entity_id) {
         gram -> BigInt,
         entity_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    derived_indexes (name) {
+        name -> Text,
+        version -> Integer,
     }
 }
 

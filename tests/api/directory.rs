@@ -63,6 +63,97 @@ async fn a_two_character_query_finds_the_name_that_contains_it_and_nothing_else(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn longer_queries_need_their_characters_in_order_and_one_character_finds_any_position() {
+    let app = spawn_app().await;
+    let clerk = app.user_with_role("clerk1", "clerk").await;
+    for (i, name) in [
+        "宁夏国际旅行社旅游部", // 国际, 际旅 and 旅游, but not 国际旅游
+        "银川旅游开发有限公司",
+        "兴庆区国际大酒店",
+        "银川星光网吧",
+    ]
+    .iter()
+    .enumerate()
+    {
+        create(&app, &clerk, &credit_code("640104", i as u32), name, "其他").await;
+    }
+    assert!(names(&app, "q=国际旅游").await.is_empty());
+    assert_eq!(names(&app, "q=国际旅行").await, ["宁夏国际旅行社旅游部"]);
+    assert_eq!(
+        names(&app, "q=国际").await,
+        ["宁夏国际旅行社旅游部", "兴庆区国际大酒店"]
+    );
+    assert_eq!(names(&app, "q=际旅游").await, Vec::<String>::new());
+    assert_eq!(
+        names(&app, "q=旅游开发有限公司").await,
+        ["银川旅游开发有限公司"]
+    );
+    // One character: first, middle and last positions, and a character in no name.
+    assert_eq!(names(&app, "q=宁").await, ["宁夏国际旅行社旅游部"]);
+    assert_eq!(names(&app, "q=吧").await, ["银川星光网吧"]);
+    assert_eq!(names(&app, "q=店").await, ["兴庆区国际大酒店"]);
+    assert!(names(&app, "q=龘").await.is_empty());
+    // A single character pages like any query: each match once, in order.
+    let mut seen = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let res = app
+            .get(&format!("/api/v1/public/entities?q=银&limit=1{cursor}"))
+            .await;
+        let page: Value = res.json().await.unwrap();
+        seen.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["name"].clone()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = format!("&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, [json!("银川旅游开发有限公司"), json!("银川星光网吧")]);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_name_index_in_an_older_format_is_rebuilt_when_the_database_is_migrated() {
+    use diesel::connection::SimpleConnection;
+    let app = spawn_app().await;
+    let clerk = app.user_with_role("clerk1", "clerk").await;
+    create(
+        &app,
+        &clerk,
+        &credit_code("640104", 1),
+        "银川星光网吧",
+        "网吧",
+    )
+    .await;
+    let db = app.db.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = db.get().unwrap();
+        // What a database indexed by an earlier gongshi looks like: another key format.
+        conn.batch_execute(
+            "DELETE FROM entity_name_grams; \
+             UPDATE derived_indexes SET version = 1 WHERE name = 'entity_name_grams';",
+        )
+        .unwrap();
+    })
+    .await
+    .unwrap();
+    assert!(names(&app, "q=星光").await.is_empty());
+    let db = app.db.clone();
+    tokio::task::spawn_blocking(move || gongshi::store::migrate(&mut db.get().unwrap()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(names(&app, "q=星光").await, ["银川星光网吧"]);
+    assert_eq!(names(&app, "q=星光网吧").await, ["银川星光网吧"]);
+    assert_eq!(names(&app, "q=吧").await, ["银川星光网吧"]);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_follow_the_cursor_without_gaps_or_repeats() {
     let app = spawn_app().await;
     let clerk = app.user_with_role("clerk1", "clerk").await;
