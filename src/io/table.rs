@@ -66,12 +66,16 @@ pub struct Column {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
     pub line: usize,
-    pub values: HashMap<&'static str, String>,
+    /// (field, trimmed cell) for each column the file has; a handful, so a Vec beats a map.
+    pub values: Vec<(&'static str, String)>,
 }
 
 impl Row {
     pub fn get(&self, field: &str) -> Option<String> {
-        self.values.get(field).cloned()
+        self.values
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, v)| v.clone())
     }
 }
 
@@ -159,14 +163,12 @@ pub fn read(text: &str, columns: &[Column]) -> Result<Table, FileError> {
         if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue;
         }
-        let mut values = HashMap::new();
+        let mut values = Vec::with_capacity(table.header_of.len());
         for (i, raw) in record.iter().enumerate() {
             // The text was decoded to UTF-8 already and csv splits only at ASCII bytes.
             let value = String::from_utf8_lossy(raw).trim().to_string();
             match by_index.get(i).copied().flatten() {
-                Some(field) => {
-                    values.insert(field, value);
-                }
+                Some(field) => values.push((field, value)),
                 None if value.is_empty() || by_index.get(i).is_some() => {}
                 None => table.errors.push(RowError {
                     line,

@@ -270,15 +270,18 @@ pub fn entities(
     }
     let now = now_utc();
     let digest = hex::encode(sha2::Sha256::digest(bytes));
-    write_tx(conn, |conn| {
-        let mut audits = Vec::new();
-        let mut new = Vec::new();
-        for chunk in good.chunks(1_000) {
+    let report = write_tx(conn, |conn| {
+        // Chunk by chunk, so the records and audit entries of a large file are never all in
+        // memory at once; the one transaction still makes the file all-or-nothing.
+        let mut done = 0;
+        for chunk in good.chunks(WRITE_CHUNK) {
             let codes: Vec<&str> = chunk.iter().map(|(_, f)| f.credit_code.as_str()).collect();
             let existing: HashMap<String, _> = store::entities::by_credit_codes(conn, &codes)?
                 .into_iter()
                 .map(|r| (r.fields.credit_code.to_string(), r))
                 .collect();
+            let mut audits = Vec::new();
+            let mut new = Vec::new();
             for (_, fields) in chunk {
                 match existing.get(fields.credit_code.as_str()) {
                     None => new.push(fields.clone()),
@@ -311,27 +314,44 @@ pub fn entities(
                     }
                 }
             }
+            for record in store::entities::insert_many(conn, &new, now)? {
+                audits.push(NewAudit {
+                    actor: &actor.name,
+                    action: "entity.import_create",
+                    object_type: "entity",
+                    object_id: record.fields.credit_code.to_string(),
+                    before: None,
+                    after: Some(super::entities::snapshot(&record)),
+                });
+            }
+            report.inserted += new.len();
+            store::audit::append_many(conn, audits, now)?;
+            done += chunk.len();
+            progress(Phase::Writing, done);
         }
-        let mut records = Vec::with_capacity(new.len());
-        for chunk in new.chunks(10_000) {
-            records.extend(store::entities::insert_many(conn, chunk, now)?);
-            progress(Phase::Writing, records.len());
-        }
-        for record in records {
-            audits.push(NewAudit {
-                actor: &actor.name,
-                action: "entity.import_create",
-                object_type: "entity",
-                object_id: record.fields.credit_code.to_string(),
-                before: None,
-                after: Some(super::entities::snapshot(&record)),
-            });
-        }
-        report.inserted = new.len();
-        finish(conn, actor, &mut report, audits, "entities", digest, now)
+        finish(
+            conn,
+            actor,
+            &mut report,
+            Vec::new(),
+            "entities",
+            digest,
+            now,
+        )
     })
-    .map_err(ImportFailure::Service)
+    .map_err(ImportFailure::Service)?;
+    if report.inserted + report.updated >= STATISTICS_AFTER {
+        store::entities::refresh_statistics(conn)?;
+    }
+    Ok(report)
 }
+
+/// Rows looked up, written and audited together.
+const WRITE_CHUNK: usize = 250_000;
+
+/// Changed rows after which an import refreshes the planner's statistics (PostgreSQL plans the
+/// name search from them, and autovacuum may be off or not yet have run).
+const STATISTICS_AFTER: usize = 10_000;
 
 /// Imports the inspector roster from CSV bytes (admin). `today` bounds ID-number birth dates.
 pub fn inspectors(
@@ -433,8 +453,8 @@ fn start_report(t: &table::Table, encoding: Encoding, errors: Vec<ImportError>) 
     }
 }
 
-/// Appends the per-row audit records and, when anything changed, one record for the import
-/// itself (the file's SHA-256 and the counts), so an auditor can tie the rows to the file.
+/// Appends the remaining per-row audit records and, when anything changed, one record for the
+/// import itself (the file's SHA-256 and the counts), so an auditor can tie the rows to the file.
 fn finish<'a>(
     conn: &mut AnyConn,
     actor: &'a Actor,
@@ -444,7 +464,7 @@ fn finish<'a>(
     digest: String,
     now: chrono::NaiveDateTime,
 ) -> Result<ImportReport, ServiceError> {
-    if !audits.is_empty() {
+    if report.inserted + report.updated > 0 {
         audits.push(NewAudit {
             actor: &actor.name,
             action: "import",

@@ -484,6 +484,16 @@ fn rarest_key(conn: &mut AnyConn, keys: &[i64]) -> QueryResult<Option<i64>> {
     Ok(best.map(|(_, k)| k))
 }
 
+/// Refreshes PostgreSQL's statistics of the directory and its name index after a bulk change;
+/// without them it may plan the name search as a scan. SQLite's planner needs none for these
+/// queries, so nothing is done there.
+pub fn refresh_statistics(conn: &mut AnyConn) -> QueryResult<()> {
+    if let AnyConn::Pg(c) = conn {
+        diesel::sql_query("ANALYZE entities, entity_name_grams").execute(c)?;
+    }
+    Ok(())
+}
+
 /// Every entity in id order, `limit` at a time after `after` (for exports).
 pub fn page(conn: &mut AnyConn, after: i64, limit: i64) -> QueryResult<Vec<EntityRecord>> {
     search(
