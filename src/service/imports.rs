@@ -12,7 +12,7 @@ use crate::domain::field::FieldError;
 use crate::domain::inspector::{InspectorFields, RawInspector};
 use crate::domain::role::Role;
 use crate::io::table::{self, Column, Encoding, FileError, Row, RowError};
-use crate::store::{self, audit::NewAudit, write_tx, AnyConn};
+use crate::store::{self, audit::NewAudit, entities::Stored, write_tx, AnyConn};
 
 /// One rejected row (or, with `line` 1, a problem with the header).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -275,18 +275,15 @@ pub fn entities(
         // memory at once; the one transaction still makes the file all-or-nothing.
         let mut done = 0;
         for chunk in good.chunks(WRITE_CHUNK) {
-            let codes: Vec<&str> = chunk.iter().map(|(_, f)| f.credit_code.as_str()).collect();
-            let existing: HashMap<String, _> = store::entities::by_credit_codes(conn, &codes)?
-                .into_iter()
-                .map(|r| (r.fields.credit_code.to_string(), r))
-                .collect();
+            let fields: Vec<&EntityFields> = chunk.iter().map(|(_, f)| f).collect();
+            let stored = store::entities::compare_stored(conn, &fields)?;
             let mut audits = Vec::new();
             let mut new = Vec::new();
             for (_, fields) in chunk {
-                match existing.get(fields.credit_code.as_str()) {
+                match stored.get(fields.credit_code.as_str()) {
                     None => new.push(fields.clone()),
-                    Some(before) if before.fields == *fields => report.unchanged += 1,
-                    Some(before) => {
+                    Some(Stored::Same) => report.unchanged += 1,
+                    Some(Stored::Differs(before)) => {
                         if !store::entities::update_if_version(
                             conn,
                             before,

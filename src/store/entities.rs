@@ -41,6 +41,21 @@ struct EntityRow {
 }
 
 impl EntityRow {
+    /// Whether the stored row is exactly what [`values`] writes for `f`.
+    fn holds(&self, f: &EntityFields) -> bool {
+        let v = values(f, self.version, self.updated_at);
+        self.credit_code == v.credit_code
+            && self.name == v.name
+            && self.kind == v.kind
+            && self.category == v.category
+            && self.district == v.district
+            && self.address == v.address
+            && self.legal_representative == v.legal_representative
+            && self.licence_numbers == v.licence_numbers
+            && self.status == v.status
+            && self.risk_tags == v.risk_tags
+    }
+
     fn into_record(self) -> QueryResult<EntityRecord> {
         let list = |s: &str| serde_json::from_str::<Vec<String>>(s).map_err(|_| corrupt("list", s));
         Ok(EntityRecord {
@@ -327,20 +342,47 @@ pub fn by_credit_code(conn: &mut AnyConn, code: &str) -> QueryResult<Option<Enti
         .transpose()
 }
 
-/// The stored entities among `codes` (any order).
-pub fn by_credit_codes(conn: &mut AnyConn, codes: &[&str]) -> QueryResult<Vec<EntityRecord>> {
-    let mut out = Vec::with_capacity(codes.len());
-    for chunk in codes.chunks(ENTITY_CHUNK) {
-        let rows: Vec<EntityRow> = entities::table
-            .filter(entities::credit_code.eq_any(chunk))
+/// How an entity in a file compares with the stored one.
+pub enum Stored {
+    /// Stored with exactly these fields.
+    Same,
+    /// Stored with other fields: the stored record.
+    Differs(Box<EntityRecord>),
+}
+
+/// For each of `new` already in the directory (by credit code), whether its stored fields are
+/// the same. Stored rows are compared in their stored form and parsed only when they differ,
+/// which keeps re-importing an unchanged file cheap.
+pub fn compare_stored(
+    conn: &mut AnyConn,
+    new: &[&EntityFields],
+) -> QueryResult<std::collections::HashMap<String, Stored>> {
+    let mut out = std::collections::HashMap::with_capacity(new.len());
+    for chunk in new.chunks(LOOKUP_CHUNK) {
+        let codes: Vec<&str> = chunk.iter().map(|f| f.credit_code.as_str()).collect();
+        let mut rows: std::collections::HashMap<String, EntityRow> = entities::table
+            .filter(entities::credit_code.eq_any(&codes))
             .select(EntityRow::as_select())
-            .load(conn)?;
-        for r in rows {
-            out.push(r.into_record()?);
+            .load::<EntityRow>(conn)?
+            .into_iter()
+            .map(|r| (r.credit_code.clone(), r))
+            .collect();
+        for f in chunk {
+            if let Some(row) = rows.remove(f.credit_code.as_str()) {
+                let verdict = if row.holds(f) {
+                    Stored::Same
+                } else {
+                    Stored::Differs(Box::new(row.into_record()?))
+                };
+                out.insert(f.credit_code.to_string(), verdict);
+            }
         }
     }
     Ok(out)
 }
+
+/// Codes per `IN (…)` lookup: under SQLite's 32,766 bound parameters.
+const LOOKUP_CHUNK: usize = 5_000;
 
 /// What a listing or search asks for.
 #[derive(Debug, Clone, Default)]
