@@ -273,10 +273,12 @@ pub fn entities(
     let report = write_tx(conn, |conn| {
         // Chunk by chunk, so the records and audit entries of a large file are never all in
         // memory at once; the one transaction still makes the file all-or-nothing.
+        // Every lookup before the first write: the planner's view of the table (PostgreSQL
+        // has statistics only for what is committed) stays the one it has statistics for.
+        let fields: Vec<&EntityFields> = good.iter().map(|(_, f)| f).collect();
+        let stored = store::entities::compare_stored(conn, &fields)?;
         let mut done = 0;
         for chunk in good.chunks(WRITE_CHUNK) {
-            let fields: Vec<&EntityFields> = chunk.iter().map(|(_, f)| f).collect();
-            let stored = store::entities::compare_stored(conn, &fields)?;
             let mut audits = Vec::new();
             let mut new = Vec::new();
             for (_, fields) in chunk {

@@ -382,7 +382,7 @@ pub fn compare_stored(
 }
 
 /// Codes per `IN (…)` lookup: under SQLite's 32,766 bound parameters.
-const LOOKUP_CHUNK: usize = 5_000;
+const LOOKUP_CHUNK: usize = 1_000;
 
 /// What a listing or search asks for.
 #[derive(Debug, Clone, Default)]
