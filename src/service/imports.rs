@@ -340,7 +340,10 @@ pub fn entities(
     })
     .map_err(ImportFailure::Service)?;
     if report.inserted + report.updated >= STATISTICS_AFTER {
-        store::entities::refresh_statistics(conn)?;
+        // The import is committed: a failed ANALYZE only leaves the planner's old statistics.
+        if let Err(e) = store::entities::refresh_statistics(conn) {
+            tracing::warn!(error = %e, "could not refresh the planner's statistics after an import");
+        }
     }
     Ok(report)
 }

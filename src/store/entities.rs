@@ -552,6 +552,9 @@ pub fn count(conn: &mut AnyConn) -> QueryResult<i64> {
     entities::table.count().get_result(conn)
 }
 
+/// Serialises rebuilds of the name index across instances sharing one PostgreSQL database.
+const POSTGRES_REINDEX_LOCK_KEY: i64 = 0x0067_6f6e_6773_6e69; // "gongsni": gongshi name index
+
 /// The format of `entity_name_grams` this code writes and reads (see `derived_indexes`).
 pub const NAME_INDEX_VERSION: i32 = 2;
 
@@ -560,6 +563,14 @@ pub const NAME_INDEX_VERSION: i32 = 2;
 pub fn refresh_name_index(conn: &mut AnyConn) -> QueryResult<Option<usize>> {
     use super::schema::derived_indexes;
     super::write_tx(conn, |conn| {
+        // Two instances starting together must not both rebuild: on PostgreSQL the second waits
+        // here and then finds the index current (SQLite's BEGIN IMMEDIATE already serialises).
+        if let AnyConn::Pg(c) = conn {
+            diesel::sql_query(format!(
+                "SELECT pg_advisory_xact_lock({POSTGRES_REINDEX_LOCK_KEY})"
+            ))
+            .execute(c)?;
+        }
         let built: Option<i32> = derived_indexes::table
             .filter(derived_indexes::name.eq("entity_name_grams"))
             .select(derived_indexes::version)
