@@ -313,15 +313,21 @@ pub fn entities(
                     }
                 }
             }
-            for record in store::entities::insert_many(conn, &new, now)? {
-                audits.push(NewAudit {
-                    actor: &actor.name,
-                    action: "entity.import_create",
-                    object_type: "entity",
-                    object_id: record.fields.credit_code.to_string(),
-                    before: None,
-                    after: Some(super::entities::snapshot(&record)),
-                });
+            // The progress bar moves per part inserted, not only once per chunk.
+            let mut written = chunk.len() - new.len();
+            for part in new.chunks(PROGRESS_STEP) {
+                for record in store::entities::insert_many(conn, part, now)? {
+                    audits.push(NewAudit {
+                        actor: &actor.name,
+                        action: "entity.import_create",
+                        object_type: "entity",
+                        object_id: record.fields.credit_code.to_string(),
+                        before: None,
+                        after: Some(super::entities::snapshot(&record)),
+                    });
+                }
+                written += part.len();
+                progress(Phase::Writing, done + written);
             }
             report.inserted += new.len();
             store::audit::append_many(conn, audits, now)?;
@@ -348,8 +354,11 @@ pub fn entities(
     Ok(report)
 }
 
-/// Rows looked up, written and audited together.
+/// Rows written and audited together (smaller chunks measured slower; benches/RESULTS.md).
 const WRITE_CHUNK: usize = 250_000;
+
+/// New rows inserted between two progress reports.
+const PROGRESS_STEP: usize = 10_000;
 
 /// Changed rows after which an import refreshes the planner's statistics (PostgreSQL plans the
 /// name search from them, and autovacuum may be off or not yet have run).
