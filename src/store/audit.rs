@@ -86,12 +86,7 @@ pub fn append_many(
     if new.is_empty() {
         return Ok(Vec::new());
     }
-    if let AnyConn::Pg(pg) = conn {
-        diesel::sql_query(format!(
-            "SELECT pg_advisory_xact_lock({POSTGRES_AUDIT_LOCK_KEY})"
-        ))
-        .execute(pg)?;
-    }
+    super::serialise_on(conn, POSTGRES_AUDIT_LOCK_KEY)?;
     let head: Option<(i64, String)> = audit_log::table
         .order(audit_log::seq.desc())
         .select((audit_log::seq, audit_log::hash))
@@ -182,8 +177,7 @@ fn insert(
                 )
             })
             .collect();
-        let json = serde_json::to_string(&rows)
-            .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
+        let json = serde_json::to_string(&rows).map_err(super::unserialisable)?;
         match conn {
             AnyConn::Sqlite(c) => diesel::sql_query(SQLITE_BULK)
                 .bind::<Text, _>(json)

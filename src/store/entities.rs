@@ -83,7 +83,9 @@ impl EntityRow {
     }
 }
 
-#[derive(AsChangeset)]
+/// An entity's columns in their stored form: the UPDATE's changeset, and (as one JSON object
+/// per row, without `version` and `updated_at`, which the statement sets) the bulk INSERT's rows.
+#[derive(AsChangeset, serde::Serialize)]
 #[diesel(table_name = entities, treat_none_as_null = true)]
 struct EntityValues {
     credit_code: String,
@@ -97,7 +99,9 @@ struct EntityValues {
     licence_numbers: String,
     status: &'static str,
     risk_tags: String,
+    #[serde(skip)]
     version: i32,
+    #[serde(skip)]
     updated_at: NaiveDateTime,
 }
 
@@ -128,40 +132,6 @@ fn name_keys(name: &str) -> Vec<i64> {
 /// bounds the size of that parameter.
 const ENTITY_CHUNK: usize = 5_000;
 const GRAM_CHUNK: usize = 50_000;
-
-/// One entity as the bulk INSERT reads it (a JSON object per row).
-#[derive(serde::Serialize)]
-struct BulkEntity<'a> {
-    credit_code: &'a str,
-    name: &'a str,
-    search_name: String,
-    kind: &'static str,
-    category: &'static str,
-    district: &'a str,
-    address: Option<&'a str>,
-    legal_representative: Option<&'a str>,
-    licence_numbers: String,
-    status: &'static str,
-    risk_tags: String,
-}
-
-impl<'a> BulkEntity<'a> {
-    fn new(f: &'a EntityFields) -> Self {
-        BulkEntity {
-            credit_code: f.credit_code.as_str(),
-            name: &f.name,
-            search_name: search_form(&f.name).into_iter().collect(),
-            kind: f.kind.code(),
-            category: f.category.code(),
-            district: f.district.as_str(),
-            address: f.address.as_deref(),
-            legal_representative: f.legal_representative.as_deref(),
-            licence_numbers: serde_json::to_string(&f.licence_numbers).unwrap_or_default(),
-            status: f.status.code(),
-            risk_tags: serde_json::to_string(&f.risk_tags).unwrap_or_default(),
-        }
-    }
-}
 
 /// The MATERIALIZED row text is parsed once per row (see `store::audit`); ids follow the order
 /// of the array.
@@ -203,9 +173,8 @@ pub fn insert_many(
     use diesel::sql_types::{Text, Timestamp};
     let mut out = Vec::with_capacity(new.len());
     for chunk in new.chunks(ENTITY_CHUNK) {
-        let rows: Vec<BulkEntity> = chunk.iter().map(BulkEntity::new).collect();
-        let json =
-            serde_json::to_string(&rows).map_err(|e| corrupt("entity row", &e.to_string()))?;
+        let rows: Vec<EntityValues> = chunk.iter().map(|f| values(f, 1, now)).collect();
+        let json = serde_json::to_string(&rows).map_err(super::unserialisable)?;
         let inserted: Vec<Inserted> = match conn {
             AnyConn::Sqlite(c) => diesel::sql_query(SQLITE_BULK_ENTITIES)
                 .bind::<Text, _>(&json)
@@ -223,8 +192,8 @@ pub fn insert_many(
         let mut grams = Vec::with_capacity(chunk.len() * 20);
         for (f, row) in chunk.iter().zip(&rows) {
             let id = *by_code
-                .get(row.credit_code)
-                .ok_or_else(|| corrupt("inserted entity", row.credit_code))?;
+                .get(&row.credit_code)
+                .ok_or_else(|| corrupt("inserted entity", &row.credit_code))?;
             let chars: Vec<char> = row.search_name.chars().collect();
             grams.extend(index_keys(&chars).into_iter().map(|gram| (gram, id)));
             out.push(EntityRecord {
@@ -271,7 +240,7 @@ fn insert_grams(conn: &mut AnyConn, mut grams: Vec<(i64, i64)>) -> QueryResult<(
                     }
                 }
                 let json = serde_json::to_string(&GroupedPostings(&by_gram))
-                    .map_err(|e| corrupt("gram rows", &e.to_string()))?;
+                    .map_err(super::unserialisable)?;
                 diesel::sql_query(
                     "INSERT INTO entity_name_grams (gram, entity_id) \
                      SELECT CAST(g.key AS INTEGER), p.value FROM json_each(?) g, json_each(g.value) p",
@@ -563,14 +532,9 @@ pub const NAME_INDEX_VERSION: i32 = 2;
 pub fn refresh_name_index(conn: &mut AnyConn) -> QueryResult<Option<usize>> {
     use super::schema::derived_indexes;
     super::write_tx(conn, |conn| {
-        // Two instances starting together must not both rebuild: on PostgreSQL the second waits
-        // here and then finds the index current (SQLite's BEGIN IMMEDIATE already serialises).
-        if let AnyConn::Pg(c) = conn {
-            diesel::sql_query(format!(
-                "SELECT pg_advisory_xact_lock({POSTGRES_REINDEX_LOCK_KEY})"
-            ))
-            .execute(c)?;
-        }
+        // Two instances starting together must not both rebuild: the second waits here and
+        // then finds the index current.
+        super::serialise_on(conn, POSTGRES_REINDEX_LOCK_KEY)?;
         let built: Option<i32> = derived_indexes::table
             .filter(derived_indexes::name.eq("entity_name_grams"))
             .select(derived_indexes::version)

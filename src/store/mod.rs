@@ -19,3 +19,21 @@ pub(crate) fn corrupt(what: &str, value: &str) -> diesel::result::Error {
         format!("stored {what} {value:?} does not parse").into(),
     )
 }
+
+/// Holds a PostgreSQL transaction-scoped advisory lock on `key` until the transaction ends, so
+/// instances sharing one database take turns; SQLite's `BEGIN IMMEDIATE` already serialises
+/// writers, so nothing is done there.
+pub(crate) fn serialise_on(conn: &mut AnyConn, key: i64) -> diesel::QueryResult<()> {
+    use diesel::RunQueryDsl;
+    if let AnyConn::Pg(c) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+            .bind::<diesel::sql_types::BigInt, _>(key)
+            .execute(c)?;
+    }
+    Ok(())
+}
+
+/// A row that could not be turned into a bulk statement's JSON parameter.
+pub(crate) fn unserialisable(e: serde_json::Error) -> diesel::result::Error {
+    diesel::result::Error::SerializationError(Box::new(e))
+}
