@@ -10,8 +10,8 @@ const OPS: usize = 1_000_000;
 const RUNS: usize = 7;
 
 fn main() {
-    let schedules = gongshi::seed::shipped_schedules().expect("seeds");
-    let lunar = LunarTable::parse(gongshi::seed::LUNAR_FESTIVALS).expect("lunar table");
+    let schedules = gongshi::assets::shipped_schedules().expect("seeds");
+    let lunar = LunarTable::parse(gongshi::assets::LUNAR_FESTIVALS).expect("lunar table");
     let t = Instant::now();
     let idx = WorkdayIndex::build(&Region::national(), &schedules, &lunar);
     let build = t.elapsed();

@@ -3,17 +3,17 @@
 use std::io::{BufRead, Write};
 use std::net::SocketAddr;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
 mod import;
 
+use crate::clock::Clock;
 use crate::config::{DatabaseUrl, DEFAULT_DATABASE_URL};
 use crate::domain::calendar::Region;
-use crate::http::AppState;
+use crate::error_chain::error_chain;
 use crate::service::calendar::Calendars;
-use crate::service::{self, Actor};
+use crate::service::{self, Actor, App};
 use crate::store::{self, Db};
 
 #[derive(Parser, Debug)]
@@ -168,8 +168,10 @@ enum AuditCommand {
 pub(crate) enum CliError {
     #[error(transparent)]
     Url(#[from] crate::config::DatabaseUrlError),
-    #[error("{}", crate::http::problem::error_chain(.0))]
+    #[error("{}", error_chain(.0))]
     Store(#[from] store::StoreError),
+    #[error("{}", error_chain(.0))]
+    Start(#[from] crate::server::StartError),
     #[error("{}", describe_service_error(.0))]
     Service(#[from] service::ServiceError),
     #[error("{0}")]
@@ -183,9 +185,8 @@ fn describe_service_error(e: &service::ServiceError) -> String {
             .map(|f| format!("{}: {}", f.field, f.message))
             .collect::<Vec<_>>()
             .join("; "),
-        service::ServiceError::Unavailable(cause) | service::ServiceError::Internal(cause) => {
-            crate::http::problem::error_chain(cause)
-        }
+        service::ServiceError::Unavailable(cause) => error_chain(cause),
+        service::ServiceError::Internal(cause) => error_chain(&**cause),
         other => other.to_string(),
     }
 }
@@ -218,16 +219,29 @@ fn init_tracing(filter: &str) {
 fn run(cli: Cli) -> Result<ExitCode, CliError> {
     // Parse before anything touches the disk: a bad URL must not create a file.
     let url = DatabaseUrl::parse(&cli.database_url)?;
-    let calendars = Calendars::new(
-        Calendars::parse_regions(&cli.calendar_regions)
-            .map_err(|e| CliError::Other(format!("GONGSHI_CALENDAR_REGIONS: {e}")))?,
-    );
+    let regions = Calendars::parse_regions(&cli.calendar_regions)
+        .map_err(|e| CliError::Other(format!("GONGSHI_CALENDAR_REGIONS: {e}")))?;
+    // The console's application: one connection, the system clock.
+    let open = || -> Result<App, CliError> {
+        Ok(App::new(
+            Db::open(&url, 1)?,
+            Calendars::new(regions.clone()),
+            Clock::system(),
+        ))
+    };
     match cli.command {
         Command::Serve {
             bind,
             pool_size,
             demo,
-        } => serve(&url, calendars, bind, pool_size, demo),
+        } => serve(crate::server::Settings {
+            database_url: url.clone(),
+            bind,
+            pool_size,
+            calendar_regions: regions.clone(),
+            demo,
+            clock: Clock::system(),
+        }),
         Command::Migrate => {
             let mut conn = store::connect(&url)?;
             let applied = store::migrate(&mut conn)?;
@@ -238,13 +252,12 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Import { command } => import::import(&url, command),
+        Command::Import { command } => import::import(&open()?, command),
         Command::Export {
             command: ExportCommand::Entities { output },
-        } => import::export_entities(&url, output),
+        } => import::export_entities(&open()?, output),
         Command::Seed { demo } => {
-            let db = Db::open(&url, 1)?;
-            let report = crate::seed::load_all(&mut *db.get()?, &calendars, demo)?;
+            let report = crate::seed::load_all(&open()?, demo)?;
             for line in &report.lines {
                 println!("{line}");
             }
@@ -259,75 +272,43 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
                     password_stdin,
                     token_ttl_hours,
                 },
-        } => user_add(&url, &name, &role, password_stdin, token_ttl_hours),
-        Command::Calendar { command } => calendar(&url, &calendars, command),
+        } => user_add(&open, &name, &role, password_stdin, token_ttl_hours),
+        Command::Calendar { command } => calendar(&open()?, command),
         Command::Audit {
             command: AuditCommand::Verify,
-        } => {
-            let db = Db::open(&url, 1)?;
-            match service::audit::verify(&mut *db.get()?)? {
-                Ok(n) => {
-                    println!("audit chain intact: {n} record(s) verified");
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(broken) => {
-                    eprintln!(
-                        "gongshi: audit chain broken at record {}: {broken}",
-                        broken.seq()
-                    );
-                    Ok(ExitCode::FAILURE)
-                }
+        } => match service::audit::verify(&open()?)? {
+            Ok(n) => {
+                println!("audit chain intact: {n} record(s) verified");
+                Ok(ExitCode::SUCCESS)
             }
-        }
+            Err(broken) => {
+                eprintln!(
+                    "gongshi: audit chain broken at record {}: {broken}",
+                    broken.seq()
+                );
+                Ok(ExitCode::FAILURE)
+            }
+        },
     }
 }
 
-fn serve(
-    url: &DatabaseUrl,
-    calendars: Calendars,
-    bind: SocketAddr,
-    pool_size: u32,
-    demo: bool,
-) -> Result<ExitCode, CliError> {
+fn serve(settings: crate::server::Settings) -> Result<ExitCode, CliError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| CliError::Other(format!("cannot start the runtime: {e}")))?;
     runtime.block_on(async {
-        let db = Db::open(url, pool_size.max(1))?;
-        let state = Arc::new(AppState { db, calendars });
-        let report = {
-            let state = state.clone();
-            tokio::task::spawn_blocking(move || -> Result<_, CliError> {
-                Ok(crate::seed::load_all(
-                    &mut *state.db.get()?,
-                    &state.calendars,
-                    demo,
-                )?)
-            })
-            .await
-            .map_err(|e| CliError::Other(e.to_string()))??
-        };
-        for line in &report.lines {
-            tracing::info!("{line}");
-        }
-        let (addr, server) = crate::server::bind(state, bind, crate::server::shutdown_signal())
-            .await
-            .map_err(|e| CliError::Other(format!("cannot listen on {bind}: {e}")))?;
-        tracing::info!(%addr, database = %url.redacted(), "gongshi listening");
-        server.await;
+        let database = settings.database_url.redacted();
+        let running = crate::server::start(settings).await?;
+        tracing::info!(addr = %running.addr, %database, "gongshi listening");
+        crate::server::shutdown_signal().await;
+        running.stop().await;
         tracing::info!("stopped");
         Ok(ExitCode::SUCCESS)
     })
 }
 
-fn calendar(
-    url: &DatabaseUrl,
-    calendars: &Calendars,
-    command: CalendarCommand,
-) -> Result<ExitCode, CliError> {
-    let db = Db::open(url, 1)?;
-    let mut conn = db.get()?;
+fn calendar(app: &App, command: CalendarCommand) -> Result<ExitCode, CliError> {
     match command {
         CalendarCommand::Load {
             file,
@@ -340,8 +321,8 @@ fn calendar(
             let rows = crate::io::calendar_csv::parse(&bytes)
                 .map_err(crate::service::calendar::schedule_errors)?;
             let region = Region::parse(&region).map_err(|e| CliError::Other(e.to_string()))?;
-            let (loaded, n) = calendars.replace_year(
-                &mut conn,
+            let (loaded, n) = service::calendar::load_year(
+                app,
                 &Actor::command_line(),
                 &region,
                 year,
@@ -354,8 +335,8 @@ fn calendar(
             );
         }
         CalendarCommand::Show { year, region } => {
-            let region = calendars.region(region.as_deref())?;
-            let view = calendars.year(&mut conn, &region, year)?;
+            let (region, _, view) =
+                service::calendar::year(app, region.as_deref(), &year.to_string())?;
             for layer in &view.layers {
                 println!(
                     "# {} {year}: {} (revision {})",
@@ -380,7 +361,7 @@ fn calendar(
 }
 
 fn user_add(
-    url: &DatabaseUrl,
+    open: &dyn Fn() -> Result<App, CliError>,
     name: &str,
     role: &str,
     password_stdin: bool,
@@ -402,9 +383,8 @@ fn user_add(
         (generate_password(), true)
     };
     let new = service::users::NewUser::parse(name, role, &password)?;
-    let db = Db::open(url, 1)?;
     let (user, token) = service::users::create_with_token(
-        &mut *db.get()?,
+        &open()?,
         &Actor::command_line(),
         new,
         chrono::Duration::hours(ttl_hours),

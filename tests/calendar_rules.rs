@@ -9,8 +9,8 @@ fn d(s: &str) -> NaiveDate {
 }
 
 fn index(region: &str) -> WorkdayIndex {
-    let schedules = gongshi::seed::shipped_schedules().expect("the shipped seeds validate");
-    let lunar = LunarTable::parse(gongshi::seed::LUNAR_FESTIVALS).unwrap();
+    let schedules = gongshi::assets::shipped_schedules().expect("the shipped seeds validate");
+    let lunar = LunarTable::parse(gongshi::assets::LUNAR_FESTIVALS).unwrap();
     WorkdayIndex::build(&Region::parse(region).unwrap(), &schedules, &lunar)
 }
 

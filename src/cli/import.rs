@@ -8,15 +8,13 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{CliError, ImportCommand};
-use crate::config::DatabaseUrl;
 use crate::service::imports::{self, ImportFailure, ImportReport, Phase};
-use crate::service::Actor;
-use crate::store::Db;
+use crate::service::{Actor, App};
 
 /// Files with more rows than this get a progress bar (on a terminal).
 const PROGRESS_FROM_ROWS: u64 = 5_000;
 
-pub(crate) fn import(url: &DatabaseUrl, command: ImportCommand) -> Result<ExitCode, CliError> {
+pub(crate) fn import(app: &App, command: ImportCommand) -> Result<ExitCode, CliError> {
     let (file, skip_invalid, what) = match command {
         ImportCommand::Entities { file, skip_invalid } => (file, skip_invalid, "entities"),
         ImportCommand::Inspectors { file, skip_invalid } => (file, skip_invalid, "inspectors"),
@@ -32,14 +30,11 @@ pub(crate) fn import(url: &DatabaseUrl, command: ImportCommand) -> Result<ExitCo
         });
         bar.set_position(done as u64);
     };
-    let db = Db::open(url, 1)?;
-    let mut conn = db.get()?;
     let actor = Actor::command_line();
-    let today = crate::domain::shanghai::date_at(chrono::Utc::now());
     let started = std::time::Instant::now();
     let result = match what {
-        "entities" => imports::entities(&mut conn, &actor, &bytes, skip_invalid, &progress),
-        _ => imports::inspectors(&mut conn, &actor, &bytes, skip_invalid, today, &progress),
+        "entities" => imports::entities(app, &actor, &bytes, skip_invalid, &progress),
+        _ => imports::inspectors(app, &actor, &bytes, skip_invalid, &progress),
     };
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
@@ -104,11 +99,9 @@ fn print_report(r: &ImportReport) {
 }
 
 pub(crate) fn export_entities(
-    url: &DatabaseUrl,
+    app: &App,
     output: Option<std::path::PathBuf>,
 ) -> Result<ExitCode, CliError> {
-    let db = Db::open(url, 1)?;
-    let mut conn = db.get()?;
     let out: Box<dyn Write> = match &output {
         Some(path) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(path)
@@ -118,7 +111,7 @@ pub(crate) fn export_entities(
     };
     let io_err = |e: csv::Error| CliError::Other(format!("cannot write the export: {e}"));
     let mut w = crate::io::export::entity_writer(out).map_err(io_err)?;
-    let n = crate::service::entities::for_each(&mut conn, &Actor::command_line(), |e| {
+    let n = crate::service::entities::for_each(app, &Actor::command_line(), |e| {
         crate::io::export::write_entity(&mut w, &e.fields).map_err(io_err)
     })?;
     w.flush()

@@ -21,6 +21,14 @@ pub struct AuditEntry {
     pub after_json: Option<String>,
 }
 
+/// A stored record: the entry and its links.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRecord {
+    pub entry: AuditEntry,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
 /// SHA-256, hex, over the previous hash and every field, each length-prefixed so that no two
 /// different records encode the same bytes.
 pub fn chain_hash(prev_hash: &str, e: &AuditEntry) -> String {

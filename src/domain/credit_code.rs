@@ -119,7 +119,8 @@ impl CreditCodeError {
 }
 
 /// A valid, normalised credit code. The only way in is [`CreditCode::parse`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(transparent)]
 pub struct CreditCode(String);
 
 impl CreditCode {

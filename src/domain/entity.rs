@@ -138,6 +138,17 @@ pub struct EntityFields {
     pub risk_tags: Vec<String>,
 }
 
+/// An entity as the directory holds it: its fields, its id (the order it entered the
+/// directory), the version a change must name, and when it was created and last changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntityRecord {
+    pub id: i64,
+    pub fields: EntityFields,
+    pub version: i32,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
 impl EntityFields {
     /// Parses every field and reports every invalid one. A missing `kind` follows the credit
     /// code (category 92 is an 个体工商户); a missing `status` is active.

@@ -77,6 +77,13 @@ pub struct RawInspector {
     pub status: Option<String>,
 }
 
+/// A phone number as audit trails keep it: the last four digits, e.g. `****1234`.
+pub fn mask_phone(p: &str) -> String {
+    let digits: Vec<char> = p.chars().filter(char::is_ascii_digit).collect();
+    let tail: String = digits[digits.len().saturating_sub(4)..].iter().collect();
+    format!("****{tail}")
+}
+
 /// A valid inspector's fields. `id_number` and `phone` are private (staff API only).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InspectorFields {
@@ -89,6 +96,32 @@ pub struct InspectorFields {
     pub id_number: Option<IdNumber>,
     pub phone: Option<String>,
     pub status: InspectorStatus,
+}
+
+/// An inspector as the roster holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InspectorRecord {
+    pub id: i64,
+    pub fields: InspectorFields,
+    pub version: i32,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+/// A declared conflict of interest (回避): with one entity, or with a whole category of entities.
+/// Removal keeps the record, with who removed it and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub id: i64,
+    pub inspector_id: i64,
+    pub credit_code: Option<String>,
+    pub category: Option<String>,
+    pub reason: String,
+    pub declared_at: chrono::NaiveDateTime,
+    pub declared_by: String,
+    pub removed_at: Option<chrono::NaiveDateTime>,
+    pub removed_by: Option<String>,
+    pub removal_reason: Option<String>,
 }
 
 impl InspectorFields {

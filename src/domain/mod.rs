@@ -9,6 +9,8 @@ pub mod entity;
 pub mod field;
 pub mod id_number;
 pub mod inspector;
+pub mod policy;
 pub mod role;
 pub mod shanghai;
 pub mod text;
+pub mod user;

@@ -9,21 +9,16 @@ use serde::de::DeserializeOwned;
 use warp::http::StatusCode;
 use warp::{Filter, Rejection};
 
+use super::limits::MAX_BODY_BYTES;
 use super::problem::{reject, too_large, unsupported_media_type, Problem};
 use super::AppState;
-use crate::service::{self, Actor, FieldError};
-
-/// Request bodies larger than this are refused with 413 (DESIGN §11).
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+use crate::service::{self, Actor, FieldError, ServiceError};
 
 pub fn with_state(
     state: Arc<AppState>,
 ) -> impl Filter<Extract = (Arc<AppState>,), Error = std::convert::Infallible> + Clone {
     warp::any().map(move || state.clone())
 }
-
-/// CSV imports may be larger than other bodies; bigger files go through `gongshi import`.
-pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
 
 /// The raw body, at most [`MAX_BODY_BYTES`], whether or not the client sent a Content-Length.
 pub fn limited_body() -> impl Filter<Extract = (Bytes,), Error = Rejection> + Clone {
@@ -198,13 +193,13 @@ pub fn authenticated(
                         "send Authorization: Bearer <token> (POST /api/v1/auth/tokens issues one)",
                     ))
                 })?;
-            let user = state
-                .db
-                .run(move |conn| service::auth::authenticate(conn, &token))
+            let actor = state
+                .app
+                .blocking(move |app| service::auth::actor_for(app, &token))
                 .await
-                .map_err(|e| reject(e.into()))?;
-            match user {
-                Some(u) => Ok(Actor::staff(&u.name, u.role)),
+                .map_err(|e: ServiceError| reject(e.into()))?;
+            match actor {
+                Some(actor) => Ok(actor),
                 None => Err(reject(Problem::new(
                     StatusCode::UNAUTHORIZED,
                     "unauthorized",

@@ -1,15 +1,15 @@
-//! warp filters and handlers. Handlers parse, call one service function, and reply; no SQL here.
+//! warp filters and handlers, grouped by audience: `public/` (no token) and `staff/` (a bearer
+//! token and a role). Handlers parse the request, call one service function, and reply with a
+//! view built for their audience; the service decides the unit of work. No SQL, no diesel and no
+//! store types here.
 
-mod audit;
-mod auth;
-mod calendar;
-mod directory;
 pub mod filters;
-mod paging;
+pub mod limits;
+pub mod paging;
+pub mod path;
 pub mod problem;
-mod roster;
-mod system;
-mod users;
+pub mod public;
+pub mod staff;
 
 use std::sync::Arc;
 
@@ -18,9 +18,7 @@ use warp::http::StatusCode;
 use warp::reply::Response;
 use warp::{Filter, Reply};
 
-use crate::service::calendar::Calendars;
-use crate::service::ServiceError;
-use crate::store::Db;
+use crate::service::{App, ServiceError};
 
 /// Every route the router serves, as `(method, path template)`. `tests/api/openapi.rs` checks
 /// this table, the router and `api-spec/openapi.yaml` against each other.
@@ -64,32 +62,15 @@ pub const ROUTES: &[(&str, &str)] = &[
     ),
 ];
 
-/// What every handler may use.
+/// What every handler may use. Built only by `server::start`.
 pub struct AppState {
-    pub db: Db,
-    pub calendars: Calendars,
-}
-
-impl AppState {
-    pub fn calendars(&self) -> &Calendars {
-        &self.calendars
-    }
+    pub app: App,
 }
 
 /// The whole API, with the one `recover` that turns every rejection into problem+json.
 pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
-    system::routes(state.clone())
-        .or(auth::routes(state.clone()))
-        .unify()
-        .or(users::routes(state.clone()))
-        .unify()
-        .or(audit::routes(state.clone()))
-        .unify()
-        .or(calendar::routes(state.clone()))
-        .unify()
-        .or(directory::routes(state.clone()))
-        .unify()
-        .or(roster::routes(state))
+    public::routes(state.clone())
+        .or(staff::routes(state))
         .unify()
         .recover(problem::recover)
         .unify()

@@ -7,7 +7,9 @@ use warp::http::{header, HeaderValue, StatusCode};
 use warp::reply::Response;
 use warp::{Rejection, Reply};
 
-use crate::service::{FieldError, ServiceError};
+use super::limits::MAX_BODY_BYTES;
+use crate::error_chain::error_chain;
+use crate::service::{ConflictKind, FieldError, ServiceError};
 
 /// Every problem type is `urn:gongshi:problem:<slug>`; the slug is the stable part clients match.
 const TYPE_PREFIX: &str = "urn:gongshi:problem:";
@@ -94,8 +96,14 @@ impl From<ServiceError> for Problem {
             ServiceError::NotFound(d) => {
                 Problem::new(StatusCode::NOT_FOUND, "not-found", "Not found", d)
             }
-            ServiceError::Conflict(d) => {
-                Problem::new(StatusCode::CONFLICT, "conflict", "Conflict", d)
+            ServiceError::Conflict { kind, detail } => {
+                let title = match kind {
+                    ConflictKind::StaleVersion => "Stale version",
+                    ConflictKind::Duplicate => "Already exists",
+                    ConflictKind::InvalidTransition => "Not allowed in this state",
+                    ConflictKind::Concurrent => "Concurrent change",
+                };
+                Problem::new(StatusCode::CONFLICT, kind.slug(), title, detail)
             }
             ServiceError::CalendarNotLoaded {
                 region,
@@ -127,7 +135,7 @@ impl From<ServiceError> for Problem {
                 )
             }
             ServiceError::Internal(cause) => {
-                tracing::error!(error = %error_chain(&cause), "internal error");
+                tracing::error!(error = %error_chain(&*cause), "internal error");
                 internal()
             }
         }
@@ -141,18 +149,6 @@ pub fn internal() -> Problem {
         "Internal error",
         "the request could not be completed; the error was logged",
     )
-}
-
-/// `e: cause: cause's cause …`, for the log.
-pub fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        source = s.source();
-    }
-    out
 }
 
 /// A filter's refusal carrying its problem (bad body, bad query, no token…).
@@ -171,7 +167,7 @@ pub async fn recover(r: Rejection) -> Result<Response, Infallible> {
     let problem = if let Some(Rejected(p)) = r.find() {
         p.clone()
     } else if r.find::<PayloadTooLarge>().is_some() {
-        too_large(super::filters::MAX_BODY_BYTES)
+        too_large(MAX_BODY_BYTES)
     } else if r.find::<UnsupportedMediaType>().is_some() {
         unsupported_media_type("application/json")
     } else if r.find::<LengthRequired>().is_some() {

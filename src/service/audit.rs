@@ -1,14 +1,16 @@
 //! Reading and verifying the audit log.
 
-use super::{Actor, ServiceError};
+use super::{Actor, App, ServiceError};
+use crate::domain::audit_chain::AuditRecord;
 use crate::domain::audit_chain::{ChainBreak, ChainVerifier};
-use crate::domain::role::Role;
-use crate::store::{self, audit::AuditRecord, AnyConn};
+use crate::domain::policy::Action;
+use crate::store;
 
 const VERIFY_BATCH: i64 = 2_000;
 
 /// Recomputes the whole chain; `Ok(n)` is the number of records that verified.
-pub fn verify(conn: &mut AnyConn) -> Result<Result<i64, ChainBreak>, ServiceError> {
+pub fn verify(app: &App) -> Result<Result<i64, ChainBreak>, ServiceError> {
+    let conn = &mut *app.conn()?;
     let mut verifier = ChainVerifier::default();
     let mut after = 0;
     loop {
@@ -24,12 +26,23 @@ pub fn verify(conn: &mut AnyConn) -> Result<Result<i64, ChainBreak>, ServiceErro
     Ok(Ok(verifier.verified()))
 }
 
+/// Largest page of the audit log one request may read.
+pub const MAX_LIMIT: i64 = 1_000;
+
+/// One page of the log, oldest first, after record `after` (admin, reviewer).
 pub fn page(
-    conn: &mut AnyConn,
+    app: &App,
     actor: &Actor,
     after: i64,
     limit: i64,
 ) -> Result<Vec<AuditRecord>, ServiceError> {
-    actor.require(&[Role::Admin, Role::Reviewer])?;
-    Ok(store::audit::page(conn, after, limit)?)
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ServiceError::invalid(
+            "limit",
+            "range",
+            format!("limit is between 1 and {MAX_LIMIT}"),
+        ));
+    }
+    actor.require(Action::ReadAudit)?;
+    Ok(store::audit::page(&mut *app.conn()?, after, limit)?)
 }

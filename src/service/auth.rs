@@ -6,9 +6,10 @@ use chrono::{Duration, NaiveDateTime};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use super::{now_utc, ServiceError};
-use crate::store::users::User;
-use crate::store::{self, audit::NewAudit, write_tx, AnyConn};
+use super::snapshots::{self, TokenIssueSnapshot};
+use super::{App, ServiceError};
+use crate::domain::user::User;
+use crate::store::{self, audit::NewAudit, write_tx};
 
 pub const DEFAULT_TOKEN_TTL: Duration = Duration::hours(12);
 pub const MIN_PASSWORD_CHARS: usize = 10;
@@ -49,7 +50,7 @@ pub fn token_digest(token: &str) -> String {
 
 /// Issues a token for `user` (already authenticated), recording the issue in the audit log.
 pub fn issue_token(
-    conn: &mut AnyConn,
+    app: &App,
     user: &User,
     actor: &str,
     ttl: Duration,
@@ -57,9 +58,9 @@ pub fn issue_token(
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let token = hex::encode(bytes);
-    let now = now_utc();
+    let now = app.now();
     let expires_at = now + ttl;
-    write_tx(conn, |conn| {
+    write_tx(&mut *app.conn()?, |conn| {
         store::tokens::insert(conn, user.id, &token_digest(&token), now, expires_at)?;
         store::audit::append(
             conn,
@@ -69,9 +70,10 @@ pub fn issue_token(
                 object_type: "user",
                 object_id: user.id.to_string(),
                 before: None,
-                after: Some(
-                    serde_json::json!({"user": user.name, "expires_at": expires_at.to_string()}),
-                ),
+                after: Some(snapshots::json(&TokenIssueSnapshot {
+                    user: &user.name,
+                    expires_at: expires_at.to_string(),
+                })),
             },
             now,
         )?;
@@ -86,11 +88,20 @@ pub fn issue_token(
 }
 
 /// Exchanges name and password for a token. Unknown name and wrong password get the same answer.
-pub fn login(conn: &mut AnyConn, name: &str, password: &str) -> Result<IssuedToken, ServiceError> {
+/// A login's body, as it arrives.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Login {
+    pub name: String,
+    pub password: String,
+}
+
+pub fn login(app: &App, login: &Login) -> Result<IssuedToken, ServiceError> {
+    let (name, password) = (login.name.as_str(), login.password.as_str());
     let refused = || {
         ServiceError::Unauthorized("name or password is wrong, or the account is disabled".into())
     };
-    let found = store::users::password_hash(conn, name.trim())?;
+    let found = store::users::password_hash(&mut *app.conn()?, name.trim())?;
     let Some((user, stored)) = found else {
         // Spend the same effort as a real check so timing does not reveal which names exist.
         let _ = hash_password(password);
@@ -99,20 +110,26 @@ pub fn login(conn: &mut AnyConn, name: &str, password: &str) -> Result<IssuedTok
     if !verify_password(password, &stored) || !user.active {
         return Err(refused());
     }
-    issue_token(conn, &user, &user.name, DEFAULT_TOKEN_TTL)
+    issue_token(app, &user, &user.name, DEFAULT_TOKEN_TTL)
 }
 
 /// The user behind a bearer token, if it is valid and unexpired and the account is active.
-pub fn authenticate(conn: &mut AnyConn, token: &str) -> Result<Option<User>, ServiceError> {
+pub fn authenticate(app: &App, token: &str) -> Result<Option<User>, ServiceError> {
     Ok(store::tokens::holder(
-        conn,
+        &mut *app.conn()?,
         &token_digest(token.trim()),
-        now_utc(),
+        app.now(),
     )?)
 }
 
+/// The staff member behind a bearer token, as an [`Actor`](super::Actor); `None` when the
+/// token is unknown, expired, or its account is disabled.
+pub fn actor_for(app: &App, token: &str) -> Result<Option<super::Actor>, ServiceError> {
+    Ok(authenticate(app, token)?.map(|u| super::Actor::staff(&u.name, u.role)))
+}
+
 fn internal(msg: String) -> ServiceError {
-    ServiceError::Internal(store::StoreError::Task(msg))
+    ServiceError::internal(msg)
 }
 
 #[cfg(test)]

@@ -6,16 +6,17 @@ use std::sync::{Arc, RwLock};
 
 use chrono::NaiveDate;
 
-use super::{now_utc, Actor, FieldError, ServiceError};
+use super::snapshots::{self, CalendarYearSnapshot, ReplacedYearSnapshot};
+use super::{Actor, App, FieldError, ServiceError};
 use crate::domain::calendar::{
-    CalendarError, DayInfo, Deadline, LunarTable, RawDay, Region, ScheduleError, WorkdayIndex,
-    YearSchedule,
+    CalendarError, DayInfo, Deadline, LoadedYear, LunarTable, Origin, RawDay, Region,
+    ScheduleError, WorkdayIndex, YearSchedule,
 };
-use crate::domain::role::Role;
-use crate::store::calendar::{LoadedYear, Origin};
+use crate::domain::deadline::rule_on;
+use crate::domain::policy::Action;
 use crate::store::{self, audit::NewAudit, write_tx, AnyConn};
 
-use crate::seed::LUNAR_FESTIVALS as LUNAR_TABLE;
+use crate::assets::LUNAR_FESTIVALS as LUNAR_TABLE;
 
 /// Largest `days` a query may ask for.
 pub const MAX_DAYS: u32 = 400;
@@ -198,7 +199,8 @@ impl Calendars {
     }
 
     /// Replaces one (region, year) atomically and audits it. Admin only.
-    pub fn replace_year(
+    #[allow(clippy::too_many_arguments)]
+    fn replace_year(
         &self,
         conn: &mut AnyConn,
         actor: &Actor,
@@ -206,8 +208,9 @@ impl Calendars {
         year: i32,
         source: Option<&str>,
         rows: &[RawDay],
+        now: chrono::NaiveDateTime,
     ) -> Result<(LoadedYear, usize), ServiceError> {
-        actor.require(&[Role::Admin])?;
+        actor.require(Action::LoadCalendar)?;
         if !(1949..=2200).contains(&year) {
             return Err(ServiceError::invalid(
                 "year",
@@ -217,7 +220,6 @@ impl Calendars {
         }
         let schedule =
             YearSchedule::parse(region.clone(), year, source, rows).map_err(schedule_errors)?;
-        let now = now_utc();
         write_tx(conn, |conn| {
             let before = store::calendar::year(conn, region, year)?;
             let loaded =
@@ -229,8 +231,13 @@ impl Calendars {
                     action: "calendar.replace",
                     object_type: "calendar_year",
                     object_id: format!("{region}/{year}"),
-                    before: before.map(|b| serde_json::json!({"source": b.source, "revision": b.revision, "origin": b.origin})),
-                    after: Some(schedule_json(&schedule, loaded.revision)),
+                    before: before
+                        .as_ref()
+                        .map(|b| snapshots::json(&ReplacedYearSnapshot::from(b))),
+                    after: Some(snapshots::json(&CalendarYearSnapshot::new(
+                        &schedule,
+                        loaded.revision,
+                    ))),
                 },
                 now,
             )?;
@@ -240,10 +247,11 @@ impl Calendars {
 
     /// Loads the shipped seed years: a year not yet loaded is inserted; a year loaded from an older
     /// seed is replaced when the shipped file differs; an operator's upload is never touched.
-    pub fn seed(
+    fn seed(
         &self,
         conn: &mut AnyConn,
         files: &[(&str, i32, &str)],
+        now: chrono::NaiveDateTime,
     ) -> Result<SeedOutcome, ServiceError> {
         let mut outcome = SeedOutcome::default();
         let stored = store::calendar::schedules(conn)?;
@@ -268,7 +276,6 @@ impl Calendars {
                 }
                 _ => {}
             }
-            let now = now_utc();
             let is_new = existing.is_none();
             write_tx(conn, |conn| {
                 let loaded = store::calendar::replace(conn, &schedule, Origin::Seed, "seed", now)?;
@@ -284,7 +291,10 @@ impl Calendars {
                         object_type: "calendar_year",
                         object_id: format!("{region}/{year}"),
                         before: None,
-                        after: Some(schedule_json(&schedule, loaded.revision)),
+                        after: Some(snapshots::json(&CalendarYearSnapshot::new(
+                            &schedule,
+                            loaded.revision,
+                        ))),
                     },
                     now,
                 )?;
@@ -315,12 +325,198 @@ pub struct YearView {
     pub workdays: u32,
 }
 
-fn schedule_json(s: &YearSchedule, revision: i32) -> serde_json::Value {
-    serde_json::json!({
-        "source": s.source(),
-        "revision": revision,
-        "days": s.days().iter().map(|d| serde_json::json!([d.date, d.kind, d.name])).collect::<Vec<_>>(),
+/// A year as a query names it: `1949` to `2200`.
+pub fn parse_year(raw: &str) -> Result<i32, ServiceError> {
+    raw.parse::<i32>()
+        .ok()
+        .filter(|y| (1949..=2200).contains(y))
+        .ok_or_else(|| {
+            ServiceError::invalid(
+                "year",
+                "invalid",
+                format!("'{raw}' is not a year between 1949 and 2200"),
+            )
+        })
+}
+
+/// One day: working day or not, and why (anyone).
+pub fn day(
+    app: &App,
+    region: Option<&str>,
+    date: &str,
+    provisional: bool,
+) -> Result<(Region, DayInfo), ServiceError> {
+    let date = parse_iso_date("date", date)?;
+    let cal = app.calendars();
+    let region = cal.region(region)?;
+    let info = cal.day(&mut *app.conn()?, &region, date, provisional)?;
+    Ok((region, info))
+}
+
+/// Today in Asia/Shanghai, by the application's clock (anyone).
+pub fn today(
+    app: &App,
+    region: Option<&str>,
+    provisional: bool,
+) -> Result<(Region, DayInfo), ServiceError> {
+    let cal = app.calendars();
+    let region = cal.region(region)?;
+    let info = cal.day(&mut *app.conn()?, &region, app.today(), provisional)?;
+    Ok((region, info))
+}
+
+/// "N working days after D": either a number of days or a named deadline rule, as a query asks.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddWorkdays {
+    pub from: Option<String>,
+    pub days: Option<i64>,
+    pub rule: Option<String>,
+    pub region: Option<String>,
+    #[serde(default)]
+    pub provisional: bool,
+}
+
+/// The answer: the date, and the rule when one was named (its version in force on `from`).
+#[derive(Debug, Clone)]
+pub struct AddedWorkdays {
+    pub from: NaiveDate,
+    pub days: u32,
+    pub region: Region,
+    pub deadline: Deadline,
+    pub rule: Option<&'static str>,
+}
+
+pub fn add_workdays(app: &App, q: &AddWorkdays) -> Result<AddedWorkdays, ServiceError> {
+    let from = parse_iso_date("from", q.from.as_deref().unwrap_or(""))?;
+    let cal = app.calendars();
+    let region = cal.region(q.region.as_deref())?;
+    let (days, rule) = match (q.days, q.rule.as_deref()) {
+        (Some(_), Some(_)) => {
+            return Err(ServiceError::invalid(
+                "rule",
+                "exclusive",
+                "give either days or rule, not both",
+            ))
+        }
+        (None, None) => {
+            return Err(ServiceError::invalid(
+                "days",
+                "required",
+                "give days (0 to 400) or rule",
+            ))
+        }
+        (Some(d), None) => {
+            let d = u32::try_from(d)
+                .ok()
+                .filter(|d| *d <= MAX_DAYS)
+                .ok_or_else(|| {
+                    ServiceError::invalid(
+                        "days",
+                        "range",
+                        format!("days is between 0 and {MAX_DAYS}"),
+                    )
+                })?;
+            (d, None)
+        }
+        (None, Some(name)) => {
+            let rule = rule_on(name, from)
+                .map_err(|e| ServiceError::invalid("rule", "unknown", e.to_string()))?;
+            (rule.working_days, Some(rule.name))
+        }
+    };
+    let deadline = cal.add_workdays(&mut *app.conn()?, &region, from, days, q.provisional)?;
+    Ok(AddedWorkdays {
+        from,
+        days,
+        region,
+        deadline,
+        rule,
     })
+}
+
+/// Working days in (from, to], and whether the count is provisional (anyone).
+pub fn workdays_between(
+    app: &App,
+    region: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+    provisional: bool,
+) -> Result<(Region, NaiveDate, NaiveDate, u32, bool), ServiceError> {
+    let from = parse_iso_date("from", from.unwrap_or(""))?;
+    let to = parse_iso_date("to", to.unwrap_or(""))?;
+    let cal = app.calendars();
+    let region = cal.region(region)?;
+    let (n, provisional) =
+        cal.workdays_between(&mut *app.conn()?, &region, from, to, provisional)?;
+    Ok((region, from, to, n, provisional))
+}
+
+/// A year's special days, layer by layer, with its working-day count (anyone).
+pub fn year(
+    app: &App,
+    region: Option<&str>,
+    year: &str,
+) -> Result<(Region, i32, YearView), ServiceError> {
+    let year = parse_year(year)?;
+    let cal = app.calendars();
+    let region = cal.region(region)?;
+    let view = cal.year(&mut *app.conn()?, &region, year)?;
+    Ok((region, year, view))
+}
+
+/// Every loaded (region, year) (anyone).
+pub fn coverage(app: &App) -> Result<Vec<LoadedYear>, ServiceError> {
+    app.calendars().coverage(&mut *app.conn()?)
+}
+
+/// Replaces one (region, year) from an upload, atomically and audited (admin).
+pub fn replace_year(
+    app: &App,
+    actor: &Actor,
+    region: &str,
+    year: &str,
+    source: Option<&str>,
+    rows: &[RawDay],
+) -> Result<(Region, i32, LoadedYear, usize), ServiceError> {
+    let region = Region::parse(region)
+        .map_err(|e| ServiceError::invalid("region", "invalid", e.to_string()))?;
+    let year = parse_year(year)?;
+    let (loaded, n) = app.calendars().replace_year(
+        &mut *app.conn()?,
+        actor,
+        &region,
+        year,
+        source,
+        rows,
+        app.now(),
+    )?;
+    Ok((region, year, loaded, n))
+}
+
+/// Replaces one (region, year) from the command line, where the year is already a number.
+pub fn load_year(
+    app: &App,
+    actor: &Actor,
+    region: &Region,
+    year: i32,
+    source: Option<&str>,
+    rows: &[RawDay],
+) -> Result<(LoadedYear, usize), ServiceError> {
+    app.calendars().replace_year(
+        &mut *app.conn()?,
+        actor,
+        region,
+        year,
+        source,
+        rows,
+        app.now(),
+    )
+}
+
+/// Loads the shipped seed years (see [`Calendars::seed`]).
+pub fn seed(app: &App, files: &[(&str, i32, &str)]) -> Result<SeedOutcome, ServiceError> {
+    app.calendars().seed(&mut *app.conn()?, files, app.now())
 }
 
 fn not_loaded(e: CalendarError) -> ServiceError {

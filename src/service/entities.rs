@@ -1,47 +1,164 @@
 //! The market-entity directory: create, change, deregister, look up and search.
 
-use super::{now_utc, Actor, ServiceError};
+use super::paging::{PageRequest, Slice};
+use super::snapshots::{self, EntitySnapshot};
+use super::{Actor, App, ConflictKind, FieldError, ServiceError};
+use crate::domain::audit_chain::AuditRecord;
 use crate::domain::credit_code::CreditCode;
-use crate::domain::entity::{EntityFields, EntityStatus, RawEntity};
-use crate::domain::role::Role;
-use crate::store::entities::{EntityQuery, EntityRecord};
+use crate::domain::entity::{
+    BusinessCategory, DistrictCode, EntityFields, EntityRecord, EntityStatus, RawEntity,
+};
+use crate::domain::policy::Action;
+use crate::domain::text::search_form;
+use crate::store::entities::EntityQuery;
 use crate::store::{self, audit::NewAudit, write_tx, AnyConn};
 
-/// Who may change the directory.
-pub const WRITERS: &[Role] = &[Role::Clerk, Role::Admin];
+/// Longest name fragment a search may ask for, in letters and digits.
+const MAX_QUERY_CHARS: usize = 50;
 
-/// The audit snapshot of an entity: every field, as stored.
-pub fn snapshot(e: &EntityRecord) -> serde_json::Value {
-    let f = &e.fields;
-    serde_json::json!({
-        "credit_code": f.credit_code.as_str(),
-        "name": f.name,
-        "kind": f.kind,
-        "category": f.category,
-        "district": f.district,
-        "address": f.address,
-        "legal_representative": f.legal_representative,
-        "licence_numbers": f.licence_numbers,
-        "status": f.status,
-        "risk_tags": f.risk_tags,
-        "version": e.version,
-    })
+/// A listing's parameters as they arrive (the query string), before parsing.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchParams {
+    pub q: Option<String>,
+    pub credit_code: Option<String>,
+    pub category: Option<String>,
+    pub district: Option<String>,
+    pub status: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: Option<i64>,
 }
 
-pub fn create(
-    conn: &mut AnyConn,
+/// A parsed listing: the query, and the credit code when one was named.
+struct Search {
+    query: EntityQuery,
+    page: PageRequest,
+    credit_code: Option<CreditCode>,
+}
+
+/// A listing's query, or the problem naming each bad parameter.
+fn parse_search(p: &SearchParams) -> Result<Search, ServiceError> {
+    let mut errors = Vec::new();
+    let page = PageRequest::parse(p.limit, p.cursor.as_deref(), &mut errors);
+    let mut q = EntityQuery {
+        after: page.after,
+        limit: page.fetch(),
+        ..EntityQuery::default()
+    };
+    let given = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
+    if let Some(text) = given(&p.q) {
+        q.name = search_form(&text);
+        if q.name.is_empty() {
+            errors.push(FieldError::new(
+                "q",
+                "format",
+                "q has no letters or digits to search for",
+            ));
+        } else if q.name.len() > MAX_QUERY_CHARS {
+            errors.push(FieldError::new(
+                "q",
+                "too_long",
+                format!("q has at most {MAX_QUERY_CHARS} characters"),
+            ));
+        }
+    }
+    let credit_code = given(&p.credit_code).and_then(|c| {
+        CreditCode::parse(&c)
+            .map_err(|e| errors.push(FieldError::new("credit_code", e.reason(), e.to_string())))
+            .ok()
+    });
+    if let Some(c) = given(&p.category) {
+        q.category = BusinessCategory::parse(&c);
+        if q.category.is_none() {
+            errors.push(FieldError::new(
+                "category",
+                "unknown",
+                format!("expected one of {}", BusinessCategory::expected()),
+            ));
+        }
+    }
+    if let Some(d) = given(&p.district) {
+        match DistrictCode::parse(&d) {
+            Ok(d) => q.district = Some(d),
+            Err(m) => errors.push(FieldError::new("district", "format", m)),
+        }
+    }
+    if let Some(s) = given(&p.status) {
+        q.status = EntityStatus::parse(&s);
+        if q.status.is_none() {
+            errors.push(FieldError::new(
+                "status",
+                "unknown",
+                format!("expected one of {}", EntityStatus::expected()),
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(Search {
+            query: q,
+            page,
+            credit_code,
+        })
+    } else {
+        Err(ServiceError::Validation(errors))
+    }
+}
+
+/// One page of the directory matching `p`, in the order entities entered it.
+fn listing(app: &App, p: &SearchParams) -> Result<Slice<EntityRecord>, ServiceError> {
+    let s = parse_search(p)?;
+    let conn = &mut *app.conn()?;
+    let items = match &s.credit_code {
+        // A credit code names at most one entity: no index walk needed. The other filters
+        // are not applied to it (as before: the code is the whole question).
+        Some(code) => store::entities::by_credit_code(conn, code.as_str())?
+            .into_iter()
+            .collect(),
+        None => store::entities::search(conn, &s.query)?,
+    };
+    Ok(Slice::of(items, s.page, |e| e.id))
+}
+
+/// The public directory (anyone): callers show only the public view of each entity.
+pub fn public_search(app: &App, p: &SearchParams) -> Result<Slice<EntityRecord>, ServiceError> {
+    listing(app, p)
+}
+
+/// The staff listing (any staff role).
+pub fn staff_search(
+    app: &App,
     actor: &Actor,
-    raw: &RawEntity,
-) -> Result<EntityRecord, ServiceError> {
-    actor.require(WRITERS)?;
+    p: &SearchParams,
+) -> Result<Slice<EntityRecord>, ServiceError> {
+    actor.require(Action::ReadDirectory)?;
+    listing(app, p)
+}
+
+/// One entity by credit code, for the public (callers show only its public view).
+pub fn public_get(app: &App, code: &str) -> Result<EntityRecord, ServiceError> {
+    let code = parse_code(code)?;
+    find(&mut *app.conn()?, &code)
+}
+
+/// One entity by credit code (any staff role).
+pub fn staff_get(app: &App, actor: &Actor, code: &str) -> Result<EntityRecord, ServiceError> {
+    actor.require(Action::ReadDirectory)?;
+    public_get(app, code)
+}
+
+pub fn create(app: &App, actor: &Actor, raw: &RawEntity) -> Result<EntityRecord, ServiceError> {
+    actor.require(Action::EditDirectory)?;
     let fields = EntityFields::parse(raw).map_err(ServiceError::Validation)?;
-    let now = now_utc();
-    write_tx(conn, |conn| {
+    let now = app.now();
+    write_tx(&mut *app.conn()?, |conn| {
         if store::entities::by_credit_code(conn, fields.credit_code.as_str())?.is_some() {
-            return Err(ServiceError::Conflict(format!(
-                "an entity with credit code {} is already in the directory",
-                fields.credit_code
-            )));
+            return Err(ServiceError::conflict(
+                ConflictKind::Duplicate,
+                format!(
+                    "an entity with credit code {} is already in the directory",
+                    fields.credit_code
+                ),
+            ));
         }
         let record = store::entities::insert_many(conn, std::slice::from_ref(&fields), now)?
             .pop()
@@ -54,7 +171,7 @@ pub fn create(
                 object_type: "entity",
                 object_id: record.fields.credit_code.to_string(),
                 before: None,
-                after: Some(snapshot(&record)),
+                after: Some(snapshots::json(&EntitySnapshot::from(&record))),
             },
             now,
         )?;
@@ -65,17 +182,42 @@ pub fn create(
 /// Changes the fields `patch` names, against the version the caller last saw. The credit code
 /// is the entity's identity and cannot change.
 pub fn update(
-    conn: &mut AnyConn,
+    app: &App,
+    actor: &Actor,
+    code: &str,
+    version: i32,
+    patch: RawEntity,
+) -> Result<EntityRecord, ServiceError> {
+    change(app, actor, code, version, patch, "entity.update")
+}
+
+/// Marks an entity deregistered (注销). Entities are never deleted: penalties and draws refer
+/// to them, and their history stays readable.
+pub fn deregister(
+    app: &App,
+    actor: &Actor,
+    code: &str,
+    version: i32,
+) -> Result<EntityRecord, ServiceError> {
+    let patch = RawEntity {
+        status: Some(EntityStatus::Deregistered.code().to_string()),
+        ..RawEntity::default()
+    };
+    change(app, actor, code, version, patch, "entity.deregister")
+}
+
+fn change(
+    app: &App,
     actor: &Actor,
     code: &str,
     version: i32,
     patch: RawEntity,
     action: &str,
 ) -> Result<EntityRecord, ServiceError> {
-    actor.require(WRITERS)?;
+    actor.require(Action::EditDirectory)?;
     let code = parse_code(code)?;
-    let now = now_utc();
-    write_tx(conn, |conn| {
+    let now = app.now();
+    write_tx(&mut *app.conn()?, |conn| {
         let before = find(conn, &code)?;
         if let Some(given) = patch.credit_code.as_deref() {
             if CreditCode::parse(given).ok().as_ref() != Some(&code) {
@@ -99,8 +241,8 @@ pub fn update(
                 action,
                 object_type: "entity",
                 object_id: code.to_string(),
-                before: Some(snapshot(&before)),
-                after: Some(snapshot(&after)),
+                before: Some(snapshots::json(&EntitySnapshot::from(&before))),
+                after: Some(snapshots::json(&EntitySnapshot::from(&after))),
             },
             now,
         )?;
@@ -108,41 +250,18 @@ pub fn update(
     })
 }
 
-/// Marks an entity deregistered (注销). Entities are never deleted: penalties and draws refer
-/// to them, and their history stays readable.
-pub fn deregister(
-    conn: &mut AnyConn,
-    actor: &Actor,
-    code: &str,
-    version: i32,
-) -> Result<EntityRecord, ServiceError> {
-    let patch = RawEntity {
-        status: Some(EntityStatus::Deregistered.code().to_string()),
-        ..RawEntity::default()
-    };
-    update(conn, actor, code, version, patch, "entity.deregister")
-}
-
-pub fn get(conn: &mut AnyConn, code: &str) -> Result<EntityRecord, ServiceError> {
-    let code = parse_code(code)?;
-    find(conn, &code)
-}
-
-pub fn search(conn: &mut AnyConn, q: &EntityQuery) -> Result<Vec<EntityRecord>, ServiceError> {
-    Ok(store::entities::search(conn, q)?)
-}
-
 /// Calls `f` with every entity in the order they entered the directory, a page at a time (for
 /// exports; any staff member). Returns how many there were.
 pub fn for_each<E: From<ServiceError>>(
-    conn: &mut AnyConn,
+    app: &App,
     actor: &Actor,
     mut f: impl FnMut(&EntityRecord) -> Result<(), E>,
 ) -> Result<usize, E> {
-    actor.require(&[Role::Clerk, Role::Reviewer, Role::Admin])?;
+    actor.require(Action::ReadDirectory)?;
+    let mut conn = app.conn()?;
     let (mut after, mut n) = (0, 0);
     loop {
-        let page = store::entities::page(conn, after, 5_000).map_err(ServiceError::from)?;
+        let page = store::entities::page(&mut conn, after, 5_000).map_err(ServiceError::from)?;
         let Some(last) = page.last() else {
             return Ok(n);
         };
@@ -152,14 +271,27 @@ pub fn for_each<E: From<ServiceError>>(
     }
 }
 
-/// The entity's change history from the audit log, oldest first (any staff member).
-pub fn history(
-    conn: &mut AnyConn,
+/// The whole directory as CSV in the import's own layout (any staff member).
+pub fn export_csv<W: std::io::Write>(
+    app: &App,
     actor: &Actor,
-    code: &str,
-) -> Result<Vec<crate::store::audit::AuditRecord>, ServiceError> {
-    actor.require(&[Role::Clerk, Role::Reviewer, Role::Admin])?;
+    out: W,
+) -> Result<(W, usize), ServiceError> {
+    let mut w = crate::io::export::entity_writer(out).map_err(ServiceError::internal)?;
+    let n = for_each(app, actor, |e| {
+        crate::io::export::write_entity(&mut w, &e.fields).map_err(ServiceError::internal)
+    })?;
+    let out = w
+        .into_inner()
+        .map_err(|e| ServiceError::internal(e.into_error()))?;
+    Ok((out, n))
+}
+
+/// The entity's change history from the audit log, oldest first (any staff member).
+pub fn history(app: &App, actor: &Actor, code: &str) -> Result<Vec<AuditRecord>, ServiceError> {
+    actor.require(Action::ReadDirectory)?;
     let code = parse_code(code)?;
+    let conn = &mut *app.conn()?;
     find(conn, &code)?;
     Ok(store::audit::for_object(conn, "entity", code.as_str())?)
 }
@@ -195,7 +327,10 @@ fn find(conn: &mut AnyConn, code: &CreditCode) -> Result<EntityRecord, ServiceEr
 }
 
 fn stale(code: &CreditCode, current: i32, given: i32) -> ServiceError {
-    ServiceError::Conflict(format!(
-        "entity {code} is at version {current}, not {given}: someone changed it first; reload and retry"
-    ))
+    ServiceError::conflict(
+        ConflictKind::StaleVersion,
+        format!(
+            "entity {code} is at version {current}, not {given}: someone changed it first; reload and retry"
+        ),
+    )
 }

@@ -7,6 +7,36 @@ use crate::store::StoreError;
 
 pub use crate::domain::field::FieldError;
 
+/// Any error with its cause chain, kept for the log.
+pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Why a write lost (HTTP 409): each kind is its own problem type, so a client can tell "reload
+/// and retry" from "that already exists".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConflictKind {
+    /// The caller's `version` is not the record's: someone changed it first.
+    StaleVersion,
+    /// A record with the same key already exists.
+    Duplicate,
+    /// The record is not in a state that allows this step (a conflict removed twice; later a
+    /// penalty published before approval).
+    InvalidTransition,
+    /// A concurrent transaction won (PostgreSQL serialisation failure); retrying may succeed.
+    Concurrent,
+}
+
+impl ConflictKind {
+    /// The problem `type` slug.
+    pub fn slug(self) -> &'static str {
+        match self {
+            ConflictKind::StaleVersion => "stale-version",
+            ConflictKind::Duplicate => "duplicate",
+            ConflictKind::InvalidTransition => "invalid-transition",
+            ConflictKind::Concurrent => "concurrent-change",
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
     #[error("invalid input")]
@@ -17,8 +47,8 @@ pub enum ServiceError {
     Forbidden(String),
     #[error("{0}")]
     NotFound(String),
-    #[error("{0}")]
-    Conflict(String),
+    #[error("{detail}")]
+    Conflict { kind: ConflictKind, detail: String },
     /// A date needs a (region, year) whose notice is not loaded; `provisional` says whether
     /// asking with `provisional=true` would give an answer.
     #[error("the {region} calendar for {year} is not loaded")]
@@ -30,12 +60,24 @@ pub enum ServiceError {
     #[error("the database is unavailable")]
     Unavailable(#[source] StoreError),
     #[error("internal error")]
-    Internal(#[source] StoreError),
+    Internal(#[source] Cause),
 }
 
 impl ServiceError {
     pub fn invalid(field: &str, code: &str, message: impl Into<String>) -> Self {
         ServiceError::Validation(vec![FieldError::new(field, code, message)])
+    }
+
+    pub fn conflict(kind: ConflictKind, detail: impl Into<String>) -> Self {
+        ServiceError::Conflict {
+            kind,
+            detail: detail.into(),
+        }
+    }
+
+    /// An internal failure (a bug, or a broken invariant) with its cause, for the log.
+    pub fn internal(cause: impl Into<Cause>) -> Self {
+        ServiceError::Internal(cause.into())
     }
 }
 
@@ -45,15 +87,21 @@ impl From<StoreError> for ServiceError {
         match e {
             StoreError::Connect { .. } | StoreError::Pool(_) => ServiceError::Unavailable(e),
             StoreError::Query(D::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
-                ServiceError::Conflict("a record with the same key already exists".into())
+                ServiceError::conflict(
+                    ConflictKind::Duplicate,
+                    "a record with the same key already exists",
+                )
             }
             StoreError::Query(D::DatabaseError(DatabaseErrorKind::SerializationFailure, _)) => {
-                ServiceError::Conflict("a concurrent change won; retry with fresh data".into())
+                ServiceError::conflict(
+                    ConflictKind::Concurrent,
+                    "a concurrent change won; retry with fresh data",
+                )
             }
             StoreError::Query(D::DatabaseError(DatabaseErrorKind::ClosedConnection, _)) => {
                 ServiceError::Unavailable(e)
             }
-            other => ServiceError::Internal(other),
+            other => ServiceError::Internal(Box::new(other)),
         }
     }
 }

@@ -3,14 +3,14 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
 use sha2::Digest;
 
-use super::{now_utc, Actor, ServiceError};
-use crate::domain::entity::{EntityFields, RawEntity};
+use super::snapshots::{self, EntitySnapshot, ImportSnapshot, InspectorSnapshot};
+use super::{Actor, App, ConflictKind, ServiceError};
+use crate::domain::entity::{EntityFields, EntityRecord, RawEntity};
 use crate::domain::field::FieldError;
 use crate::domain::inspector::{InspectorFields, RawInspector};
-use crate::domain::role::Role;
+use crate::domain::policy::Action;
 use crate::io::table::{self, Column, Encoding, FileError, Row, RowError};
 use crate::store::{self, audit::NewAudit, entities::Stored, write_tx, AnyConn};
 
@@ -235,13 +235,13 @@ fn validate<T>(
 
 /// Imports the market-entity directory from CSV bytes.
 pub fn entities(
-    conn: &mut AnyConn,
+    app: &App,
     actor: &Actor,
     bytes: &[u8],
     skip_invalid: bool,
     progress: Progress<'_>,
 ) -> Result<ImportReport, ImportFailure> {
-    actor.require(super::entities::WRITERS)?;
+    actor.require(Action::EditDirectory)?;
     let (t, encoding) = read_file(bytes, ENTITY_COLUMNS)?;
     let (good, errors) = validate(
         &t,
@@ -268,8 +268,10 @@ pub fn entities(
     if !report.errors.is_empty() && !skip_invalid {
         return Err(ImportFailure::Refused(report));
     }
-    let now = now_utc();
+    let now = app.now();
     let digest = hex::encode(sha2::Sha256::digest(bytes));
+    let mut conn = app.conn()?;
+    let conn = &mut *conn;
     let report = write_tx(conn, |conn| {
         // Chunk by chunk, so the records and audit entries of a large file are never all in
         // memory at once; the one transaction still makes the file all-or-nothing.
@@ -293,12 +295,15 @@ pub fn entities(
                             fields,
                             now,
                         )? {
-                            return Err(ServiceError::Conflict(format!(
-                                "entity {} changed while the file was imported; import again",
-                                fields.credit_code
-                            )));
+                            return Err(ServiceError::conflict(
+                                ConflictKind::StaleVersion,
+                                format!(
+                                    "entity {} changed while the file was imported; import again",
+                                    fields.credit_code
+                                ),
+                            ));
                         }
-                        let mut after = before.clone();
+                        let mut after: EntityRecord = (**before).clone();
                         after.fields = fields.clone();
                         after.version += 1;
                         audits.push(NewAudit {
@@ -306,8 +311,8 @@ pub fn entities(
                             action: "entity.import_update",
                             object_type: "entity",
                             object_id: fields.credit_code.to_string(),
-                            before: Some(super::entities::snapshot(before)),
-                            after: Some(super::entities::snapshot(&after)),
+                            before: Some(snapshots::json(&EntitySnapshot::from(&**before))),
+                            after: Some(snapshots::json(&EntitySnapshot::from(&after))),
                         });
                         report.updated += 1;
                     }
@@ -323,7 +328,7 @@ pub fn entities(
                         object_type: "entity",
                         object_id: record.fields.credit_code.to_string(),
                         before: None,
-                        after: Some(super::entities::snapshot(&record)),
+                        after: Some(snapshots::json(&EntitySnapshot::from(&record))),
                     });
                 }
                 written += part.len();
@@ -364,16 +369,16 @@ const PROGRESS_STEP: usize = 10_000;
 /// name search from them, and autovacuum may be off or not yet have run).
 const STATISTICS_AFTER: usize = 10_000;
 
-/// Imports the inspector roster from CSV bytes (admin). `today` bounds ID-number birth dates.
+/// Imports the inspector roster from CSV bytes (admin). Today bounds ID-number birth dates.
 pub fn inspectors(
-    conn: &mut AnyConn,
+    app: &App,
     actor: &Actor,
     bytes: &[u8],
     skip_invalid: bool,
-    today: NaiveDate,
     progress: Progress<'_>,
 ) -> Result<ImportReport, ImportFailure> {
-    actor.require(&[Role::Admin])?;
+    actor.require(Action::ManageRoster)?;
+    let today = app.today();
     let (t, encoding) = read_file(bytes, INSPECTOR_COLUMNS)?;
     let (good, errors) = validate(
         &t,
@@ -401,9 +406,9 @@ pub fn inspectors(
     if !report.errors.is_empty() && !skip_invalid {
         return Err(ImportFailure::Refused(report));
     }
-    let now = now_utc();
+    let now = app.now();
     let digest = hex::encode(sha2::Sha256::digest(bytes));
-    write_tx(conn, |conn| {
+    write_tx(&mut *app.conn()?, |conn| {
         let mut audits = Vec::new();
         for (_, fields) in &good {
             match store::inspectors::by_certificate_no(conn, fields.certificate_no.as_str())? {
@@ -415,7 +420,7 @@ pub fn inspectors(
                         object_type: "inspector",
                         object_id: record.id.to_string(),
                         before: None,
-                        after: Some(super::inspectors::snapshot(&record)),
+                        after: Some(snapshots::json(&InspectorSnapshot::from(&record))),
                     });
                     report.inserted += 1;
                 }
@@ -429,18 +434,21 @@ pub fn inspectors(
                         now,
                     )?
                     .ok_or_else(|| {
-                        ServiceError::Conflict(format!(
-                            "inspector {} changed while the file was imported; import again",
-                            fields.certificate_no.as_str()
-                        ))
+                        ServiceError::conflict(
+                            ConflictKind::StaleVersion,
+                            format!(
+                                "inspector {} changed while the file was imported; import again",
+                                fields.certificate_no.as_str()
+                            ),
+                        )
                     })?;
                     audits.push(NewAudit {
                         actor: &actor.name,
                         action: "inspector.import_update",
                         object_type: "inspector",
                         object_id: before.id.to_string(),
-                        before: Some(super::inspectors::snapshot(&before)),
-                        after: Some(super::inspectors::snapshot(&after)),
+                        before: Some(snapshots::json(&InspectorSnapshot::from(&before))),
+                        after: Some(snapshots::json(&InspectorSnapshot::from(&after))),
                     });
                     report.updated += 1;
                 }
@@ -482,13 +490,13 @@ fn finish<'a>(
             object_type: "import",
             object_id: digest,
             before: None,
-            after: Some(serde_json::json!({
-                "what": what,
-                "rows": report.rows,
-                "inserted": report.inserted,
-                "updated": report.updated,
-                "unchanged": report.unchanged,
-                "rejected": report.rejected,
+            after: Some(snapshots::json(&ImportSnapshot {
+                what,
+                rows: report.rows,
+                inserted: report.inserted,
+                updated: report.updated,
+                unchanged: report.unchanged,
+                rejected: report.rejected,
             })),
         });
     }

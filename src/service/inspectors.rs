@@ -1,59 +1,34 @@
 //! The inspector roster (admin) and declared conflicts of interest (回避).
 
-use super::{now_utc, Actor, ServiceError};
+use super::paging::{PageRequest, Slice};
+use super::snapshots::{self, ConflictSnapshot, InspectorSnapshot};
+use super::{Actor, App, ConflictKind, FieldError, ServiceError};
 use crate::domain::credit_code::CreditCode;
 use crate::domain::entity::BusinessCategory;
 use crate::domain::field::{required_text, Errors};
-use crate::domain::inspector::{InspectorFields, InspectorStatus, RawInspector};
-use crate::domain::role::Role;
-use crate::domain::shanghai;
-use crate::store::inspectors::{Conflict, InspectorRecord};
+use crate::domain::inspector::{
+    Conflict, InspectorFields, InspectorRecord, InspectorStatus, RawInspector,
+};
+use crate::domain::policy::Action;
 use crate::store::{self, audit::NewAudit, write_tx, AnyConn};
 
-const ADMIN: &[Role] = &[Role::Admin];
-
-/// The audit snapshot: private fields masked, since the audit log can never be erased.
-pub fn snapshot(r: &InspectorRecord) -> serde_json::Value {
-    let f = &r.fields;
-    serde_json::json!({
-        "id": r.id,
-        "name": f.name,
-        "certificate_no": f.certificate_no,
-        "certificate_valid_from": f.certificate_valid_from,
-        "certificate_valid_to": f.certificate_valid_to,
-        "unit": f.unit,
-        "fields": f.fields,
-        "id_number": f.id_number.as_ref().map(|i| i.masked()),
-        "phone": f.phone.as_ref().map(|p| mask_phone(p)),
-        "status": f.status,
-        "version": r.version,
-    })
-}
-
-fn mask_phone(p: &str) -> String {
-    let digits: Vec<char> = p.chars().filter(char::is_ascii_digit).collect();
-    let tail: String = digits[digits.len().saturating_sub(4)..].iter().collect();
-    format!("****{tail}")
-}
-
-fn today() -> chrono::NaiveDate {
-    shanghai::date_at(chrono::Utc::now())
-}
-
 pub fn create(
-    conn: &mut AnyConn,
+    app: &App,
     actor: &Actor,
     raw: &RawInspector,
 ) -> Result<InspectorRecord, ServiceError> {
-    actor.require(ADMIN)?;
-    let fields = InspectorFields::parse(raw, today()).map_err(ServiceError::Validation)?;
-    let now = now_utc();
-    write_tx(conn, |conn| {
+    actor.require(Action::ManageRoster)?;
+    let fields = InspectorFields::parse(raw, app.today()).map_err(ServiceError::Validation)?;
+    let now = app.now();
+    write_tx(&mut *app.conn()?, |conn| {
         if store::inspectors::by_certificate_no(conn, fields.certificate_no.as_str())?.is_some() {
-            return Err(ServiceError::Conflict(format!(
-                "certificate {} is already on the roster",
-                fields.certificate_no.as_str()
-            )));
+            return Err(ServiceError::conflict(
+                ConflictKind::Duplicate,
+                format!(
+                    "certificate {} is already on the roster",
+                    fields.certificate_no.as_str()
+                ),
+            ));
         }
         let record = store::inspectors::insert(conn, &fields, now)?;
         audit(
@@ -62,7 +37,7 @@ pub fn create(
             "inspector.create",
             record.id,
             None,
-            Some(snapshot(&record)),
+            Some(snapshots::json(&InspectorSnapshot::from(&record))),
             now,
         )?;
         Ok(record)
@@ -71,15 +46,15 @@ pub fn create(
 
 /// Changes the fields `patch` names, against the version the caller last saw.
 pub fn update(
-    conn: &mut AnyConn,
+    app: &App,
     actor: &Actor,
     id: i64,
     version: i32,
     patch: RawInspector,
 ) -> Result<InspectorRecord, ServiceError> {
-    actor.require(ADMIN)?;
-    let now = now_utc();
-    write_tx(conn, |conn| {
+    actor.require(Action::ManageRoster)?;
+    let now = app.now();
+    write_tx(&mut *app.conn()?, |conn| {
         let before = find(conn, id)?;
         let f = &before.fields;
         let merged = RawInspector {
@@ -103,18 +78,23 @@ pub fn update(
             phone: patch.phone.or_else(|| f.phone.clone()),
             status: patch.status.or_else(|| Some(f.status.code().into())),
         };
-        let fields = InspectorFields::parse(&merged, today()).map_err(ServiceError::Validation)?;
+        let fields =
+            InspectorFields::parse(&merged, app.today()).map_err(ServiceError::Validation)?;
         if fields.certificate_no != before.fields.certificate_no
             && store::inspectors::by_certificate_no(conn, fields.certificate_no.as_str())?.is_some()
         {
-            return Err(ServiceError::Conflict(format!(
-                "certificate {} is already on the roster",
-                fields.certificate_no.as_str()
-            )));
+            return Err(ServiceError::conflict(
+                ConflictKind::Duplicate,
+                format!(
+                    "certificate {} is already on the roster",
+                    fields.certificate_no.as_str()
+                ),
+            ));
         }
         let after = store::inspectors::update_if_version(conn, &before, version, &fields, now)?
             .ok_or_else(|| {
-                ServiceError::Conflict(format!(
+                ServiceError::conflict(
+ ConflictKind::StaleVersion,format!(
                     "inspector {id} is at version {}, not {version}: someone changed it first; reload and retry",
                     before.version
                 ))
@@ -124,38 +104,71 @@ pub fn update(
             actor,
             "inspector.update",
             id,
-            Some(snapshot(&before)),
-            Some(snapshot(&after)),
+            Some(snapshots::json(&InspectorSnapshot::from(&before))),
+            Some(snapshots::json(&InspectorSnapshot::from(&after))),
             now,
         )?;
         Ok(after)
     })
 }
 
-pub fn get(conn: &mut AnyConn, actor: &Actor, id: i64) -> Result<InspectorRecord, ServiceError> {
-    actor.require(ADMIN)?;
-    find(conn, id)
+pub fn get(app: &App, actor: &Actor, id: i64) -> Result<InspectorRecord, ServiceError> {
+    actor.require(Action::ManageRoster)?;
+    find(&mut *app.conn()?, id)
 }
 
-/// Staff listing (admin): every inspector with private fields.
+/// A roster listing's parameters as they arrive (the query string).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RosterParams {
+    pub cursor: Option<String>,
+    pub limit: Option<i64>,
+    pub status: Option<String>,
+}
+
+fn parse_roster(p: &RosterParams) -> Result<(PageRequest, Option<InspectorStatus>), ServiceError> {
+    let mut errors = Vec::new();
+    let page = PageRequest::parse(p.limit, p.cursor.as_deref(), &mut errors);
+    let status = match p.status.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => {
+            let parsed = InspectorStatus::parse(s);
+            if parsed.is_none() {
+                errors.push(FieldError::new(
+                    "status",
+                    "unknown",
+                    format!("expected one of {}", InspectorStatus::expected()),
+                ));
+            }
+            parsed
+        }
+    };
+    if errors.is_empty() {
+        Ok((page, status))
+    } else {
+        Err(ServiceError::Validation(errors))
+    }
+}
+
+/// Staff listing (admin): every inspector with private fields. `status` is checked but, as
+/// before, does not filter the staff list.
 pub fn list(
-    conn: &mut AnyConn,
+    app: &App,
     actor: &Actor,
-    after: i64,
-    limit: i64,
-) -> Result<Vec<InspectorRecord>, ServiceError> {
-    actor.require(ADMIN)?;
-    Ok(store::inspectors::page(conn, after, limit, None)?)
+    p: &RosterParams,
+) -> Result<Slice<InspectorRecord>, ServiceError> {
+    actor.require(Action::ManageRoster)?;
+    let (page, _) = parse_roster(p)?;
+    let items = store::inspectors::page(&mut *app.conn()?, page.after, page.fetch(), None)?;
+    Ok(Slice::of(items, page, |r| r.id))
 }
 
-/// The public roster (行政执法公示): everyone who is or was on it; callers strip private fields.
-pub fn public_list(
-    conn: &mut AnyConn,
-    after: i64,
-    limit: i64,
-    status: Option<InspectorStatus>,
-) -> Result<Vec<InspectorRecord>, ServiceError> {
-    Ok(store::inspectors::page(conn, after, limit, status)?)
+/// The public roster (行政执法公示): everyone who is or was on it; callers show only the
+/// public view of each.
+pub fn public_list(app: &App, p: &RosterParams) -> Result<Slice<InspectorRecord>, ServiceError> {
+    let (page, status) = parse_roster(p)?;
+    let items = store::inspectors::page(&mut *app.conn()?, page.after, page.fetch(), status)?;
+    Ok(Slice::of(items, page, |r| r.id))
 }
 
 /// What a conflict declaration names: one entity or a whole category.
@@ -168,12 +181,12 @@ pub struct RawConflict {
 }
 
 pub fn declare_conflict(
-    conn: &mut AnyConn,
+    app: &App,
     actor: &Actor,
     inspector_id: i64,
     raw: &RawConflict,
 ) -> Result<Conflict, ServiceError> {
-    actor.require(ADMIN)?;
+    actor.require(Action::ManageRoster)?;
     let mut e = Errors::default();
     let reason = required_text(&mut e, "reason", raw.reason.as_deref(), 500);
     let present = |v: &Option<String>| {
@@ -217,8 +230,8 @@ pub fn declare_conflict(
         return Err(ServiceError::Validation(e.into_vec()));
     }
     let reason = reason.unwrap_or_default();
-    let now = now_utc();
-    write_tx(conn, |conn| {
+    let now = app.now();
+    write_tx(&mut *app.conn()?, |conn| {
         find(conn, inspector_id)?;
         if let Some(c) = &code {
             if store::entities::by_credit_code(conn, c)?.is_none() {
@@ -234,8 +247,9 @@ pub fn declare_conflict(
             .iter()
             .any(|x| x.credit_code == code && x.category == category)
         {
-            return Err(ServiceError::Conflict(
-                "this conflict is already declared for the inspector".into(),
+            return Err(ServiceError::conflict(
+                ConflictKind::Duplicate,
+                "this conflict is already declared for the inspector",
             ));
         }
         let conflict = store::inspectors::add_conflict(
@@ -253,20 +267,20 @@ pub fn declare_conflict(
 }
 
 pub fn remove_conflict(
-    conn: &mut AnyConn,
+    app: &App,
     actor: &Actor,
     inspector_id: i64,
     conflict_id: i64,
     reason: Option<&str>,
 ) -> Result<Conflict, ServiceError> {
-    actor.require(ADMIN)?;
+    actor.require(Action::ManageRoster)?;
     let mut e = Errors::default();
     let reason = required_text(&mut e, "reason", reason, 500);
     let Some(reason) = reason else {
         return Err(ServiceError::Validation(e.into_vec()));
     };
-    let now = now_utc();
-    write_tx(conn, |conn| {
+    let now = app.now();
+    write_tx(&mut *app.conn()?, |conn| {
         let before = store::inspectors::conflict(conn, conflict_id)?
             .filter(|c| c.inspector_id == inspector_id)
             .ok_or_else(|| {
@@ -275,9 +289,10 @@ pub fn remove_conflict(
                 ))
             })?;
         if !store::inspectors::remove_conflict(conn, conflict_id, &reason, &actor.name, now)? {
-            return Err(ServiceError::Conflict(format!(
-                "conflict {conflict_id} was removed already"
-            )));
+            return Err(ServiceError::conflict(
+                ConflictKind::InvalidTransition,
+                format!("conflict {conflict_id} was removed already"),
+            ));
         }
         let after = store::inspectors::conflict(conn, conflict_id)?
             .ok_or_else(|| ServiceError::NotFound(format!("no conflict {conflict_id}")))?;
@@ -287,12 +302,13 @@ pub fn remove_conflict(
 }
 
 pub fn conflicts(
-    conn: &mut AnyConn,
+    app: &App,
     actor: &Actor,
     inspector_id: i64,
     include_removed: bool,
 ) -> Result<Vec<Conflict>, ServiceError> {
-    actor.require(ADMIN)?;
+    actor.require(Action::ManageRoster)?;
+    let conn = &mut *app.conn()?;
     find(conn, inspector_id)?;
     Ok(store::inspectors::conflicts_of(
         conn,
@@ -338,7 +354,7 @@ fn audit_conflict(
     before: Option<&Conflict>,
     now: chrono::NaiveDateTime,
 ) -> Result<(), ServiceError> {
-    let json = |c: &Conflict| serde_json::to_value(c).unwrap_or_default();
+    let json = |c: &Conflict| snapshots::json(&ConflictSnapshot::from(c));
     store::audit::append(
         conn,
         NewAudit {

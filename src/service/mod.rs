@@ -1,5 +1,10 @@
 //! Use cases: authorise, validate, write in one transaction with its audit record.
+//!
+//! Every use case takes the [`App`] and decides its own unit of work: it takes a pooled
+//! connection and opens the transaction itself. Use cases are blocking (diesel is); the HTTP
+//! layer runs them through [`App::blocking`], the command line calls them directly.
 
+mod app;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
@@ -7,10 +12,15 @@ pub mod entities;
 mod error;
 pub mod imports;
 pub mod inspectors;
+pub mod paging;
+pub mod snapshots;
+pub mod system;
 pub mod users;
 
-pub use error::{FieldError, ServiceError};
+pub use app::App;
+pub use error::{Cause, ConflictKind, FieldError, ServiceError};
 
+use crate::domain::policy::{self, Action};
 use crate::domain::role::Role;
 
 /// Who is acting: an authenticated staff member, or the operator at the command line.
@@ -36,14 +46,14 @@ impl Actor {
         }
     }
 
-    /// The operator at the console may do anything; staff need one of `roles`.
-    pub fn require(&self, roles: &[Role]) -> Result<(), ServiceError> {
+    /// The operator at the console may do anything; staff need a role the policy allows.
+    pub fn require(&self, action: Action) -> Result<(), ServiceError> {
         match self.role {
             None => Ok(()),
-            Some(r) if roles.contains(&r) => Ok(()),
+            Some(r) if policy::permits(r, action) => Ok(()),
             Some(r) => Err(ServiceError::Forbidden(format!(
                 "role '{r}' may not do this; it needs one of: {}",
-                roles
+                policy::roles_for(action)
                     .iter()
                     .map(|r| r.as_str())
                     .collect::<Vec<_>>()
@@ -51,8 +61,4 @@ impl Actor {
             ))),
         }
     }
-}
-
-pub(crate) fn now_utc() -> chrono::NaiveDateTime {
-    chrono::Utc::now().naive_utc()
 }

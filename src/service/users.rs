@@ -3,10 +3,12 @@
 use chrono::Duration;
 
 use super::auth::{hash_password, issue_token, IssuedToken, MIN_PASSWORD_CHARS};
-use super::{now_utc, Actor, FieldError, ServiceError};
+use super::snapshots::{self, UserSnapshot};
+use super::{Actor, App, ConflictKind, FieldError, ServiceError};
+use crate::domain::policy::Action;
 use crate::domain::role::Role;
-use crate::store::users::User;
-use crate::store::{self, audit::NewAudit, write_tx, AnyConn};
+use crate::domain::user::User;
+use crate::store::{self, audit::NewAudit, write_tx};
 
 const MAX_NAME_CHARS: usize = 64;
 
@@ -64,19 +66,35 @@ impl NewUser {
 }
 
 fn snapshot(u: &User) -> serde_json::Value {
-    serde_json::json!({"id": u.id, "name": u.name, "role": u.role, "active": u.active, "version": u.version})
+    snapshots::json(&UserSnapshot::from(u))
 }
 
-pub fn create(conn: &mut AnyConn, actor: &Actor, new: NewUser) -> Result<User, ServiceError> {
-    actor.require(&[Role::Admin])?;
+/// The raw body of a new account, as it arrives.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawUser {
+    pub name: String,
+    pub role: String,
+    pub password: String,
+}
+
+/// Creates an account from the API's body (admin): authorised before the body is judged.
+pub fn create_from(app: &App, actor: &Actor, raw: &RawUser) -> Result<User, ServiceError> {
+    actor.require(Action::ManageUsers)?;
+    let new = NewUser::parse(&raw.name, &raw.role, &raw.password)?;
+    create(app, actor, new)
+}
+
+pub fn create(app: &App, actor: &Actor, new: NewUser) -> Result<User, ServiceError> {
+    actor.require(Action::ManageUsers)?;
     let hash = hash_password(&new.password)?;
-    let now = now_utc();
-    write_tx(conn, |conn| {
+    let now = app.now();
+    write_tx(&mut *app.conn()?, |conn| {
         if store::users::by_name(conn, &new.name)?.is_some() {
-            return Err(ServiceError::Conflict(format!(
-                "a user named '{}' already exists",
-                new.name
-            )));
+            return Err(ServiceError::conflict(
+                ConflictKind::Duplicate,
+                format!("a user named '{}' already exists", new.name),
+            ));
         }
         let user = store::users::insert(conn, &new.name, new.role, &hash, now)?;
         store::audit::append(
@@ -97,13 +115,13 @@ pub fn create(conn: &mut AnyConn, actor: &Actor, new: NewUser) -> Result<User, S
 
 /// Creates a user and a first token for it (`gongshi user add`).
 pub fn create_with_token(
-    conn: &mut AnyConn,
+    app: &App,
     actor: &Actor,
     new: NewUser,
     ttl: Duration,
 ) -> Result<(User, IssuedToken), ServiceError> {
-    let user = create(conn, actor, new)?;
-    let token = issue_token(conn, &user, &actor.name, ttl)?;
+    let user = create(app, actor, new)?;
+    let token = issue_token(app, &user, &actor.name, ttl)?;
     Ok((user, token))
 }
 
@@ -115,24 +133,22 @@ pub struct UserChange {
     pub active: Option<bool>,
 }
 
-pub fn update(
-    conn: &mut AnyConn,
-    actor: &Actor,
-    id: i32,
-    change: UserChange,
-) -> Result<User, ServiceError> {
-    actor.require(&[Role::Admin])?;
-    let now = now_utc();
-    write_tx(conn, |conn| {
+pub fn update(app: &App, actor: &Actor, id: i32, change: UserChange) -> Result<User, ServiceError> {
+    actor.require(Action::ManageUsers)?;
+    let now = app.now();
+    write_tx(&mut *app.conn()?, |conn| {
         let before = store::users::by_id(conn, id)?
             .ok_or_else(|| ServiceError::NotFound(format!("no user with id {id}")))?;
         let role = change.role.unwrap_or(before.role);
         let active = change.active.unwrap_or(before.active);
         if !store::users::update_if_version(conn, id, change.version, role, active, now)? {
-            return Err(ServiceError::Conflict(format!(
-                "user {id} is at version {}, not {}: someone changed it first; reload and retry",
-                before.version, change.version
-            )));
+            return Err(ServiceError::conflict(
+                ConflictKind::StaleVersion,
+                format!(
+                    "user {id} is at version {}, not {}: someone changed it first; reload and retry",
+                    before.version, change.version
+                ),
+            ));
         }
         let after = store::users::by_id(conn, id)?
             .ok_or_else(|| ServiceError::NotFound(format!("no user with id {id}")))?;
@@ -152,9 +168,9 @@ pub fn update(
     })
 }
 
-pub fn list(conn: &mut AnyConn, actor: &Actor) -> Result<Vec<User>, ServiceError> {
-    actor.require(&[Role::Admin])?;
-    Ok(store::users::list(conn)?)
+pub fn list(app: &App, actor: &Actor) -> Result<Vec<User>, ServiceError> {
+    actor.require(Action::ManageUsers)?;
+    Ok(store::users::list(&mut *app.conn()?)?)
 }
 
 #[cfg(test)]

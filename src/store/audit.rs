@@ -5,18 +5,10 @@ use diesel::prelude::*;
 
 use super::schema::audit_log;
 use super::AnyConn;
-use crate::domain::audit_chain::{chain_hash, AuditEntry, GENESIS_HASH};
+use crate::domain::audit_chain::{chain_hash, AuditEntry, AuditRecord, GENESIS_HASH};
 
 /// Any key will do as long as every gongshi instance uses the same one.
 const POSTGRES_AUDIT_LOCK_KEY: i64 = 0x0067_6f6e_6773_6869; // "gongshi" in ASCII
-
-/// A stored record: the entry and its links.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditRecord {
-    pub entry: AuditEntry,
-    pub prev_hash: String,
-    pub hash: String,
-}
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = audit_log)]

@@ -6,36 +6,7 @@ use diesel::prelude::*;
 
 use super::schema::{calendar_days, calendar_years};
 use super::AnyConn;
-use crate::domain::calendar::{RawDay, Region, YearSchedule};
-
-/// Where a loaded year came from: the shipped seeds (which a newer release may correct) or an
-/// operator's upload (which seeding never overwrites).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Origin {
-    Seed,
-    Operator,
-}
-
-impl Origin {
-    fn as_str(self) -> &'static str {
-        match self {
-            Origin::Seed => "seed",
-            Origin::Operator => "operator",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoadedYear {
-    pub region: String,
-    pub year: i32,
-    pub source: String,
-    pub origin: Origin,
-    pub revision: i32,
-    pub loaded_at: NaiveDateTime,
-    pub loaded_by: String,
-}
+use crate::domain::calendar::{LoadedYear, Origin, RawDay, Region, YearSchedule};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = calendar_years)]

@@ -5,7 +5,6 @@ use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionMa
 use diesel::prelude::*;
 use diesel::{PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
-use tracing::Instrument;
 
 use crate::config::DatabaseUrl;
 
@@ -225,25 +224,12 @@ impl Db {
     pub fn get(&self) -> Result<r2d2::PooledConnection<Manager>, StoreError> {
         Ok(self.pool.get()?)
     }
+}
 
-    /// Runs blocking database work on tokio's blocking pool with a pooled connection,
-    /// inside the caller's tracing span.
-    pub async fn run<T, E, F>(&self, f: F) -> Result<T, E>
-    where
-        F: FnOnce(&mut AnyConn) -> Result<T, E> + Send + 'static,
-        T: Send + 'static,
-        E: From<StoreError> + Send + 'static,
-    {
-        let pool = self.pool.clone();
-        let span = tracing::Span::current();
-        let task = tokio::task::spawn_blocking(move || {
-            let _entered = span.enter();
-            let mut conn = pool.get().map_err(StoreError::from)?;
-            f(&mut conn)
-        });
-        match task.in_current_span().await {
-            Ok(result) => result,
-            Err(join) => Err(E::from(StoreError::Task(join.to_string()))),
-        }
-    }
+/// A connection taken from the pool.
+pub type Pooled = r2d2::PooledConnection<Manager>;
+
+/// One real round trip (the health check).
+pub fn ping(conn: &mut AnyConn) -> Result<(), StoreError> {
+    conn.batch_execute("SELECT 1").map_err(StoreError::Query)
 }

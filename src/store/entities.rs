@@ -7,19 +7,9 @@ use super::schema::{entities, entity_name_grams};
 use super::{corrupt, AnyConn};
 use crate::domain::credit_code::CreditCode;
 use crate::domain::entity::{
-    BusinessCategory, DistrictCode, EntityFields, EntityKind, EntityStatus,
+    BusinessCategory, DistrictCode, EntityFields, EntityKind, EntityRecord, EntityStatus,
 };
 use crate::domain::text::{char_range, index_keys, query_keys, search_form};
-
-/// A stored entity.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EntityRecord {
-    pub id: i64,
-    pub fields: EntityFields,
-    pub version: i32,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = entities)]

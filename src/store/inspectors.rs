@@ -7,17 +7,9 @@ use super::schema::{inspector_conflicts, inspectors};
 use super::{corrupt, AnyConn};
 use crate::domain::entity::BusinessCategory;
 use crate::domain::id_number::IdNumber;
-use crate::domain::inspector::{CertificateNo, InspectorFields, InspectorStatus};
-
-/// A stored inspector.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InspectorRecord {
-    pub id: i64,
-    pub fields: InspectorFields,
-    pub version: i32,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
+use crate::domain::inspector::{
+    CertificateNo, Conflict, InspectorFields, InspectorRecord, InspectorStatus,
+};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = inspectors)]
@@ -180,20 +172,36 @@ pub fn page(
         .collect()
 }
 
-/// A declared conflict of interest: with one entity, or with a whole category of entities.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, serde::Serialize)]
+#[derive(Queryable, Selectable)]
 #[diesel(table_name = inspector_conflicts)]
-pub struct Conflict {
-    pub id: i64,
-    pub inspector_id: i64,
-    pub credit_code: Option<String>,
-    pub category: Option<String>,
-    pub reason: String,
-    pub declared_at: NaiveDateTime,
-    pub declared_by: String,
-    pub removed_at: Option<NaiveDateTime>,
-    pub removed_by: Option<String>,
-    pub removal_reason: Option<String>,
+struct ConflictRow {
+    id: i64,
+    inspector_id: i64,
+    credit_code: Option<String>,
+    category: Option<String>,
+    reason: String,
+    declared_at: NaiveDateTime,
+    declared_by: String,
+    removed_at: Option<NaiveDateTime>,
+    removed_by: Option<String>,
+    removal_reason: Option<String>,
+}
+
+impl From<ConflictRow> for Conflict {
+    fn from(r: ConflictRow) -> Self {
+        Conflict {
+            id: r.id,
+            inspector_id: r.inspector_id,
+            credit_code: r.credit_code,
+            category: r.category,
+            reason: r.reason,
+            declared_at: r.declared_at,
+            declared_by: r.declared_by,
+            removed_at: r.removed_at,
+            removed_by: r.removed_by,
+            removal_reason: r.removal_reason,
+        }
+    }
 }
 
 pub fn add_conflict(
@@ -222,9 +230,10 @@ pub fn add_conflict(
 pub fn conflict(conn: &mut AnyConn, id: i64) -> QueryResult<Option<Conflict>> {
     inspector_conflicts::table
         .find(id)
-        .select(Conflict::as_select())
+        .select(ConflictRow::as_select())
         .first(conn)
         .optional()
+        .map(|r| r.map(Conflict::from))
 }
 
 /// Marks a conflict removed; `false` if it was removed already.
@@ -258,10 +267,13 @@ pub fn conflicts_of(
     let mut q = inspector_conflicts::table
         .filter(inspector_conflicts::inspector_id.eq(inspector_id))
         .order(inspector_conflicts::id.asc())
-        .select(Conflict::as_select())
+        .select(ConflictRow::as_select())
         .into_boxed();
     if !include_removed {
         q = q.filter(inspector_conflicts::removed_at.is_null());
     }
-    q.load(conn)
+    Ok(q.load::<ConflictRow>(conn)?
+        .into_iter()
+        .map(Conflict::from)
+        .collect())
 }

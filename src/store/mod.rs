@@ -10,7 +10,9 @@ pub mod schema;
 pub mod tokens;
 pub mod users;
 
-pub use conn::{connect, migrate, revert_all, write_tx, AnyConn, Db, Manager, StoreError};
+pub use conn::{
+    connect, migrate, ping, revert_all, write_tx, AnyConn, Db, Manager, Pooled, StoreError,
+};
 
 /// A stored value that no longer parses as its domain type (the database was edited by hand, or
 /// a rule changed without a migration): an error, never a panic.

@@ -4,8 +4,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{api_tokens, users};
-use super::users::User;
 use super::AnyConn;
+use crate::domain::user::User;
 
 pub fn insert(
     conn: &mut AnyConn,

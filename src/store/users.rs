@@ -6,18 +6,7 @@ use diesel::prelude::*;
 use super::schema::users;
 use super::AnyConn;
 use crate::domain::role::Role;
-
-/// A staff account as the rest of the program sees it (no password hash).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct User {
-    pub id: i32,
-    pub name: String,
-    pub role: Role,
-    pub active: bool,
-    pub version: i32,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
+use crate::domain::user::User;
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = users)]

@@ -7,12 +7,10 @@ use gongshi::store::schema::audit_log;
 use serde_json::{json, Value};
 
 async fn verify(app: &crate::helpers::TestApp) -> Result<i64, ChainBreak> {
-    let db = app.db.clone();
-    tokio::task::spawn_blocking(move || {
-        gongshi::service::audit::verify(&mut db.get().unwrap()).unwrap()
-    })
-    .await
-    .unwrap()
+    let app = app.app.clone();
+    tokio::task::spawn_blocking(move || gongshi::service::audit::verify(&app).unwrap())
+        .await
+        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -198,13 +198,10 @@ async fn an_unloaded_year_is_refused_or_provisional_until_it_is_loaded() {
     );
 
     // Seeding again leaves the operator's year alone.
-    let state_db = app.db.clone();
-    tokio::task::spawn_blocking(move || {
-        let calendars = gongshi::service::calendar::Calendars::new(vec![]);
-        gongshi::seed::load_all(&mut state_db.get().unwrap(), &calendars, false).unwrap()
-    })
-    .await
-    .unwrap();
+    let same = app.app.clone();
+    tokio::task::spawn_blocking(move || gongshi::seed::load_all(&same, false).unwrap())
+        .await
+        .unwrap();
     assert_eq!(get_json(&app, path).await["date"], "2027-01-11");
     app.stop().await;
 }
@@ -370,6 +367,33 @@ async fn a_regional_layer_adds_its_days_and_its_own_coverage() {
     assert_eq!(
         (body["date"].as_str(), body["provisional"].as_bool()),
         (Some("2026-03-02"), Some(true))
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn today_follows_the_injected_clock_in_shanghai_time() {
+    use chrono::TimeZone;
+    // 2026-09-30 23:59:59 in Shanghai: the last working day before 国庆.
+    let before_midnight = chrono::Utc
+        .with_ymd_and_hms(2026, 9, 30, 15, 59, 59)
+        .unwrap();
+    let app = crate::helpers::spawn_app_at(before_midnight).await;
+    let today = get_json(&app, "/api/v1/calendar/today").await;
+    assert_eq!(
+        (today["date"].as_str(), today["is_workday"].as_bool()),
+        (Some("2026-09-30"), Some(true)),
+        "{today}"
+    );
+    // One second later it is 1 October in Shanghai, a holiday, though still 30 September in UTC.
+    app.clock()
+        .set(before_midnight + chrono::Duration::seconds(1))
+        .unwrap();
+    let today = get_json(&app, "/api/v1/calendar/today").await;
+    assert_eq!(
+        (today["date"].as_str(), today["kind"].as_str()),
+        (Some("2026-10-01"), Some("holiday")),
+        "{today}"
     );
     app.stop().await;
 }

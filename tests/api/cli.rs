@@ -88,8 +88,12 @@ fn user_add_prints_a_working_token_last_and_audit_verify_checks_the_chain() {
         stdout.contains("password: "),
         "a generated password is shown once: {stdout}"
     );
-    let pool = gongshi::store::Db::open(db.url(), 1).unwrap();
-    let user = gongshi::service::auth::authenticate(&mut pool.get().unwrap(), &token).unwrap();
+    let console = gongshi::service::App::new(
+        gongshi::store::Db::open(db.url(), 1).unwrap(),
+        gongshi::service::calendar::Calendars::new(vec![]),
+        gongshi::clock::Clock::system(),
+    );
+    let user = gongshi::service::auth::authenticate(&console, &token).unwrap();
     assert_eq!(
         user.map(|u| (u.name, u.role.as_str())),
         Some(("chief".to_string(), "admin"))
@@ -141,7 +145,7 @@ fn user_add_prints_a_working_token_last_and_audit_verify_checks_the_chain() {
         use gongshi::store::schema::audit_log;
         diesel::update(audit_log::table.filter(audit_log::seq.eq(2)))
             .set(audit_log::after_json.eq(Some("{}")))
-            .execute(&mut *pool.get().unwrap())
+            .execute(&mut *console.db().get().unwrap())
             .unwrap();
     }
     let out = gongshi(Some(&url), &["audit", "verify"]).output().unwrap();

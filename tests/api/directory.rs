@@ -259,7 +259,7 @@ async fn every_invalid_field_is_reported_and_only_clerks_and_admins_write() {
     let res = app
         .post_json(Some(&app.admin_token), "/api/v1/entities", &body)
         .await;
-    assert_problem(res, 409, "conflict").await;
+    assert_problem(res, 409, "duplicate").await;
     app.stop().await;
 }
 
@@ -283,7 +283,7 @@ async fn changes_need_the_current_version_and_leave_a_history() {
     let stale = app
         .patch_json(&clerk, &path, &json!({"version": 1, "name": "x"}))
         .await;
-    assert_problem(stale, 409, "conflict").await;
+    assert_problem(stale, 409, "stale-version").await;
     let rename = app
         .patch_json(
             &clerk,

@@ -6,10 +6,11 @@ use std::sync::Arc;
 
 use diesel::connection::SimpleConnection;
 use diesel::Connection;
+use gongshi::clock::Clock;
 use gongshi::config::DatabaseUrl;
-use gongshi::http::AppState;
+use gongshi::server::{Running, Settings};
 use gongshi::service::calendar::Calendars;
-use gongshi::service::{self, users::NewUser, Actor};
+use gongshi::service::{self, users::NewUser, Actor, App};
 use gongshi::store::Db;
 use serde_json::Value;
 
@@ -94,10 +95,11 @@ fn random_suffix() -> String {
 pub struct TestApp {
     pub addr: SocketAddr,
     pub client: reqwest::Client,
+    /// The running server's application (its database, calendars and clock).
+    pub app: App,
     pub db: Db,
     pub admin_token: String,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    server: Option<tokio::task::JoinHandle<()>>,
+    server: Option<Running>,
     // Dropped last: the database must outlive the server.
     pub test_db: Arc<TestDb>,
 }
@@ -228,13 +230,15 @@ impl TestApp {
             .clone()
     }
 
+    /// The server's clock (fixed when started with [`spawn_app_at`]).
+    pub fn clock(&self) -> &Clock {
+        self.app.clock()
+    }
+
     /// Stops the server gracefully and waits for it.
     pub async fn stop(mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
         if let Some(server) = self.server.take() {
-            server.await.expect("server task");
+            server.stop().await;
         }
     }
 }
@@ -251,19 +255,35 @@ pub async fn spawn_app_on(test_db: Arc<TestDb>) -> TestApp {
 
 /// A server with the given GONGSHI_CALENDAR_REGIONS, seeded as `gongshi serve` seeds.
 pub async fn spawn_app_with(test_db: Arc<TestDb>, regions: &str) -> TestApp {
-    let url = test_db.url().clone();
-    let db = tokio::task::spawn_blocking(move || Db::open(&url, 4))
+    start(test_db, regions, Clock::system()).await
+}
+
+/// A server on a fresh database whose clock stands at `at` (move it with `app.clock().set`).
+pub async fn spawn_app_at(at: chrono::DateTime<chrono::Utc>) -> TestApp {
+    start(Arc::new(TestDb::new()), "CN", Clock::fixed(at)).await
+}
+
+/// Starts the server exactly as `gongshi serve` does (`gongshi::server::start`), then creates an
+/// admin account from the console.
+async fn start(test_db: Arc<TestDb>, regions: &str, clock: Clock) -> TestApp {
+    let settings = Settings {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        pool_size: 4,
+        calendar_regions: Calendars::parse_regions(regions).unwrap(),
+        clock,
+        ..Settings::new(test_db.url().clone())
+    };
+    let running = gongshi::server::start(settings)
         .await
-        .unwrap()
-        .expect("open test database");
+        .expect("start the server");
+    let app = running.app.clone();
     let admin_token = {
-        let db = db.clone();
+        let app = app.clone();
         tokio::task::spawn_blocking(move || {
-            let mut conn = db.get().unwrap();
             let name = format!("admin_{}", random_suffix());
             let new = NewUser::parse(&name, "admin", "admin password 123").unwrap();
             let (_, token) = service::users::create_with_token(
-                &mut conn,
+                &app,
                 &Actor::command_line(),
                 new,
                 chrono::Duration::hours(1),
@@ -274,32 +294,13 @@ pub async fn spawn_app_with(test_db: Arc<TestDb>, regions: &str) -> TestApp {
         .await
         .unwrap()
     };
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let state = Arc::new(AppState {
-        db: db.clone(),
-        calendars: Calendars::new(Calendars::parse_regions(regions).unwrap()),
-    });
-    {
-        let state = state.clone();
-        tokio::task::spawn_blocking(move || {
-            gongshi::seed::load_all(&mut state.db.get().unwrap(), &state.calendars, false).unwrap()
-        })
-        .await
-        .unwrap();
-    }
-    let (addr, server) = gongshi::server::bind(state, "127.0.0.1:0".parse().unwrap(), async {
-        let _ = rx.await;
-    })
-    .await
-    .expect("bind");
-    let server = tokio::spawn(server);
     TestApp {
-        addr,
+        addr: running.addr,
         client: reqwest::Client::new(),
-        db,
+        db: app.db().clone(),
+        app,
         admin_token,
-        shutdown: Some(tx),
-        server: Some(server),
+        server: Some(running),
         test_db,
     }
 }

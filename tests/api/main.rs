@@ -11,6 +11,7 @@ mod health;
 mod helpers;
 mod imports;
 mod openapi;
+mod public_views;
 mod roster;
 mod schema;
 mod users;

@@ -33,7 +33,7 @@ async fn inspectors_are_admin_managed_and_conflicts_are_declared_listed_and_remo
         app.post_json(Some(&admin), "/api/v1/inspectors", &inspector)
             .await,
         409,
-        "conflict",
+        "duplicate",
     )
     .await;
 
@@ -52,7 +52,7 @@ async fn inspectors_are_admin_managed_and_conflicts_are_declared_listed_and_remo
             &json!({"version": 1, "unit": "x"}),
         )
         .await;
-    assert_problem(res, 409, "conflict").await;
+    assert_problem(res, 409, "stale-version").await;
 
     let code = credit_code("640104", 1);
     let res = app
@@ -105,7 +105,7 @@ async fn inspectors_are_admin_managed_and_conflicts_are_declared_listed_and_remo
             &json!({"credit_code": code, "reason": "重复"}),
         )
         .await;
-    assert_problem(again, 409, "conflict").await;
+    assert_problem(again, 409, "duplicate").await;
 
     let remove = format!("{conflicts}/{}/remove", conflict["id"]);
     let p = assert_problem(
@@ -125,7 +125,7 @@ async fn inspectors_are_admin_managed_and_conflicts_are_declared_listed_and_remo
         app.post_json(Some(&admin), &remove, &json!({"reason": "again"}))
             .await,
         409,
-        "conflict",
+        "invalid-transition",
     )
     .await;
 

@@ -26,7 +26,7 @@ async fn an_admin_creates_a_user_and_a_duplicate_name_is_409() {
     let res = app
         .post_json(Some(&app.admin_token), "/api/v1/users", &body)
         .await;
-    assert_problem(res, 409, "conflict").await;
+    assert_problem(res, 409, "duplicate").await;
     app.stop().await;
 }
 
@@ -88,7 +88,7 @@ async fn concurrent_changes_to_one_user_have_exactly_one_winner() {
         let res = a.await.unwrap();
         statuses.push(res.status().as_u16());
         if res.status() == 409 {
-            assert_problem(res, 409, "conflict").await;
+            assert_problem(res, 409, "stale-version").await;
         }
     }
     statuses.sort();
@@ -123,7 +123,7 @@ async fn concurrent_creation_of_one_name_has_exactly_one_winner() {
         let res = a.await.unwrap();
         statuses.push(res.status().as_u16());
         if res.status() == 409 {
-            let p = assert_problem(res, 409, "conflict").await;
+            let p = assert_problem(res, 409, "duplicate").await;
             let detail = p["detail"].as_str().unwrap();
             assert!(
                 !detail.contains("UNIQUE") && !detail.contains("duplicate key"),
@@ -156,7 +156,7 @@ async fn patching_a_missing_user_is_404_and_a_stale_version_is_409() {
             &json!({"version": 7, "role": "admin"}),
         )
         .await;
-    let p = assert_problem(res, 409, "conflict").await;
+    let p = assert_problem(res, 409, "stale-version").await;
     assert!(p["detail"].as_str().unwrap().contains("version 1"), "{p}");
     app.stop().await;
 }

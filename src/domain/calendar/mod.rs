@@ -8,11 +8,13 @@
 //!   working days is a binary search, never a day-by-day walk.
 
 mod index;
+mod loaded;
 mod region;
 mod schedule;
 pub mod statutory;
 
 pub use index::{CalendarError, DayInfo, DayKind, Deadline, WorkdayIndex, YearCoverage};
+pub use loaded::{LoadedYear, Origin};
 pub use region::{Region, RegionError};
 pub use schedule::{RawDay, ScheduleError, SpecialDay, SpecialKind, YearSchedule};
 pub use statutory::{LunarTable, LunarYear};

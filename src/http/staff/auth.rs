@@ -8,19 +8,15 @@ use warp::http::StatusCode;
 use warp::reply::Response;
 use warp::Filter;
 
-use super::filters::{json_body, with_state};
-use super::{respond, AppState};
-use crate::service;
-
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Login {
-    name: String,
-    password: String,
-}
+use crate::http::filters::{json_body, with_state};
+use crate::http::path::api;
+use crate::http::{respond, AppState};
+use crate::service::auth::{self, Login};
+use crate::service::ServiceError;
 
 pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
-    warp::path!("api" / "v1" / "auth" / "tokens")
+    api()
+        .and(warp::path!("auth" / "tokens"))
         .and(warp::post())
         .and(with_state(state))
         .and(json_body::<Login>())
@@ -30,9 +26,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
 
 #[tracing::instrument(skip_all, fields(user = %body.name))]
 async fn issue(state: Arc<AppState>, body: Login) -> Result<Response, Infallible> {
-    let result = state
-        .db
-        .run(move |conn| service::auth::login(conn, &body.name, &body.password))
-        .await;
+    let result: Result<_, ServiceError> =
+        state.app.blocking(move |app| auth::login(app, &body)).await;
     Ok(respond(StatusCode::CREATED, result))
 }

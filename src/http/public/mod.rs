@@ -1,0 +1,29 @@
+//! The public group: no token, read-only answers built from allow-listed views (`views.rs`).
+//! Directory, roster, working-day calendar, credit-code checker, health and meta; later the
+//! penalties, plans and the widget. The portal work wraps this whole group (CORS, ETag, rate
+//! limits) in one place: here.
+
+mod calendar;
+mod directory;
+mod roster;
+mod system;
+pub mod views;
+
+use std::sync::Arc;
+
+use warp::filters::BoxedFilter;
+use warp::reply::Response;
+use warp::Filter;
+
+use super::AppState;
+
+pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
+    system::routes(state.clone())
+        .or(calendar::routes(state.clone()))
+        .unify()
+        .or(directory::routes(state.clone()))
+        .unify()
+        .or(roster::routes(state))
+        .unify()
+        .boxed()
+}

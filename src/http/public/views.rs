@@ -1,0 +1,361 @@
+//! What the public may see: one allow-listed type per public answer. A field that is not here
+//! cannot reach a public response, whatever the record holds (risk tags, ID numbers, phones,
+//! versions). `tests/api/public_views.rs` pins each type's keys.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::domain::calendar::{DayInfo, DayKind, LoadedYear, Region, SpecialKind};
+use crate::domain::credit_code::{self, CreditCode, CreditCodeError};
+use crate::domain::entity::{
+    BusinessCategory, DistrictCode, EntityKind, EntityRecord, EntityStatus,
+};
+use crate::domain::inspector::{CertificateNo, InspectorRecord, InspectorStatus};
+use crate::domain::shanghai::format_utc;
+use crate::service::calendar::{AddedWorkdays, YearView};
+use crate::service::system::Meta;
+
+/// An entity of the directory (市场主体名录库) as the public sees it: no risk tags, no version.
+#[derive(Serialize)]
+pub struct PublicEntity {
+    pub credit_code: CreditCode,
+    pub name: String,
+    pub kind: EntityKind,
+    pub kind_label: &'static str,
+    pub category: BusinessCategory,
+    pub category_label: &'static str,
+    pub district: DistrictCode,
+    pub address: Option<String>,
+    pub legal_representative: Option<String>,
+    pub licence_numbers: Vec<String>,
+    pub status: EntityStatus,
+    pub status_label: &'static str,
+}
+
+impl From<&EntityRecord> for PublicEntity {
+    fn from(e: &EntityRecord) -> Self {
+        let f = &e.fields;
+        PublicEntity {
+            credit_code: f.credit_code.clone(),
+            name: f.name.clone(),
+            kind: f.kind,
+            kind_label: f.kind.label(),
+            category: f.category,
+            category_label: f.category.label(),
+            district: f.district.clone(),
+            address: f.address.clone(),
+            legal_representative: f.legal_representative.clone(),
+            licence_numbers: f.licence_numbers.clone(),
+            status: f.status,
+            status_label: f.status.label(),
+        }
+    }
+}
+
+/// An inspector of the public roster (行政执法公示): no ID number, no phone.
+#[derive(Serialize)]
+pub struct PublicInspector {
+    pub name: String,
+    pub certificate_no: CertificateNo,
+    pub certificate_valid_from: NaiveDate,
+    pub certificate_valid_to: NaiveDate,
+    pub unit: String,
+    pub fields: Vec<BusinessCategory>,
+    pub field_labels: Vec<&'static str>,
+    pub status: InspectorStatus,
+    pub status_label: &'static str,
+}
+
+impl From<&InspectorRecord> for PublicInspector {
+    fn from(r: &InspectorRecord) -> Self {
+        let f = &r.fields;
+        PublicInspector {
+            name: f.name.clone(),
+            certificate_no: f.certificate_no.clone(),
+            certificate_valid_from: f.certificate_valid_from,
+            certificate_valid_to: f.certificate_valid_to,
+            unit: f.unit.clone(),
+            fields: f.fields.clone(),
+            field_labels: f.fields.iter().map(|c| c.label()).collect(),
+            status: f.status,
+            status_label: f.status.label(),
+        }
+    }
+}
+
+/// The credit-code checker's verdict: the payload whether or not the code is valid.
+#[derive(Serialize)]
+pub struct CreditCodeVerdict {
+    pub input: String,
+    pub valid: bool,
+    pub normalized: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registration_authority: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_check_character: Option<String>,
+}
+
+impl CreditCodeVerdict {
+    pub fn of(input: String, parsed: Result<CreditCode, CreditCodeError>) -> Self {
+        match parsed {
+            Ok(c) => CreditCodeVerdict {
+                valid: true,
+                normalized: c.as_str().to_string(),
+                registration_authority: Some(c.registration_authority()),
+                category: Some(c.category()),
+                region_code: Some(c.region_code().to_string()),
+                reason: None,
+                message: None,
+                expected_check_character: None,
+                input,
+            },
+            Err(e) => CreditCodeVerdict {
+                valid: false,
+                normalized: credit_code::normalize(&input),
+                registration_authority: None,
+                category: None,
+                region_code: None,
+                reason: Some(e.reason()),
+                message: Some(e.to_string()),
+                expected_check_character: match e {
+                    CreditCodeError::Checksum { expected, .. } => Some(expected.to_string()),
+                    _ => None,
+                },
+                input,
+            },
+        }
+    }
+}
+
+/// One day of the working-day calendar.
+#[derive(Serialize)]
+pub struct CalendarDay {
+    pub date: NaiveDate,
+    pub region: Region,
+    pub is_workday: bool,
+    pub kind: DayKind,
+    pub name: Option<String>,
+    pub provisional: bool,
+    /// Only on `/calendar/today`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<&'static str>,
+}
+
+impl CalendarDay {
+    pub fn new(region: Region, d: DayInfo) -> Self {
+        CalendarDay {
+            date: d.date,
+            region,
+            is_workday: d.kind.is_workday(),
+            kind: d.kind,
+            name: d.name,
+            provisional: d.provisional,
+            time_zone: None,
+        }
+    }
+
+    pub fn today(region: Region, d: DayInfo) -> Self {
+        CalendarDay {
+            time_zone: Some("Asia/Shanghai"),
+            ..CalendarDay::new(region, d)
+        }
+    }
+}
+
+/// "N working days after D".
+#[derive(Serialize)]
+pub struct AddedWorkdaysView {
+    pub from: NaiveDate,
+    pub days: u32,
+    pub region: Region,
+    pub date: NaiveDate,
+    pub provisional: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<&'static str>,
+}
+
+impl From<AddedWorkdays> for AddedWorkdaysView {
+    fn from(a: AddedWorkdays) -> Self {
+        AddedWorkdaysView {
+            from: a.from,
+            days: a.days,
+            region: a.region,
+            date: a.deadline.date,
+            provisional: a.deadline.provisional,
+            rule: a.rule,
+        }
+    }
+}
+
+/// Working days in (from, to].
+#[derive(Serialize)]
+pub struct WorkdaysBetween {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub region: Region,
+    pub workdays: u32,
+    pub provisional: bool,
+}
+
+/// One loaded layer of a year.
+#[derive(Serialize)]
+pub struct YearLayer {
+    pub region: String,
+    pub source: String,
+    pub loaded_at: String,
+    pub revision: i32,
+}
+
+/// One special day of a year, with the layer that gives it.
+#[derive(Serialize)]
+pub struct YearDay {
+    pub date: NaiveDate,
+    pub kind: SpecialKind,
+    pub name: String,
+    pub layer: Region,
+    pub source: String,
+}
+
+/// A year's special days and working-day count.
+#[derive(Serialize)]
+pub struct CalendarYear {
+    pub region: Region,
+    pub year: i32,
+    pub workdays: u32,
+    pub layers: Vec<YearLayer>,
+    pub days: Vec<YearDay>,
+}
+
+impl CalendarYear {
+    pub fn new(region: Region, year: i32, view: YearView) -> Self {
+        CalendarYear {
+            region,
+            year,
+            workdays: view.workdays,
+            layers: view
+                .layers
+                .into_iter()
+                .map(|l| YearLayer {
+                    region: l.region,
+                    source: l.source,
+                    loaded_at: format_utc(l.loaded_at),
+                    revision: l.revision,
+                })
+                .collect(),
+            days: view
+                .schedules
+                .iter()
+                .flat_map(|s| {
+                    s.days().iter().map(move |d| YearDay {
+                        date: d.date,
+                        kind: d.kind,
+                        name: d.name.clone(),
+                        layer: s.region().clone(),
+                        source: d.source.clone(),
+                    })
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One loaded (region, year) of the coverage list.
+#[derive(Serialize)]
+pub struct LoadedYearView {
+    pub region: String,
+    pub year: i32,
+    pub source: String,
+    pub origin: crate::domain::calendar::Origin,
+    pub revision: i32,
+    pub loaded_at: String,
+}
+
+impl From<LoadedYear> for LoadedYearView {
+    fn from(y: LoadedYear) -> Self {
+        LoadedYearView {
+            region: y.region,
+            year: y.year,
+            source: y.source,
+            origin: y.origin,
+            revision: y.revision,
+            loaded_at: format_utc(y.loaded_at),
+        }
+    }
+}
+
+/// Which years are loaded.
+#[derive(Serialize)]
+pub struct Coverage {
+    pub regions: Vec<Region>,
+    pub default_region: Region,
+    pub items: Vec<LoadedYearView>,
+}
+
+/// `/healthz`.
+#[derive(Serialize)]
+pub struct Health {
+    pub status: &'static str,
+    pub database: &'static str,
+}
+
+/// Per region: the loaded years as a run, e.g. CN 2007–2026.
+#[derive(Serialize)]
+pub struct RegionCoverage {
+    pub region: String,
+    pub years: usize,
+    pub first_year: Option<i32>,
+    pub last_year: Option<i32>,
+}
+
+#[derive(Serialize)]
+pub struct MetaCalendar {
+    pub regions: Vec<Region>,
+    pub default_region: Region,
+    pub coverage: Vec<RegionCoverage>,
+}
+
+/// `/api/v1/meta`: what this deployment is.
+#[derive(Serialize)]
+pub struct MetaView {
+    pub name: &'static str,
+    pub version: &'static str,
+    pub api_version: &'static str,
+    pub database: &'static str,
+    pub calendar: MetaCalendar,
+}
+
+impl From<Meta> for MetaView {
+    fn from(m: Meta) -> Self {
+        let mut by_region: std::collections::BTreeMap<String, Vec<i32>> = Default::default();
+        for y in m.coverage {
+            by_region.entry(y.region).or_default().push(y.year);
+        }
+        MetaView {
+            name: "gongshi",
+            version: env!("CARGO_PKG_VERSION"),
+            api_version: "v1",
+            database: m.backend,
+            calendar: MetaCalendar {
+                regions: m.regions,
+                default_region: m.default_region,
+                coverage: by_region
+                    .into_iter()
+                    .map(|(region, ys)| RegionCoverage {
+                        region,
+                        years: ys.len(),
+                        first_year: ys.iter().min().copied(),
+                        last_year: ys.iter().max().copied(),
+                    })
+                    .collect(),
+            },
+        }
+    }
+}

@@ -1,0 +1,36 @@
+//! The staff group: every route needs a bearer token (except the login that issues one), and
+//! each use case checks the caller's role against `domain::policy`.
+
+mod audit;
+mod auth;
+mod calendar;
+mod entities;
+mod imports;
+mod inspectors;
+mod users;
+pub mod views;
+
+use std::sync::Arc;
+
+use warp::filters::BoxedFilter;
+use warp::reply::Response;
+use warp::Filter;
+
+use super::AppState;
+
+pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
+    auth::routes(state.clone())
+        .or(users::routes(state.clone()))
+        .unify()
+        .or(audit::routes(state.clone()))
+        .unify()
+        .or(calendar::routes(state.clone()))
+        .unify()
+        .or(entities::routes(state.clone()))
+        .unify()
+        .or(imports::routes(state.clone()))
+        .unify()
+        .or(inspectors::routes(state))
+        .unify()
+        .boxed()
+}

@@ -1,0 +1,96 @@
+//! Staff accounts: `GET/POST /api/v1/users`, `PATCH /api/v1/users/{id}` (admin).
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use warp::filters::BoxedFilter;
+use warp::http::StatusCode;
+use warp::reply::Response;
+use warp::Filter;
+
+use super::views::UserView;
+use crate::domain::role::Role;
+use crate::http::filters::{authenticated, json_body, with_state};
+use crate::http::paging::Items;
+use crate::http::path::api;
+use crate::http::{respond, AppState};
+use crate::service::users::{self, RawUser, UserChange};
+use crate::service::{Actor, ServiceError};
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PatchBody {
+    version: i32,
+    role: Option<Role>,
+    active: Option<bool>,
+}
+
+pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
+    let auth = authenticated(state.clone());
+    let list = api()
+        .and(warp::path!("users"))
+        .and(warp::get())
+        .and(with_state(state.clone()))
+        .and(auth.clone())
+        .and_then(list);
+    let create = api()
+        .and(warp::path!("users"))
+        .and(warp::post())
+        .and(with_state(state.clone()))
+        .and(auth.clone())
+        .and(json_body::<RawUser>())
+        .and_then(create);
+    let patch = api()
+        .and(warp::path!("users" / i32))
+        .and(warp::patch())
+        .and(with_state(state))
+        .and(auth)
+        .and(json_body::<PatchBody>())
+        .and_then(patch);
+    list.or(create).unify().or(patch).unify().boxed()
+}
+
+#[tracing::instrument(skip_all, fields(actor = %actor.name))]
+async fn list(state: Arc<AppState>, actor: Actor) -> Result<Response, Infallible> {
+    let result: Result<_, ServiceError> = state
+        .app
+        .blocking(move |app| users::list(app, &actor))
+        .await;
+    Ok(respond(
+        StatusCode::OK,
+        result.map(|all| Items {
+            items: all.iter().map(UserView::from).collect(),
+        }),
+    ))
+}
+
+#[tracing::instrument(skip_all, fields(actor = %actor.name))]
+async fn create(state: Arc<AppState>, actor: Actor, body: RawUser) -> Result<Response, Infallible> {
+    let result: Result<_, ServiceError> = state
+        .app
+        .blocking(move |app| users::create_from(app, &actor, &body))
+        .await;
+    Ok(respond(
+        StatusCode::CREATED,
+        result.map(|u| UserView::from(&u)),
+    ))
+}
+
+#[tracing::instrument(skip_all, fields(actor = %actor.name, id))]
+async fn patch(
+    id: i32,
+    state: Arc<AppState>,
+    actor: Actor,
+    body: PatchBody,
+) -> Result<Response, Infallible> {
+    let change = UserChange {
+        version: body.version,
+        role: body.role,
+        active: body.active,
+    };
+    let result: Result<_, ServiceError> = state
+        .app
+        .blocking(move |app| users::update(app, &actor, id, change))
+        .await;
+    Ok(respond(StatusCode::OK, result.map(|u| UserView::from(&u))))
+}

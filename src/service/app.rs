@@ -1,0 +1,77 @@
+//! The application as use cases see it: the database, the calendars and the clock.
+
+use std::sync::Arc;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use tracing::Instrument;
+
+use super::calendar::Calendars;
+use super::ServiceError;
+use crate::clock::Clock;
+use crate::store::{Db, Pooled, StoreError};
+
+/// Cheap to clone: every part is shared.
+#[derive(Clone)]
+pub struct App {
+    db: Db,
+    calendars: Arc<Calendars>,
+    clock: Clock,
+}
+
+impl App {
+    pub fn new(db: Db, calendars: Calendars, clock: Clock) -> App {
+        App {
+            db,
+            calendars: Arc::new(calendars),
+            clock,
+        }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub fn calendars(&self) -> &Calendars {
+        &self.calendars
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// Now, as stored (naive UTC).
+    pub fn now(&self) -> NaiveDateTime {
+        self.clock.now_utc()
+    }
+
+    /// Today in Asia/Shanghai.
+    pub fn today(&self) -> NaiveDate {
+        self.clock.today()
+    }
+
+    /// A pooled connection for one use case.
+    pub fn conn(&self) -> Result<Pooled, ServiceError> {
+        Ok(self.db.get()?)
+    }
+
+    /// Runs a blocking use case on tokio's blocking pool, inside the caller's tracing span.
+    pub async fn blocking<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&App) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<ServiceError> + Send + 'static,
+    {
+        let app = self.clone();
+        let span = tracing::Span::current();
+        let task = tokio::task::spawn_blocking(move || {
+            let _entered = span.enter();
+            f(&app)
+        });
+        match task.in_current_span().await {
+            Ok(result) => result,
+            Err(join) => Err(E::from(ServiceError::from(StoreError::Task(
+                join.to_string(),
+            )))),
+        }
+    }
+}
