@@ -117,7 +117,7 @@ pub fn migrate(conn: &mut AnyConn) -> Result<Vec<String>, StoreError> {
     if let Some(n) = super::entities::refresh_name_index(conn)? {
         tracing::info!(
             entities = n,
-            version = super::entities::NAME_INDEX_VERSION,
+            version = super::name_index::FORMAT_VERSION,
             "rebuilt the name-search index"
         );
     }

@@ -1,15 +1,23 @@
-//! The market-entity directory and its bigram name index.
+//! The market-entity directory; its name search goes through `name_index`.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::name_index::{NameIndex, Plan};
 use super::schema::{entities, entity_name_grams};
 use super::{corrupt, AnyConn};
 use crate::domain::credit_code::CreditCode;
 use crate::domain::entity::{
     BusinessCategory, DistrictCode, EntityFields, EntityKind, EntityRecord, EntityStatus,
 };
-use crate::domain::text::{char_range, index_keys, query_keys, search_form};
+use crate::domain::text::{index_keys, search_form};
+
+/// The directory's name index (`entity_name_grams`).
+pub const NAME_INDEX: NameIndex = NameIndex {
+    table: "entity_name_grams",
+    owner: "entity_id",
+    rebuild_lock: 0x0067_6f6e_6773_6e69, // "gongsni": gongshi name index
+};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = entities)]
@@ -113,15 +121,10 @@ fn values(f: &EntityFields, version: i32, now: NaiveDateTime) -> EntityValues {
     }
 }
 
-fn name_keys(name: &str) -> Vec<i64> {
-    index_keys(&search_form(name))
-}
-
 /// Entities per bulk INSERT. Each bulk statement takes its rows as one JSON (SQLite) or array
 /// (PostgreSQL) parameter, so there is no bound-parameter limit to stay under; the chunk only
 /// bounds the size of that parameter.
 const ENTITY_CHUNK: usize = 5_000;
-const GRAM_CHUNK: usize = 50_000;
 
 /// The MATERIALIZED row text is parsed once per row (see `store::audit`); ids follow the order
 /// of the array.
@@ -194,63 +197,9 @@ pub fn insert_many(
                 updated_at: now,
             });
         }
-        insert_grams(conn, grams)?;
+        NAME_INDEX.insert(conn, grams)?;
     }
     Ok(out)
-}
-
-/// Serialises sorted postings as one JSON object keyed by gram.
-struct GroupedPostings<'a>(&'a [(i64, Vec<i64>)]);
-
-impl serde::Serialize for GroupedPostings<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (gram, ids) in self.0 {
-            map.serialize_entry(&gram.to_string(), ids)?;
-        }
-        map.end()
-    }
-}
-
-/// Adds `(gram, entity_id)` postings, sorted first so the index's B-tree is written in order.
-fn insert_grams(conn: &mut AnyConn, mut grams: Vec<(i64, i64)>) -> QueryResult<()> {
-    use diesel::sql_types::{Array, BigInt, Text};
-    grams.sort_unstable();
-    for chunk in grams.chunks(GRAM_CHUNK) {
-        match conn {
-            AnyConn::Sqlite(c) => {
-                // {"gram": [entity_id, …], …}: json_each then yields each posting as a plain
-                // integer, which SQLite reads several times faster than a [gram, id] pair.
-                let mut by_gram: Vec<(i64, Vec<i64>)> = Vec::new();
-                for &(gram, id) in chunk {
-                    match by_gram.last_mut() {
-                        Some((g, ids)) if *g == gram => ids.push(id),
-                        _ => by_gram.push((gram, vec![id])),
-                    }
-                }
-                let json = serde_json::to_string(&GroupedPostings(&by_gram))
-                    .map_err(super::unserialisable)?;
-                diesel::sql_query(
-                    "INSERT INTO entity_name_grams (gram, entity_id) \
-                     SELECT CAST(g.key AS INTEGER), p.value FROM json_each(?) g, json_each(g.value) p",
-                )
-                .bind::<Text, _>(json)
-                .execute(c)?
-            }
-            AnyConn::Pg(c) => {
-                let (g, e): (Vec<i64>, Vec<i64>) = chunk.iter().copied().unzip();
-                diesel::sql_query(
-                    "INSERT INTO entity_name_grams (gram, entity_id) \
-                     SELECT * FROM unnest($1::bigint[], $2::bigint[])",
-                )
-                .bind::<Array<BigInt>, _>(g)
-                .bind::<Array<BigInt>, _>(e)
-                .execute(c)?
-            }
-        };
-    }
-    Ok(())
 }
 
 /// Overwrites an entity if it is still at `expected_version`; `false` when someone else changed
@@ -272,22 +221,7 @@ pub fn update_if_version(
     if changed == 0 {
         return Ok(false);
     }
-    let (old, new) = (name_keys(&before.fields.name), name_keys(&fields.name));
-    if old != new {
-        let gone: Vec<i64> = old.iter().filter(|k| !new.contains(k)).copied().collect();
-        diesel::delete(
-            entity_name_grams::table
-                .filter(entity_name_grams::entity_id.eq(before.id))
-                .filter(entity_name_grams::gram.eq_any(gone)),
-        )
-        .execute(conn)?;
-        let added: Vec<(i64, i64)> = new
-            .iter()
-            .filter(|k| !old.contains(k))
-            .map(|&gram| (gram, before.id))
-            .collect();
-        insert_grams(conn, added)?;
-    }
+    NAME_INDEX.rename(conn, before.id, &before.fields.name, &fields.name)?;
     Ok(true)
 }
 
@@ -356,9 +290,6 @@ pub struct EntityQuery {
     pub limit: i64,
 }
 
-/// How many posting-list entries to count when choosing the rarest bigram of a query.
-const RAREST_PROBE: i64 = 2_000;
-
 /// Entities matching `q`, ordered by id (the order they entered the directory).
 ///
 /// A name query of two or more characters walks, in id order, the posting list of its rarest
@@ -366,7 +297,7 @@ const RAREST_PROBE: i64 = 2_000;
 /// `domain::text::query_keys`) and keeps the rows whose search name contains the whole query,
 /// so it stops as soon as `limit` rows match and answers at once when some trigram of the query
 /// is in no name. A one-character query reads the postings of the character when it is rare
-/// and otherwise walks names in id order (see [`Plan`]).
+/// and otherwise walks names in id order (see [`NameIndex::plan`]).
 pub fn search(conn: &mut AnyConn, q: &EntityQuery) -> QueryResult<Vec<EntityRecord>> {
     macro_rules! with_filters {
         ($query:expr) => {{
@@ -388,7 +319,7 @@ pub fn search(conn: &mut AnyConn, q: &EntityQuery) -> QueryResult<Vec<EntityReco
             query
         }};
     }
-    let rows: Vec<EntityRow> = match plan(conn, &q.name)? {
+    let rows: Vec<EntityRow> = match NAME_INDEX.plan(conn, &q.name)? {
         Plan::Postings(gram) => with_filters!(entity_name_grams::table
             .inner_join(entities::table)
             .filter(entity_name_grams::gram.eq(gram))
@@ -423,68 +354,6 @@ pub fn search(conn: &mut AnyConn, q: &EntityQuery) -> QueryResult<Vec<EntityReco
     rows.into_iter().map(EntityRow::into_record).collect()
 }
 
-/// How a search finds its candidates (each then checked against the whole query and filters).
-enum Plan {
-    /// Walk one index key's posting list in id order.
-    Postings(i64),
-    /// The entities with an index key in this range (a rare single character), in id order.
-    Range(i64, i64),
-    /// Walk the directory in id order.
-    Scan,
-}
-
-/// How many postings of a single character to count before walking the directory instead: a
-/// character in more names than this is in at least 1 % of a million-entity directory, so a
-/// walk meets a match every hundred names or so, also on a result's last page.
-const CHAR_RANGE_MAX: i64 = 10_000;
-
-/// Two or more characters: the rarest of the query's index keys. One character: its key range
-/// when that holds fewer than [`CHAR_RANGE_MAX`] postings; a commoner character is found sooner
-/// by walking the directory. No name: walk the directory.
-fn plan(conn: &mut AnyConn, name: &[char]) -> QueryResult<Plan> {
-    if let [c] = name {
-        let (lo, hi) = char_range(*c);
-        let n = entity_name_grams::table
-            .filter(entity_name_grams::gram.between(lo, hi))
-            .select(entity_name_grams::entity_id)
-            .limit(CHAR_RANGE_MAX)
-            .load::<i64>(conn)?
-            .len();
-        return Ok(if (n as i64) < CHAR_RANGE_MAX {
-            Plan::Range(lo, hi)
-        } else {
-            Plan::Scan
-        });
-    }
-    Ok(match rarest_key(conn, &query_keys(name))? {
-        Some(gram) => Plan::Postings(gram),
-        None => Plan::Scan,
-    })
-}
-
-/// The key with the fewest postings, counting each only up to [`RAREST_PROBE`].
-fn rarest_key(conn: &mut AnyConn, keys: &[i64]) -> QueryResult<Option<i64>> {
-    if keys.len() <= 1 {
-        return Ok(keys.first().copied());
-    }
-    let mut best: Option<(usize, i64)> = None;
-    for &k in keys {
-        let n = entity_name_grams::table
-            .filter(entity_name_grams::gram.eq(k))
-            .select(entity_name_grams::entity_id)
-            .limit(RAREST_PROBE)
-            .load::<i64>(conn)?
-            .len();
-        if best.is_none_or(|(m, _)| n < m) {
-            best = Some((n, k));
-        }
-        if n == 0 {
-            break;
-        }
-    }
-    Ok(best.map(|(_, k)| k))
-}
-
 /// Refreshes PostgreSQL's statistics of the directory and its name index after a bulk change;
 /// without them it may plan the name search as a scan. SQLite's planner needs none for these
 /// queries, so nothing is done there.
@@ -511,58 +380,14 @@ pub fn count(conn: &mut AnyConn) -> QueryResult<i64> {
     entities::table.count().get_result(conn)
 }
 
-/// Serialises rebuilds of the name index across instances sharing one PostgreSQL database.
-const POSTGRES_REINDEX_LOCK_KEY: i64 = 0x0067_6f6e_6773_6e69; // "gongsni": gongshi name index
-
-/// The format of `entity_name_grams` this code writes and reads (see `derived_indexes`).
-pub const NAME_INDEX_VERSION: i32 = 2;
-
-/// Rebuilds the name index, in one write transaction, when `derived_indexes` says it was built
-/// in an older format; returns how many entities were indexed, or `None` when it was current.
+/// Rebuilds the name index when it was built in an older format (see `NameIndex::refresh`).
 pub fn refresh_name_index(conn: &mut AnyConn) -> QueryResult<Option<usize>> {
-    use super::schema::derived_indexes;
-    super::write_tx(conn, |conn| {
-        // Two instances starting together must not both rebuild: the second waits here and
-        // then finds the index current.
-        super::serialise_on(conn, POSTGRES_REINDEX_LOCK_KEY)?;
-        let built: Option<i32> = derived_indexes::table
-            .filter(derived_indexes::name.eq("entity_name_grams"))
-            .select(derived_indexes::version)
-            .first(conn)
-            .optional()?;
-        if built.is_some_and(|v| v >= NAME_INDEX_VERSION) {
-            return Ok(None);
-        }
-        diesel::delete(entity_name_grams::table).execute(conn)?;
-        let (mut after, mut indexed) = (0_i64, 0_usize);
-        loop {
-            let names: Vec<(i64, String)> = entities::table
-                .filter(entities::id.gt(after))
-                .order(entities::id.asc())
-                .limit(ENTITY_CHUNK as i64)
-                .select((entities::id, entities::name))
-                .load(conn)?;
-            let Some(&(last, _)) = names.last() else {
-                break;
-            };
-            let grams: Vec<(i64, i64)> = names
-                .iter()
-                .flat_map(|(id, name)| name_keys(name).into_iter().map(move |g| (g, *id)))
-                .collect();
-            insert_grams(conn, grams)?;
-            indexed += names.len();
-            after = last;
-        }
-        diesel::delete(
-            derived_indexes::table.filter(derived_indexes::name.eq("entity_name_grams")),
-        )
-        .execute(conn)?;
-        diesel::insert_into(derived_indexes::table)
-            .values((
-                derived_indexes::name.eq("entity_name_grams"),
-                derived_indexes::version.eq(NAME_INDEX_VERSION),
-            ))
-            .execute(conn)?;
-        Ok(Some(indexed))
+    NAME_INDEX.refresh(conn, |conn, after, limit| {
+        entities::table
+            .filter(entities::id.gt(after))
+            .order(entities::id.asc())
+            .limit(limit)
+            .select((entities::id, entities::name))
+            .load(conn)
     })
 }

@@ -6,6 +6,7 @@ pub mod calendar;
 mod conn;
 pub mod entities;
 pub mod inspectors;
+pub mod name_index;
 pub mod schema;
 pub mod tokens;
 pub mod users;

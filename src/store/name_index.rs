@@ -1,0 +1,254 @@
+//! The n-gram name index, one implementation for every kind of record whose name the public
+//! searches (the directory's entities now; penalty parties next).
+//!
+//! Each indexed kind has its own postings table `(gram BIGINT, <owner> BIGINT)`, primary key
+//! `(gram, owner)`, holding per record its distinct bigrams, distinct trigrams and one
+//! (last character, NUL) key (`domain::text::index_keys`), written in the record's own
+//! transaction. [`NameIndex::plan`] chooses how a search finds its candidates; the caller's
+//! query then checks each candidate against the whole query and its own filters. The table's
+//! format is versioned in `derived_indexes`, and [`NameIndex::refresh`] rebuilds an older one.
+
+use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Text};
+
+use super::schema::derived_indexes;
+use super::AnyConn;
+use crate::domain::text::{char_range, index_keys, query_keys, search_form};
+
+/// One indexed kind of record. The names are compile-time constants, never input.
+pub struct NameIndex {
+    /// The postings table.
+    pub table: &'static str,
+    /// Its column holding the record's id.
+    pub owner: &'static str,
+    /// The PostgreSQL advisory-lock key that serialises rebuilds across instances.
+    pub rebuild_lock: i64,
+}
+
+/// The format of every postings table this code writes and reads (see `derived_indexes`).
+pub const FORMAT_VERSION: i32 = 2;
+
+/// Postings per bulk INSERT (each takes its rows as one JSON or array parameter).
+const GRAM_CHUNK: usize = 50_000;
+
+/// Records read per step of a rebuild.
+const REBUILD_CHUNK: i64 = 5_000;
+
+/// How many posting-list entries to count when choosing the rarest key of a query.
+const RAREST_PROBE: i64 = 2_000;
+
+/// How many postings of a single character to count before walking the records instead: a
+/// character in more names than this is in at least 1 % of a million-record table, so a walk
+/// meets a match every hundred names or so, also on a result's last page.
+const CHAR_RANGE_MAX: i64 = 10_000;
+
+/// How a search finds its candidates (each then checked against the whole query and filters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plan {
+    /// Walk one key's posting list in id order.
+    Postings(i64),
+    /// The records with a key in this range (a rare single character), in id order.
+    Range(i64, i64),
+    /// Walk the records in id order.
+    Scan,
+}
+
+#[derive(QueryableByName)]
+struct Counted {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// Serialises sorted postings as one JSON object keyed by gram.
+struct GroupedPostings<'a>(&'a [(i64, Vec<i64>)]);
+
+impl serde::Serialize for GroupedPostings<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (gram, ids) in self.0 {
+            map.serialize_entry(&gram.to_string(), ids)?;
+        }
+        map.end()
+    }
+}
+
+/// A name's index keys.
+pub fn name_keys(name: &str) -> Vec<i64> {
+    index_keys(&search_form(name))
+}
+
+impl NameIndex {
+    /// Adds `(gram, owner)` postings, sorted first so the index's B-tree is written in order.
+    pub fn insert(&self, conn: &mut AnyConn, mut postings: Vec<(i64, i64)>) -> QueryResult<()> {
+        postings.sort_unstable();
+        for chunk in postings.chunks(GRAM_CHUNK) {
+            match conn {
+                AnyConn::Sqlite(c) => {
+                    // {"gram": [owner, …], …}: json_each then yields each posting as a plain
+                    // integer, which SQLite reads several times faster than a [gram, id] pair.
+                    let mut by_gram: Vec<(i64, Vec<i64>)> = Vec::new();
+                    for &(gram, id) in chunk {
+                        match by_gram.last_mut() {
+                            Some((g, ids)) if *g == gram => ids.push(id),
+                            _ => by_gram.push((gram, vec![id])),
+                        }
+                    }
+                    let json = serde_json::to_string(&GroupedPostings(&by_gram))
+                        .map_err(super::unserialisable)?;
+                    diesel::sql_query(format!(
+                        "INSERT INTO {} (gram, {}) SELECT CAST(g.key AS INTEGER), p.value \
+                         FROM json_each(?) g, json_each(g.value) p",
+                        self.table, self.owner
+                    ))
+                    .bind::<Text, _>(json)
+                    .execute(c)?
+                }
+                AnyConn::Pg(c) => {
+                    let (g, e): (Vec<i64>, Vec<i64>) = chunk.iter().copied().unzip();
+                    diesel::sql_query(format!(
+                        "INSERT INTO {} (gram, {}) SELECT * FROM unnest($1::bigint[], $2::bigint[])",
+                        self.table, self.owner
+                    ))
+                    .bind::<Array<BigInt>, _>(g)
+                    .bind::<Array<BigInt>, _>(e)
+                    .execute(c)?
+                }
+            };
+        }
+        Ok(())
+    }
+
+    /// Makes `owner`'s postings follow a rename from `old` to `new`.
+    pub fn rename(&self, conn: &mut AnyConn, owner: i64, old: &str, new: &str) -> QueryResult<()> {
+        let (old, new) = (name_keys(old), name_keys(new));
+        if old == new {
+            return Ok(());
+        }
+        let gone: Vec<i64> = old.iter().filter(|k| !new.contains(k)).copied().collect();
+        if !gone.is_empty() {
+            match conn {
+                AnyConn::Sqlite(c) => diesel::sql_query(format!(
+                    "DELETE FROM {} WHERE {} = ? AND gram IN (SELECT value FROM json_each(?))",
+                    self.table, self.owner
+                ))
+                .bind::<BigInt, _>(owner)
+                .bind::<Text, _>(serde_json::to_string(&gone).map_err(super::unserialisable)?)
+                .execute(c)?,
+                AnyConn::Pg(c) => diesel::sql_query(format!(
+                    "DELETE FROM {} WHERE {} = $1 AND gram = ANY($2)",
+                    self.table, self.owner
+                ))
+                .bind::<BigInt, _>(owner)
+                .bind::<Array<BigInt>, _>(gone)
+                .execute(c)?,
+            };
+        }
+        let added: Vec<(i64, i64)> = new
+            .iter()
+            .filter(|k| !old.contains(k))
+            .map(|&gram| (gram, owner))
+            .collect();
+        self.insert(conn, added)
+    }
+
+    /// Two or more characters: the rarest of the query's keys. One character: its key range
+    /// when that holds fewer than [`CHAR_RANGE_MAX`] postings; a commoner character is found
+    /// sooner by walking the records. No name: walk the records.
+    pub fn plan(&self, conn: &mut AnyConn, query: &[char]) -> QueryResult<Plan> {
+        if let [c] = query {
+            let (lo, hi) = char_range(*c);
+            let n = self.count_range(conn, lo, hi, CHAR_RANGE_MAX)?;
+            return Ok(if n < CHAR_RANGE_MAX {
+                Plan::Range(lo, hi)
+            } else {
+                Plan::Scan
+            });
+        }
+        let keys = query_keys(query);
+        if keys.len() <= 1 {
+            return Ok(keys.first().map_or(Plan::Scan, |&k| Plan::Postings(k)));
+        }
+        let mut best: Option<(i64, i64)> = None;
+        for &k in &keys {
+            let n = self.count_range(conn, k, k, RAREST_PROBE)?;
+            if best.is_none_or(|(m, _)| n < m) {
+                best = Some((n, k));
+            }
+            if n == 0 {
+                break;
+            }
+        }
+        Ok(best.map_or(Plan::Scan, |(_, k)| Plan::Postings(k)))
+    }
+
+    /// Postings with a gram in `lo..=hi`, counted up to `cap`.
+    fn count_range(&self, conn: &mut AnyConn, lo: i64, hi: i64, cap: i64) -> QueryResult<i64> {
+        let counted: Counted = match conn {
+            AnyConn::Sqlite(c) => diesel::sql_query(format!(
+                "SELECT count(*) AS n FROM (SELECT 1 FROM {} WHERE gram BETWEEN ? AND ? LIMIT ?)",
+                self.table
+            ))
+            .bind::<BigInt, _>(lo)
+            .bind::<BigInt, _>(hi)
+            .bind::<BigInt, _>(cap)
+            .get_result(c)?,
+            AnyConn::Pg(c) => diesel::sql_query(format!(
+                "SELECT count(*) AS n FROM (SELECT 1 FROM {} WHERE gram BETWEEN $1 AND $2 LIMIT $3) x",
+                self.table
+            ))
+            .bind::<BigInt, _>(lo)
+            .bind::<BigInt, _>(hi)
+            .bind::<BigInt, _>(cap)
+            .get_result(c)?,
+        };
+        Ok(counted.n)
+    }
+
+    /// Rebuilds the whole table, in one write transaction, when `derived_indexes` says it was
+    /// built in an older format; `names(conn, after, limit)` reads the indexed records' `(id,
+    /// name)` in id order. Returns how many records were indexed, or `None` when it was current.
+    pub fn refresh(
+        &self,
+        conn: &mut AnyConn,
+        mut names: impl FnMut(&mut AnyConn, i64, i64) -> QueryResult<Vec<(i64, String)>>,
+    ) -> QueryResult<Option<usize>> {
+        super::write_tx(conn, |conn| {
+            // Two instances starting together must not both rebuild: the second waits here and
+            // then finds the index current.
+            super::serialise_on(conn, self.rebuild_lock)?;
+            let built: Option<i32> = derived_indexes::table
+                .filter(derived_indexes::name.eq(self.table))
+                .select(derived_indexes::version)
+                .first(conn)
+                .optional()?;
+            if built.is_some_and(|v| v >= FORMAT_VERSION) {
+                return Ok(None);
+            }
+            diesel::sql_query(format!("DELETE FROM {}", self.table)).execute(conn)?;
+            let (mut after, mut indexed) = (0_i64, 0_usize);
+            loop {
+                let batch = names(conn, after, REBUILD_CHUNK)?;
+                let Some(&(last, _)) = batch.last() else {
+                    break;
+                };
+                let postings: Vec<(i64, i64)> = batch
+                    .iter()
+                    .flat_map(|(id, name)| name_keys(name).into_iter().map(move |g| (g, *id)))
+                    .collect();
+                self.insert(conn, postings)?;
+                indexed += batch.len();
+                after = last;
+            }
+            diesel::delete(derived_indexes::table.filter(derived_indexes::name.eq(self.table)))
+                .execute(conn)?;
+            diesel::insert_into(derived_indexes::table)
+                .values((
+                    derived_indexes::name.eq(self.table),
+                    derived_indexes::version.eq(FORMAT_VERSION),
+                ))
+                .execute(conn)?;
+            Ok(Some(indexed))
+        })
+    }
+}
