@@ -1,5 +1,5 @@
 //! CSV exports that Excel on a Chinese Windows machine opens correctly (UTF-8 with BOM, CRLF)
-//! and that `gongshi import` reads back unchanged.
+//! and that `gongshi import` reads back unchanged. Every cell goes through `cells::neutralise`.
 
 use std::io::Write;
 
@@ -27,21 +27,24 @@ pub fn entity_writer<W: Write>(mut out: W) -> csv::Result<csv::Writer<W>> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(out);
-    w.write_record(ENTITY_HEADER)?;
+    super::cells::write_record(&mut w, ENTITY_HEADER)?;
     Ok(w)
 }
 
 pub fn write_entity<W: Write>(w: &mut csv::Writer<W>, f: &EntityFields) -> csv::Result<()> {
-    w.write_record([
-        f.credit_code.as_str(),
-        &f.name,
-        f.kind.label(),
-        f.category.label(),
-        f.district.as_str(),
-        f.address.as_deref().unwrap_or(""),
-        f.legal_representative.as_deref().unwrap_or(""),
-        &f.licence_numbers.join(";"),
-        f.status.label(),
-        &f.risk_tags.join(";"),
-    ])
+    super::cells::write_record(
+        w,
+        [
+            f.credit_code.as_str(),
+            &f.name,
+            f.kind.label(),
+            f.category.label(),
+            f.district.as_str(),
+            f.address.as_deref().unwrap_or(""),
+            f.legal_representative.as_deref().unwrap_or(""),
+            &f.licence_numbers.join(";"),
+            f.status.label(),
+            &f.risk_tags.join(";"),
+        ],
+    )
 }

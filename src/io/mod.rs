@@ -1,5 +1,6 @@
 //! Files in and out: CSV parsing and encodings. No database, no HTTP.
 
 pub mod calendar_csv;
+pub mod cells;
 pub mod export;
 pub mod table;

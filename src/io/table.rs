@@ -166,7 +166,8 @@ pub fn read(text: &str, columns: &[Column]) -> Result<Table, FileError> {
         let mut values = Vec::with_capacity(table.header_of.len());
         for (i, raw) in record.iter().enumerate() {
             // The text was decoded to UTF-8 already and csv splits only at ASCII bytes.
-            let value = String::from_utf8_lossy(raw).trim().to_string();
+            // The quote an export puts before a formula-like cell comes off (see `cells`).
+            let value = super::cells::restore(String::from_utf8_lossy(raw).trim()).to_string();
             match by_index.get(i).copied().flatten() {
                 Some(field) => values.push((field, value)),
                 None if value.is_empty() || by_index.get(i).is_some() => {}

@@ -365,3 +365,72 @@ async fn an_inspector_file_reports_every_bad_row() {
     assert_eq!(p["errors"][1]["column"], "证件有效期止");
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn formula_like_cells_are_neutralised_in_the_export_and_reimport_unchanged() {
+    let app = spawn_app().await;
+    let code = credit_code("640104", 77);
+    let res = app
+        .post_json(
+            Some(&app.admin_token),
+            "/api/v1/entities",
+            &serde_json::json!({"credit_code": code, "name": "=HYPERLINK(\"http://x\",\"点我\")",
+                    "category": "网吧", "district": "640104", "address": "=1+1",
+                    "legal_representative": "@SUM(A1)", "licence_numbers": ["-2+3"],
+                    "risk_tags": ["'=quoted already"]}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    let bytes = app
+        .get_as(&app.admin_token, "/api/v1/entities/export.csv")
+        .await
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    let row = text.lines().nth(1).unwrap();
+    // Every cell a spreadsheet would evaluate starts with a quote; nothing starts with = + - @.
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(row.as_bytes());
+    let cells: Vec<String> = reader
+        .records()
+        .next()
+        .unwrap()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    for cell in &cells {
+        assert!(
+            !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+            "{cell:?} would be evaluated: {row}"
+        );
+    }
+    assert_eq!(cells[1], "'=HYPERLINK(\"http://x\",\"点我\")");
+    assert_eq!(cells[5], "'=1+1");
+    assert_eq!(cells[6], "'@SUM(A1)");
+    assert_eq!(cells[7], "'-2+3");
+    assert_eq!(cells[9], "''=quoted already");
+    // Re-importing the export changes nothing: the quotes come off exactly.
+    let report: Value = import(&app, "entities", "", bytes)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (report["unchanged"].as_i64(), report["updated"].as_i64()),
+        (Some(1), Some(0)),
+        "{report}"
+    );
+    let stored: Value = app
+        .get_as(&app.admin_token, &format!("/api/v1/entities/{code}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stored["address"], "=1+1");
+    assert_eq!(stored["risk_tags"][0], "'=quoted already");
+    app.stop().await;
+}
