@@ -299,11 +299,17 @@ pub fn list_field(
     let joined = value.map(|v| v.join(";")).unwrap_or_default();
     let items = split_list(&joined);
     for item in &items {
-        if item.chars().count() > max || item.chars().any(char::is_control) {
+        if item.chars().count() > max {
             e.push(
                 field,
                 "format",
-                format!("{field} item {item:?} is longer than {max} characters or has a control character"),
+                format!("{field} item {item:?} is longer than {max} characters"),
+            );
+        } else if let Err(p) = super::field::check_text(item) {
+            e.push(
+                field,
+                p.code(),
+                format!("{} (item {item:?})", p.message(field)),
             );
         }
     }

@@ -52,7 +52,71 @@ impl Errors {
     }
 }
 
-/// A required, trimmed text of at most `max` characters without control characters.
+/// What the one text rule refuses in any text a caller writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextProblem {
+    /// A control character (U+0000–U+001F, U+007F–U+009F, NUL included), or a line or paragraph
+    /// separator (U+2028, U+2029), which no field of ours holds.
+    Control,
+    /// A bidirectional embedding, override or isolate (U+202A–U+202E, U+2066–U+2069): it makes
+    /// text display in another order than it is stored ("Trojan source").
+    Bidi,
+    /// Nothing a reader can see: only spaces and invisible characters (zero-width space,
+    /// joiners, BOM, soft hyphen…).
+    Invisible,
+}
+
+impl TextProblem {
+    pub fn code(self) -> &'static str {
+        match self {
+            TextProblem::Control => "character",
+            TextProblem::Bidi => "bidi",
+            TextProblem::Invisible => "invisible",
+        }
+    }
+
+    pub fn message(self, field: &str) -> String {
+        match self {
+            TextProblem::Control => format!("{field} contains a control character"),
+            TextProblem::Bidi => format!(
+                "{field} contains a bidirectional override or isolate character (U+202A–U+202E, U+2066–U+2069)"
+            ),
+            TextProblem::Invisible => format!("{field} has no visible character"),
+        }
+    }
+}
+
+/// Characters that take no visible space: format characters and fillers.
+fn invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
+/// The one text rule, for every text field of every write path: no control character, no line
+/// or paragraph separator, no bidirectional override, and at least one visible character.
+pub fn check_text(text: &str) -> Result<(), TextProblem> {
+    if text
+        .chars()
+        .any(|c| c.is_control() || c == '\u{2028}' || c == '\u{2029}')
+    {
+        return Err(TextProblem::Control);
+    }
+    if text
+        .chars()
+        .any(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+    {
+        return Err(TextProblem::Bidi);
+    }
+    if !text.chars().any(|c| !c.is_whitespace() && !invisible(c)) {
+        return Err(TextProblem::Invisible);
+    }
+    Ok(())
+}
+
+/// A required, trimmed text of at most `max` characters that passes [`check_text`].
 pub fn required_text(
     errors: &mut Errors,
     field: &str,
@@ -88,12 +152,8 @@ pub fn optional_text(
         return Some(None);
     }
     let v = v.join(" ");
-    if v.chars().any(char::is_control) {
-        errors.push(
-            field,
-            "character",
-            format!("{field} contains a control character"),
-        );
+    if let Err(p) = check_text(&v) {
+        errors.push(field, p.code(), p.message(field));
         return None;
     }
     let n = v.chars().count();
@@ -143,5 +203,38 @@ mod tests {
         );
         let codes: Vec<_> = e.into_vec().into_iter().map(|f| f.code).collect();
         assert_eq!(codes, ["required", "too_long", "character"]);
+    }
+
+    #[test]
+    fn the_text_rule_refuses_what_cannot_be_stored_or_seen() {
+        for (text, problem) in [
+            ("a\u{0}b", TextProblem::Control),
+            ("a\u{1}b", TextProblem::Control),
+            ("a\u{7f}b", TextProblem::Control),
+            ("a\u{85}b", TextProblem::Control),
+            ("a\u{2028}b", TextProblem::Control),
+            ("a\u{2029}b", TextProblem::Control),
+            ("星光\u{202E}吧网", TextProblem::Bidi),
+            ("a\u{2066}b\u{2069}", TextProblem::Bidi),
+            ("\u{202E}\u{200B}", TextProblem::Bidi),
+            ("\u{200B}", TextProblem::Invisible),
+            ("\u{200B}\u{FEFF}\u{2060}", TextProblem::Invisible),
+            ("\u{3000}\u{00AD}", TextProblem::Invisible),
+            ("", TextProblem::Invisible),
+        ] {
+            assert_eq!(check_text(text), Err(problem), "{text:?}");
+        }
+        for ok in ["银川星光网吧", "KTV", "a\u{200D}b", "第1号", "·"] {
+            assert_eq!(check_text(ok), Ok(()), "{ok:?}");
+        }
+    }
+
+    #[test]
+    fn optional_text_applies_the_rule_too() {
+        let mut e = Errors::default();
+        assert_eq!(optional_text(&mut e, "address", Some("\u{200B}"), 50), None);
+        assert_eq!(optional_text(&mut e, "address", Some(""), 50), Some(None));
+        let codes: Vec<_> = e.into_vec().into_iter().map(|f| f.code).collect();
+        assert_eq!(codes, ["invisible"]);
     }
 }

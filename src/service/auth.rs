@@ -101,6 +101,12 @@ pub fn login(app: &App, login: &Login) -> Result<IssuedToken, ServiceError> {
     let refused = || {
         ServiceError::Unauthorized("name or password is wrong, or the account is disabled".into())
     };
+    if crate::domain::field::check_text(name).is_err() {
+        // No account has such a name (and PostgreSQL cannot even compare a NUL): the same
+        // answer, after the same effort, as any unknown name.
+        let _ = hash_password(password);
+        return Err(refused());
+    }
     let found = store::users::password_hash(&mut *app.conn()?, name.trim())?;
     let Some((user, stored)) = found else {
         // Spend the same effort as a real check so timing does not reveal which names exist.

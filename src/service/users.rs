@@ -36,7 +36,9 @@ impl NewUser {
                 "too_long",
                 format!("name has at most {MAX_NAME_CHARS} characters"),
             ));
-        } else if name.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        } else if let Err(p) = crate::domain::field::check_text(name) {
+            errors.push(FieldError::new("name", p.code(), p.message("name")));
+        } else if name.chars().any(char::is_whitespace) {
             errors.push(FieldError::new(
                 "name",
                 "character",

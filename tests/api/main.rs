@@ -14,4 +14,5 @@ mod openapi;
 mod public_views;
 mod roster;
 mod schema;
+mod text_rule;
 mod users;

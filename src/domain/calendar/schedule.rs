@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate, Weekday};
 
 use super::Region;
+use crate::domain::field::check_text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -88,6 +89,15 @@ impl YearSchedule {
         let mut errors = Vec::new();
         let mut days: BTreeMap<NaiveDate, SpecialDay> = BTreeMap::new();
         let year_source = year_source.map(str::trim).filter(|s| !s.is_empty());
+        if let Some(Err(p)) = year_source.map(check_text) {
+            // The year's own source: its problem is not any row's, so it is reported once.
+            return Err(vec![ScheduleError {
+                line: 0,
+                field: "source",
+                code: p.code(),
+                message: p.message("source"),
+            }]);
+        }
         for row in rows {
             let err = |field, code, message: String| ScheduleError {
                 line: row.line,
@@ -125,6 +135,8 @@ impl YearSchedule {
                     "required",
                     "every day names its festival".into(),
                 ));
+            } else if let Err(p) = check_text(name) {
+                errors.push(err("name", p.code(), p.message("name")));
             }
             let source = row
                 .source
@@ -139,6 +151,8 @@ impl YearSchedule {
                     "required",
                     "name the notice, per row or for the whole year".into(),
                 ));
+            } else if let Some(Err(p)) = source.as_deref().map(check_text) {
+                errors.push(err("source", p.code(), p.message("source")));
             }
             let (Some(date), Some(kind), Some(source)) = (date, kind, source) else {
                 continue;
