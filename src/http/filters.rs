@@ -124,7 +124,8 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Box<Problem>> {
     })
 }
 
-/// serde names a missing or unknown field in its message rather than in the path.
+/// serde names a missing or unknown field in its message rather than in the path. The client
+/// gets what the field needs in our own words; serde's text goes to the log.
 fn field_error(path: &str, message: &str, whole: &str, default_code: &str) -> FieldError {
     let named = |prefix: &str| {
         message
@@ -141,7 +142,51 @@ fn field_error(path: &str, message: &str, whole: &str, default_code: &str) -> Fi
         "." => missing.or(unknown).unwrap_or(whole),
         p => p,
     };
-    FieldError::new(field, code, message)
+    tracing::debug!(field, serde = message, "request field refused");
+    FieldError::new(field, code, plain_message(field, code, message))
+}
+
+/// What a field needs, in the problem's own words, from serde's message about it.
+fn plain_message(field: &str, code: &str, serde: &str) -> String {
+    // serde_json appends the position; the problem names the field instead.
+    let serde = serde.split(" at line ").next().unwrap_or(serde);
+    // "…, expected one of `a`, `b`": the accepted names, without serde's backticks.
+    let choices = |text: &str| {
+        text.split_once("expected one of ")
+            .map(|(_, list)| list.replace('`', ""))
+    };
+    match code {
+        "required" => return format!("{field} is required"),
+        "unknown_field" => {
+            return match choices(serde) {
+                Some(list) => {
+                    format!("{field} is not a field of this request; the fields are {list}")
+                }
+                None => format!("{field} is not a field of this request"),
+            }
+        }
+        _ => {}
+    }
+    if serde.starts_with("unknown variant") {
+        if let Some(list) = choices(serde) {
+            return format!("{field} is one of {list}");
+        }
+    }
+    let expected = serde.split_once("expected ").map(|(_, e)| e.trim());
+    let needs = match expected {
+        Some(e) if e.starts_with('i') || e.starts_with('u') || e.contains("integer") => {
+            "a whole number in range"
+        }
+        Some(e) if e.starts_with('f') || e.contains("number") => "a number",
+        Some(e) if e.contains("bool") => "true or false",
+        Some(e) if e.contains("string") || e.contains("char") => "text",
+        Some(e) if e.contains("sequence") || e.contains("array") => "a list",
+        Some(e) if e.contains("map") || e.contains("struct") => "an object",
+        _ if serde.contains("digit") || serde.contains("integer") => "a whole number in range",
+        _ if serde.contains("`true` or `false`") => "true or false",
+        _ => "a value of another kind",
+    };
+    format!("{field} must be {needs}")
 }
 
 /// Query parameters as `T`; a bad one gets 400 naming it. An absent query string is empty.
@@ -169,23 +214,30 @@ fn form_urlencoded_parse(raw: &str) -> url::form_urlencoded::Parse<'_> {
     url::form_urlencoded::parse(raw.as_bytes())
 }
 
+/// The token of `Authorization: Bearer <token>`; the scheme is case-insensitive (RFC 9110
+/// §11.1), so `bearer` and `BEARER` are the same.
+fn bearer(header: Option<&str>) -> Option<String> {
+    let (scheme, token) = header?.trim().split_once(char::is_whitespace)?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_string())
+}
+
 /// The staff member behind `Authorization: Bearer …`; 401 without a valid token.
 pub fn authenticated(
     state: Arc<AppState>,
 ) -> impl Filter<Extract = (Actor,), Error = Rejection> + Clone {
-    warp::header::optional::<String>("authorization").and_then(move |header: Option<String>| {
-        let state = state.clone();
-        async move {
-            let token = header
-                .as_deref()
-                .and_then(|h| {
-                    h.strip_prefix("Bearer ")
-                        .or_else(|| h.strip_prefix("bearer "))
-                })
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(str::to_string)
-                .ok_or_else(|| {
+    authenticated_with_token(state).map(|actor, _token| actor)
+}
+
+/// [`authenticated`], also handing on the token itself (for signing out).
+pub fn authenticated_with_token(
+    state: Arc<AppState>,
+) -> impl Filter<Extract = (Actor, String), Error = Rejection> + Clone {
+    warp::header::optional::<String>("authorization")
+        .and_then(move |header: Option<String>| {
+            let state = state.clone();
+            async move {
+                let token = bearer(header.as_deref()).ok_or_else(|| {
                     reject(Problem::new(
                         StatusCode::UNAUTHORIZED,
                         "unauthorized",
@@ -193,22 +245,24 @@ pub fn authenticated(
                         "send Authorization: Bearer <token> (POST /api/v1/auth/tokens issues one)",
                     ))
                 })?;
-            let actor = state
-                .app
-                .blocking(move |app| service::auth::actor_for(app, &token))
-                .await
-                .map_err(|e: ServiceError| reject(e.into()))?;
-            match actor {
-                Some(actor) => Ok(actor),
-                None => Err(reject(Problem::new(
-                    StatusCode::UNAUTHORIZED,
-                    "unauthorized",
-                    "Not authenticated",
-                    "the token is unknown, expired, or its account is disabled",
-                ))),
+                let presented = token.clone();
+                let actor = state
+                    .app
+                    .blocking(move |app| service::auth::actor_for(app, &presented))
+                    .await
+                    .map_err(|e: ServiceError| reject(e.into()))?;
+                match actor {
+                    Some(actor) => Ok((actor, token)),
+                    None => Err(reject(Problem::new(
+                        StatusCode::UNAUTHORIZED,
+                        "unauthorized",
+                        "Not authenticated",
+                        "the token is unknown, expired, or its account is disabled",
+                    ))),
+                }
             }
-        }
-    })
+        })
+        .untuple_one()
 }
 
 #[cfg(test)]
@@ -223,12 +277,84 @@ mod tests {
     }
 
     #[test]
+    fn the_bearer_scheme_is_case_insensitive() {
+        for h in [
+            "Bearer abc",
+            "bearer abc",
+            "BEARER abc",
+            "  Bearer   abc  ",
+            "BeArEr\tabc",
+        ] {
+            assert_eq!(bearer(Some(h)).as_deref(), Some("abc"), "{h:?}");
+        }
+        for h in ["Basic abc", "Bearer", "Bearer   ", "Bearerabc", ""] {
+            assert_eq!(bearer(Some(h)), None, "{h:?}");
+        }
+        assert_eq!(bearer(None), None);
+    }
+
+    #[test]
     fn json_content_types() {
         assert!(is_json("application/json"));
         assert!(is_json("Application/JSON; charset=utf-8"));
         assert!(is_json("application/merge-patch+json"));
         assert!(!is_json("text/plain"));
         assert!(!is_json("application/jsonx"));
+    }
+
+    #[test]
+    fn messages_say_what_the_field_needs_without_serde_internals() {
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Strict {
+            version: i32,
+            active: Option<bool>,
+            tags: Option<Vec<String>>,
+            role: Option<crate::domain::role::Role>,
+        }
+        for (body, field, message) in [
+            (
+                r#"{"version":"x"}"#,
+                "version",
+                "version must be a whole number in range",
+            ),
+            (
+                r#"{"version":1e3}"#,
+                "version",
+                "version must be a whole number in range",
+            ),
+            (
+                r#"{"version":99999999999}"#,
+                "version",
+                "version must be a whole number in range",
+            ),
+            (
+                r#"{"version":1,"active":"yes"}"#,
+                "active",
+                "active must be true or false",
+            ),
+            (r#"{"version":1,"tags":"a"}"#, "tags", "tags must be a list"),
+            (
+                r#"{"version":1,"role":"boss"}"#,
+                "role",
+                "role is one of clerk, reviewer, admin",
+            ),
+            (r#"{}"#, "version", "version is required"),
+        ] {
+            let p = parse_json::<Strict>(body.as_bytes()).unwrap_err();
+            assert_eq!(
+                (p.errors[0].field.as_str(), p.errors[0].message.as_str()),
+                (field, message),
+                "{body}"
+            );
+            assert!(!p.detail.contains("line 1"), "{body}: {}", p.detail);
+        }
+        let p = parse_json::<Strict>(br#"{"version":1,"colour":2}"#).unwrap_err();
+        assert_eq!(p.errors[0].field, "colour");
+        assert!(p.errors[0]
+            .message
+            .starts_with("colour is not a field of this request; the fields are version, active"));
     }
 
     #[test]

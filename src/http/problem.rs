@@ -102,6 +102,7 @@ impl From<ServiceError> for Problem {
                     ConflictKind::Duplicate => "Already exists",
                     ConflictKind::InvalidTransition => "Not allowed in this state",
                     ConflictKind::Concurrent => "Concurrent change",
+                    ConflictKind::LastAdmin => "Last admin",
                 };
                 Problem::new(StatusCode::CONFLICT, kind.slug(), title, detail)
             }

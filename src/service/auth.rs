@@ -61,6 +61,8 @@ pub fn issue_token(
     let now = app.now();
     let expires_at = now + ttl;
     write_tx(&mut *app.conn()?, |conn| {
+        // Expired tokens are dead already; issuing is a cheap, regular moment to drop them.
+        store::tokens::purge_expired(conn, now)?;
         store::tokens::insert(conn, user.id, &token_digest(&token), now, expires_at)?;
         store::audit::append(
             conn,
@@ -126,6 +128,30 @@ pub fn authenticate(app: &App, token: &str) -> Result<Option<User>, ServiceError
         &token_digest(token.trim()),
         app.now(),
     )?)
+}
+
+/// Signs out: the token presented is revoked for good (audited).
+pub fn sign_out(app: &App, actor: &super::Actor, token: &str) -> Result<(), ServiceError> {
+    let now = app.now();
+    write_tx(&mut *app.conn()?, |conn| {
+        let revoked = store::tokens::revoke(conn, &token_digest(token.trim()))?;
+        store::audit::append(
+            conn,
+            NewAudit {
+                actor: &actor.name,
+                action: "token.revoke",
+                object_type: "user",
+                object_id: actor.name.clone(),
+                before: None,
+                after: Some(snapshots::json(&snapshots::TokenRevokeSnapshot {
+                    user: &actor.name,
+                    revoked: usize::from(revoked),
+                })),
+            },
+            now,
+        )?;
+        Ok(())
+    })
 }
 
 /// The staff member behind a bearer token, as an [`Actor`](super::Actor); `None` when the

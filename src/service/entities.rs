@@ -230,6 +230,13 @@ fn change(
         }
         let merged = merge(&before.fields, patch);
         let fields = EntityFields::parse(&merged).map_err(ServiceError::Validation)?;
+        if before.version != version {
+            return Err(stale(&code, before.version, version));
+        }
+        if fields == before.fields {
+            // Nothing changes: no new version, no audit record.
+            return Ok(before);
+        }
         if !store::entities::update_if_version(conn, &before, version, &fields, now)? {
             return Err(stale(&code, before.version, version));
         }

@@ -23,6 +23,8 @@ pub enum ConflictKind {
     InvalidTransition,
     /// A concurrent transaction won (PostgreSQL serialisation failure); retrying may succeed.
     Concurrent,
+    /// The change would leave no active admin.
+    LastAdmin,
 }
 
 impl ConflictKind {
@@ -33,6 +35,7 @@ impl ConflictKind {
             ConflictKind::Duplicate => "duplicate",
             ConflictKind::InvalidTransition => "invalid-transition",
             ConflictKind::Concurrent => "concurrent-change",
+            ConflictKind::LastAdmin => "last-admin",
         }
     }
 }

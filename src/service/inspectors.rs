@@ -80,6 +80,13 @@ pub fn update(
         };
         let fields =
             InspectorFields::parse(&merged, app.today()).map_err(ServiceError::Validation)?;
+        if before.version != version {
+            return Err(stale(id, before.version, version));
+        }
+        if fields == before.fields {
+            // Nothing changes: no new version, no audit record.
+            return Ok(before);
+        }
         if fields.certificate_no != before.fields.certificate_no
             && store::inspectors::by_certificate_no(conn, fields.certificate_no.as_str())?.is_some()
         {
@@ -92,13 +99,7 @@ pub fn update(
             ));
         }
         let after = store::inspectors::update_if_version(conn, &before, version, &fields, now)?
-            .ok_or_else(|| {
-                ServiceError::conflict(
- ConflictKind::StaleVersion,format!(
-                    "inspector {id} is at version {}, not {version}: someone changed it first; reload and retry",
-                    before.version
-                ))
-            })?;
+            .ok_or_else(|| stale(id, before.version, version))?;
         audit(
             conn,
             actor,
@@ -368,4 +369,13 @@ fn audit_conflict(
         now,
     )?;
     Ok(())
+}
+
+fn stale(id: i64, current: i32, given: i32) -> ServiceError {
+    ServiceError::conflict(
+        ConflictKind::StaleVersion,
+        format!(
+            "inspector {id} is at version {current}, not {given}: someone changed it first; reload and retry"
+        ),
+    )
 }

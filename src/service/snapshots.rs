@@ -205,3 +205,10 @@ pub struct ImportSnapshot<'a> {
     pub unchanged: usize,
     pub rejected: usize,
 }
+
+/// Tokens revoked: whose, and how many (sign-out revokes one).
+#[derive(Serialize)]
+pub struct TokenRevokeSnapshot<'a> {
+    pub user: &'a str,
+    pub revoked: usize,
+}

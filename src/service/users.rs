@@ -133,27 +133,69 @@ pub struct UserChange {
     pub version: i32,
     pub role: Option<Role>,
     pub active: Option<bool>,
+    /// A new password set by an admin (at least [`MIN_PASSWORD_CHARS`] characters).
+    pub password: Option<String>,
 }
 
+/// Serialises account changes across instances sharing one PostgreSQL database, so two admins
+/// demoting each other at once cannot leave no admin at all.
+const POSTGRES_USERS_LOCK_KEY: i64 = 0x0067_6f6e_6773_7573; // "gongsus": gongshi users
+
+/// Changes an account. A change that leaves no active admin is refused (409 `last-admin`);
+/// disabling, a role change and a new password revoke every token of the account for good; a
+/// change that changes nothing changes nothing (no new version, no audit record).
 pub fn update(app: &App, actor: &Actor, id: i32, change: UserChange) -> Result<User, ServiceError> {
     actor.require(Action::ManageUsers)?;
+    let hash = match change.password.as_deref() {
+        None => None,
+        Some(p) if p.chars().count() < MIN_PASSWORD_CHARS => {
+            return Err(ServiceError::invalid(
+                "password",
+                "too_short",
+                format!("password has at least {MIN_PASSWORD_CHARS} characters"),
+            ))
+        }
+        Some(p) => Some(hash_password(p)?),
+    };
     let now = app.now();
     write_tx(&mut *app.conn()?, |conn| {
+        store::serialise_on(conn, POSTGRES_USERS_LOCK_KEY)?;
         let before = store::users::by_id(conn, id)?
             .ok_or_else(|| ServiceError::NotFound(format!("no user with id {id}")))?;
+        if before.version != change.version {
+            return Err(stale(id, before.version, change.version));
+        }
         let role = change.role.unwrap_or(before.role);
         let active = change.active.unwrap_or(before.active);
-        if !store::users::update_if_version(conn, id, change.version, role, active, now)? {
+        if role == before.role && active == before.active && hash.is_none() {
+            return Ok(before);
+        }
+        let was_admin = before.role == Role::Admin && before.active;
+        let is_admin = role == Role::Admin && active;
+        if was_admin && !is_admin && store::users::other_active_admins(conn, id)? == 0 {
             return Err(ServiceError::conflict(
-                ConflictKind::StaleVersion,
+                ConflictKind::LastAdmin,
                 format!(
-                    "user {id} is at version {}, not {}: someone changed it first; reload and retry",
-                    before.version, change.version
+                    "'{}' is the last active admin: make another account admin first",
+                    before.name
                 ),
             ));
         }
+        if !store::users::update_if_version(conn, id, change.version, role, active, now)? {
+            return Err(stale(id, before.version, change.version));
+        }
+        if let Some(hash) = &hash {
+            store::users::set_password_hash(conn, id, hash)?;
+        }
+        if role != before.role || !active || hash.is_some() {
+            store::tokens::revoke_all(conn, id)?;
+        }
         let after = store::users::by_id(conn, id)?
             .ok_or_else(|| ServiceError::NotFound(format!("no user with id {id}")))?;
+        let mut after_snapshot = snapshot(&after);
+        if hash.is_some() {
+            after_snapshot["password_changed"] = true.into();
+        }
         store::audit::append(
             conn,
             NewAudit {
@@ -162,12 +204,46 @@ pub fn update(app: &App, actor: &Actor, id: i32, change: UserChange) -> Result<U
                 object_type: "user",
                 object_id: id.to_string(),
                 before: Some(snapshot(&before)),
-                after: Some(snapshot(&after)),
+                after: Some(after_snapshot),
             },
             now,
         )?;
         Ok(after)
     })
+}
+
+/// Revokes every token of an account at once (admin), e.g. for a lost laptop.
+pub fn revoke_tokens(app: &App, actor: &Actor, id: i32) -> Result<usize, ServiceError> {
+    actor.require(Action::ManageUsers)?;
+    let now = app.now();
+    write_tx(&mut *app.conn()?, |conn| {
+        let user = store::users::by_id(conn, id)?
+            .ok_or_else(|| ServiceError::NotFound(format!("no user with id {id}")))?;
+        let n = store::tokens::revoke_all(conn, id)?;
+        store::audit::append(
+            conn,
+            NewAudit {
+                actor: &actor.name,
+                action: "token.revoke_all",
+                object_type: "user",
+                object_id: id.to_string(),
+                before: None,
+                after: Some(snapshots::json(&snapshots::TokenRevokeSnapshot {
+                    user: &user.name,
+                    revoked: n,
+                })),
+            },
+            now,
+        )?;
+        Ok(n)
+    })
+}
+
+fn stale(id: i32, current: i32, given: i32) -> ServiceError {
+    ServiceError::conflict(
+        ConflictKind::StaleVersion,
+        format!("user {id} is at version {current}, not {given}: someone changed it first; reload and retry"),
+    )
 }
 
 pub fn list(app: &App, actor: &Actor) -> Result<Vec<User>, ServiceError> {

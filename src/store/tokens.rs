@@ -44,3 +44,21 @@ pub fn holder(
         None => Ok(None),
     }
 }
+
+/// Deletes every token of `user_id` (disabled, demoted, new password, or revoked by an admin);
+/// returns how many there were.
+pub fn revoke_all(conn: &mut AnyConn, user_id: i32) -> QueryResult<usize> {
+    diesel::delete(api_tokens::table.filter(api_tokens::user_id.eq(user_id))).execute(conn)
+}
+
+/// Deletes the token with this digest (sign-out); returns whether it existed.
+pub fn revoke(conn: &mut AnyConn, token_hash: &str) -> QueryResult<bool> {
+    let n = diesel::delete(api_tokens::table.filter(api_tokens::token_hash.eq(token_hash)))
+        .execute(conn)?;
+    Ok(n > 0)
+}
+
+/// Deletes tokens that expired before `now`; returns how many.
+pub fn purge_expired(conn: &mut AnyConn, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(api_tokens::table.filter(api_tokens::expires_at.le(now))).execute(conn)
+}

@@ -141,3 +141,21 @@ pub fn update_if_version(
     .execute(conn)?;
     Ok(changed == 1)
 }
+
+/// Replaces the password hash; call inside the transaction that bumps the version.
+pub fn set_password_hash(conn: &mut AnyConn, id: i32, hash: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set(users::password_hash.eq(hash))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Active admins other than `except`.
+pub fn other_active_admins(conn: &mut AnyConn, except: i32) -> QueryResult<i64> {
+    users::table
+        .filter(users::role.eq(Role::Admin.as_str()))
+        .filter(users::active.eq(true))
+        .filter(users::id.ne(except))
+        .count()
+        .get_result(conn)
+}

@@ -430,3 +430,57 @@ async fn the_credit_code_checker_agrees_with_python_stdnums_test_suite() {
     }
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn patches_that_change_nothing_leave_entities_and_inspectors_as_they_were() {
+    let app = spawn_app().await;
+    let code = credit_code("640104", 31);
+    let created = create(&app, &app.admin_token, &code, "银川星光网吧", "网吧").await;
+    let audit_before = app.audit_count().await;
+    let res = app
+        .patch_json(
+            &app.admin_token,
+            &format!("/api/v1/entities/{code}"),
+            &json!({"version": 1, "name": " 银川星光网吧 ", "category": "internet_service_venue"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let same: Value = res.json().await.unwrap();
+    assert_eq!(
+        (&same["version"], &same["updated_at"]),
+        (&created["version"], &created["updated_at"])
+    );
+    // A stale version is still refused, even when nothing would change.
+    let res = app
+        .patch_json(
+            &app.admin_token,
+            &format!("/api/v1/entities/{code}"),
+            &json!({"version": 7, "name": "银川星光网吧"}),
+        )
+        .await;
+    assert_problem(res, 409, "stale-version").await;
+
+    let res = app
+        .post_json(
+            Some(&app.admin_token),
+            "/api/v1/inspectors",
+            &json!({"name": "张伟", "certificate_no": "64010020260009",
+                    "certificate_valid_from": "2024-01-01", "certificate_valid_to": "2028-12-31",
+                    "unit": "第一大队", "fields": ["网吧"]}),
+        )
+        .await;
+    let inspector: Value = res.json().await.unwrap();
+    let audit_mid = app.audit_count().await;
+    let res = app
+        .patch_json(
+            &app.admin_token,
+            &format!("/api/v1/inspectors/{}", inspector["id"]),
+            &json!({"version": 1, "unit": "第一大队", "fields": ["internet_service_venue"]}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<Value>().await.unwrap()["version"], 1);
+    assert_eq!(app.audit_count().await, audit_mid, "no audit record");
+    assert_eq!(audit_mid, audit_before + 1, "only the inspector's creation");
+    app.stop().await;
+}

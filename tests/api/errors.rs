@@ -169,3 +169,58 @@ async fn a_bad_query_parameter_is_named() {
     assert_eq!(p["errors"][0]["field"], "colour");
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn problems_say_what_a_field_needs_in_their_own_words() {
+    let app = spawn_app().await;
+    let res = app
+        .post_json(
+            Some(&app.admin_token),
+            "/api/v1/users",
+            &json!({"name": "a", "role": 5, "password": "a long password"}),
+        )
+        .await;
+    let p = assert_problem(res, 400, "validation").await;
+    assert_eq!(p["errors"][0]["message"], "role must be text");
+    let res = app
+        .patch_json(
+            &app.admin_token,
+            "/api/v1/users/1",
+            &json!({"version": "one"}),
+        )
+        .await;
+    let p = assert_problem(res, 400, "validation").await;
+    assert_eq!(
+        p["errors"][0]["message"],
+        "version must be a whole number in range"
+    );
+    for text in [
+        p["detail"].as_str().unwrap(),
+        p["errors"][0]["message"].as_str().unwrap(),
+    ] {
+        assert!(!text.contains("i32") && !text.contains("line 1"), "{p}");
+    }
+    let res = app.get("/api/v1/public/entities?limit=many").await;
+    let p = assert_problem(res, 400, "validation").await;
+    assert_eq!(
+        p["errors"][0]["message"],
+        "limit must be a whole number in range"
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bearer_scheme_is_case_insensitive() {
+    let app = spawn_app().await;
+    for scheme in ["Bearer", "bearer", "BEARER", "BeArEr"] {
+        let res = app
+            .client
+            .get(app.url("/api/v1/users"))
+            .header("authorization", format!("{scheme} {}", app.admin_token))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{scheme}");
+    }
+    app.stop().await;
+}

@@ -15,4 +15,5 @@ mod public_views;
 mod roster;
 mod schema;
 mod text_rule;
+mod tokens;
 mod users;

@@ -160,3 +160,60 @@ async fn patching_a_missing_user_is_404_and_a_stale_version_is_409() {
     assert!(p["detail"].as_str().unwrap().contains("version 1"), "{p}");
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_last_active_admin_cannot_demote_or_disable_itself() {
+    let app = spawn_app().await;
+    let me = app
+        .find_user(
+            app.get_as(&app.admin_token, "/api/v1/users")
+                .await
+                .json::<Value>()
+                .await
+                .unwrap()["items"][0]["name"]
+                .as_str()
+                .unwrap(),
+        )
+        .await;
+    let path = format!("/api/v1/users/{}", me["id"]);
+    for change in [json!({"role": "clerk"}), json!({"active": false})] {
+        let mut body = json!({"version": me["version"]});
+        body.as_object_mut()
+            .unwrap()
+            .extend(change.as_object().unwrap().clone());
+        let res = app.patch_json(&app.admin_token, &path, &body).await;
+        assert_problem(res, 409, "last-admin").await;
+    }
+    // With a second admin, the first may step down.
+    app.user_with_role("second_admin", "admin").await;
+    let res = app
+        .patch_json(
+            &app.admin_token,
+            &path,
+            &json!({"version": me["version"], "role": "reviewer"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_patch_that_changes_nothing_changes_nothing() {
+    let app = spawn_app().await;
+    app.user_with_role("same", "clerk").await;
+    let user = app.find_user("same").await;
+    let audit_before = app.audit_count().await;
+    let res = app
+        .patch_json(
+            &app.admin_token,
+            &format!("/api/v1/users/{}", user["id"]),
+            &json!({"version": user["version"], "role": "clerk", "active": true}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let after: Value = res.json().await.unwrap();
+    assert_eq!(after["version"], user["version"]);
+    assert_eq!(after["updated_at"], user["updated_at"]);
+    assert_eq!(app.audit_count().await, audit_before, "no audit record");
+    app.stop().await;
+}

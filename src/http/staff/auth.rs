@@ -1,4 +1,5 @@
-//! `POST /api/v1/auth/tokens`: name + password → bearer token.
+//! `POST /api/v1/auth/tokens`: name + password → bearer token; `DELETE /api/v1/auth/tokens/current`:
+//! sign out.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -6,22 +7,46 @@ use std::sync::Arc;
 use warp::filters::BoxedFilter;
 use warp::http::StatusCode;
 use warp::reply::Response;
-use warp::Filter;
+use warp::{Filter, Reply};
 
-use crate::http::filters::{json_body, with_state};
+use crate::http::filters::{authenticated_with_token, json_body, with_state};
 use crate::http::path::api;
+use crate::http::problem::Problem;
 use crate::http::{respond, AppState};
 use crate::service::auth::{self, Login};
-use crate::service::ServiceError;
+use crate::service::{Actor, ServiceError};
 
 pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
-    api()
+    let issue = api()
         .and(warp::path!("auth" / "tokens"))
         .and(warp::post())
-        .and(with_state(state))
+        .and(with_state(state.clone()))
         .and(json_body::<Login>())
-        .and_then(issue)
-        .boxed()
+        .and_then(issue);
+    let sign_out = api()
+        .and(warp::path!("auth" / "tokens" / "current"))
+        .and(warp::delete())
+        .and(with_state(state.clone()))
+        .and(authenticated_with_token(state))
+        .and_then(sign_out);
+    issue.or(sign_out).unify().boxed()
+}
+
+/// 204: the token presented no longer works.
+#[tracing::instrument(skip_all, fields(actor = %actor.name))]
+async fn sign_out(
+    state: Arc<AppState>,
+    actor: Actor,
+    token: String,
+) -> Result<Response, Infallible> {
+    let result: Result<(), ServiceError> = state
+        .app
+        .blocking(move |app| auth::sign_out(app, &actor, &token))
+        .await;
+    Ok(match result {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => Problem::from(e).into_response(),
+    })
 }
 
 #[tracing::instrument(skip_all, fields(user = %body.name))]

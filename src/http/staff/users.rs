@@ -8,7 +8,7 @@ use warp::http::StatusCode;
 use warp::reply::Response;
 use warp::Filter;
 
-use super::views::UserView;
+use super::views::{RevokedTokens, UserView};
 use crate::domain::role::Role;
 use crate::http::filters::{authenticated, json_body, with_state};
 use crate::http::paging::Items;
@@ -23,6 +23,7 @@ struct PatchBody {
     version: i32,
     role: Option<Role>,
     active: Option<bool>,
+    password: Option<String>,
 }
 
 pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
@@ -43,11 +44,40 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
     let patch = api()
         .and(warp::path!("users" / i32))
         .and(warp::patch())
-        .and(with_state(state))
+        .and(with_state(state.clone()))
         .and(auth)
         .and(json_body::<PatchBody>())
         .and_then(patch);
-    list.or(create).unify().or(patch).unify().boxed()
+    let revoke = api()
+        .and(warp::path!("users" / i32 / "revoke-tokens"))
+        .and(warp::post())
+        .and(with_state(state.clone()))
+        .and(authenticated(state.clone()))
+        .and_then(revoke_tokens);
+    list.or(create)
+        .unify()
+        .or(patch)
+        .unify()
+        .or(revoke)
+        .unify()
+        .boxed()
+}
+
+/// Every token of the account stops working at once; the answer says how many there were.
+#[tracing::instrument(skip_all, fields(actor = %actor.name, id))]
+async fn revoke_tokens(
+    id: i32,
+    state: Arc<AppState>,
+    actor: Actor,
+) -> Result<Response, Infallible> {
+    let result: Result<_, ServiceError> = state
+        .app
+        .blocking(move |app| users::revoke_tokens(app, &actor, id))
+        .await;
+    Ok(respond(
+        StatusCode::OK,
+        result.map(|revoked| RevokedTokens { revoked }),
+    ))
 }
 
 #[tracing::instrument(skip_all, fields(actor = %actor.name))]
@@ -87,6 +117,7 @@ async fn patch(
         version: body.version,
         role: body.role,
         active: body.active,
+        password: body.password,
     };
     let result: Result<_, ServiceError> = state
         .app

@@ -193,3 +193,9 @@ impl LoadedYearReceipt {
         }
     }
 }
+
+/// How many tokens an admin's revocation ended.
+#[derive(Serialize)]
+pub struct RevokedTokens {
+    pub revoked: usize,
+}
