@@ -14,6 +14,12 @@ use super::problem::{reject, too_large, unsupported_media_type, Problem};
 use super::AppState;
 use crate::service::{self, Actor, FieldError, ServiceError};
 
+/// GET, and HEAD for the same route (RFC 9110 §9.3.2): the server sends HEAD's headers without
+/// the body.
+pub fn get() -> impl Filter<Extract = (), Error = Rejection> + Clone {
+    warp::get().or(warp::head()).unify()
+}
+
 pub fn with_state(
     state: Arc<AppState>,
 ) -> impl Filter<Extract = (Arc<AppState>,), Error = std::convert::Infallible> + Clone {

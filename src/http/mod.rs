@@ -3,6 +3,7 @@
 //! view built for their audience; the service decides the unit of work. No SQL, no diesel and no
 //! store types here.
 
+mod allow;
 pub mod filters;
 pub mod limits;
 pub mod paging;
@@ -14,7 +15,9 @@ pub mod staff;
 use std::sync::Arc;
 
 use warp::filters::BoxedFilter;
+use warp::http::header::{self, HeaderName, HeaderValue};
 use warp::http::StatusCode;
+use warp::path::FullPath;
 use warp::reply::Response;
 use warp::{Filter, Reply};
 
@@ -69,16 +72,44 @@ pub struct AppState {
     pub app: App,
 }
 
-/// The whole API, with the one `recover` that turns every rejection into problem+json.
+/// The whole API, with the one `recover` that turns every rejection into problem+json, and the
+/// headers every answer carries.
 pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
-    public::routes(state.clone())
-        .or(staff::routes(state))
-        .unify()
-        .recover(problem::recover)
-        .unify()
+    // Staff answers hold private data or a token: no cache may keep them.
+    let staff = staff::routes(state.clone()).map(|mut res: Response| {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        res
+    });
+    warp::path::full()
+        .and(
+            public::routes(state)
+                .or(staff)
+                .unify()
+                .recover(problem::recover)
+                .unify(),
+        )
+        .map(finish)
         .with(warp::trace::request())
         .map(Reply::into_response)
         .boxed()
+}
+
+/// `nosniff` on every answer (a JSON or CSV body is never to be run as a script or page), and
+/// `Allow` on a 405.
+fn finish(path: FullPath, mut res: Response) -> Response {
+    let headers = res.headers_mut();
+    headers.insert(
+        HeaderName::from_static("x-content-type-options"),
+        HeaderValue::from_static("nosniff"),
+    );
+    if res.status() == StatusCode::METHOD_NOT_ALLOWED {
+        let allowed = allow::allowed_methods(path.as_str()).join(", ");
+        if let Ok(v) = HeaderValue::from_str(&allowed) {
+            res.headers_mut().insert(header::ALLOW, v);
+        }
+    }
+    res
 }
 
 /// JSON with a status.

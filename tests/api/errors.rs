@@ -224,3 +224,71 @@ async fn the_bearer_scheme_is_case_insensitive() {
     }
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn head_answers_as_get_without_a_body_and_a_405_says_what_is_allowed() {
+    let app = spawn_app().await;
+    for path in [
+        "/healthz",
+        "/api/v1/public/entities",
+        "/api/v1/calendar/today",
+    ] {
+        let get = app.get(path).await;
+        let head = app.client.head(app.url(path)).send().await.unwrap();
+        assert_eq!(head.status(), 200, "{path}");
+        assert_eq!(
+            head.headers()["content-type"],
+            get.headers()["content-type"],
+            "{path}"
+        );
+        assert!(head.bytes().await.unwrap().is_empty(), "{path}: no body");
+    }
+    for (method, path, allow) in [
+        (reqwest::Method::DELETE, "/healthz", "GET, HEAD"),
+        (reqwest::Method::PUT, "/api/v1/users", "GET, HEAD, POST"),
+        (reqwest::Method::GET, "/api/v1/auth/tokens", "POST"),
+        (
+            reqwest::Method::PATCH,
+            "/api/v1/entities/export.csv",
+            "GET, HEAD",
+        ),
+    ] {
+        let res = app
+            .client
+            .request(method.clone(), app.url(path))
+            .bearer_auth(&app.admin_token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 405, "{method} {path}");
+        assert_eq!(res.headers()["allow"], allow, "{method} {path}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_answer_is_nosniff_and_private_answers_are_never_cached() {
+    let app = spawn_app().await;
+    for res in [
+        app.get("/healthz").await,
+        app.get("/nowhere").await,
+        app.get("/api/v1/public/entities").await,
+    ] {
+        assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+        assert!(res.headers().get("cache-control").is_none());
+    }
+    app.user_with_role("wu", "clerk").await;
+    let login = app
+        .post_json(
+            None,
+            "/api/v1/auth/tokens",
+            &json!({"name": "wu", "password": "a long test password"}),
+        )
+        .await;
+    assert_eq!(login.status(), 201);
+    assert_eq!(login.headers()["cache-control"], "no-store");
+    let staff = app.get_as(&app.admin_token, "/api/v1/inspectors").await;
+    assert_eq!(staff.headers()["cache-control"], "no-store");
+    assert_eq!(staff.headers()["x-content-type-options"], "nosniff");
+    app.stop().await;
+}

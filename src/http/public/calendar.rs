@@ -11,7 +11,7 @@ use warp::Filter;
 use super::views::{
     AddedWorkdaysView, CalendarDay, CalendarYear, Coverage, LoadedYearView, WorkdaysBetween,
 };
-use crate::http::filters::{query, with_state};
+use crate::http::filters::{self, query, with_state};
 use crate::http::path::{api, segment};
 use crate::http::{respond, AppState};
 use crate::service::calendar::{self, AddWorkdays};
@@ -40,36 +40,36 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
     let cal = || api().and(warp::path("calendar"));
     let day = cal()
         .and(warp::path!("days" / String))
-        .and(warp::get())
+        .and(filters::get())
         .and(s())
         .and(query::<RegionQuery>())
         .and_then(day);
     let add = cal()
         .and(warp::path!("add-workdays"))
-        .and(warp::get())
+        .and(filters::get())
         .and(s())
         .and(query::<AddWorkdays>())
         .and_then(add_workdays);
     let between = cal()
         .and(warp::path!("workdays-between"))
-        .and(warp::get())
+        .and(filters::get())
         .and(s())
         .and(query::<BetweenQuery>())
         .and_then(between);
     let year = cal()
         .and(warp::path!("years" / String))
-        .and(warp::get())
+        .and(filters::get())
         .and(s())
         .and(query::<RegionQuery>())
         .and_then(year);
     let coverage = cal()
         .and(warp::path!("coverage"))
-        .and(warp::get())
+        .and(filters::get())
         .and(s())
         .and_then(coverage);
     let today = cal()
         .and(warp::path!("today"))
-        .and(warp::get())
+        .and(filters::get())
         .and(s())
         .and(query::<RegionQuery>())
         .and_then(today);

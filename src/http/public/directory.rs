@@ -10,7 +10,7 @@ use warp::Filter;
 
 use super::views::{CreditCodeVerdict, PublicEntity};
 use crate::domain::credit_code::CreditCode;
-use crate::http::filters::{query, with_state};
+use crate::http::filters::{self, query, with_state};
 use crate::http::paging::Page;
 use crate::http::path::{api, segment};
 use crate::http::{json_reply, respond, AppState};
@@ -21,17 +21,17 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
     let s = || with_state(state.clone());
     let check = api()
         .and(warp::path!("credit-codes" / String))
-        .and(warp::get())
+        .and(filters::get())
         .and_then(check_code);
     let list = api()
         .and(warp::path!("public" / "entities"))
-        .and(warp::get())
+        .and(filters::get())
         .and(s())
         .and(query::<SearchParams>())
         .and_then(list);
     let get = api()
         .and(warp::path!("public" / "entities" / String))
-        .and(warp::get())
+        .and(filters::get())
         .and(s())
         .and_then(get);
     check.or(list).unify().or(get).unify().boxed()

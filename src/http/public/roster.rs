@@ -9,7 +9,7 @@ use warp::reply::Response;
 use warp::Filter;
 
 use super::views::PublicInspector;
-use crate::http::filters::{query, with_state};
+use crate::http::filters::{self, query, with_state};
 use crate::http::paging::Page;
 use crate::http::path::api;
 use crate::http::{respond, AppState};
@@ -19,7 +19,7 @@ use crate::service::ServiceError;
 pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
     api()
         .and(warp::path!("public" / "inspectors"))
-        .and(warp::get())
+        .and(filters::get())
         .and(with_state(state))
         .and(query::<RosterParams>())
         .and_then(list)

@@ -9,7 +9,7 @@ use warp::reply::Response;
 use warp::{Filter, Reply};
 
 use super::views::{Health, MetaView};
-use crate::http::filters::with_state;
+use crate::http::filters::{self, with_state};
 use crate::http::path::api;
 use crate::http::problem::Problem;
 use crate::http::{json_reply, respond, AppState};
@@ -17,12 +17,12 @@ use crate::service::{self, ServiceError};
 
 pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
     let health = warp::path!("healthz")
-        .and(warp::get())
+        .and(filters::get())
         .and(with_state(state.clone()))
         .and_then(healthz);
     let meta = api()
         .and(warp::path!("meta"))
-        .and(warp::get())
+        .and(filters::get())
         .and(with_state(state))
         .and_then(meta);
     health.or(meta).unify().boxed()

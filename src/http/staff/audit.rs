@@ -9,7 +9,7 @@ use warp::reply::Response;
 use warp::Filter;
 
 use super::views::{AuditPage, AuditRecordView};
-use crate::http::filters::{authenticated, query, with_state};
+use crate::http::filters::{self, authenticated, query, with_state};
 use crate::http::path::api;
 use crate::http::{respond, AppState};
 use crate::service::{self, Actor, ServiceError};
@@ -30,7 +30,7 @@ fn default_limit() -> i64 {
 pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
     api()
         .and(warp::path!("audit"))
-        .and(warp::get())
+        .and(filters::get())
         .and(with_state(state.clone()))
         .and(authenticated(state))
         .and(query::<Page>())

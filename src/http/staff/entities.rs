@@ -11,7 +11,7 @@ use warp::{Filter, Reply};
 
 use super::views::{AuditRecordView, StaffEntity};
 use crate::domain::entity::RawEntity;
-use crate::http::filters::{authenticated, json_body, query, with_state};
+use crate::http::filters::{self, authenticated, json_body, query, with_state};
 use crate::http::paging::{Items, Page};
 use crate::http::path::{api, segment};
 use crate::http::problem::Problem;
@@ -70,13 +70,13 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
     let auth = || authenticated(state.clone());
     let export = api()
         .and(warp::path!("entities" / "export.csv"))
-        .and(warp::get())
+        .and(filters::get())
         .and(s())
         .and(auth())
         .and_then(export);
     let list = api()
         .and(warp::path!("entities"))
-        .and(warp::get())
+        .and(filters::get())
         .and(s())
         .and(auth())
         .and(query::<SearchParams>())
@@ -91,7 +91,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
     let get = api()
         .and(warp::path!("entities" / String))
         .and_then(not_export)
-        .and(warp::get())
+        .and(filters::get())
         .and(s())
         .and(auth())
         .and_then(get);
@@ -112,7 +112,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and_then(deregister);
     let history = api()
         .and(warp::path!("entities" / String / "history"))
-        .and(warp::get())
+        .and(filters::get())
         .and(s())
         .and(auth())
         .and_then(history);

@@ -11,7 +11,7 @@ use warp::Filter;
 
 use super::views::{ConflictView, StaffInspector};
 use crate::domain::inspector::RawInspector;
-use crate::http::filters::{authenticated, json_body, query, with_state};
+use crate::http::filters::{self, authenticated, json_body, query, with_state};
 use crate::http::paging::{Items, Page};
 use crate::http::path::api;
 use crate::http::{respond, AppState};
@@ -70,7 +70,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
     let auth = || authenticated(state.clone());
     let list = api()
         .and(warp::path!("inspectors"))
-        .and(warp::get())
+        .and(filters::get())
         .and(s())
         .and(auth())
         .and(query::<RosterParams>())
@@ -84,7 +84,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and_then(create);
     let get = api()
         .and(warp::path!("inspectors" / i64))
-        .and(warp::get())
+        .and(filters::get())
         .and(s())
         .and(auth())
         .and_then(get);
@@ -97,7 +97,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and_then(patch);
     let conflicts = api()
         .and(warp::path!("inspectors" / i64 / "conflicts"))
-        .and(warp::get())
+        .and(filters::get())
         .and(s())
         .and(auth())
         .and(query::<ConflictParams>())

@@ -10,7 +10,7 @@ use warp::Filter;
 
 use super::views::{RevokedTokens, UserView};
 use crate::domain::role::Role;
-use crate::http::filters::{authenticated, json_body, with_state};
+use crate::http::filters::{self, authenticated, json_body, with_state};
 use crate::http::paging::Items;
 use crate::http::path::api;
 use crate::http::{respond, AppState};
@@ -30,7 +30,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
     let auth = authenticated(state.clone());
     let list = api()
         .and(warp::path!("users"))
-        .and(warp::get())
+        .and(filters::get())
         .and(with_state(state.clone()))
         .and(auth.clone())
         .and_then(list);
