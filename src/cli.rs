@@ -55,6 +55,11 @@ enum Command {
         /// Also load the synthetic demo directory and roster in seeds/demo/ (idempotent).
         #[arg(long, env = "GONGSHI_DEMO")]
         demo: bool,
+        /// Seconds a connection may take to send a request's header, or sit idle between
+        /// requests, before it is closed.
+        #[arg(long, env = "GONGSHI_HEADER_READ_TIMEOUT_SECS", default_value_t = 10,
+              value_parser = clap::value_parser!(u64).range(1..=3600))]
+        header_read_timeout_secs: u64,
     },
     /// Apply pending database migrations.
     Migrate,
@@ -234,6 +239,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             bind,
             pool_size,
             demo,
+            header_read_timeout_secs,
         } => serve(crate::server::Settings {
             database_url: url.clone(),
             bind,
@@ -241,6 +247,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             calendar_regions: regions.clone(),
             demo,
             clock: Clock::system(),
+            header_read_timeout: std::time::Duration::from_secs(header_read_timeout_secs),
         }),
         Command::Migrate => {
             let mut conn = store::connect(&url)?;

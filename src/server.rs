@@ -4,6 +4,11 @@
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
+
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 
 use crate::clock::Clock;
 use crate::config::DatabaseUrl;
@@ -12,6 +17,9 @@ use crate::http::{routes, AppState};
 use crate::service::calendar::Calendars;
 use crate::service::{App, ServiceError};
 use crate::store::{Db, StoreError};
+
+/// How long a connection may take to send a request's header, or sit idle between requests.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Everything a server needs to start.
 #[derive(Debug, Clone)]
@@ -25,6 +33,9 @@ pub struct Settings {
     /// Also load the synthetic demo directory and roster.
     pub demo: bool,
     pub clock: Clock,
+    /// A connection must deliver a request's whole header within this time after it opens or
+    /// after its previous answer (so it also bounds an idle keep-alive connection).
+    pub header_read_timeout: Duration,
 }
 
 impl Settings {
@@ -38,6 +49,7 @@ impl Settings {
             calendar_regions: vec![Region::national()],
             demo: false,
             clock: Clock::system(),
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
         }
     }
 }
@@ -87,6 +99,7 @@ pub async fn start(settings: Settings) -> Result<Running, StartError> {
         calendar_regions,
         demo,
         clock,
+        header_read_timeout,
     } = settings;
     let app = tokio::task::spawn_blocking(move || -> Result<App, StartError> {
         let db = Db::open(&database_url, pool_size.max(1))?;
@@ -100,11 +113,20 @@ pub async fn start(settings: Settings) -> Result<Running, StartError> {
     .await
     .map_err(|e| StartError::Task(e.to_string()))??;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let (addr, server) = serve(Arc::new(AppState { app: app.clone() }), bind, async move {
-        let _ = rx.await;
-    })
-    .await
-    .map_err(|source| StartError::Bind { addr: bind, source })?;
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .map_err(|source| StartError::Bind { addr: bind, source })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|source| StartError::Bind { addr: bind, source })?;
+    let server = serve(
+        Arc::new(AppState { app: app.clone() }),
+        listener,
+        header_read_timeout,
+        async move {
+            let _ = rx.await;
+        },
+    );
     Ok(Running {
         addr,
         app,
@@ -113,20 +135,76 @@ pub async fn start(settings: Settings) -> Result<Running, StartError> {
     })
 }
 
-/// Binds `addr` and returns the bound address and the server future, which resolves once
-/// `shutdown` fires and in-flight requests have finished.
+/// Serves `listener` until `shutdown` fires, then lets in-flight requests finish. Each
+/// connection gets hyper's header-read timeout (with a timer, which warp's own server does not
+/// install) and each request the peer's address as a [`ClientAddr`] extension.
 async fn serve(
     state: Arc<AppState>,
-    addr: SocketAddr,
+    listener: tokio::net::TcpListener,
+    header_read_timeout: Duration,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<(SocketAddr, impl Future<Output = ()>)> {
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    let bound = listener.local_addr()?;
-    let server = warp::serve(routes(state))
-        .incoming(listener)
-        .graceful(shutdown)
-        .run();
-    Ok((bound, server))
+) {
+    let service = warp::service(routes(state));
+    // HTTP/1.1 only: HTTP/2 without TLS (h2c) is not what browsers or reverse proxies speak,
+    // and hyper's version sniffing would wait for a first byte before any timeout applies.
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_read_timeout);
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    // Out of file descriptors, say: wait a moment rather than spin.
+                    tracing::warn!(error = %e, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let service = WithClientAddr {
+            inner: TowerToHyperService::new(service.clone()),
+            peer,
+        };
+        let connection = builder.serve_connection(TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                // A client that timed out, reset or sent garbage: its own business.
+                tracing::debug!(error = %e, %peer, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+}
+
+/// The peer of the connection a request came on (a request extension; `http::filters` reads it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddr(pub SocketAddr);
+
+#[derive(Clone)]
+struct WithClientAddr<S> {
+    inner: S,
+    peer: SocketAddr,
+}
+
+impl<S, B> hyper::service::Service<hyper::Request<B>> for WithClientAddr<S>
+where
+    S: hyper::service::Service<hyper::Request<B>>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn call(&self, mut req: hyper::Request<B>) -> Self::Future {
+        req.extensions_mut().insert(ClientAddr(self.peer));
+        self.inner.call(req)
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -263,16 +263,31 @@ pub async fn spawn_app_at(at: chrono::DateTime<chrono::Utc>) -> TestApp {
     start(Arc::new(TestDb::new()), "CN", Clock::fixed(at)).await
 }
 
+/// A server on a fresh database with settings changed by `tune` (timeouts, say).
+pub async fn spawn_app_tuned(tune: impl FnOnce(&mut Settings)) -> TestApp {
+    start_tuned(Arc::new(TestDb::new()), "CN", Clock::system(), tune).await
+}
+
 /// Starts the server exactly as `gongshi serve` does (`gongshi::server::start`), then creates an
 /// admin account from the console.
 async fn start(test_db: Arc<TestDb>, regions: &str, clock: Clock) -> TestApp {
-    let settings = Settings {
+    start_tuned(test_db, regions, clock, |_| {}).await
+}
+
+async fn start_tuned(
+    test_db: Arc<TestDb>,
+    regions: &str,
+    clock: Clock,
+    tune: impl FnOnce(&mut Settings),
+) -> TestApp {
+    let mut settings = Settings {
         bind: "127.0.0.1:0".parse().unwrap(),
         pool_size: 4,
         calendar_regions: Calendars::parse_regions(regions).unwrap(),
         clock,
         ..Settings::new(test_db.url().clone())
     };
+    tune(&mut settings);
     let running = gongshi::server::start(settings)
         .await
         .expect("start the server");

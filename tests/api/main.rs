@@ -5,6 +5,7 @@ mod audit;
 mod auth;
 mod calendar;
 mod cli;
+mod connections;
 mod directory;
 mod errors;
 mod health;

@@ -1,0 +1,53 @@
+//! Connections have deadlines (hardening #7): a client that sends nothing, half a header, or
+//! nothing more after its answer is disconnected after the header-read timeout.
+
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use crate::helpers::spawn_app_tuned;
+
+/// Reads until the server closes the connection; how long that took (panics after `limit`).
+async fn closed_after(stream: &mut TcpStream, limit: Duration) -> (Duration, Vec<u8>) {
+    let start = Instant::now();
+    let mut received = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match tokio::time::timeout(limit, stream.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => return (start.elapsed(), received),
+            Ok(Ok(n)) => received.extend_from_slice(&buf[..n]),
+            Err(_) => panic!("still open after {limit:?}"),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn silent_half_sent_and_idle_connections_are_closed_after_the_header_timeout() {
+    let app = spawn_app_tuned(|s| s.header_read_timeout = Duration::from_secs(1)).await;
+    let limit = Duration::from_secs(5);
+
+    let mut silent = TcpStream::connect(app.addr).await.unwrap();
+    let mut half = TcpStream::connect(app.addr).await.unwrap();
+    half.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let mut idle = TcpStream::connect(app.addr).await.unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+
+    let (t, _) = closed_after(&mut silent, limit).await;
+    assert!(t >= Duration::from_millis(500), "closed too soon: {t:?}");
+    let (t, _) = closed_after(&mut half, limit).await;
+    assert!(t < limit, "{t:?}");
+    let (_, answer) = closed_after(&mut idle, limit).await;
+    assert!(
+        answer.starts_with(b"HTTP/1.1 200"),
+        "the complete request was answered before the idle connection closed: {}",
+        String::from_utf8_lossy(&answer)
+    );
+    // The server still serves new connections.
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    app.stop().await;
+}
