@@ -13,7 +13,7 @@ use hyper_util::service::TowerToHyperService;
 use crate::clock::Clock;
 use crate::config::DatabaseUrl;
 use crate::domain::calendar::Region;
-use crate::http::{routes, AppState};
+use crate::http::{routes, AppState, ClientAddr};
 use crate::service::calendar::Calendars;
 use crate::service::{App, ServiceError};
 use crate::store::{Db, StoreError};
@@ -182,10 +182,6 @@ async fn serve(
     drop(listener);
     graceful.shutdown().await;
 }
-
-/// The peer of the connection a request came on (a request extension; `http::filters` reads it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ClientAddr(pub SocketAddr);
 
 #[derive(Clone)]
 struct WithClientAddr<S> {

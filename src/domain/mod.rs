@@ -13,4 +13,5 @@ pub mod policy;
 pub mod role;
 pub mod shanghai;
 pub mod text;
+pub mod throttle;
 pub mod user;

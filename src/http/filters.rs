@@ -20,6 +20,13 @@ pub fn get() -> impl Filter<Extract = (), Error = Rejection> + Clone {
     warp::get().or(warp::head()).unify()
 }
 
+/// The client's address (the connection's peer), when the server recorded one.
+pub fn client_ip(
+) -> impl Filter<Extract = (Option<std::net::IpAddr>,), Error = std::convert::Infallible> + Clone {
+    warp::ext::optional::<super::ClientAddr>()
+        .map(|c: Option<super::ClientAddr>| c.map(|c| c.0.ip()))
+}
+
 pub fn with_state(
     state: Arc<AppState>,
 ) -> impl Filter<Extract = (Arc<AppState>,), Error = std::convert::Infallible> + Clone {

@@ -67,6 +67,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ),
 ];
 
+/// The peer of the connection a request came on: a request extension that `server` sets and
+/// `filters::client_addr` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddr(pub std::net::SocketAddr);
+
 /// What every handler may use. Built only by `server::start`.
 pub struct AppState {
     pub app: App,

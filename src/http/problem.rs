@@ -26,6 +26,9 @@ pub struct Problem {
     /// RFC 9457 extension members, e.g. `region` and `year` of a calendar that is not loaded.
     #[serde(flatten)]
     pub extensions: serde_json::Map<String, serde_json::Value>,
+    /// Seconds for the `Retry-After` header (429, 503).
+    #[serde(skip)]
+    pub retry_after: Option<u64>,
 }
 
 impl Problem {
@@ -37,6 +40,7 @@ impl Problem {
             detail: detail.into(),
             errors: Vec::new(),
             extensions: serde_json::Map::new(),
+            retry_after: None,
         }
     }
 
@@ -72,6 +76,10 @@ impl Reply for Problem {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if let Some(secs) = self.retry_after {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
         if status == StatusCode::UNAUTHORIZED {
             res.headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
@@ -126,6 +134,17 @@ impl From<ServiceError> for Problem {
                 p.extensions.insert("year".into(), year.into());
                 p
             }
+            ServiceError::TooManyAttempts { retry_after } => Problem {
+                retry_after: Some(retry_after),
+                ..Problem::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too-many-attempts",
+                    "Too many attempts",
+                    format!(
+                        "too many failed logins for this name or from this address; try again in {retry_after} s"
+                    ),
+                )
+            },
             ServiceError::Unavailable(cause) => {
                 tracing::error!(error = %error_chain(&cause), "database unavailable");
                 Problem::new(

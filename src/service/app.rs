@@ -6,6 +6,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use tracing::Instrument;
 
 use super::calendar::Calendars;
+use super::login_guard::LoginGuard;
 use super::ServiceError;
 use crate::clock::Clock;
 use crate::store::{Db, Pooled, StoreError};
@@ -16,6 +17,7 @@ pub struct App {
     db: Db,
     calendars: Arc<Calendars>,
     clock: Clock,
+    login_guard: Arc<LoginGuard>,
 }
 
 impl App {
@@ -24,6 +26,7 @@ impl App {
             db,
             calendars: Arc::new(calendars),
             clock,
+            login_guard: Arc::new(LoginGuard::default()),
         }
     }
 
@@ -37,6 +40,11 @@ impl App {
 
     pub fn clock(&self) -> &Clock {
         &self.clock
+    }
+
+    /// Failed-login throttling and the bound on concurrent password checks.
+    pub fn login_guard(&self) -> &LoginGuard {
+        &self.login_guard
     }
 
     /// Now, as stored (naive UTC).

@@ -1,6 +1,8 @@
 //! Passwords (argon2id) and bearer tokens (256 random bits, stored as SHA-256).
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use std::net::IpAddr;
+
 use argon2::Argon2;
 use chrono::{Duration, NaiveDateTime};
 use rand::RngCore;
@@ -98,27 +100,106 @@ pub struct Login {
     pub password: String,
 }
 
-pub fn login(app: &App, login: &Login) -> Result<IssuedToken, ServiceError> {
+/// Why a login was refused, for the audit log (the caller only ever hears "refused").
+#[derive(Debug, Clone, Copy)]
+enum Refusal {
+    UnknownName,
+    WrongPassword,
+    Disabled,
+}
+
+impl Refusal {
+    fn as_str(self) -> &'static str {
+        match self {
+            Refusal::UnknownName => "unknown_name",
+            Refusal::WrongPassword => "wrong_password",
+            Refusal::Disabled => "disabled",
+        }
+    }
+}
+
+/// Exchanges name and password for a token. Unknown name and wrong password get the same answer
+/// after the same effort; each refusal is audited (without the password) and counts towards the
+/// name's and the client address's throttle (429 with the seconds to wait once locked). The
+/// password is checked without holding a database connection, a few checks at a time.
+pub fn login(
+    app: &App,
+    login: &Login,
+    client: Option<IpAddr>,
+) -> Result<IssuedToken, ServiceError> {
     let (name, password) = (login.name.as_str(), login.password.as_str());
-    let refused = || {
-        ServiceError::Unauthorized("name or password is wrong, or the account is disabled".into())
-    };
-    if crate::domain::field::check_text(name).is_err() {
-        // No account has such a name (and PostgreSQL cannot even compare a NUL): the same
-        // answer, after the same effort, as any unknown name.
-        let _ = hash_password(password);
-        return Err(refused());
+    let guard = app.login_guard();
+    if let Some(retry_after) = guard.wait(name, client, app.clock().now()) {
+        tracing::warn!(client = ?client, "login refused: too many failures");
+        return Err(ServiceError::TooManyAttempts { retry_after });
     }
-    let found = store::users::password_hash(&mut *app.conn()?, name.trim())?;
-    let Some((user, stored)) = found else {
-        // Spend the same effort as a real check so timing does not reveal which names exist.
-        let _ = hash_password(password);
-        return Err(refused());
+    let checked = if crate::domain::field::check_text(name).is_err() {
+        // No account has such a name (and PostgreSQL cannot even compare a NUL).
+        guard.check(|| hash_password(password).ok());
+        Err(Refusal::UnknownName)
+    } else {
+        // The connection goes back to the pool before the (slow) password check.
+        let found = store::users::password_hash(&mut *app.conn()?, name.trim())?;
+        match found {
+            None => {
+                // Spend the same effort as a real check so timing does not reveal names.
+                guard.check(|| hash_password(password).ok());
+                Err(Refusal::UnknownName)
+            }
+            Some((user, stored)) => match guard.check(|| verify_password(password, &stored)) {
+                false => Err(Refusal::WrongPassword),
+                true if !user.active => Err(Refusal::Disabled),
+                true => Ok(user),
+            },
+        }
     };
-    if !verify_password(password, &stored) || !user.active {
-        return Err(refused());
+    match checked {
+        Ok(user) => {
+            guard.succeeded(name);
+            issue_token(app, &user, &user.name, DEFAULT_TOKEN_TTL)
+        }
+        Err(refusal) => {
+            guard.failed(name, client, app.clock().now());
+            audit_refusal(app, name, client, refusal)?;
+            Err(ServiceError::Unauthorized(
+                "name or password is wrong, or the account is disabled".into(),
+            ))
+        }
     }
-    issue_token(app, &user, &user.name, DEFAULT_TOKEN_TTL)
+}
+
+fn audit_refusal(
+    app: &App,
+    name: &str,
+    client: Option<IpAddr>,
+    refusal: Refusal,
+) -> Result<(), ServiceError> {
+    // A name that breaks the text rule is not stored as given (it may hold a NUL).
+    let shown = match crate::domain::field::check_text(name) {
+        Ok(()) => name.trim().chars().take(64).collect::<String>(),
+        Err(_) => "(not a valid name)".to_string(),
+    };
+    let client = client.map(|a| a.to_string());
+    let now = app.now();
+    write_tx(&mut *app.conn()?, |conn| {
+        store::audit::append(
+            conn,
+            NewAudit {
+                actor: "anonymous",
+                action: "login.failed",
+                object_type: "login",
+                object_id: shown.clone(),
+                before: None,
+                after: Some(snapshots::json(&snapshots::LoginFailedSnapshot {
+                    name: &shown,
+                    client: client.as_deref(),
+                    reason: refusal.as_str(),
+                })),
+            },
+            now,
+        )?;
+        Ok(())
+    })
 }
 
 /// The user behind a bearer token, if it is valid and unexpired and the account is active.

@@ -60,6 +60,10 @@ pub enum ServiceError {
         year: i32,
         provisional: bool,
     },
+    /// Too many failed logins for the name or from the address: try again after this many
+    /// seconds.
+    #[error("too many failed logins; retry after {retry_after} s")]
+    TooManyAttempts { retry_after: u64 },
     #[error("the database is unavailable")]
     Unavailable(#[source] StoreError),
     #[error("internal error")]

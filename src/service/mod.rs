@@ -12,6 +12,7 @@ pub mod entities;
 mod error;
 pub mod imports;
 pub mod inspectors;
+pub mod login_guard;
 pub mod paging;
 pub mod snapshots;
 pub mod system;

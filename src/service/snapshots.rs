@@ -212,3 +212,11 @@ pub struct TokenRevokeSnapshot<'a> {
     pub user: &'a str,
     pub revoked: usize,
 }
+
+/// A refused login: the name tried, the client's address and why (never the password).
+#[derive(Serialize)]
+pub struct LoginFailedSnapshot<'a> {
+    pub name: &'a str,
+    pub client: Option<&'a str>,
+    pub reason: &'a str,
+}

@@ -11,6 +11,7 @@ mod errors;
 mod health;
 mod helpers;
 mod imports;
+mod login;
 mod openapi;
 mod public_views;
 mod roster;
