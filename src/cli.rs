@@ -248,6 +248,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             demo,
             clock: Clock::system(),
             header_read_timeout: std::time::Duration::from_secs(header_read_timeout_secs),
+            sqlite_busy_timeout: store::SQLITE_BUSY_TIMEOUT,
         }),
         Command::Migrate => {
             let mut conn = store::connect(&url)?;

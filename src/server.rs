@@ -36,6 +36,8 @@ pub struct Settings {
     /// A connection must deliver a request's whole header within this time after it opens or
     /// after its previous answer (so it also bounds an idle keep-alive connection).
     pub header_read_timeout: Duration,
+    /// How long a write waits for SQLite's write lock before answering 503 `database-busy`.
+    pub sqlite_busy_timeout: Duration,
 }
 
 impl Settings {
@@ -50,6 +52,7 @@ impl Settings {
             demo: false,
             clock: Clock::system(),
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            sqlite_busy_timeout: crate::store::SQLITE_BUSY_TIMEOUT,
         }
     }
 }
@@ -100,9 +103,10 @@ pub async fn start(settings: Settings) -> Result<Running, StartError> {
         demo,
         clock,
         header_read_timeout,
+        sqlite_busy_timeout,
     } = settings;
     let app = tokio::task::spawn_blocking(move || -> Result<App, StartError> {
-        let db = Db::open(&database_url, pool_size.max(1))?;
+        let db = Db::open_with(&database_url, pool_size.max(1), sqlite_busy_timeout)?;
         let app = App::new(db, Calendars::new(calendar_regions), clock);
         let report = crate::seed::load_all(&app, demo).map_err(StartError::Seed)?;
         for line in &report.lines {

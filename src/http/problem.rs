@@ -11,6 +11,9 @@ use super::limits::MAX_BODY_BYTES;
 use crate::error_chain::error_chain;
 use crate::service::{ConflictKind, FieldError, ServiceError};
 
+/// Seconds a client is asked to wait after `database-busy`.
+const BUSY_RETRY_AFTER_SECS: u64 = 5;
+
 /// Every problem type is `urn:gongshi:problem:<slug>`; the slug is the stable part clients match.
 const TYPE_PREFIX: &str = "urn:gongshi:problem:";
 
@@ -145,6 +148,18 @@ impl From<ServiceError> for Problem {
                     ),
                 )
             },
+            ServiceError::Busy(cause) => {
+                tracing::warn!(error = %error_chain(&cause), "database busy");
+                Problem {
+                    retry_after: Some(BUSY_RETRY_AFTER_SECS),
+                    ..Problem::new(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "database-busy",
+                        "Database busy",
+                        "another operation (a large import, say) holds the database's write lock; nothing was written; try again shortly",
+                    )
+                }
+            }
             ServiceError::Unavailable(cause) => {
                 tracing::error!(error = %error_chain(&cause), "database unavailable");
                 Problem::new(

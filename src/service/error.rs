@@ -66,6 +66,10 @@ pub enum ServiceError {
     TooManyAttempts { retry_after: u64 },
     #[error("the database is unavailable")]
     Unavailable(#[source] StoreError),
+    /// Another writer held SQLite's write lock for longer than the busy timeout (a large import,
+    /// say): nothing was written; retry.
+    #[error("the database is busy")]
+    Busy(#[source] StoreError),
     #[error("internal error")]
     Internal(#[source] Cause),
 }
@@ -93,6 +97,7 @@ impl From<StoreError> for ServiceError {
         use diesel::result::{DatabaseErrorKind, Error as D};
         match e {
             StoreError::Connect { .. } | StoreError::Pool(_) => ServiceError::Unavailable(e),
+            e if e.is_busy() => ServiceError::Busy(e),
             StoreError::Query(D::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
                 ServiceError::conflict(
                     ConflictKind::Duplicate,

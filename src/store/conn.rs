@@ -12,7 +12,7 @@ const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqli
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
 /// SQLite waits this long for a competing writer before giving up with "database is locked".
-const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
+pub const SQLITE_BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 #[derive(diesel::MultiConnection)]
 pub enum AnyConn {
@@ -60,8 +60,27 @@ pub enum StoreError {
     Task(String),
 }
 
+impl StoreError {
+    /// SQLite's "database is locked" (SQLITE_BUSY after the busy timeout): another connection
+    /// holds the write lock.
+    pub fn is_busy(&self) -> bool {
+        use diesel::result::{DatabaseErrorKind, Error as D};
+        matches!(self, StoreError::Query(D::DatabaseError(DatabaseErrorKind::Unknown, info))
+            if info.message().contains("database is locked") || info.message().contains("database is busy"))
+    }
+}
+
 /// Opens one connection on the backend the URL names, with SQLite's per-connection settings.
 pub fn connect(url: &DatabaseUrl) -> Result<AnyConn, StoreError> {
+    connect_with(url, SQLITE_BUSY_TIMEOUT)
+}
+
+/// [`connect`] with another SQLite busy timeout.
+fn connect_with(
+    url: &DatabaseUrl,
+    busy_timeout: std::time::Duration,
+) -> Result<AnyConn, StoreError> {
+    let busy_ms = busy_timeout.as_millis().min(u128::from(u32::MAX));
     match url {
         DatabaseUrl::Postgres(raw) => {
             PgConnection::establish(raw)
@@ -89,7 +108,7 @@ pub fn connect(url: &DatabaseUrl) -> Result<AnyConn, StoreError> {
             // WAL lets readers run beside the writer; NORMAL is durable across process crashes in
             // WAL mode; foreign keys are off by default in SQLite.
             conn.batch_execute(&format!(
-                "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS};
+                "PRAGMA busy_timeout = {busy_ms};
                  PRAGMA journal_mode = WAL;
                  PRAGMA synchronous = NORMAL;
                  PRAGMA foreign_keys = ON;
@@ -169,6 +188,7 @@ where
 #[derive(Debug, Clone)]
 pub struct Manager {
     url: DatabaseUrl,
+    busy_timeout: std::time::Duration,
 }
 
 impl r2d2::ManageConnection for Manager {
@@ -176,7 +196,7 @@ impl r2d2::ManageConnection for Manager {
     type Error = StoreError;
 
     fn connect(&self) -> Result<AnyConn, StoreError> {
-        connect(&self.url)
+        connect_with(&self.url, self.busy_timeout)
     }
 
     fn is_valid(&self, conn: &mut AnyConn) -> Result<(), StoreError> {
@@ -200,6 +220,15 @@ impl Db {
     /// Migrates on a single concrete connection (so a bad URL or password surfaces the backend's
     /// own message), then builds the pool.
     pub fn open(url: &DatabaseUrl, max_size: u32) -> Result<Self, StoreError> {
+        Self::open_with(url, max_size, SQLITE_BUSY_TIMEOUT)
+    }
+
+    /// [`Db::open`] with another SQLite busy timeout for the pooled connections.
+    pub fn open_with(
+        url: &DatabaseUrl,
+        max_size: u32,
+        busy_timeout: std::time::Duration,
+    ) -> Result<Self, StoreError> {
         let mut first = connect(url)?;
         let applied = migrate(&mut first)?;
         if !applied.is_empty() {
@@ -209,7 +238,10 @@ impl Db {
         let pool = r2d2::Pool::builder()
             .max_size(max_size)
             .connection_timeout(std::time::Duration::from_secs(10))
-            .build(Manager { url: url.clone() })?;
+            .build(Manager {
+                url: url.clone(),
+                busy_timeout,
+            })?;
         Ok(Self {
             pool,
             backend: url.backend(),

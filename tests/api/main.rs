@@ -3,6 +3,7 @@
 
 mod audit;
 mod auth;
+mod busy;
 mod calendar;
 mod cli;
 mod connections;
