@@ -183,6 +183,26 @@ impl TestApp {
         }
     }
 
+    /// `POST /api/v1/auth/tokens` with a name and password.
+    pub async fn login(&self, name: &str, password: &str) -> reqwest::Response {
+        self.post_json(
+            None,
+            "/api/v1/auth/tokens",
+            &serde_json::json!({"name": name, "password": password}),
+        )
+        .await
+    }
+
+    /// `DELETE /api/v1/auth/tokens/current` with `token`: signs out.
+    pub async fn sign_out(&self, token: &str) -> reqwest::Response {
+        self.client
+            .delete(self.url("/api/v1/auth/tokens/current"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+
     /// Creates a staff account through the API and returns a token for it.
     pub async fn user_with_role(&self, name: &str, role: &str) -> String {
         let password = "a long test password";

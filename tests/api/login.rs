@@ -1,18 +1,9 @@
 //! Failed logins are throttled per account name and per client address, and audited without
 //! the password (hardening #3).
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use crate::helpers::{assert_problem, spawn_app_at, TestApp};
-
-async fn login(app: &TestApp, name: &str, password: &str) -> reqwest::Response {
-    app.post_json(
-        None,
-        "/api/v1/auth/tokens",
-        &json!({"name": name, "password": password}),
-    )
-    .await
-}
+use crate::helpers::{assert_problem, spawn_app_at};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn five_wrong_passwords_lock_the_name_for_fifteen_minutes_and_each_is_audited() {
@@ -21,11 +12,11 @@ async fn five_wrong_passwords_lock_the_name_for_fifteen_minutes_and_each_is_audi
     let app = spawn_app_at(start).await;
     app.user_with_role("zhang", "clerk").await;
     for _ in 0..5 {
-        let res = login(&app, "zhang", "not the password!").await;
+        let res = app.login("zhang", "not the password!").await;
         assert_problem(res, 401, "unauthorized").await;
     }
     // Locked now, even with the right password; the answer says how long to wait.
-    let res = login(&app, "zhang", "a long test password").await;
+    let res = app.login("zhang", "a long test password").await;
     let retry_after: u64 = res.headers()["retry-after"]
         .to_str()
         .unwrap()
@@ -37,7 +28,7 @@ async fn five_wrong_passwords_lock_the_name_for_fifteen_minutes_and_each_is_audi
     // Another name from the same address is not locked (5 < 20 failures from it).
     app.user_with_role("wang", "clerk").await;
     assert_eq!(
-        login(&app, "wang", "a long test password").await.status(),
+        app.login("wang", "a long test password").await.status(),
         201
     );
 
@@ -65,7 +56,7 @@ async fn five_wrong_passwords_lock_the_name_for_fifteen_minutes_and_each_is_audi
         .set(start + chrono::Duration::minutes(15))
         .unwrap();
     assert_eq!(
-        login(&app, "zhang", "a long test password").await.status(),
+        app.login("zhang", "a long test password").await.status(),
         201
     );
     app.stop().await;
@@ -77,10 +68,10 @@ async fn twenty_failures_from_one_address_lock_the_address() {
     let app = spawn_app_at(chrono::Utc.with_ymd_and_hms(2026, 12, 1, 1, 0, 0).unwrap()).await;
     app.user_with_role("real", "clerk").await;
     for i in 0..20 {
-        let res = login(&app, &format!("guess{i}"), "whatever it is").await;
+        let res = app.login(&format!("guess{i}"), "whatever it is").await;
         assert_problem(res, 401, "unauthorized").await;
     }
-    let res = login(&app, "real", "a long test password").await;
+    let res = app.login("real", "a long test password").await;
     assert_problem(res, 429, "too-many-attempts").await;
     app.stop().await;
 }

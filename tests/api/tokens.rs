@@ -34,15 +34,6 @@ async fn works(app: &TestApp, token: &str) -> bool {
     }
 }
 
-async fn login(app: &TestApp, name: &str, password: &str) -> reqwest::Response {
-    app.post_json(
-        None,
-        "/api/v1/auth/tokens",
-        &json!({"name": name, "password": password}),
-    )
-    .await
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_disabled_account_enabled_again_does_not_get_its_old_tokens_back() {
     let app = spawn_app().await;
@@ -63,7 +54,7 @@ async fn a_disabled_account_enabled_again_does_not_get_its_old_tokens_back() {
     );
     assert!(!works(&app, &token).await, "the old token stays dead");
     // The account itself works again with a new login.
-    let res = login(&app, "zhao", "a long test password").await;
+    let res = app.login("zhao", "a long test password").await;
     let fresh = res.json::<Value>().await.unwrap()["token"]
         .as_str()
         .unwrap()
@@ -87,7 +78,7 @@ async fn a_role_change_or_a_new_password_revokes_every_token() {
         "a token may not keep an old role"
     );
 
-    let res = login(&app, "qian", "a long test password").await;
+    let res = app.login("qian", "a long test password").await;
     let token: String = res.json::<Value>().await.unwrap()["token"]
         .as_str()
         .unwrap()
@@ -102,13 +93,13 @@ async fn a_role_change_or_a_new_password_revokes_every_token() {
     assert_eq!(res.status(), 200);
     assert!(!works(&app, &token).await);
     assert_problem(
-        login(&app, "qian", "a long test password").await,
+        app.login("qian", "a long test password").await,
         401,
         "unauthorized",
     )
     .await;
     assert_eq!(
-        login(&app, "qian", "a brand new password").await.status(),
+        app.login("qian", "a brand new password").await.status(),
         201
     );
     app.stop().await;
@@ -118,31 +109,19 @@ async fn a_role_change_or_a_new_password_revokes_every_token() {
 async fn signing_out_and_an_admins_revocation_take_effect_at_once() {
     let app = spawn_app().await;
     let first = app.user_with_role("sun", "clerk").await;
-    let res = login(&app, "sun", "a long test password").await;
+    let res = app.login("sun", "a long test password").await;
     let second: String = res.json::<Value>().await.unwrap()["token"]
         .as_str()
         .unwrap()
         .into();
-    let res = app
-        .client
-        .delete(app.url("/api/v1/auth/tokens/current"))
-        .bearer_auth(&first)
-        .send()
-        .await
-        .unwrap();
+    let res = app.sign_out(&first).await;
     assert_eq!(res.status(), 204);
     assert!(!works(&app, &first).await, "signed out");
     assert!(
         works(&app, &second).await,
         "only the token presented is revoked"
     );
-    let res = app
-        .client
-        .delete(app.url("/api/v1/auth/tokens/current"))
-        .bearer_auth(&first)
-        .send()
-        .await
-        .unwrap();
+    let res = app.sign_out(&first).await;
     assert_problem(res, 401, "unauthorized").await;
 
     let id = app.find_user("sun").await["id"].clone();
@@ -192,7 +171,7 @@ async fn expired_tokens_are_purged() {
         .set(start + chrono::Duration::hours(12) + chrono::Duration::seconds(1))
         .unwrap();
     assert!(!works(&app, &old).await);
-    let res = login(&app, "zhou", "a long test password").await;
+    let res = app.login("zhou", "a long test password").await;
     assert_eq!(res.status(), 201);
     assert_eq!(tokens_of_zhou().await, 1, "the expired token was purged");
     app.stop().await;
