@@ -43,6 +43,13 @@ impl Failures {
         }
     }
 
+    /// Takes back one failure recorded at `at` (an attempt counted in advance that succeeded).
+    pub fn forget(&mut self, at: DateTime<Utc>) {
+        if let Some(i) = self.0.iter().rposition(|t| *t == at) {
+            self.0.remove(i);
+        }
+    }
+
     /// No failure left within the window: the key can be dropped.
     pub fn is_stale(&mut self, now: DateTime<Utc>, window: Duration) -> bool {
         self.forget_before(now, window);
@@ -78,6 +85,17 @@ mod tests {
         // One more failure at 15 locks again until the second expires (minute 16).
         f.record(at(15), LIMIT);
         assert_eq!(f.wait(at(15), LIMIT), Some(Duration::minutes(1)));
+    }
+
+    #[test]
+    fn an_attempt_counted_in_advance_can_be_taken_back() {
+        let mut f = Failures::default();
+        f.record(at(0), LIMIT);
+        f.record(at(1), LIMIT);
+        f.forget(at(1));
+        f.forget(at(7));
+        f.record(at(2), LIMIT);
+        assert_eq!(f.wait(at(3), LIMIT), None, "two failures count, not three");
     }
 
     #[test]

@@ -129,7 +129,8 @@ pub fn login(
 ) -> Result<IssuedToken, ServiceError> {
     let (name, password) = (login.name.as_str(), login.password.as_str());
     let guard = app.login_guard();
-    if let Some(retry_after) = guard.wait(name, client, app.clock().now()) {
+    let admitted = app.clock().now();
+    if let Err(retry_after) = guard.admit(name, client, admitted) {
         tracing::warn!(client = ?client, "login refused: too many failures");
         return Err(ServiceError::TooManyAttempts { retry_after });
     }
@@ -155,11 +156,10 @@ pub fn login(
     };
     match checked {
         Ok(user) => {
-            guard.succeeded(name);
+            guard.succeeded(name, client, admitted);
             issue_token(app, &user, &user.name, DEFAULT_TOKEN_TTL)
         }
         Err(refusal) => {
-            guard.failed(name, client, app.clock().now());
             audit_refusal(app, name, client, refusal)?;
             Err(ServiceError::Unauthorized(
                 "name or password is wrong, or the account is disabled".into(),

@@ -53,30 +53,36 @@ impl LoginGuard {
         keys
     }
 
-    /// `Some(seconds)` to wait when the name or the address is locked.
-    pub fn wait(&self, name: &str, client: Option<IpAddr>, now: DateTime<Utc>) -> Option<u64> {
+    /// Admits an attempt, counting it as a failure in advance so that attempts running at the
+    /// same time cannot slip past the limit together; `Err(seconds to wait)` when the name or
+    /// the address is locked.
+    pub fn admit(&self, name: &str, client: Option<IpAddr>, now: DateTime<Utc>) -> Result<(), u64> {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        Self::keys(name, client)
-            .into_iter()
-            .filter_map(|(key, limit)| map.get_mut(&key)?.wait(now, limit))
-            .max()
-            .map(|d| d.num_seconds().max(1) as u64)
-    }
-
-    pub fn failed(&self, name: &str, client: Option<IpAddr>, now: DateTime<Utc>) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        for (key, limit) in Self::keys(name, client) {
+        let keys = Self::keys(name, client);
+        let wait = keys
+            .iter()
+            .filter_map(|(key, limit)| map.get_mut(key)?.wait(now, *limit))
+            .max();
+        if let Some(d) = wait {
+            return Err(d.num_seconds().max(1) as u64);
+        }
+        for (key, limit) in keys {
             map.entry(key).or_default().record(now, limit);
         }
         if map.len() > SWEEP_ABOVE {
             map.retain(|_, f| !f.is_stale(now, PER_NAME.window.max(PER_ADDRESS.window)));
         }
+        Ok(())
     }
 
-    /// A right password clears the account's failures (not the address's).
-    pub fn succeeded(&self, name: &str) {
+    /// The attempt admitted at `admitted` was right: it is not a failure, and the account's
+    /// earlier failures are cleared (the address's stay).
+    pub fn succeeded(&self, name: &str, client: Option<IpAddr>, admitted: DateTime<Utc>) {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         map.remove(&Key::Name(name.trim().to_lowercase()));
+        if let Some(f) = client.and_then(|a| map.get_mut(&Key::Address(a))) {
+            f.forget(admitted);
+        }
     }
 
     /// Runs `f` (a password check) when one of the bounded slots is free.
@@ -130,32 +136,29 @@ mod tests {
         let now = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
         let a: IpAddr = "10.0.0.1".parse().unwrap();
         for _ in 0..5 {
-            assert_eq!(g.wait("li", Some(a), now), None);
-            g.failed("li", Some(a), now);
+            assert_eq!(g.admit("li", Some(a), now), Ok(()));
         }
-        assert_eq!(g.wait("li", Some(a), now), Some(15 * 60));
+        assert_eq!(g.admit("li", Some(a), now), Err(15 * 60));
         assert_eq!(
-            g.wait(" LI ", None, now),
-            Some(15 * 60),
+            g.admit(" LI ", None, now),
+            Err(15 * 60),
             "names fold case and space"
         );
-        assert_eq!(
-            g.wait("wang", Some(a), now),
-            None,
-            "other names from the address"
-        );
+        // A right password from the address takes its own attempt back.
+        assert_eq!(g.admit("wang", Some(a), now), Ok(()));
+        g.succeeded("wang", Some(a), now);
         for i in 0..15 {
-            g.failed(&format!("n{i}"), Some(a), now);
+            assert_eq!(g.admit(&format!("n{i}"), Some(a), now), Ok(()));
         }
         assert_eq!(
-            g.wait("wang", Some(a), now),
-            Some(15 * 60),
+            g.admit("wang", Some(a), now),
+            Err(15 * 60),
             "the address is locked"
         );
         let b: IpAddr = "10.0.0.2".parse().unwrap();
-        assert_eq!(g.wait("wang", Some(b), now), None);
-        g.succeeded("li");
-        assert_eq!(g.wait("li", Some(b), now), None);
+        assert_eq!(g.admit("wang", Some(b), now), Ok(()));
+        g.succeeded("li", Some(b), now);
+        assert_eq!(g.admit("li", Some(b), now), Ok(()));
     }
 
     #[test]
