@@ -4,6 +4,7 @@
 //! → `domain`.
 
 pub mod assets;
+pub mod bare_errors;
 pub mod cli;
 pub mod clock;
 pub mod config;

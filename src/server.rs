@@ -174,7 +174,10 @@ async fn serve(
             inner: TowerToHyperService::new(service.clone()),
             peer,
         };
-        let connection = builder.serve_connection(TokioIo::new(stream), service);
+        let connection = builder.serve_connection(
+            crate::bare_errors::ProblemIo::new(TokioIo::new(stream)),
+            service,
+        );
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             if let Err(e) = connection.await {

@@ -51,3 +51,54 @@ async fn silent_half_sent_and_idle_connections_are_closed_after_the_header_timeo
     assert_eq!(app.get("/healthz").await.status(), 200);
     app.stop().await;
 }
+
+/// Sends raw bytes and reads the whole answer (the server closes after a parse error).
+async fn raw(app: &crate::helpers::TestApp, request: &[u8]) -> (String, serde_json::Value) {
+    let mut s = TcpStream::connect(app.addr).await.unwrap();
+    // The server may answer (and close) before it has read everything we send.
+    let _ = s.write_all(request).await;
+    let (_, answer) = closed_after(&mut s, Duration::from_secs(10)).await;
+    let text = String::from_utf8_lossy(&answer).to_string();
+    let (head, body) = text.split_once("\r\n\r\n").expect("a whole answer");
+    (
+        head.to_string(),
+        serde_json::from_str(body).expect("a JSON body"),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_the_http_parser_refuses_get_problem_json_too() {
+    let app = crate::helpers::spawn_app().await;
+    let long_uri = format!("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(70_000));
+    let big_headers = format!(
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+        "a".repeat(500_000)
+    );
+    let non_ascii = b"GET /\xFF HTTP/1.1\r\nHost: x\r\n\r\n".to_vec();
+    for (request, status, slug) in [
+        (long_uri.into_bytes(), "414", "uri-too-long"),
+        (big_headers.into_bytes(), "431", "headers-too-large"),
+        (non_ascii, "400", "bad-request"),
+        (
+            b"G\xC3\xA9T / HTTP/1.1\r\nHost: x\r\n\r\n".to_vec(),
+            "400",
+            "bad-request",
+        ),
+    ] {
+        let (head, body) = raw(&app, &request).await;
+        assert!(head.starts_with(&format!("HTTP/1.1 {status} ")), "{head}");
+        assert!(
+            head.to_ascii_lowercase()
+                .contains("content-type: application/problem+json"),
+            "{head}"
+        );
+        assert_eq!(
+            body["type"],
+            format!("urn:gongshi:problem:{slug}"),
+            "{body}"
+        );
+        assert_eq!(body["status"].to_string(), status);
+    }
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    app.stop().await;
+}
