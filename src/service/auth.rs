@@ -29,11 +29,11 @@ pub struct IssuedToken {
 pub fn hash_password(password: &str) -> Result<String, ServiceError> {
     let mut salt = [0u8; 16];
     rand::rng().fill_bytes(&mut salt);
-    let salt = SaltString::encode_b64(&salt).map_err(|e| internal(e.to_string()))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| ServiceError::internal(e.to_string()))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| internal(e.to_string()))
+        .map_err(|e| ServiceError::internal(e.to_string()))
 }
 
 fn verify_password(password: &str, stored: &str) -> bool {
@@ -239,10 +239,6 @@ pub fn sign_out(app: &App, actor: &super::Actor, token: &str) -> Result<(), Serv
 /// token is unknown, expired, or its account is disabled.
 pub fn actor_for(app: &App, token: &str) -> Result<Option<super::Actor>, ServiceError> {
     Ok(authenticate(app, token)?.map(|u| super::Actor::staff(&u.name, u.role)))
-}
-
-fn internal(msg: String) -> ServiceError {
-    ServiceError::internal(msg)
 }
 
 #[cfg(test)]
