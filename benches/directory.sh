@@ -8,6 +8,11 @@
 # Usage: bash benches/directory.sh
 # Environment (all optional):
 #   COUNT=1000000            rows to generate and import
+#   DATASET=dense            dense: benches/gen_dense.py (4,800 distinct names, every key of a
+#                            four-character query common; the categories named as bureau files name
+#                            them); zipf: benches/gen_entities.py (Zipf-skewed names, issue 4)
+#   GEN_ARGS=                extra arguments for the generator (e.g. --old-labels for a build
+#                            before issue 11)
 #   BENCH_DIR=/tmp/gongshi-bench   where the CSV (kept and reused), databases and logs go
 #   DURATION=20s             oha duration per query;  CONCURRENCY=16
 #   PG_URL_BASE=postgres://root@127.0.0.1   PG_DB=gongshi_bench   (PG_DB is dropped and recreated)
@@ -26,9 +31,16 @@ PORT=${PORT:-18080}
 PG_URL_BASE=${PG_URL_BASE:-postgres://root@127.0.0.1}
 PG_DB=${PG_DB:-gongshi_bench}
 PG_URL=$PG_URL_BASE/$PG_DB
-SQLITE_DB=$WORK/directory-$COUNT.db
-CSV=$WORK/entities-$COUNT.csv
-BIN=$ROOT/target/release/gongshi
+DATASET=${DATASET:-dense}
+GEN_ARGS=${GEN_ARGS:-}
+case $DATASET in
+  dense) GENERATOR=benches/gen_dense.py ;;
+  zipf) GENERATOR=benches/gen_entities.py ;;
+  *) echo "DATASET must be dense or zipf" >&2; exit 2 ;;
+esac
+SQLITE_DB=$WORK/directory-$DATASET-$COUNT.db
+CSV=$WORK/$DATASET-$COUNT${GEN_ARGS:+$(printf '%s' "$GEN_ARGS" | tr -c 'a-z0-9' '_')}.csv
+BIN=${BIN:-$ROOT/target/release/gongshi}
 RESULTS=$WORK/results.tsv
 export PATH="$HOME/.cargo/bin:$PATH"
 export GONGSHI_LOG=${GONGSHI_LOG:-warn}
@@ -64,8 +76,11 @@ mkdir -p "$WORK"
 : >"$RESULTS"
 
 log "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1), $(free -g | awk '/^Mem:/{print $2" GiB"}')"
-log "building the release binary"
-cargo build --release --quiet
+if [[ $BIN == "$ROOT/target/release/gongshi" ]]; then
+  log "building the release binary"
+  cargo build --release --quiet
+fi
+log "binary: $BIN ($(sha256sum "$BIN" | cut -c1-12)…)"
 if ! command -v oha >/dev/null; then
   log "installing oha"
   cargo install --locked oha
@@ -76,7 +91,8 @@ if [[ -s $CSV ]]; then
   log "reusing $CSV"
 else
   log "generating $COUNT rows into $CSV"
-  python3 benches/gen_entities.py "$COUNT" "$CSV.part"
+  # shellcheck disable=SC2086 # GEN_ARGS is a list of words
+  python3 "$GENERATOR" "$COUNT" "$CSV.part" $GEN_ARGS
   mv "$CSV.part" "$CSV"
 fi
 log "file: $(du -h "$CSV" | cut -f1), sha256 $(sha256sum "$CSV" | cut -c1-16)…"
@@ -182,7 +198,7 @@ if [[ ${SKIP_SEARCH:-0} != 1 ]]; then
 fi
 
 echo
-echo "## Directory benchmark: $COUNT entities ($(date -I), $(nproc) cores)"
+echo "## Directory benchmark: $COUNT entities, $DATASET ($(date -I), $(nproc) cores)"
 echo
 echo "| import | load before | rows/s | wall | max RSS | result |"
 echo "|---|---|---|---|---|---|"

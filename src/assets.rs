@@ -7,6 +7,9 @@ include!(concat!(env!("OUT_DIR"), "/calendar_seeds.rs"));
 /// answers in years whose notice is not loaded.
 pub const LUNAR_FESTIVALS: &str = include_str!("../seeds/calendar/lunar_festivals.csv");
 
+/// The shipped category list (行业类别), loaded like the calendar.
+pub const CATEGORY_SEEDS: &[u8] = include_bytes!("../seeds/categories.csv");
+
 /// The synthetic demo directory and roster (seeds/demo/).
 pub const DEMO_ENTITIES: &[u8] = include_bytes!("../seeds/demo/entities.csv");
 pub const DEMO_INSPECTORS: &[u8] = include_bytes!("../seeds/demo/inspectors.csv");

@@ -94,6 +94,36 @@ enum Command {
         #[command(subcommand)]
         command: CalendarCommand,
     },
+    /// The category list (行业类别) that the directory and the roster accept.
+    Category {
+        #[command(subcommand)]
+        command: CategoryCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum CategoryCommand {
+    /// Print every category: code, label, parent, aliases.
+    List,
+    /// Add a category, or aliases of an existing one (audited; takes effect at once, also in a
+    /// running server).
+    Add {
+        /// Stable code: lower-case letters, digits and _, e.g. `mini_ktv`.
+        #[arg(long)]
+        code: String,
+        /// Chinese label (required for a new code).
+        #[arg(long)]
+        label: Option<String>,
+        /// Another name files use for it; repeat for several.
+        #[arg(long = "alias")]
+        aliases: Vec<String>,
+        /// The broader category (code or label) it is a sub-kind of.
+        #[arg(long)]
+        parent: Option<String>,
+        /// The regulation that defines it.
+        #[arg(long)]
+        regulation: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -228,11 +258,13 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
         .map_err(|e| CliError::Other(format!("GONGSHI_CALENDAR_REGIONS: {e}")))?;
     // The console's application: one connection, the system clock.
     let open = || -> Result<App, CliError> {
-        Ok(App::new(
+        let app = App::new(
             Db::open(&url, 1)?,
             Calendars::new(regions.clone()),
             Clock::system(),
-        ))
+        );
+        crate::seed::categories(&app)?;
+        Ok(app)
     };
     match cli.command {
         Command::Serve {
@@ -282,6 +314,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
                 },
         } => user_add(&open, &name, &role, password_stdin, token_ttl_hours),
         Command::Calendar { command } => calendar(&open()?, command),
+        Command::Category { command } => category(&open()?, command),
         Command::Audit {
             command: AuditCommand::Verify,
         } => match service::audit::verify(&open()?)? {
@@ -314,6 +347,51 @@ fn serve(settings: crate::server::Settings) -> Result<ExitCode, CliError> {
         tracing::info!("stopped");
         Ok(ExitCode::SUCCESS)
     })
+}
+
+fn category(app: &App, command: CategoryCommand) -> Result<ExitCode, CliError> {
+    use crate::service::categories::{self, Added};
+    match command {
+        CategoryCommand::List => {
+            for c in categories::list(app)?.all() {
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    c.code,
+                    c.label,
+                    c.parent.as_ref().map_or("", |p| p.as_str()),
+                    c.aliases.join(";")
+                );
+            }
+        }
+        CategoryCommand::Add {
+            code,
+            label,
+            aliases,
+            parent,
+            regulation,
+        } => {
+            let raw = crate::domain::category::RawCategory {
+                code: Some(code),
+                label,
+                aliases: Some(aliases),
+                parent,
+                regulation,
+            };
+            match categories::add(app, &Actor::command_line(), &raw)? {
+                Added::Created(c) => println!("category {} ({}) added", c.code, c.label),
+                Added::Aliased(c) => println!(
+                    "category {} ({}) now also answers to: {}",
+                    c.code,
+                    c.label,
+                    c.aliases.join(", ")
+                ),
+                Added::Unchanged(c) => {
+                    println!("category {} ({}) already has all of that", c.code, c.label)
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn calendar(app: &App, command: CalendarCommand) -> Result<ExitCode, CliError> {

@@ -1,7 +1,7 @@
 //! Loads the reference data embedded from `seeds/` (see `assets.rs`), idempotently, for
 //! `gongshi seed` and `gongshi serve`.
 
-use crate::assets::{CALENDAR_SEEDS, DEMO_ENTITIES, DEMO_INSPECTORS};
+use crate::assets::{CALENDAR_SEEDS, CATEGORY_SEEDS, DEMO_ENTITIES, DEMO_INSPECTORS};
 use crate::service::imports::{self, ImportFailure, ImportReport};
 use crate::service::{Actor, App, FieldError, ServiceError};
 
@@ -18,10 +18,27 @@ pub fn load_all(app: &App, demo: bool) -> Result<SeedReport, ServiceError> {
         "calendar: {} year(s) inserted, {} replaced by a newer seed, {} unchanged, {} operator-loaded kept",
         cal.inserted, cal.replaced, cal.unchanged, cal.kept
     )];
+    lines.push(categories(app)?);
     if demo {
         lines.extend(load_demo(app)?);
     }
     Ok(SeedReport { lines })
+}
+
+/// The shipped category list (seeds/categories.csv). Every command that opens the database
+/// loads it, so a directory import works on a database that was only migrated.
+pub fn categories(app: &App) -> Result<String, ServiceError> {
+    let c = crate::service::categories::seed(app, CATEGORY_SEEDS)?;
+    for kept in &c.kept {
+        tracing::warn!("category seed row kept as stored: {kept}");
+    }
+    Ok(format!(
+        "categories: {} added, {} given new aliases, {} unchanged, {} kept as stored",
+        c.created,
+        c.aliased,
+        c.unchanged,
+        c.kept.len()
+    ))
 }
 
 /// The synthetic demo directory and roster (seeds/demo/), imported like any file, so loading

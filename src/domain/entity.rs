@@ -1,5 +1,6 @@
 //! Market entities (市场主体) of the directory (DESIGN §5).
 
+use super::category::{CategoryCode, Vocabulary};
 use super::credit_code::CreditCode;
 use super::field::{optional_text, required_text, split_list, Errors, FieldError};
 
@@ -61,23 +62,6 @@ labelled_enum! {
 }
 
 labelled_enum! {
-    /// 行业类别: what the bureau supervises.
-    BusinessCategory {
-        TravelAgency = "travel_agency", "旅行社";
-        StarHotel = "star_hotel", "星级饭店" | "星级酒店";
-        ScenicSpot = "scenic_spot", "A级旅游景区" | "旅游景区" | "景区";
-        EntertainmentVenue = "entertainment_venue", "娱乐场所";
-        InternetServiceVenue = "internet_service_venue", "互联网上网服务营业场所" | "网吧";
-        PerformanceVenue = "performance_venue", "演出场所" | "演出场所经营单位";
-        PerformanceTroupe = "performance_troupe", "文艺表演团体";
-        PerformanceAgency = "performance_agency", "演出经纪机构";
-        ArtDealer = "art_dealer", "艺术品经营单位";
-        OnlineCulture = "online_culture", "网络文化经营单位";
-        Other = "other", "其他";
-    }
-}
-
-labelled_enum! {
     /// 登记状态. Entities are deregistered, never deleted.
     EntityStatus {
         Active = "active", "存续" | "在业" | "开业";
@@ -129,7 +113,7 @@ pub struct EntityFields {
     pub credit_code: CreditCode,
     pub name: String,
     pub kind: EntityKind,
-    pub category: BusinessCategory,
+    pub category: CategoryCode,
     pub district: DistrictCode,
     pub address: Option<String>,
     pub legal_representative: Option<String>,
@@ -150,9 +134,13 @@ pub struct EntityRecord {
 }
 
 impl EntityFields {
-    /// Parses every field and reports every invalid one. A missing `kind` follows the credit
-    /// code (category 92 is an 个体工商户); a missing `status` is active.
-    pub fn parse(raw: &RawEntity) -> Result<EntityFields, Vec<FieldError>> {
+    /// Parses every field and reports every invalid one; the category is resolved against the
+    /// `categories` vocabulary. A missing `kind` follows the credit code (category 92 is an
+    /// 个体工商户); a missing `status` is active.
+    pub fn parse(
+        raw: &RawEntity,
+        categories: &Vocabulary,
+    ) -> Result<EntityFields, Vec<FieldError>> {
         let mut e = Errors::default();
         let credit_code = match raw.credit_code.as_deref().map(str::trim) {
             None | Some("") => {
@@ -172,24 +160,7 @@ impl EntityFields {
             }),
             Some(v) => enum_field(&mut e, "kind", v, EntityKind::parse, EntityKind::expected),
         };
-        let category = match raw
-            .category
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            None => {
-                e.push("category", "required", "category is required");
-                None
-            }
-            Some(v) => enum_field(
-                &mut e,
-                "category",
-                v,
-                BusinessCategory::parse,
-                BusinessCategory::expected,
-            ),
-        };
+        let category = categories.field(&mut e, "category", raw.category.as_deref());
         let district = match raw
             .district
             .as_deref()
@@ -320,6 +291,10 @@ pub fn list_field(
 mod tests {
     use super::*;
 
+    fn parse(raw: &RawEntity) -> Result<EntityFields, Vec<FieldError>> {
+        EntityFields::parse(raw, &crate::domain::category::sample())
+    }
+
     fn raw() -> RawEntity {
         RawEntity {
             credit_code: Some("91230500MA1B3N1N2M".into()),
@@ -332,19 +307,15 @@ mod tests {
 
     #[test]
     fn a_minimal_entity_gets_its_defaults() {
-        let f = EntityFields::parse(&raw()).unwrap();
+        let f = parse(&raw()).unwrap();
         assert_eq!(f.kind, EntityKind::Organization);
-        assert_eq!(f.category, BusinessCategory::InternetServiceVenue);
+        assert_eq!(f.category.as_str(), "internet_service_venue");
         assert_eq!(f.status, EntityStatus::Active);
         assert!(f.licence_numbers.is_empty());
     }
 
     #[test]
-    fn labels_codes_and_aliases_all_parse() {
-        for c in BusinessCategory::ALL {
-            assert_eq!(BusinessCategory::parse(c.code()), Some(*c));
-            assert_eq!(BusinessCategory::parse(c.label()), Some(*c));
-        }
+    fn labels_and_aliases_of_kinds_and_statuses_parse() {
         assert_eq!(
             EntityStatus::parse(" 注销 "),
             Some(EntityStatus::Deregistered)
@@ -353,7 +324,6 @@ mod tests {
             EntityKind::parse("个体工商户"),
             Some(EntityKind::IndividualBusiness)
         );
-        assert_eq!(BusinessCategory::parse("卖菜"), None);
     }
 
     #[test]
@@ -367,7 +337,7 @@ mod tests {
             status: Some("休眠".into()),
             ..RawEntity::default()
         };
-        let errors = EntityFields::parse(&bad).unwrap_err();
+        let errors = parse(&bad).unwrap_err();
         let got: Vec<(&str, &str)> = errors
             .iter()
             .map(|e| (e.field.as_str(), e.code.as_str()))
@@ -392,21 +362,15 @@ mod tests {
         let prefix = "92640104MA1B3N1N2";
         let check = crate::domain::credit_code::check_character_for(prefix).unwrap();
         r.credit_code = Some(format!("{prefix}{check}"));
-        assert_eq!(
-            EntityFields::parse(&r).unwrap().kind,
-            EntityKind::IndividualBusiness
-        );
+        assert_eq!(parse(&r).unwrap().kind, EntityKind::IndividualBusiness);
     }
 
     #[test]
     fn lists_are_split_and_checked() {
         let mut r = raw();
         r.licence_numbers = Some(vec!["L-1；L-2".into(), "L-1".into()]);
-        assert_eq!(
-            EntityFields::parse(&r).unwrap().licence_numbers,
-            vec!["L-1", "L-2"]
-        );
+        assert_eq!(parse(&r).unwrap().licence_numbers, vec!["L-1", "L-2"]);
         r.risk_tags = Some(vec!["x".repeat(31)]);
-        assert_eq!(EntityFields::parse(&r).unwrap_err()[0].field, "risk_tags");
+        assert_eq!(parse(&r).unwrap_err()[0].field, "risk_tags");
     }
 }

@@ -2,7 +2,8 @@
 
 use chrono::NaiveDate;
 
-use super::entity::{enum_field, labelled_enum, BusinessCategory};
+use super::category::{CategoryCode, Vocabulary};
+use super::entity::{enum_field, labelled_enum};
 use super::field::{required_text, split_list, Errors, FieldError};
 use super::id_number::IdNumber;
 use super::text::fold_width;
@@ -92,7 +93,8 @@ pub struct InspectorFields {
     pub certificate_valid_from: NaiveDate,
     pub certificate_valid_to: NaiveDate,
     pub unit: String,
-    pub fields: Vec<BusinessCategory>,
+    /// The categories of entity the inspector is assigned to check (执法领域).
+    pub fields: Vec<CategoryCode>,
     pub id_number: Option<IdNumber>,
     pub phone: Option<String>,
     pub status: InspectorStatus,
@@ -125,9 +127,14 @@ pub struct Conflict {
 }
 
 impl InspectorFields {
-    /// Parses every field and reports every invalid one. `today` bounds birth dates in ID
-    /// numbers. A missing status is active.
-    pub fn parse(raw: &RawInspector, today: NaiveDate) -> Result<InspectorFields, Vec<FieldError>> {
+    /// Parses every field and reports every invalid one; `fields` are resolved against the
+    /// `categories` vocabulary. `today` bounds birth dates in ID numbers. A missing status is
+    /// active.
+    pub fn parse(
+        raw: &RawInspector,
+        categories: &Vocabulary,
+        today: NaiveDate,
+    ) -> Result<InspectorFields, Vec<FieldError>> {
         let mut e = Errors::default();
         let name = required_text(&mut e, "name", raw.name.as_deref(), 50);
         let certificate_no = match present(&raw.certificate_no) {
@@ -156,13 +163,7 @@ impl InspectorFields {
         let joined = raw.fields.as_ref().map(|v| v.join(";")).unwrap_or_default();
         let mut fields = Vec::new();
         for item in split_list(&joined) {
-            if let Some(c) = enum_field(
-                &mut e,
-                "fields",
-                &item,
-                BusinessCategory::parse,
-                BusinessCategory::expected,
-            ) {
+            if let Some(c) = categories.field(&mut e, "fields", Some(&item)) {
                 if !fields.contains(&c) {
                     fields.push(c);
                 }
@@ -257,6 +258,8 @@ fn date_field(e: &mut Errors, field: &str, v: &Option<String>) -> Option<NaiveDa
 mod tests {
     use super::*;
 
+    use crate::domain::category::sample;
+
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
     }
@@ -277,15 +280,10 @@ mod tests {
 
     #[test]
     fn a_full_record_parses_and_normalises() {
-        let f = InspectorFields::parse(&raw(), today()).unwrap();
+        let f = InspectorFields::parse(&raw(), &sample(), today()).unwrap();
         assert_eq!(f.certificate_no.as_str(), "64010020260001");
-        assert_eq!(
-            f.fields,
-            [
-                BusinessCategory::InternetServiceVenue,
-                BusinessCategory::TravelAgency
-            ]
-        );
+        let fields: Vec<&str> = f.fields.iter().map(CategoryCode::as_str).collect();
+        assert_eq!(fields, ["internet_service_venue", "travel_agency"]);
         assert_eq!(f.id_number.unwrap().as_str(), "11010519491231002X");
         assert_eq!(f.status, InspectorStatus::Active);
     }
@@ -303,7 +301,7 @@ mod tests {
             phone: Some("call me".into()),
             status: Some("休假".into()),
         };
-        let got: Vec<(String, String)> = InspectorFields::parse(&bad, today())
+        let got: Vec<(String, String)> = InspectorFields::parse(&bad, &sample(), today())
             .unwrap_err()
             .into_iter()
             .map(|e| (e.field, e.code))
@@ -322,7 +320,7 @@ mod tests {
 
     #[test]
     fn certificate_validity_bounds_are_inclusive() {
-        let f = InspectorFields::parse(&raw(), today()).unwrap();
+        let f = InspectorFields::parse(&raw(), &sample(), today()).unwrap();
         let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
         assert!(!f.may_inspect_on(d(2023, 12, 31)));
         assert!(f.may_inspect_on(d(2024, 1, 1)));

@@ -3,6 +3,7 @@
 
 pub mod audit_chain;
 pub mod calendar;
+pub mod category;
 pub mod credit_code;
 pub mod deadline;
 pub mod entity;

@@ -20,16 +20,19 @@ pub enum Action {
     ManageRoster,
     /// Upload a year of the working-day calendar.
     LoadCalendar,
+    /// Add a category (行业类别) or an alias to the reference list.
+    ManageCategories,
 }
 
 impl Action {
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 7] = [
         Action::ManageUsers,
         Action::ReadAudit,
         Action::ReadDirectory,
         Action::EditDirectory,
         Action::ManageRoster,
         Action::LoadCalendar,
+        Action::ManageCategories,
     ];
 }
 
@@ -38,7 +41,7 @@ pub fn permits(role: Role, action: Action) -> bool {
     use Action::*;
     use Role::*;
     match action {
-        ManageUsers | ManageRoster | LoadCalendar => role == Admin,
+        ManageUsers | ManageRoster | LoadCalendar | ManageCategories => role == Admin,
         ReadAudit => matches!(role, Admin | Reviewer),
         ReadDirectory => matches!(role, Clerk | Reviewer | Admin),
         EditDirectory => matches!(role, Clerk | Admin),
@@ -70,6 +73,7 @@ mod tests {
             (Action::EditDirectory, &[Role::Clerk, Role::Admin]),
             (Action::ManageRoster, &[Role::Admin]),
             (Action::LoadCalendar, &[Role::Admin]),
+            (Action::ManageCategories, &[Role::Admin]),
         ];
         assert_eq!(expected.len(), Action::ALL.len());
         for (action, roles) in expected {

@@ -46,6 +46,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/public/entities"),
     ("GET", "/api/v1/public/entities/{credit_code}"),
     ("GET", "/api/v1/public/inspectors"),
+    ("GET", "/api/v1/public/categories"),
+    ("POST", "/api/v1/categories"),
     ("GET", "/api/v1/entities"),
     ("POST", "/api/v1/entities"),
     ("GET", "/api/v1/entities/export.csv"),

@@ -2,7 +2,20 @@
 
 use serde::Serialize;
 
+use crate::domain::category::Vocabulary;
+use crate::service::categories::Labelled;
 use crate::service::paging::Slice;
+
+/// A view of a record that shows category labels: built from the record and the vocabulary the
+/// service read with it.
+pub trait LabelledView<R> {
+    fn view(record: &R, categories: &Vocabulary) -> Self;
+}
+
+/// One record shown through the view `T`.
+pub fn one<T: LabelledView<R>, R>(l: Labelled<R>) -> T {
+    T::view(&l.value, &l.categories)
+}
 
 #[derive(Serialize)]
 pub struct Page<T> {
@@ -19,6 +32,24 @@ impl<T> Page<T> {
         Page {
             items: slice.items.iter().map(T::from).collect(),
             next_cursor: slice.next_cursor,
+        }
+    }
+}
+
+impl<T> Page<T> {
+    /// The records of a labelled `slice`, each shown through the view `T`.
+    pub fn labelled<R>(l: Labelled<Slice<R>>) -> Page<T>
+    where
+        T: LabelledView<R>,
+    {
+        Page {
+            items: l
+                .value
+                .items
+                .iter()
+                .map(|r| T::view(r, &l.categories))
+                .collect(),
+            next_cursor: l.value.next_cursor,
         }
     }
 }

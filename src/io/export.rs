@@ -3,6 +3,7 @@
 
 use std::io::Write;
 
+use crate::domain::category::Vocabulary;
 use crate::domain::entity::EntityFields;
 
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -31,14 +32,19 @@ pub fn entity_writer<W: Write>(mut out: W) -> csv::Result<csv::Writer<W>> {
     Ok(w)
 }
 
-pub fn write_entity<W: Write>(w: &mut csv::Writer<W>, f: &EntityFields) -> csv::Result<()> {
+/// One entity as a row; the category is written as its label in `categories`.
+pub fn write_entity<W: Write>(
+    w: &mut csv::Writer<W>,
+    f: &EntityFields,
+    categories: &Vocabulary,
+) -> csv::Result<()> {
     super::cells::write_record(
         w,
         [
             f.credit_code.as_str(),
             &f.name,
             f.kind.label(),
-            f.category.label(),
+            categories.label(&f.category),
             f.district.as_str(),
             f.address.as_deref().unwrap_or(""),
             f.legal_representative.as_deref().unwrap_or(""),

@@ -1,6 +1,6 @@
 //! The application as use cases see it: the database, the calendars and the clock.
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use tracing::Instrument;
@@ -9,6 +9,7 @@ use super::calendar::Calendars;
 use super::login_guard::LoginGuard;
 use super::ServiceError;
 use crate::clock::Clock;
+use crate::domain::category::Vocabulary;
 use crate::store::{Db, Pooled, StoreError};
 
 /// Cheap to clone: every part is shared.
@@ -18,6 +19,9 @@ pub struct App {
     calendars: Arc<Calendars>,
     clock: Clock,
     login_guard: Arc<LoginGuard>,
+    /// The category vocabulary last read, for labelling records on the way out (see
+    /// `service::categories::labels`). Never used to accept input.
+    category_labels: Arc<RwLock<Arc<Vocabulary>>>,
 }
 
 impl App {
@@ -27,6 +31,7 @@ impl App {
             calendars: Arc::new(calendars),
             clock,
             login_guard: Arc::new(LoginGuard::default()),
+            category_labels: Arc::default(),
         }
     }
 
@@ -45,6 +50,20 @@ impl App {
     /// Failed-login throttling and the bound on concurrent password checks.
     pub fn login_guard(&self) -> &LoginGuard {
         &self.login_guard
+    }
+
+    /// The cached vocabulary for labels (possibly older than the database).
+    pub(super) fn cached_categories(&self) -> Arc<Vocabulary> {
+        self.category_labels
+            .read()
+            .map_or_else(|poisoned| poisoned.into_inner().clone(), |v| v.clone())
+    }
+
+    pub(super) fn cache_categories(&self, v: Arc<Vocabulary>) {
+        match self.category_labels.write() {
+            Ok(mut slot) => *slot = v,
+            Err(poisoned) => *poisoned.into_inner() = v,
+        }
     }
 
     /// Now, as stored (naive UTC).

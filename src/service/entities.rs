@@ -1,13 +1,13 @@
 //! The market-entity directory: create, change, deregister, look up and search.
 
+use super::categories::{labelled, Labelled};
 use super::paging::{PageRequest, Slice};
 use super::snapshots::{self, EntitySnapshot};
 use super::{Actor, App, ConflictKind, FieldError, ServiceError};
 use crate::domain::audit_chain::AuditRecord;
+use crate::domain::category::Vocabulary;
 use crate::domain::credit_code::CreditCode;
-use crate::domain::entity::{
-    BusinessCategory, DistrictCode, EntityFields, EntityRecord, EntityStatus, RawEntity,
-};
+use crate::domain::entity::{DistrictCode, EntityFields, EntityRecord, EntityStatus, RawEntity};
 use crate::domain::policy::Action;
 use crate::domain::text::search_form;
 use crate::store::entities::EntityQuery;
@@ -37,7 +37,7 @@ struct Search {
 }
 
 /// A listing's query, or the problem naming each bad parameter.
-fn parse_search(p: &SearchParams) -> Result<Search, ServiceError> {
+fn parse_search(conn: &mut AnyConn, p: &SearchParams) -> Result<Search, ServiceError> {
     let mut errors = Vec::new();
     let page = PageRequest::parse(p.limit, p.cursor.as_deref(), &mut errors);
     let mut q = EntityQuery {
@@ -68,13 +68,13 @@ fn parse_search(p: &SearchParams) -> Result<Search, ServiceError> {
             .ok()
     });
     if let Some(c) = given(&p.category) {
-        q.category = BusinessCategory::parse(&c);
-        if q.category.is_none() {
-            errors.push(FieldError::new(
-                "category",
-                "unknown",
-                format!("expected one of {}", BusinessCategory::expected()),
-            ));
+        // A category takes in its sub-kinds: 娱乐场所 finds 歌舞 and 游艺 venues too.
+        let categories = super::categories::vocabulary(conn)?;
+        match categories.resolve(&c) {
+            Ok(c) => q.categories = categories.with_descendants(&c.code),
+            Err(unknown) => {
+                errors.push(FieldError::new("category", "unknown", unknown.to_string()))
+            }
         }
     }
     if let Some(d) = given(&p.district) {
@@ -105,9 +105,9 @@ fn parse_search(p: &SearchParams) -> Result<Search, ServiceError> {
 }
 
 /// One page of the directory matching `p`, in the order entities entered it.
-fn listing(app: &App, p: &SearchParams) -> Result<Slice<EntityRecord>, ServiceError> {
-    let s = parse_search(p)?;
+fn listing(app: &App, p: &SearchParams) -> Result<Labelled<Slice<EntityRecord>>, ServiceError> {
     let conn = &mut *app.conn()?;
+    let s = parse_search(conn, p)?;
     let items = match &s.credit_code {
         // A credit code names at most one entity: no index walk needed. The other filters
         // are not applied to it (as before: the code is the whole question).
@@ -116,11 +116,25 @@ fn listing(app: &App, p: &SearchParams) -> Result<Slice<EntityRecord>, ServiceEr
             .collect(),
         None => store::entities::search(conn, &s.query)?,
     };
-    Ok(Slice::of(items, s.page, |e| e.id))
+    labelled(app, conn, Slice::of(items, s.page, |e| e.id), |s| {
+        s.items.iter().map(|e| &e.fields.category).collect()
+    })
+}
+
+/// One entity with the label of its category.
+fn labelled_one(
+    app: &App,
+    conn: &mut AnyConn,
+    e: EntityRecord,
+) -> Result<Labelled<EntityRecord>, ServiceError> {
+    labelled(app, conn, e, |e| vec![&e.fields.category])
 }
 
 /// The public directory (anyone): callers show only the public view of each entity.
-pub fn public_search(app: &App, p: &SearchParams) -> Result<Slice<EntityRecord>, ServiceError> {
+pub fn public_search(
+    app: &App,
+    p: &SearchParams,
+) -> Result<Labelled<Slice<EntityRecord>>, ServiceError> {
     listing(app, p)
 }
 
@@ -129,28 +143,41 @@ pub fn staff_search(
     app: &App,
     actor: &Actor,
     p: &SearchParams,
-) -> Result<Slice<EntityRecord>, ServiceError> {
+) -> Result<Labelled<Slice<EntityRecord>>, ServiceError> {
     actor.require(Action::ReadDirectory)?;
     listing(app, p)
 }
 
 /// One entity by credit code, for the public (callers show only its public view).
-pub fn public_get(app: &App, code: &str) -> Result<EntityRecord, ServiceError> {
+pub fn public_get(app: &App, code: &str) -> Result<Labelled<EntityRecord>, ServiceError> {
     let code = parse_code(code)?;
-    find(&mut *app.conn()?, &code)
+    let conn = &mut *app.conn()?;
+    let e = find(conn, &code)?;
+    labelled_one(app, conn, e)
 }
 
 /// One entity by credit code (any staff role).
-pub fn staff_get(app: &App, actor: &Actor, code: &str) -> Result<EntityRecord, ServiceError> {
+pub fn staff_get(
+    app: &App,
+    actor: &Actor,
+    code: &str,
+) -> Result<Labelled<EntityRecord>, ServiceError> {
     actor.require(Action::ReadDirectory)?;
     public_get(app, code)
 }
 
-pub fn create(app: &App, actor: &Actor, raw: &RawEntity) -> Result<EntityRecord, ServiceError> {
+pub fn create(
+    app: &App,
+    actor: &Actor,
+    raw: &RawEntity,
+) -> Result<Labelled<EntityRecord>, ServiceError> {
     actor.require(Action::EditDirectory)?;
-    let fields = EntityFields::parse(raw).map_err(ServiceError::Validation)?;
     let now = app.now();
-    write_tx(&mut *app.conn()?, |conn| {
+    let conn = &mut *app.conn()?;
+    // Categories are only ever added: what resolves before the transaction still does in it.
+    let categories = super::categories::vocabulary(conn)?;
+    let fields = EntityFields::parse(raw, &categories).map_err(ServiceError::Validation)?;
+    let record = write_tx(conn, |conn| {
         if store::entities::by_credit_code(conn, fields.credit_code.as_str())?.is_some() {
             return Err(ServiceError::conflict(
                 ConflictKind::Duplicate,
@@ -176,7 +203,8 @@ pub fn create(app: &App, actor: &Actor, raw: &RawEntity) -> Result<EntityRecord,
             now,
         )?;
         Ok(record)
-    })
+    })?;
+    labelled_one(app, conn, record)
 }
 
 /// Changes the fields `patch` names, against the version the caller last saw. The credit code
@@ -187,7 +215,7 @@ pub fn update(
     code: &str,
     version: i32,
     patch: RawEntity,
-) -> Result<EntityRecord, ServiceError> {
+) -> Result<Labelled<EntityRecord>, ServiceError> {
     change(app, actor, code, version, patch, "entity.update")
 }
 
@@ -198,7 +226,7 @@ pub fn deregister(
     actor: &Actor,
     code: &str,
     version: i32,
-) -> Result<EntityRecord, ServiceError> {
+) -> Result<Labelled<EntityRecord>, ServiceError> {
     let patch = RawEntity {
         status: Some(EntityStatus::Deregistered.code().to_string()),
         ..RawEntity::default()
@@ -213,11 +241,12 @@ fn change(
     version: i32,
     patch: RawEntity,
     action: &str,
-) -> Result<EntityRecord, ServiceError> {
+) -> Result<Labelled<EntityRecord>, ServiceError> {
     actor.require(Action::EditDirectory)?;
     let code = parse_code(code)?;
     let now = app.now();
-    write_tx(&mut *app.conn()?, |conn| {
+    let conn = &mut *app.conn()?;
+    let after = write_tx(conn, |conn| {
         let before = find(conn, &code)?;
         if let Some(given) = patch.credit_code.as_deref() {
             if CreditCode::parse(given).ok().as_ref() != Some(&code) {
@@ -229,7 +258,8 @@ fn change(
             }
         }
         let merged = merge(&before.fields, patch);
-        let fields = EntityFields::parse(&merged).map_err(ServiceError::Validation)?;
+        let categories = super::categories::vocabulary(conn)?;
+        let fields = EntityFields::parse(&merged, &categories).map_err(ServiceError::Validation)?;
         if before.version != version {
             return Err(stale(&code, before.version, version));
         }
@@ -254,18 +284,20 @@ fn change(
             now,
         )?;
         Ok(after)
-    })
+    })?;
+    labelled_one(app, conn, after)
 }
 
-/// Calls `f` with every entity in the order they entered the directory, a page at a time (for
-/// exports; any staff member). Returns how many there were.
+/// Calls `f` with every entity in the order they entered the directory, a page at a time, and
+/// the category vocabulary (for exports; any staff member). Returns how many there were.
 pub fn for_each<E: From<ServiceError>>(
     app: &App,
     actor: &Actor,
-    mut f: impl FnMut(&EntityRecord) -> Result<(), E>,
+    mut f: impl FnMut(&EntityRecord, &Vocabulary) -> Result<(), E>,
 ) -> Result<usize, E> {
     actor.require(Action::ReadDirectory)?;
     let mut conn = app.conn()?;
+    let categories = super::categories::vocabulary(&mut conn)?;
     let (mut after, mut n) = (0, 0);
     loop {
         let page = store::entities::page(&mut conn, after, 5_000).map_err(ServiceError::from)?;
@@ -274,7 +306,7 @@ pub fn for_each<E: From<ServiceError>>(
         };
         after = last.id;
         n += page.len();
-        page.iter().try_for_each(&mut f)?;
+        page.iter().try_for_each(|e| f(e, &categories))?;
     }
 }
 
@@ -285,8 +317,9 @@ pub fn export_csv<W: std::io::Write>(
     out: W,
 ) -> Result<(W, usize), ServiceError> {
     let mut w = crate::io::export::entity_writer(out).map_err(ServiceError::internal)?;
-    let n = for_each(app, actor, |e| {
-        crate::io::export::write_entity(&mut w, &e.fields).map_err(ServiceError::internal)
+    let n = for_each(app, actor, |e, categories| {
+        crate::io::export::write_entity(&mut w, &e.fields, categories)
+            .map_err(ServiceError::internal)
     })?;
     let out = w
         .into_inner()
@@ -309,7 +342,7 @@ fn merge(f: &EntityFields, patch: RawEntity) -> RawEntity {
         credit_code: Some(f.credit_code.to_string()),
         name: patch.name.or_else(|| Some(f.name.clone())),
         kind: patch.kind.or_else(|| Some(f.kind.code().into())),
-        category: patch.category.or_else(|| Some(f.category.code().into())),
+        category: patch.category.or_else(|| Some(f.category.to_string())),
         district: patch.district.or_else(|| Some(f.district.as_str().into())),
         address: patch.address.or_else(|| f.address.clone()),
         legal_representative: patch

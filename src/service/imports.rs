@@ -243,22 +243,27 @@ pub fn entities(
 ) -> Result<ImportReport, ImportFailure> {
     actor.require(Action::EditDirectory)?;
     let (t, encoding) = read_file(bytes, ENTITY_COLUMNS)?;
+    // Categories are only ever added, so what resolves now stays valid until the write.
+    let categories = super::categories::vocabulary(&mut *app.conn()?)?;
     let (good, errors) = validate(
         &t,
         |row| {
             let list = |f: &str| row.get(f).map(|v| vec![v]);
-            EntityFields::parse(&RawEntity {
-                credit_code: row.get("credit_code"),
-                name: row.get("name"),
-                kind: row.get("kind"),
-                category: row.get("category"),
-                district: row.get("district"),
-                address: row.get("address"),
-                legal_representative: row.get("legal_representative"),
-                licence_numbers: list("licence_numbers"),
-                status: row.get("status"),
-                risk_tags: list("risk_tags"),
-            })
+            EntityFields::parse(
+                &RawEntity {
+                    credit_code: row.get("credit_code"),
+                    name: row.get("name"),
+                    kind: row.get("kind"),
+                    category: row.get("category"),
+                    district: row.get("district"),
+                    address: row.get("address"),
+                    legal_representative: row.get("legal_representative"),
+                    licence_numbers: list("licence_numbers"),
+                    status: row.get("status"),
+                    risk_tags: list("risk_tags"),
+                },
+                &categories,
+            )
         },
         |f| f.credit_code.to_string(),
         "credit_code",
@@ -280,6 +285,7 @@ pub fn entities(
         let fields: Vec<&EntityFields> = good.iter().map(|(_, f)| f).collect();
         let stored = store::entities::compare_stored(conn, &fields)?;
         let mut done = 0;
+        let mut tally = store::entities::Tally::default();
         for chunk in good.chunks(WRITE_CHUNK) {
             let mut audits = Vec::new();
             let mut new = Vec::new();
@@ -321,7 +327,7 @@ pub fn entities(
             // The progress bar moves per part inserted, not only once per chunk.
             let mut written = chunk.len() - new.len();
             for part in new.chunks(PROGRESS_STEP) {
-                for record in store::entities::insert_many(conn, part, now)? {
+                for record in store::entities::insert_tallied(conn, part, now, &mut tally)? {
                     audits.push(NewAudit {
                         actor: &actor.name,
                         action: "entity.import_create",
@@ -339,6 +345,7 @@ pub fn entities(
             done += chunk.len();
             progress(Phase::Writing, done);
         }
+        store::entities::write_name_counts(conn, tally)?;
         finish(
             conn,
             actor,
@@ -380,6 +387,7 @@ pub fn inspectors(
     actor.require(Action::ManageRoster)?;
     let today = app.today();
     let (t, encoding) = read_file(bytes, INSPECTOR_COLUMNS)?;
+    let categories = super::categories::vocabulary(&mut *app.conn()?)?;
     let (good, errors) = validate(
         &t,
         |row| {
@@ -395,6 +403,7 @@ pub fn inspectors(
                     phone: row.get("phone"),
                     status: row.get("status"),
                 },
+                &categories,
                 today,
             )
         },

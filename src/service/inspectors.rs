@@ -1,10 +1,10 @@
 //! The inspector roster (admin) and declared conflicts of interest (回避).
 
+use super::categories::{labelled, Labelled};
 use super::paging::{PageRequest, Slice};
 use super::snapshots::{self, ConflictSnapshot, InspectorSnapshot};
 use super::{Actor, App, ConflictKind, FieldError, ServiceError};
 use crate::domain::credit_code::CreditCode;
-use crate::domain::entity::BusinessCategory;
 use crate::domain::field::{required_text, Errors};
 use crate::domain::inspector::{
     Conflict, InspectorFields, InspectorRecord, InspectorStatus, RawInspector,
@@ -16,11 +16,15 @@ pub fn create(
     app: &App,
     actor: &Actor,
     raw: &RawInspector,
-) -> Result<InspectorRecord, ServiceError> {
+) -> Result<Labelled<InspectorRecord>, ServiceError> {
     actor.require(Action::ManageRoster)?;
-    let fields = InspectorFields::parse(raw, app.today()).map_err(ServiceError::Validation)?;
     let now = app.now();
-    write_tx(&mut *app.conn()?, |conn| {
+    let conn = &mut *app.conn()?;
+    // Categories are only ever added: what resolves before the transaction still does in it.
+    let categories = super::categories::vocabulary(conn)?;
+    let fields =
+        InspectorFields::parse(raw, &categories, app.today()).map_err(ServiceError::Validation)?;
+    let record = write_tx(conn, |conn| {
         if store::inspectors::by_certificate_no(conn, fields.certificate_no.as_str())?.is_some() {
             return Err(ServiceError::conflict(
                 ConflictKind::Duplicate,
@@ -41,6 +45,27 @@ pub fn create(
             now,
         )?;
         Ok(record)
+    })?;
+    labelled_one(app, conn, record)
+}
+
+/// One inspector with the labels of its fields.
+fn labelled_one(
+    app: &App,
+    conn: &mut AnyConn,
+    r: InspectorRecord,
+) -> Result<Labelled<InspectorRecord>, ServiceError> {
+    labelled(app, conn, r, |r| r.fields.fields.iter().collect())
+}
+
+/// A page of inspectors with the labels of their fields.
+fn labelled_page(
+    app: &App,
+    conn: &mut AnyConn,
+    s: Slice<InspectorRecord>,
+) -> Result<Labelled<Slice<InspectorRecord>>, ServiceError> {
+    labelled(app, conn, s, |s| {
+        s.items.iter().flat_map(|r| &r.fields.fields).collect()
     })
 }
 
@@ -51,10 +76,11 @@ pub fn update(
     id: i64,
     version: i32,
     patch: RawInspector,
-) -> Result<InspectorRecord, ServiceError> {
+) -> Result<Labelled<InspectorRecord>, ServiceError> {
     actor.require(Action::ManageRoster)?;
     let now = app.now();
-    write_tx(&mut *app.conn()?, |conn| {
+    let conn = &mut *app.conn()?;
+    let after = write_tx(conn, |conn| {
         let before = find(conn, id)?;
         let f = &before.fields;
         let merged = RawInspector {
@@ -71,15 +97,16 @@ pub fn update(
             unit: patch.unit.or_else(|| Some(f.unit.clone())),
             fields: patch
                 .fields
-                .or_else(|| Some(f.fields.iter().map(|c| c.code().to_string()).collect())),
+                .or_else(|| Some(f.fields.iter().map(|c| c.to_string()).collect())),
             id_number: patch
                 .id_number
                 .or_else(|| f.id_number.as_ref().map(|i| i.as_str().to_string())),
             phone: patch.phone.or_else(|| f.phone.clone()),
             status: patch.status.or_else(|| Some(f.status.code().into())),
         };
-        let fields =
-            InspectorFields::parse(&merged, app.today()).map_err(ServiceError::Validation)?;
+        let categories = super::categories::vocabulary(conn)?;
+        let fields = InspectorFields::parse(&merged, &categories, app.today())
+            .map_err(ServiceError::Validation)?;
         if before.version != version {
             return Err(stale(id, before.version, version));
         }
@@ -110,12 +137,15 @@ pub fn update(
             now,
         )?;
         Ok(after)
-    })
+    })?;
+    labelled_one(app, conn, after)
 }
 
-pub fn get(app: &App, actor: &Actor, id: i64) -> Result<InspectorRecord, ServiceError> {
+pub fn get(app: &App, actor: &Actor, id: i64) -> Result<Labelled<InspectorRecord>, ServiceError> {
     actor.require(Action::ManageRoster)?;
-    find(&mut *app.conn()?, id)
+    let conn = &mut *app.conn()?;
+    let r = find(conn, id)?;
+    labelled_one(app, conn, r)
 }
 
 /// A roster listing's parameters as they arrive (the query string).
@@ -157,19 +187,24 @@ pub fn list(
     app: &App,
     actor: &Actor,
     p: &RosterParams,
-) -> Result<Slice<InspectorRecord>, ServiceError> {
+) -> Result<Labelled<Slice<InspectorRecord>>, ServiceError> {
     actor.require(Action::ManageRoster)?;
     let (page, _) = parse_roster(p)?;
-    let items = store::inspectors::page(&mut *app.conn()?, page.after, page.fetch(), None)?;
-    Ok(Slice::of(items, page, |r| r.id))
+    let conn = &mut *app.conn()?;
+    let items = store::inspectors::page(conn, page.after, page.fetch(), None)?;
+    labelled_page(app, conn, Slice::of(items, page, |r| r.id))
 }
 
 /// The public roster (行政执法公示): everyone who is or was on it; callers show only the
 /// public view of each.
-pub fn public_list(app: &App, p: &RosterParams) -> Result<Slice<InspectorRecord>, ServiceError> {
+pub fn public_list(
+    app: &App,
+    p: &RosterParams,
+) -> Result<Labelled<Slice<InspectorRecord>>, ServiceError> {
     let (page, status) = parse_roster(p)?;
-    let items = store::inspectors::page(&mut *app.conn()?, page.after, page.fetch(), status)?;
-    Ok(Slice::of(items, page, |r| r.id))
+    let conn = &mut *app.conn()?;
+    let items = store::inspectors::page(conn, page.after, page.fetch(), status)?;
+    labelled_page(app, conn, Slice::of(items, page, |r| r.id))
 }
 
 /// What a conflict declaration names: one entity or a whole category.
@@ -204,20 +239,8 @@ pub fn declare_conflict(
                 (None, None)
             }
         },
-        (None, Some(c)) => match BusinessCategory::parse(&c) {
-            Some(c) => (None, Some(c.code().to_string())),
-            None => {
-                e.push(
-                    "category",
-                    "unknown",
-                    format!(
-                        "{c:?} is not a known category; expected one of {}",
-                        BusinessCategory::expected()
-                    ),
-                );
-                (None, None)
-            }
-        },
+        // Resolved against the vocabulary inside the transaction below.
+        (None, Some(c)) => (None, Some(c)),
         _ => {
             e.push(
                 "credit_code",
@@ -234,6 +257,18 @@ pub fn declare_conflict(
     let now = app.now();
     write_tx(&mut *app.conn()?, |conn| {
         find(conn, inspector_id)?;
+        let category = match category {
+            None => None,
+            Some(c) => Some(
+                super::categories::vocabulary(conn)?
+                    .resolve(&c)
+                    .map_err(|unknown| {
+                        ServiceError::invalid("category", "unknown", unknown.to_string())
+                    })?
+                    .code
+                    .to_string(),
+            ),
+        };
         if let Some(c) = &code {
             if store::entities::by_credit_code(conn, c)?.is_none() {
                 return Err(ServiceError::invalid(

@@ -8,6 +8,7 @@ mod app;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod categories;
 pub mod entities;
 mod error;
 pub mod imports;

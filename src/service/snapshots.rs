@@ -6,9 +6,8 @@ use chrono::NaiveDateTime;
 use serde::Serialize;
 
 use crate::domain::calendar::{LoadedYear, Origin, SpecialKind, YearSchedule};
-use crate::domain::entity::{
-    BusinessCategory, DistrictCode, EntityKind, EntityRecord, EntityStatus,
-};
+use crate::domain::category::{Category, CategoryCode};
+use crate::domain::entity::{DistrictCode, EntityKind, EntityRecord, EntityStatus};
 use crate::domain::inspector::{
     mask_phone, CertificateNo, Conflict, InspectorRecord, InspectorStatus,
 };
@@ -27,7 +26,7 @@ pub struct EntitySnapshot<'a> {
     credit_code: &'a str,
     name: &'a str,
     kind: EntityKind,
-    category: BusinessCategory,
+    category: &'a CategoryCode,
     district: &'a DistrictCode,
     address: &'a Option<String>,
     legal_representative: &'a Option<String>,
@@ -44,7 +43,7 @@ impl<'a> From<&'a EntityRecord> for EntitySnapshot<'a> {
             credit_code: f.credit_code.as_str(),
             name: &f.name,
             kind: f.kind,
-            category: f.category,
+            category: &f.category,
             district: &f.district,
             address: &f.address,
             legal_representative: &f.legal_representative,
@@ -52,6 +51,28 @@ impl<'a> From<&'a EntityRecord> for EntitySnapshot<'a> {
             status: f.status,
             risk_tags: &f.risk_tags,
             version: e.version,
+        }
+    }
+}
+
+/// A category of the reference list, whole (nothing in it is private).
+#[derive(Serialize)]
+pub struct CategorySnapshot<'a> {
+    code: &'a CategoryCode,
+    label: &'a str,
+    aliases: &'a [String],
+    parent: &'a Option<CategoryCode>,
+    regulation: &'a Option<String>,
+}
+
+impl<'a> From<&'a Category> for CategorySnapshot<'a> {
+    fn from(c: &'a Category) -> Self {
+        CategorySnapshot {
+            code: &c.code,
+            label: &c.label,
+            aliases: &c.aliases,
+            parent: &c.parent,
+            regulation: &c.regulation,
         }
     }
 }
@@ -65,7 +86,7 @@ pub struct InspectorSnapshot<'a> {
     certificate_valid_from: chrono::NaiveDate,
     certificate_valid_to: chrono::NaiveDate,
     unit: &'a str,
-    fields: &'a [BusinessCategory],
+    fields: &'a [CategoryCode],
     id_number: Option<String>,
     phone: Option<String>,
     status: InspectorStatus,

@@ -136,15 +136,55 @@ const SQLITE_BULK: &str = "WITH r(v) AS MATERIALIZED (SELECT value FROM json_eac
      SELECT v ->> 0, ?2, v ->> 1, v ->> 2, v ->> 3, v ->> 4, v ->> 5, v ->> 6, v ->> 7, v ->> 8 \
      FROM r";
 
-const POSTGRES_BULK: &str = "INSERT INTO audit_log (seq, recorded_at, actor, action, object_type, \
-     object_id, before_json, after_json, prev_hash, hash) \
-     SELECT (r ->> 0)::bigint, $2, r ->> 1, r ->> 2, r ->> 3, r ->> 4, r ->> 5, r ->> 6, r ->> 7, \
-     r ->> 8 FROM json_array_elements($1::json) AS r";
+/// PostgreSQL's bulk path: the chained records sent with COPY.
+fn copy(
+    c: &mut diesel::PgConnection,
+    records: &[AuditRecord],
+    recorded_at: NaiveDateTime,
+) -> QueryResult<usize> {
+    let mut rows = super::pg_copy::Rows::with_capacity(records.len() * 600);
+    for r in records {
+        let e = &r.entry;
+        rows.int(e.seq)
+            .timestamp(recorded_at)
+            .text(Some(&e.actor))
+            .text(Some(&e.action))
+            .text(Some(&e.object_type))
+            .text(Some(&e.object_id))
+            .text(e.before_json.as_deref())
+            .text(e.after_json.as_deref())
+            .text(Some(&r.prev_hash))
+            .text(Some(&r.hash));
+        rows.end_row();
+    }
+    use audit_log::dsl as a;
+    diesel::copy_from(audit_log::table)
+        .from_raw_data(
+            (
+                a::seq,
+                a::recorded_at,
+                a::actor,
+                a::action,
+                a::object_type,
+                a::object_id,
+                a::before_json,
+                a::after_json,
+                a::prev_hash,
+                a::hash,
+            ),
+            |w| {
+                w.write_all(rows.bytes())
+                    .map_err(super::pg_copy::write_error)
+            },
+        )
+        .execute(c)
+}
 
 /// Records per bulk INSERT (bounds the size of its one JSON parameter).
 const BULK_CHUNK: usize = 5_000;
 
-/// Writes chained records with one statement per chunk, each taking its rows as one JSON text.
+/// Writes chained records, a chunk per statement: on SQLite one INSERT taking the rows as one
+/// JSON text, on PostgreSQL one COPY.
 fn insert(
     conn: &mut AnyConn,
     records: &[AuditRecord],
@@ -152,33 +192,31 @@ fn insert(
 ) -> QueryResult<()> {
     use diesel::sql_types::{Text, Timestamp};
     for chunk in records.chunks(BULK_CHUNK) {
-        let rows: Vec<BulkRow> = chunk
-            .iter()
-            .map(|r| {
-                let e = &r.entry;
-                BulkRow(
-                    e.seq,
-                    &e.actor,
-                    &e.action,
-                    &e.object_type,
-                    &e.object_id,
-                    e.before_json.as_deref(),
-                    e.after_json.as_deref(),
-                    &r.prev_hash,
-                    &r.hash,
-                )
-            })
-            .collect();
-        let json = serde_json::to_string(&rows).map_err(super::unserialisable)?;
         match conn {
-            AnyConn::Sqlite(c) => diesel::sql_query(SQLITE_BULK)
-                .bind::<Text, _>(json)
-                .bind::<Timestamp, _>(recorded_at)
-                .execute(c)?,
-            AnyConn::Pg(c) => diesel::sql_query(POSTGRES_BULK)
-                .bind::<Text, _>(json)
-                .bind::<Timestamp, _>(recorded_at)
-                .execute(c)?,
+            AnyConn::Sqlite(c) => {
+                let rows: Vec<BulkRow> = chunk
+                    .iter()
+                    .map(|r| {
+                        let e = &r.entry;
+                        BulkRow(
+                            e.seq,
+                            &e.actor,
+                            &e.action,
+                            &e.object_type,
+                            &e.object_id,
+                            e.before_json.as_deref(),
+                            e.after_json.as_deref(),
+                            &r.prev_hash,
+                            &r.hash,
+                        )
+                    })
+                    .collect();
+                diesel::sql_query(SQLITE_BULK)
+                    .bind::<Text, _>(serde_json::to_string(&rows).map_err(super::unserialisable)?)
+                    .bind::<Timestamp, _>(recorded_at)
+                    .execute(c)?
+            }
+            AnyConn::Pg(c) => copy(c, chunk, recorded_at)?,
         };
     }
     Ok(())

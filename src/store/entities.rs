@@ -3,19 +3,21 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+pub use super::name_index::Tally;
 use super::name_index::{NameIndex, Plan};
 use super::schema::{entities, entity_name_grams};
 use super::{corrupt, AnyConn};
+use crate::domain::category::CategoryCode;
 use crate::domain::credit_code::CreditCode;
-use crate::domain::entity::{
-    BusinessCategory, DistrictCode, EntityFields, EntityKind, EntityRecord, EntityStatus,
-};
+use crate::domain::entity::{DistrictCode, EntityFields, EntityKind, EntityRecord, EntityStatus};
 use crate::domain::text::{index_keys, search_form};
 
 /// The directory's name index (`entity_name_grams`).
 pub const NAME_INDEX: NameIndex = NameIndex {
     table: "entity_name_grams",
     owner: "entity_id",
+    counts: "entity_name_gram_counts",
+    copy_postings,
     rebuild_lock: 0x0067_6f6e_6773_6e69, // "gongsni": gongshi name index
 };
 
@@ -63,8 +65,7 @@ impl EntityRow {
                     .map_err(|_| corrupt("credit code", &self.credit_code))?,
                 name: self.name,
                 kind: EntityKind::parse(&self.kind).ok_or_else(|| corrupt("kind", &self.kind))?,
-                category: BusinessCategory::parse(&self.category)
-                    .ok_or_else(|| corrupt("category", &self.category))?,
+                category: CategoryCode::stored(self.category),
                 district: DistrictCode::parse(&self.district)
                     .map_err(|_| corrupt("district", &self.district))?,
                 address: self.address,
@@ -90,7 +91,7 @@ struct EntityValues {
     name: String,
     search_name: String,
     kind: &'static str,
-    category: &'static str,
+    category: String,
     district: String,
     address: Option<String>,
     legal_representative: Option<String>,
@@ -109,7 +110,7 @@ fn values(f: &EntityFields, version: i32, now: NaiveDateTime) -> EntityValues {
         name: f.name.clone(),
         search_name: search_form(&f.name).into_iter().collect(),
         kind: f.kind.code(),
-        category: f.category.code(),
+        category: f.category.to_string(),
         district: f.district.as_str().to_string(),
         address: f.address.clone(),
         legal_representative: f.legal_representative.clone(),
@@ -138,15 +139,106 @@ const SQLITE_BULK_ENTITIES: &str =
      v ->> 'licence_numbers', v ->> 'status', v ->> 'risk_tags', 1, ?2, ?2 FROM r ORDER BY k \
      RETURNING id, credit_code";
 
-const POSTGRES_BULK_ENTITIES: &str = "INSERT INTO entities (credit_code, name, search_name, kind, \
-     category, district, address, legal_representative, licence_numbers, status, risk_tags, \
-     version, created_at, updated_at) \
-     SELECT credit_code, name, search_name, kind, category, district, address, \
-     legal_representative, licence_numbers, status, risk_tags, 1, $2, $2 \
-     FROM json_to_recordset($1::json) AS x(credit_code text, name text, search_name text, \
-     kind text, category text, district text, address text, legal_representative text, \
-     licence_numbers text, status text, risk_tags text) \
-     RETURNING id, credit_code";
+/// Takes `n` ids from the entities' sequence, in increasing order (COPY cannot return the ids
+/// it assigns, so they are drawn first and written explicitly).
+fn reserve_ids(c: &mut diesel::PgConnection, n: usize) -> QueryResult<Vec<i64>> {
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+    }
+    let mut ids: Vec<i64> = diesel::sql_query(
+        "SELECT nextval(pg_get_serial_sequence('entities', 'id')) AS id FROM generate_series(1, $1)",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(n as i64)
+    .load::<Id>(c)?
+    .into_iter()
+    .map(|r| r.id)
+    .collect();
+    ids.sort_unstable();
+    Ok(ids)
+}
+
+/// PostgreSQL's bulk path for new entities: ids drawn from the sequence, rows sent by COPY.
+fn copy_entities(
+    c: &mut diesel::PgConnection,
+    rows: &[EntityValues],
+    now: NaiveDateTime,
+) -> QueryResult<Vec<Inserted>> {
+    let ids = reserve_ids(c, rows.len())?;
+    let mut copy = super::pg_copy::Rows::with_capacity(rows.len() * 320);
+    for (id, v) in ids.iter().zip(rows) {
+        copy.int(*id)
+            .text(Some(&v.credit_code))
+            .text(Some(&v.name))
+            .text(Some(&v.search_name))
+            .text(Some(v.kind))
+            .text(Some(&v.category))
+            .text(Some(&v.district))
+            .text(v.address.as_deref())
+            .text(v.legal_representative.as_deref())
+            .text(Some(&v.licence_numbers))
+            .text(Some(v.status))
+            .text(Some(&v.risk_tags))
+            .int(1)
+            .timestamp(now)
+            .timestamp(now);
+        copy.end_row();
+    }
+    use entities::dsl as e;
+    diesel::copy_from(entities::table)
+        .from_raw_data(
+            (
+                e::id,
+                e::credit_code,
+                e::name,
+                e::search_name,
+                e::kind,
+                e::category,
+                e::district,
+                e::address,
+                e::legal_representative,
+                e::licence_numbers,
+                e::status,
+                e::risk_tags,
+                e::version,
+                e::created_at,
+                e::updated_at,
+            ),
+            |w| {
+                w.write_all(copy.bytes())
+                    .map_err(super::pg_copy::write_error)
+            },
+        )
+        .execute(c)?;
+    Ok(ids
+        .into_iter()
+        .zip(rows)
+        .map(|(id, v)| Inserted {
+            id,
+            credit_code: v.credit_code.clone(),
+        })
+        .collect())
+}
+
+/// Copies sorted `(gram, entity_id)` postings into `entity_name_grams` (the name index's bulk
+/// path on PostgreSQL).
+fn copy_postings(c: &mut diesel::PgConnection, postings: &[(i64, i64)]) -> QueryResult<usize> {
+    let mut copy = super::pg_copy::Rows::with_capacity(postings.len() * 24);
+    for &(gram, id) in postings {
+        copy.int(gram).int(id);
+        copy.end_row();
+    }
+    diesel::copy_from(entity_name_grams::table)
+        .from_raw_data(
+            (entity_name_grams::gram, entity_name_grams::entity_id),
+            |w| {
+                w.write_all(copy.bytes())
+                    .map_err(super::pg_copy::write_error)
+            },
+        )
+        .execute(c)
+}
 
 #[derive(QueryableByName)]
 struct Inserted {
@@ -163,20 +255,30 @@ pub fn insert_many(
     new: &[EntityFields],
     now: NaiveDateTime,
 ) -> QueryResult<Vec<EntityRecord>> {
+    let mut tally = Tally::default();
+    let out = insert_tallied(conn, new, now, &mut tally)?;
+    NAME_INDEX.write_tally(conn, tally)?;
+    Ok(out)
+}
+
+/// [`insert_many`] for a bulk load: the name index's counts are gathered in `tally`, which
+/// [`write_name_counts`] must write before the transaction ends.
+pub fn insert_tallied(
+    conn: &mut AnyConn,
+    new: &[EntityFields],
+    now: NaiveDateTime,
+    tally: &mut Tally,
+) -> QueryResult<Vec<EntityRecord>> {
     use diesel::sql_types::{Text, Timestamp};
     let mut out = Vec::with_capacity(new.len());
     for chunk in new.chunks(ENTITY_CHUNK) {
         let rows: Vec<EntityValues> = chunk.iter().map(|f| values(f, 1, now)).collect();
-        let json = serde_json::to_string(&rows).map_err(super::unserialisable)?;
         let inserted: Vec<Inserted> = match conn {
             AnyConn::Sqlite(c) => diesel::sql_query(SQLITE_BULK_ENTITIES)
-                .bind::<Text, _>(&json)
+                .bind::<Text, _>(serde_json::to_string(&rows).map_err(super::unserialisable)?)
                 .bind::<Timestamp, _>(now)
                 .load(c)?,
-            AnyConn::Pg(c) => diesel::sql_query(POSTGRES_BULK_ENTITIES)
-                .bind::<Text, _>(&json)
-                .bind::<Timestamp, _>(now)
-                .load(c)?,
+            AnyConn::Pg(c) => copy_entities(c, &rows, now)?,
         };
         let by_code: std::collections::HashMap<String, i64> = inserted
             .into_iter()
@@ -197,9 +299,14 @@ pub fn insert_many(
                 updated_at: now,
             });
         }
-        NAME_INDEX.insert(conn, grams)?;
+        NAME_INDEX.insert_tallied(conn, grams, tally)?;
     }
     Ok(out)
+}
+
+/// Writes the name-index counts a bulk load gathered (see [`insert_tallied`]).
+pub fn write_name_counts(conn: &mut AnyConn, tally: Tally) -> QueryResult<()> {
+    NAME_INDEX.write_tally(conn, tally)
 }
 
 /// Overwrites an entity if it is still at `expected_version`; `false` when someone else changed
@@ -282,7 +389,8 @@ const LOOKUP_CHUNK: usize = 1_000;
 pub struct EntityQuery {
     /// A name fragment in search form (see `domain::text::search_form`).
     pub name: Vec<char>,
-    pub category: Option<BusinessCategory>,
+    /// Any of these categories (a category and its sub-kinds); empty is every category.
+    pub categories: Vec<CategoryCode>,
     pub district: Option<DistrictCode>,
     pub status: Option<EntityStatus>,
     /// Only entities with `id > after`.
@@ -302,8 +410,10 @@ pub fn search(conn: &mut AnyConn, q: &EntityQuery) -> QueryResult<Vec<EntityReco
     macro_rules! with_filters {
         ($query:expr) => {{
             let mut query = $query;
-            if let Some(c) = q.category {
-                query = query.filter(entities::category.eq(c.code()));
+            if !q.categories.is_empty() {
+                query = query.filter(
+                    entities::category.eq_any(q.categories.iter().map(CategoryCode::as_str)),
+                );
             }
             if let Some(d) = &q.district {
                 query = query.filter(entities::district.eq(d.as_str().to_string()));
@@ -343,6 +453,7 @@ pub fn search(conn: &mut AnyConn, q: &EntityQuery) -> QueryResult<Vec<EntityReco
             .select(EntityRow::as_select())
             .into_boxed())
         .load(conn)?,
+        Plan::Empty => Vec::new(),
         Plan::Scan => with_filters!(entities::table
             .filter(entities::id.gt(q.after))
             .order(entities::id.asc())

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::{inspector_conflicts, inspectors};
 use super::{corrupt, AnyConn};
-use crate::domain::entity::BusinessCategory;
+use crate::domain::category::CategoryCode;
 use crate::domain::id_number::IdNumber;
 use crate::domain::inspector::{
     CertificateNo, Conflict, InspectorFields, InspectorRecord, InspectorStatus,
@@ -33,10 +33,7 @@ impl InspectorRow {
     fn into_record(self) -> QueryResult<InspectorRecord> {
         let codes: Vec<String> =
             serde_json::from_str(&self.fields).map_err(|_| corrupt("fields", &self.fields))?;
-        let fields = codes
-            .iter()
-            .map(|c| BusinessCategory::parse(c).ok_or_else(|| corrupt("field", c)))
-            .collect::<QueryResult<Vec<_>>>()?;
+        let fields = codes.into_iter().map(CategoryCode::stored).collect();
         // A stored ID number was valid when written; a far-future bound only re-checks its form.
         let far = NaiveDate::MAX;
         Ok(InspectorRecord {
@@ -81,7 +78,7 @@ struct InspectorValues {
 }
 
 fn values(f: &InspectorFields, version: i32, now: NaiveDateTime) -> InspectorValues {
-    let codes: Vec<&str> = f.fields.iter().map(|c| c.code()).collect();
+    let codes: Vec<&str> = f.fields.iter().map(CategoryCode::as_str).collect();
     InspectorValues {
         certificate_no: f.certificate_no.as_str().to_string(),
         name: f.name.clone(),

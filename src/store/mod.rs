@@ -3,10 +3,12 @@
 
 pub mod audit;
 pub mod calendar;
+pub mod categories;
 mod conn;
 pub mod entities;
 pub mod inspectors;
 pub mod name_index;
+mod pg_copy;
 pub mod schema;
 pub mod tokens;
 pub mod users;

@@ -3,10 +3,14 @@
 //!
 //! Each indexed kind has its own postings table `(gram BIGINT, <owner> BIGINT)`, primary key
 //! `(gram, owner)`, holding per record its distinct bigrams, distinct trigrams and one
-//! (last character, NUL) key (`domain::text::index_keys`), written in the record's own
-//! transaction. [`NameIndex::plan`] chooses how a search finds its candidates; the caller's
-//! query then checks each candidate against the whole query and its own filters. The table's
-//! format is versioned in `derived_indexes`, and [`NameIndex::refresh`] rebuilds an older one.
+//! (last character, NUL) key (`domain::text::index_keys`), and a counts table `(gram, n)`
+//! holding how many postings each key has; both are written in the record's own transaction.
+//! [`NameIndex::plan`] chooses how a search finds its candidates: for a query of two or more
+//! characters, the posting list of its rarest key, found with one lookup of the counts (so a
+//! query whose keys are all common costs no more to plan than one with a rare key, and a query
+//! with a key in no name is answered without reading a posting). The caller's query then checks
+//! each candidate against the whole query and its own filters. The postings format is versioned
+//! in `derived_indexes`, and [`NameIndex::refresh`] rebuilds an older one (counts included).
 
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Text};
@@ -15,12 +19,20 @@ use super::schema::derived_indexes;
 use super::AnyConn;
 use crate::domain::text::{char_range, index_keys, query_keys, search_form};
 
+/// Writes sorted `(gram, owner)` postings with COPY on PostgreSQL; returns the rows written.
+pub type CopyPostings = fn(&mut diesel::PgConnection, &[(i64, i64)]) -> QueryResult<usize>;
+
 /// One indexed kind of record. The names are compile-time constants, never input.
 pub struct NameIndex {
     /// The postings table.
     pub table: &'static str,
     /// Its column holding the record's id.
     pub owner: &'static str,
+    /// The table of posting counts per key, `(gram BIGINT PRIMARY KEY, n BIGINT)`.
+    pub counts: &'static str,
+    /// Writes sorted postings into `table` with COPY (PostgreSQL's bulk path; diesel's COPY
+    /// needs the table's type, which only its owner knows).
+    pub copy_postings: CopyPostings,
     /// The PostgreSQL advisory-lock key that serialises rebuilds across instances.
     pub rebuild_lock: i64,
 }
@@ -33,9 +45,6 @@ const GRAM_CHUNK: usize = 50_000;
 
 /// Records read per step of a rebuild.
 const REBUILD_CHUNK: i64 = 5_000;
-
-/// How many posting-list entries to count when choosing the rarest key of a query.
-const RAREST_PROBE: i64 = 2_000;
 
 /// How many postings of a single character to count before walking the records instead: a
 /// character in more names than this is in at least 1 % of a million-record table, so a walk
@@ -51,12 +60,36 @@ pub enum Plan {
     Range(i64, i64),
     /// Walk the records in id order.
     Scan,
+    /// Some key of the query is in no name: nothing can match.
+    Empty,
 }
 
 #[derive(QueryableByName)]
 struct Counted {
     #[diesel(sql_type = BigInt)]
     n: i64,
+}
+
+#[derive(QueryableByName)]
+struct GramCount {
+    #[diesel(sql_type = BigInt)]
+    gram: i64,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// Serialises `(gram, n)` pairs as one JSON object keyed by gram.
+struct Counts<'a>(&'a [(i64, i64)]);
+
+impl serde::Serialize for Counts<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (gram, n) in self.0 {
+            map.serialize_entry(&gram.to_string(), n)?;
+        }
+        map.end()
+    }
 }
 
 /// Serialises sorted postings as one JSON object keyed by gram.
@@ -73,15 +106,83 @@ impl serde::Serialize for GroupedPostings<'_> {
     }
 }
 
+/// Postings counted per gram and not yet added to the counts table (see
+/// [`NameIndex::insert_tallied`]).
+#[derive(Debug, Default)]
+pub struct Tally(std::collections::BTreeMap<i64, i64>);
+
 /// A name's index keys.
 pub fn name_keys(name: &str) -> Vec<i64> {
     index_keys(&search_form(name))
 }
 
 impl NameIndex {
-    /// Adds `(gram, owner)` postings, sorted first so the index's B-tree is written in order.
-    pub fn insert(&self, conn: &mut AnyConn, mut postings: Vec<(i64, i64)>) -> QueryResult<()> {
+    /// Adds `(gram, owner)` postings, sorted first so the index's B-tree is written in order,
+    /// and counts them.
+    pub fn insert(&self, conn: &mut AnyConn, postings: Vec<(i64, i64)>) -> QueryResult<()> {
+        let mut tally = Tally::default();
+        self.insert_tallied(conn, postings, &mut tally)?;
+        self.write_tally(conn, tally)
+    }
+
+    /// Adds postings and counts them in `tally` only; [`NameIndex::write_tally`] must follow in
+    /// the same transaction. A bulk load counts once for all its chunks this way, rather than
+    /// updating the same common grams' counts chunk after chunk.
+    pub fn insert_tallied(
+        &self,
+        conn: &mut AnyConn,
+        mut postings: Vec<(i64, i64)>,
+        tally: &mut Tally,
+    ) -> QueryResult<()> {
         postings.sort_unstable();
+        for &(gram, _) in &postings {
+            *tally.0.entry(gram).or_insert(0) += 1;
+        }
+        self.insert_postings(conn, &postings)
+    }
+
+    /// Adds the counted postings to the counts table.
+    pub fn write_tally(&self, conn: &mut AnyConn, tally: Tally) -> QueryResult<()> {
+        let counts: Vec<(i64, i64)> = tally.0.into_iter().filter(|&(_, n)| n != 0).collect();
+        self.add_counts(conn, &counts)
+    }
+
+    /// Adds `n` to each gram's count (negative to take away), in gram order so that concurrent
+    /// writers lock the count rows in the same order.
+    fn add_counts(&self, conn: &mut AnyConn, counts: &[(i64, i64)]) -> QueryResult<()> {
+        for chunk in counts.chunks(GRAM_CHUNK) {
+            match conn {
+                AnyConn::Sqlite(c) => {
+                    let json =
+                        serde_json::to_string(&Counts(chunk)).map_err(super::unserialisable)?;
+                    // `WHERE true` tells SQLite's parser the ON CONFLICT belongs to the INSERT.
+                    diesel::sql_query(format!(
+                        "INSERT INTO {t} (gram, n) SELECT CAST(key AS INTEGER), value \
+                         FROM json_each(?) WHERE true \
+                         ON CONFLICT (gram) DO UPDATE SET n = {t}.n + excluded.n",
+                        t = self.counts
+                    ))
+                    .bind::<Text, _>(json)
+                    .execute(c)?
+                }
+                AnyConn::Pg(c) => {
+                    let (g, n): (Vec<i64>, Vec<i64>) = chunk.iter().copied().unzip();
+                    diesel::sql_query(format!(
+                        "INSERT INTO {t} (gram, n) SELECT * FROM unnest($1::bigint[], $2::bigint[]) \
+                         ON CONFLICT (gram) DO UPDATE SET n = {t}.n + excluded.n",
+                        t = self.counts
+                    ))
+                    .bind::<Array<BigInt>, _>(g)
+                    .bind::<Array<BigInt>, _>(n)
+                    .execute(c)?
+                }
+            };
+        }
+        Ok(())
+    }
+
+    /// Writes sorted postings (without counting them).
+    fn insert_postings(&self, conn: &mut AnyConn, postings: &[(i64, i64)]) -> QueryResult<()> {
         for chunk in postings.chunks(GRAM_CHUNK) {
             match conn {
                 AnyConn::Sqlite(c) => {
@@ -104,16 +205,7 @@ impl NameIndex {
                     .bind::<Text, _>(json)
                     .execute(c)?
                 }
-                AnyConn::Pg(c) => {
-                    let (g, e): (Vec<i64>, Vec<i64>) = chunk.iter().copied().unzip();
-                    diesel::sql_query(format!(
-                        "INSERT INTO {} (gram, {}) SELECT * FROM unnest($1::bigint[], $2::bigint[])",
-                        self.table, self.owner
-                    ))
-                    .bind::<Array<BigInt>, _>(g)
-                    .bind::<Array<BigInt>, _>(e)
-                    .execute(c)?
-                }
+                AnyConn::Pg(c) => (self.copy_postings)(c, chunk)?,
             };
         }
         Ok(())
@@ -127,6 +219,8 @@ impl NameIndex {
         }
         let gone: Vec<i64> = old.iter().filter(|k| !new.contains(k)).copied().collect();
         if !gone.is_empty() {
+            let minus: Vec<(i64, i64)> = gone.iter().map(|&g| (g, -1)).collect();
+            self.add_counts(conn, &minus)?;
             match conn {
                 AnyConn::Sqlite(c) => diesel::sql_query(format!(
                     "DELETE FROM {} WHERE {} = ? AND gram IN (SELECT value FROM json_each(?))",
@@ -152,7 +246,8 @@ impl NameIndex {
         self.insert(conn, added)
     }
 
-    /// Two or more characters: the rarest of the query's keys. One character: its key range
+    /// Two or more characters: the rarest of the query's keys, or nothing when one of them is
+    /// in no name. One character: its key range
     /// when that holds fewer than [`CHAR_RANGE_MAX`] postings; a commoner character is found
     /// sooner by walking the records. No name: walk the records.
     pub fn plan(&self, conn: &mut AnyConn, query: &[char]) -> QueryResult<Plan> {
@@ -166,20 +261,36 @@ impl NameIndex {
             });
         }
         let keys = query_keys(query);
-        if keys.len() <= 1 {
-            return Ok(keys.first().map_or(Plan::Scan, |&k| Plan::Postings(k)));
+        if keys.is_empty() {
+            return Ok(Plan::Scan);
         }
-        let mut best: Option<(i64, i64)> = None;
-        for &k in &keys {
-            let n = self.count_range(conn, k, k, RAREST_PROBE)?;
-            if best.is_none_or(|(m, _)| n < m) {
-                best = Some((n, k));
-            }
-            if n == 0 {
-                break;
-            }
+        let counted = self.counts_of(conn, &keys)?;
+        // A key with no count row (or a zero count) is in no name.
+        if counted.len() < keys.len() || counted.iter().any(|c| c.n <= 0) {
+            return Ok(Plan::Empty);
         }
-        Ok(best.map_or(Plan::Scan, |(_, k)| Plan::Postings(k)))
+        Ok(counted
+            .iter()
+            .min_by_key(|c| (c.n, c.gram))
+            .map_or(Plan::Empty, |c| Plan::Postings(c.gram)))
+    }
+
+    /// The counts of `keys` (only those that have a row).
+    fn counts_of(&self, conn: &mut AnyConn, keys: &[i64]) -> QueryResult<Vec<GramCount>> {
+        match conn {
+            AnyConn::Sqlite(c) => diesel::sql_query(format!(
+                "SELECT gram, n FROM {} WHERE gram IN (SELECT value FROM json_each(?))",
+                self.counts
+            ))
+            .bind::<Text, _>(serde_json::to_string(keys).map_err(super::unserialisable)?)
+            .load(c),
+            AnyConn::Pg(c) => diesel::sql_query(format!(
+                "SELECT gram, n FROM {} WHERE gram = ANY($1)",
+                self.counts
+            ))
+            .bind::<Array<BigInt>, _>(keys)
+            .load(c),
+        }
     }
 
     /// Postings with a gram in `lo..=hi`, counted up to `cap`.
@@ -226,7 +337,9 @@ impl NameIndex {
                 return Ok(None);
             }
             diesel::sql_query(format!("DELETE FROM {}", self.table)).execute(conn)?;
+            diesel::sql_query(format!("DELETE FROM {}", self.counts)).execute(conn)?;
             let (mut after, mut indexed) = (0_i64, 0_usize);
+            let mut tally = Tally::default();
             loop {
                 let batch = names(conn, after, REBUILD_CHUNK)?;
                 let Some(&(last, _)) = batch.last() else {
@@ -236,10 +349,11 @@ impl NameIndex {
                     .iter()
                     .flat_map(|(id, name)| name_keys(name).into_iter().map(move |g| (g, *id)))
                     .collect();
-                self.insert(conn, postings)?;
+                self.insert_tallied(conn, postings, &mut tally)?;
                 indexed += batch.len();
                 after = last;
             }
+            self.write_tally(conn, tally)?;
             diesel::delete(derived_indexes::table.filter(derived_indexes::name.eq(self.table)))
                 .execute(conn)?;
             diesel::insert_into(derived_indexes::table)

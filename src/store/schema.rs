@@ -48,9 +48,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     calendar_days,
     entities,
     entity_name_grams,
+    entity_name_gram_counts,
     derived_indexes,
     inspectors,
-    inspector_conflicts
+    inspector_conflicts,
+    categories,
+    category_aliases
 );
 
 diesel::table! {
@@ -104,6 +107,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    entity_name_gram_counts (gram) {
+        gram -> BigInt,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     derived_indexes (name) {
         name -> Text,
         version -> Integer,
@@ -145,3 +155,23 @@ diesel::table! {
 
 diesel::joinable!(entity_name_grams -> entities (entity_id));
 diesel::joinable!(inspector_conflicts -> inspectors (inspector_id));
+
+diesel::table! {
+    categories (code) {
+        code -> Text,
+        label -> Text,
+        parent -> Nullable<Text>,
+        regulation -> Nullable<Text>,
+        position -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    category_aliases (id) {
+        id -> BigInt,
+        alias -> Text,
+        code -> Text,
+        created_at -> Timestamp,
+    }
+}

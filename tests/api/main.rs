@@ -5,6 +5,7 @@ mod audit;
 mod auth;
 mod busy;
 mod calendar;
+mod categories;
 mod cli;
 mod connections;
 mod directory;

@@ -11,7 +11,7 @@ use warp::Filter;
 use super::views::{CreditCodeVerdict, PublicEntity};
 use crate::domain::credit_code::CreditCode;
 use crate::http::filters::{self, query, with_state};
-use crate::http::paging::Page;
+use crate::http::paging::{self, Page};
 use crate::http::path::{api, segment};
 use crate::http::{json_reply, respond, AppState};
 use crate::service::entities::{self, SearchParams};
@@ -54,7 +54,7 @@ async fn list(state: Arc<AppState>, p: SearchParams) -> Result<Response, Infalli
         .await;
     Ok(respond(
         StatusCode::OK,
-        result.map(Page::<PublicEntity>::of),
+        result.map(Page::<PublicEntity>::labelled),
     ))
 }
 
@@ -65,6 +65,6 @@ async fn get(code: String, state: Arc<AppState>) -> Result<Response, Infallible>
         .await;
     Ok(respond(
         StatusCode::OK,
-        result.map(|e| PublicEntity::from(&e)),
+        result.map(paging::one::<PublicEntity, _>),
     ))
 }

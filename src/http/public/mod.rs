@@ -4,6 +4,7 @@
 //! limits) in one place: here.
 
 mod calendar;
+mod categories;
 mod directory;
 mod roster;
 mod system;
@@ -23,7 +24,9 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .unify()
         .or(directory::routes(state.clone()))
         .unify()
-        .or(roster::routes(state))
+        .or(roster::routes(state.clone()))
+        .unify()
+        .or(categories::routes(state))
         .unify()
         .boxed()
 }

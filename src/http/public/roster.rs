@@ -33,6 +33,6 @@ async fn list(state: Arc<AppState>, p: RosterParams) -> Result<Response, Infalli
         .await;
     Ok(respond(
         StatusCode::OK,
-        result.map(Page::<PublicInspector>::of),
+        result.map(Page::<PublicInspector>::labelled),
     ))
 }

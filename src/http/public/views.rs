@@ -6,12 +6,12 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::domain::calendar::{DayInfo, DayKind, LoadedYear, Region, SpecialKind};
+use crate::domain::category::{Category, CategoryCode, Vocabulary};
 use crate::domain::credit_code::{self, CreditCode, CreditCodeError};
-use crate::domain::entity::{
-    BusinessCategory, DistrictCode, EntityKind, EntityRecord, EntityStatus,
-};
+use crate::domain::entity::{DistrictCode, EntityKind, EntityRecord, EntityStatus};
 use crate::domain::inspector::{CertificateNo, InspectorRecord, InspectorStatus};
 use crate::domain::shanghai::format_utc;
+use crate::http::paging::LabelledView;
 use crate::service::calendar::{AddedWorkdays, YearView};
 use crate::service::system::Meta;
 
@@ -22,8 +22,8 @@ pub struct PublicEntity {
     pub name: String,
     pub kind: EntityKind,
     pub kind_label: &'static str,
-    pub category: BusinessCategory,
-    pub category_label: &'static str,
+    pub category: CategoryCode,
+    pub category_label: String,
     pub district: DistrictCode,
     pub address: Option<String>,
     pub legal_representative: Option<String>,
@@ -32,16 +32,16 @@ pub struct PublicEntity {
     pub status_label: &'static str,
 }
 
-impl From<&EntityRecord> for PublicEntity {
-    fn from(e: &EntityRecord) -> Self {
+impl LabelledView<EntityRecord> for PublicEntity {
+    fn view(e: &EntityRecord, categories: &Vocabulary) -> Self {
         let f = &e.fields;
         PublicEntity {
             credit_code: f.credit_code.clone(),
             name: f.name.clone(),
             kind: f.kind,
             kind_label: f.kind.label(),
-            category: f.category,
-            category_label: f.category.label(),
+            category: f.category.clone(),
+            category_label: categories.label(&f.category).to_string(),
             district: f.district.clone(),
             address: f.address.clone(),
             legal_representative: f.legal_representative.clone(),
@@ -60,14 +60,14 @@ pub struct PublicInspector {
     pub certificate_valid_from: NaiveDate,
     pub certificate_valid_to: NaiveDate,
     pub unit: String,
-    pub fields: Vec<BusinessCategory>,
-    pub field_labels: Vec<&'static str>,
+    pub fields: Vec<CategoryCode>,
+    pub field_labels: Vec<String>,
     pub status: InspectorStatus,
     pub status_label: &'static str,
 }
 
-impl From<&InspectorRecord> for PublicInspector {
-    fn from(r: &InspectorRecord) -> Self {
+impl LabelledView<InspectorRecord> for PublicInspector {
+    fn view(r: &InspectorRecord, categories: &Vocabulary) -> Self {
         let f = &r.fields;
         PublicInspector {
             name: f.name.clone(),
@@ -76,9 +76,35 @@ impl From<&InspectorRecord> for PublicInspector {
             certificate_valid_to: f.certificate_valid_to,
             unit: f.unit.clone(),
             fields: f.fields.clone(),
-            field_labels: f.fields.iter().map(|c| c.label()).collect(),
+            field_labels: f
+                .fields
+                .iter()
+                .map(|c| categories.label(c).to_string())
+                .collect(),
             status: f.status,
             status_label: f.status.label(),
+        }
+    }
+}
+
+/// A category of the reference list (行业类别), as portals and bureau files name it.
+#[derive(Serialize)]
+pub struct PublicCategory {
+    pub code: CategoryCode,
+    pub label: String,
+    pub aliases: Vec<String>,
+    pub parent: Option<CategoryCode>,
+    pub regulation: Option<String>,
+}
+
+impl From<&Category> for PublicCategory {
+    fn from(c: &Category) -> Self {
+        PublicCategory {
+            code: c.code.clone(),
+            label: c.label.clone(),
+            aliases: c.aliases.clone(),
+            parent: c.parent.clone(),
+            regulation: c.regulation.clone(),
         }
     }
 }

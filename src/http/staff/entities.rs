@@ -12,7 +12,7 @@ use warp::{Filter, Reply};
 use super::views::{AuditRecordView, StaffEntity};
 use crate::domain::entity::RawEntity;
 use crate::http::filters::{self, authenticated, json_body, query, with_state};
-use crate::http::paging::{Items, Page};
+use crate::http::paging::{self, Items, Page};
 use crate::http::path::{api, segment};
 use crate::http::problem::Problem;
 use crate::http::{respond, AppState};
@@ -146,7 +146,10 @@ async fn list(state: Arc<AppState>, actor: Actor, p: SearchParams) -> Result<Res
         .app
         .blocking(move |app| entities::staff_search(app, &actor, &p))
         .await;
-    Ok(respond(StatusCode::OK, result.map(Page::<StaffEntity>::of)))
+    Ok(respond(
+        StatusCode::OK,
+        result.map(Page::<StaffEntity>::labelled),
+    ))
 }
 
 #[tracing::instrument(skip_all, fields(actor = %actor.name))]
@@ -161,7 +164,7 @@ async fn create(
         .await;
     Ok(respond(
         StatusCode::CREATED,
-        result.map(|e| StaffEntity::from(&e)),
+        result.map(paging::one::<StaffEntity, _>),
     ))
 }
 
@@ -172,7 +175,7 @@ async fn get(code: String, state: Arc<AppState>, actor: Actor) -> Result<Respons
         .await;
     Ok(respond(
         StatusCode::OK,
-        result.map(|e| StaffEntity::from(&e)),
+        result.map(paging::one::<StaffEntity, _>),
     ))
 }
 
@@ -197,7 +200,7 @@ async fn patch(
         .await;
     Ok(respond(
         StatusCode::OK,
-        result.map(|e| StaffEntity::from(&e)),
+        result.map(paging::one::<StaffEntity, _>),
     ))
 }
 
@@ -214,7 +217,7 @@ async fn deregister(
         .await;
     Ok(respond(
         StatusCode::OK,
-        result.map(|e| StaffEntity::from(&e)),
+        result.map(paging::one::<StaffEntity, _>),
     ))
 }
 

@@ -12,7 +12,7 @@ use warp::Filter;
 use super::views::{ConflictView, StaffInspector};
 use crate::domain::inspector::RawInspector;
 use crate::http::filters::{self, authenticated, json_body, query, with_state};
-use crate::http::paging::{Items, Page};
+use crate::http::paging::{self, Items, Page};
 use crate::http::path::api;
 use crate::http::{respond, AppState};
 use crate::service::inspectors::{self, RawConflict, RosterParams};
@@ -140,7 +140,7 @@ async fn list(state: Arc<AppState>, actor: Actor, p: RosterParams) -> Result<Res
         .await;
     Ok(respond(
         StatusCode::OK,
-        result.map(Page::<StaffInspector>::of),
+        result.map(Page::<StaffInspector>::labelled),
     ))
 }
 
@@ -156,7 +156,7 @@ async fn create(
         .await;
     Ok(respond(
         StatusCode::CREATED,
-        result.map(|r| StaffInspector::from(&r)),
+        result.map(paging::one::<StaffInspector, _>),
     ))
 }
 
@@ -167,7 +167,7 @@ async fn get(id: i64, state: Arc<AppState>, actor: Actor) -> Result<Response, In
         .await;
     Ok(respond(
         StatusCode::OK,
-        result.map(|r| StaffInspector::from(&r)),
+        result.map(paging::one::<StaffInspector, _>),
     ))
 }
 
@@ -185,7 +185,7 @@ async fn patch(
         .await;
     Ok(respond(
         StatusCode::OK,
-        result.map(|r| StaffInspector::from(&r)),
+        result.map(paging::one::<StaffInspector, _>),
     ))
 }
 

@@ -4,6 +4,7 @@
 mod audit;
 mod auth;
 mod calendar;
+mod categories;
 mod entities;
 mod imports;
 mod inspectors;
@@ -30,7 +31,9 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .unify()
         .or(imports::routes(state.clone()))
         .unify()
-        .or(inspectors::routes(state))
+        .or(inspectors::routes(state.clone()))
+        .unify()
+        .or(categories::routes(state))
         .unify()
         .boxed()
 }

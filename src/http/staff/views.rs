@@ -5,11 +5,13 @@ use serde::Serialize;
 
 use crate::domain::audit_chain::AuditRecord;
 use crate::domain::calendar::{LoadedYear, Origin, Region};
+use crate::domain::category::Vocabulary;
 use crate::domain::entity::EntityRecord;
 use crate::domain::inspector::{Conflict, InspectorRecord};
 use crate::domain::role::Role;
 use crate::domain::shanghai::format_utc;
 use crate::domain::user::User;
+use crate::http::paging::LabelledView;
 use crate::http::public::views::{PublicEntity, PublicInspector};
 
 /// An entity with its risk tags (staff only), version and times.
@@ -23,10 +25,10 @@ pub struct StaffEntity {
     pub updated_at: String,
 }
 
-impl From<&EntityRecord> for StaffEntity {
-    fn from(e: &EntityRecord) -> Self {
+impl LabelledView<EntityRecord> for StaffEntity {
+    fn view(e: &EntityRecord, categories: &Vocabulary) -> Self {
         StaffEntity {
-            public: PublicEntity::from(e),
+            public: PublicEntity::view(e, categories),
             risk_tags: e.fields.risk_tags.clone(),
             version: e.version,
             created_at: format_utc(e.created_at),
@@ -48,10 +50,10 @@ pub struct StaffInspector {
     pub updated_at: String,
 }
 
-impl From<&InspectorRecord> for StaffInspector {
-    fn from(r: &InspectorRecord) -> Self {
+impl LabelledView<InspectorRecord> for StaffInspector {
+    fn view(r: &InspectorRecord, categories: &Vocabulary) -> Self {
         StaffInspector {
-            public: PublicInspector::from(r),
+            public: PublicInspector::view(r, categories),
             id: r.id,
             id_number: r.fields.id_number.as_ref().map(|i| i.as_str().to_string()),
             phone: r.fields.phone.clone(),

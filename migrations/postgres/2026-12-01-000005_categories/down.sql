@@ -1,0 +1,2 @@
+DROP TABLE category_aliases;
+DROP TABLE categories;

@@ -1,0 +1,1 @@
+DROP TABLE entity_name_gram_counts;
