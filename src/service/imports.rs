@@ -285,7 +285,8 @@ pub fn entities(
         let fields: Vec<&EntityFields> = good.iter().map(|(_, f)| f).collect();
         let stored = store::entities::compare_stored(conn, &fields)?;
         let mut done = 0;
-        let mut tally = store::entities::Tally::default();
+        // The name index is written once, in key order, after every entity (see Tally).
+        let mut tally = store::entities::Tally::deferring();
         for chunk in good.chunks(WRITE_CHUNK) {
             let mut audits = Vec::new();
             let mut new = Vec::new();
