@@ -10,6 +10,7 @@ pub mod entity;
 pub mod field;
 pub mod id_number;
 pub mod inspector;
+pub mod penalty;
 pub mod policy;
 pub mod role;
 pub mod shanghai;

@@ -22,10 +22,18 @@ pub enum Action {
     LoadCalendar,
     /// Add a category (行业类别) or an alias to the reference list.
     ManageCategories,
+    /// Create and change 处罚机关 and their publication settings.
+    ManageAuthorities,
+    /// Log, change and submit penalty decisions (drafts).
+    DraftPenalties,
+    /// Approve, reject, publish, withdraw and repair penalty decisions (先审后发).
+    ReviewPenalties,
+    /// Read penalty decisions with their private fields.
+    ReadPenalties,
 }
 
 impl Action {
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 11] = [
         Action::ManageUsers,
         Action::ReadAudit,
         Action::ReadDirectory,
@@ -33,6 +41,10 @@ impl Action {
         Action::ManageRoster,
         Action::LoadCalendar,
         Action::ManageCategories,
+        Action::ManageAuthorities,
+        Action::DraftPenalties,
+        Action::ReviewPenalties,
+        Action::ReadPenalties,
     ];
 }
 
@@ -41,7 +53,12 @@ pub fn permits(role: Role, action: Action) -> bool {
     use Action::*;
     use Role::*;
     match action {
-        ManageUsers | ManageRoster | LoadCalendar | ManageCategories => role == Admin,
+        ManageUsers | ManageRoster | LoadCalendar | ManageCategories | ManageAuthorities => {
+            role == Admin
+        }
+        DraftPenalties => role == Clerk,
+        ReviewPenalties => role == Reviewer,
+        ReadPenalties => matches!(role, Clerk | Reviewer | Admin),
         ReadAudit => matches!(role, Admin | Reviewer),
         ReadDirectory => matches!(role, Clerk | Reviewer | Admin),
         EditDirectory => matches!(role, Clerk | Admin),
@@ -74,6 +91,13 @@ mod tests {
             (Action::ManageRoster, &[Role::Admin]),
             (Action::LoadCalendar, &[Role::Admin]),
             (Action::ManageCategories, &[Role::Admin]),
+            (Action::ManageAuthorities, &[Role::Admin]),
+            (Action::DraftPenalties, &[Role::Clerk]),
+            (Action::ReviewPenalties, &[Role::Reviewer]),
+            (
+                Action::ReadPenalties,
+                &[Role::Clerk, Role::Reviewer, Role::Admin],
+            ),
         ];
         assert_eq!(expected.len(), Action::ALL.len());
         for (action, roles) in expected {

@@ -95,6 +95,16 @@ impl From<ServiceError> for Problem {
     fn from(e: ServiceError) -> Self {
         match e {
             ServiceError::Validation(errors) => Problem::validation(errors),
+            ServiceError::Unprocessable(errors) => Problem {
+                status: StatusCode::UNPROCESSABLE_ENTITY.as_u16(),
+                ..Problem::validation(errors)
+            },
+            ServiceError::SeparationOfDuties(d) => Problem::new(
+                StatusCode::FORBIDDEN,
+                "separation-of-duties",
+                "Separation of duties",
+                d,
+            ),
             ServiceError::Unauthorized(d) => Problem::new(
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
@@ -114,6 +124,7 @@ impl From<ServiceError> for Problem {
                     ConflictKind::InvalidTransition => "Not allowed in this state",
                     ConflictKind::Concurrent => "Concurrent change",
                     ConflictKind::LastAdmin => "Last admin",
+                    ConflictKind::NotPublishable => "Not to be published",
                 };
                 Problem::new(StatusCode::CONFLICT, kind.slug(), title, detail)
             }

@@ -25,6 +25,8 @@ pub enum ConflictKind {
     Concurrent,
     /// The change would leave no active admin.
     LastAdmin,
+    /// The decision is not to be published (the authority's settings, reference §1.4).
+    NotPublishable,
 }
 
 impl ConflictKind {
@@ -36,6 +38,7 @@ impl ConflictKind {
             ConflictKind::InvalidTransition => "invalid-transition",
             ConflictKind::Concurrent => "concurrent-change",
             ConflictKind::LastAdmin => "last-admin",
+            ConflictKind::NotPublishable => "not-publishable",
         }
     }
 }
@@ -44,6 +47,14 @@ impl ConflictKind {
 pub enum ServiceError {
     #[error("invalid input")]
     Validation(Vec<FieldError>),
+    /// A well-formed record that breaks a domain rule (HTTP 422; penalty decisions), every field
+    /// named.
+    #[error("the record breaks its rules")]
+    Unprocessable(Vec<FieldError>),
+    /// The step needs someone other than who did an earlier one (先审后发: the approver is not
+    /// the drafter).
+    #[error("{0}")]
+    SeparationOfDuties(String),
     #[error("{0}")]
     Unauthorized(String),
     #[error("{0}")]

@@ -7,6 +7,7 @@
 mod app;
 pub mod audit;
 pub mod auth;
+pub mod authorities;
 pub mod calendar;
 pub mod categories;
 pub mod entities;
@@ -15,6 +16,7 @@ pub mod imports;
 pub mod inspectors;
 pub mod login_guard;
 pub mod paging;
+pub mod penalties;
 pub mod snapshots;
 pub mod system;
 pub mod users;

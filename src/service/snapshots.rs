@@ -11,6 +11,7 @@ use crate::domain::entity::{DistrictCode, EntityKind, EntityRecord, EntityStatus
 use crate::domain::inspector::{
     mask_phone, CertificateNo, Conflict, InspectorRecord, InspectorStatus,
 };
+use crate::domain::penalty::record::{Authority, PenaltyRecord, Workflow};
 use crate::domain::role::Role;
 use crate::domain::user::User;
 
@@ -240,4 +241,136 @@ pub struct LoginFailedSnapshot<'a> {
     pub name: &'a str,
     pub client: Option<&'a str>,
     pub reason: &'a str,
+}
+
+/// An authority with its settings.
+#[derive(Serialize)]
+pub struct AuthoritySnapshot<'a> {
+    id: i64,
+    name: &'a str,
+    credit_code: &'a str,
+    number_prefix: &'a str,
+    publish_simple_procedure: bool,
+    publish_warning_only: bool,
+    publish_minor: bool,
+    mask_natural_person_names: bool,
+    version: i32,
+}
+
+impl<'a> From<&'a Authority> for AuthoritySnapshot<'a> {
+    fn from(a: &'a Authority) -> Self {
+        let f = &a.fields;
+        AuthoritySnapshot {
+            id: a.id,
+            name: &f.name,
+            credit_code: f.credit_code.as_str(),
+            number_prefix: &f.number_prefix,
+            publish_simple_procedure: f.settings.publish_simple_procedure,
+            publish_warning_only: f.settings.publish_warning_only,
+            publish_minor: f.settings.publish_minor,
+            mask_natural_person_names: f.mask_natural_person_names,
+            version: a.version,
+        }
+    }
+}
+
+/// A penalty decision with the party's ID number and address masked (the audit log cannot be
+/// erased): every other field and the whole workflow as stored.
+#[derive(Serialize)]
+pub struct PenaltySnapshot<'a> {
+    id: i64,
+    authority_id: i64,
+    decision_number: &'a str,
+    party_kind: &'static str,
+    party_name: &'a str,
+    party_credit_code: Option<&'a str>,
+    legal_representative: &'a Option<String>,
+    party_id_type: Option<&'static str>,
+    party_id_number: Option<String>,
+    party_address: Option<&'static str>,
+    violation_type: &'a str,
+    facts: &'a str,
+    legal_basis: &'a str,
+    penalty_types: Vec<&'static str>,
+    content: &'a str,
+    fine_fen: Option<i64>,
+    confiscation_fen: Option<i64>,
+    licence_affected: &'a Option<String>,
+    decision_date: chrono::NaiveDate,
+    procedure: &'static str,
+    severity: &'static str,
+    severity_reason: &'a Option<String>,
+    case_officers: Vec<&'a str>,
+    entity_credit_code: Option<&'a str>,
+    internal_notes: &'a Option<String>,
+    state: &'static str,
+    version: i32,
+    workflow: &'a Workflow,
+    publication_deadline: chrono::NaiveDate,
+    publication_deadline_provisional: bool,
+    publicity_min_end: chrono::NaiveDate,
+    publicity_max_end: chrono::NaiveDate,
+    published_on: Option<chrono::NaiveDate>,
+    working_days_late: Option<i32>,
+    withdrawal_event_date: Option<chrono::NaiveDate>,
+    withdrawal_deadline: Option<chrono::NaiveDate>,
+}
+
+/// An ID number as audit trails keep it: the first 6 and last 4 characters (the region and the
+/// check), the rest starred; a short number keeps only its last 4.
+pub fn mask_id_number(n: &str) -> String {
+    let chars: Vec<char> = n.chars().collect();
+    if chars.len() >= 14 {
+        let head: String = chars[..6].iter().collect();
+        let tail: String = chars[chars.len() - 4..].iter().collect();
+        format!("{head}{}{tail}", "*".repeat(chars.len() - 10))
+    } else {
+        let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
+        format!("****{tail}")
+    }
+}
+
+impl<'a> From<&'a PenaltyRecord> for PenaltySnapshot<'a> {
+    fn from(r: &'a PenaltyRecord) -> Self {
+        let f = &r.fields;
+        let l = &r.life;
+        PenaltySnapshot {
+            id: r.id,
+            authority_id: r.authority_id,
+            decision_number: r.decision_number.as_str(),
+            party_kind: f.party_kind.code(),
+            party_name: &f.party_name,
+            party_credit_code: f.party_credit_code.as_ref().map(|c| c.as_str()),
+            legal_representative: &f.legal_representative,
+            party_id_type: f.party_id_type.map(|t| t.code()),
+            party_id_number: f.party_id_number.as_deref().map(mask_id_number),
+            party_address: f.party_address.as_ref().map(|_| "（已隐去）"),
+            violation_type: &f.violation_type,
+            facts: &f.facts,
+            legal_basis: &f.legal_basis,
+            penalty_types: f.penalty_types.iter().map(|t| t.code()).collect(),
+            content: &f.content,
+            fine_fen: f.fine_fen,
+            confiscation_fen: f.confiscation_fen,
+            licence_affected: &f.licence_affected,
+            decision_date: f.decision_date,
+            procedure: f.procedure.code(),
+            severity: f.severity.code(),
+            severity_reason: &f.severity_reason,
+            case_officers: f.case_officers.iter().map(|c| c.as_str()).collect(),
+            entity_credit_code: f.entity_credit_code.as_ref().map(|c| c.as_str()),
+            internal_notes: &f.internal_notes,
+            state: l.state.code(),
+            version: l.version,
+            workflow: &l.workflow,
+            publication_deadline: l.publication_deadline,
+            publication_deadline_provisional: l.publication_deadline_provisional,
+            publicity_min_end: l.publicity_min_end,
+            publicity_max_end: l.publicity_max_end,
+            published_on: l.published_on,
+            working_days_late: l.working_days_late,
+            withdrawal_event_date: l.withdrawal_event_date,
+            withdrawal_deadline: l.withdrawal_deadline,
+        }
+    }
 }

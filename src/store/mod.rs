@@ -2,12 +2,14 @@
 //! Repositories take `&mut AnyConn` and return domain types; row structs stay private.
 
 pub mod audit;
+pub mod authorities;
 pub mod calendar;
 pub mod categories;
 mod conn;
 pub mod entities;
 pub mod inspectors;
 pub mod name_index;
+pub mod penalties;
 mod pg_copy;
 pub mod schema;
 pub mod tokens;

@@ -175,3 +175,99 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    authorities (id) {
+        id -> BigInt,
+        name -> Text,
+        credit_code -> Text,
+        number_prefix -> Text,
+        publish_simple_procedure -> Bool,
+        publish_warning_only -> Bool,
+        publish_minor -> Bool,
+        mask_natural_person_names -> Bool,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    decision_number_sequences (authority_id, year) {
+        authority_id -> BigInt,
+        year -> Integer,
+        last -> Integer,
+    }
+}
+
+diesel::table! {
+    penalties (id) {
+        id -> BigInt,
+        authority_id -> BigInt,
+        decision_number -> Text,
+        number_key -> Text,
+        party_kind -> Text,
+        party_name -> Text,
+        public_name -> Text,
+        search_text -> Text,
+        party_credit_code -> Nullable<Text>,
+        legal_representative -> Nullable<Text>,
+        private_json -> Text,
+        violation_type -> Text,
+        facts -> Text,
+        legal_basis -> Text,
+        penalty_types -> Text,
+        content -> Text,
+        fine_fen -> Nullable<BigInt>,
+        confiscation_fen -> Nullable<BigInt>,
+        licence_affected -> Nullable<Text>,
+        decision_date -> Date,
+        procedure -> Text,
+        severity -> Text,
+        severity_reason -> Nullable<Text>,
+        case_officers -> Text,
+        entity_credit_code -> Nullable<Text>,
+        imported -> Bool,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    penalty_states (penalty_id) {
+        penalty_id -> BigInt,
+        state -> Text,
+        version -> Integer,
+        workflow_json -> Text,
+        publication_deadline -> Date,
+        publication_deadline_provisional -> Bool,
+        publicity_min_end -> Date,
+        publicity_max_end -> Date,
+        published_at -> Nullable<Timestamp>,
+        published_on -> Nullable<Date>,
+        working_days_late -> Nullable<Integer>,
+        withdrawal_event_date -> Nullable<Date>,
+        withdrawal_deadline -> Nullable<Date>,
+        withdrawal_deadline_provisional -> Nullable<Bool>,
+        withdrawn_on -> Nullable<Date>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    penalty_name_grams (gram, penalty_id) {
+        gram -> BigInt,
+        penalty_id -> BigInt,
+    }
+}
+
+diesel::joinable!(penalties -> authorities (authority_id));
+diesel::joinable!(penalty_states -> penalties (penalty_id));
+diesel::joinable!(penalty_name_grams -> penalties (penalty_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    authorities,
+    decision_number_sequences,
+    penalties,
+    penalty_states,
+    penalty_name_grams
+);

@@ -15,6 +15,7 @@ mod helpers;
 mod imports;
 mod login;
 mod openapi;
+mod penalties;
 mod public_views;
 mod roster;
 mod schema;

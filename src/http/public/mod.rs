@@ -6,6 +6,7 @@
 mod calendar;
 mod categories;
 mod directory;
+mod penalties;
 mod roster;
 mod system;
 pub mod views;
@@ -26,7 +27,9 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .unify()
         .or(roster::routes(state.clone()))
         .unify()
-        .or(categories::routes(state))
+        .or(categories::routes(state.clone()))
+        .unify()
+        .or(penalties::routes(state))
         .unify()
         .boxed()
 }

@@ -10,6 +10,8 @@ use crate::domain::category::{Category, CategoryCode, Vocabulary};
 use crate::domain::credit_code::{self, CreditCode, CreditCodeError};
 use crate::domain::entity::{DistrictCode, EntityKind, EntityRecord, EntityStatus};
 use crate::domain::inspector::{CertificateNo, InspectorRecord, InspectorStatus};
+use crate::domain::penalty::kinds::PartyKind;
+use crate::domain::penalty::record::{Authority, PenaltyRecord, Visible};
 use crate::domain::shanghai::format_utc;
 use crate::http::paging::LabelledView;
 use crate::service::calendar::{AddedWorkdays, YearView};
@@ -382,6 +384,158 @@ impl From<Meta> for MetaView {
                     })
                     .collect(),
             },
+        }
+    }
+}
+
+/// A 处罚机关 as the public sees it (names, codes and publication settings are public facts).
+#[derive(Serialize)]
+pub struct PublicAuthority {
+    pub id: i64,
+    pub name: String,
+    pub credit_code: String,
+    pub number_prefix: String,
+    pub publish_simple_procedure: bool,
+    pub publish_warning_only: bool,
+    pub publish_minor: bool,
+    pub mask_natural_person_names: bool,
+}
+
+impl From<&Authority> for PublicAuthority {
+    fn from(a: &Authority) -> Self {
+        let f = &a.fields;
+        PublicAuthority {
+            id: a.id,
+            name: f.name.clone(),
+            credit_code: f.credit_code.to_string(),
+            number_prefix: f.number_prefix.clone(),
+            publish_simple_procedure: f.settings.publish_simple_procedure,
+            publish_warning_only: f.settings.publish_warning_only,
+            publish_minor: f.settings.publish_minor,
+            mask_natural_person_names: f.mask_natural_person_names,
+        }
+    }
+}
+
+/// A penalty type with its label.
+#[derive(Serialize)]
+pub struct TypeView {
+    pub code: &'static str,
+    pub label: &'static str,
+}
+
+/// An amount in 分 and as a decimal 元 string (DESIGN §9).
+pub fn yuan(fen: i64) -> String {
+    format!("{}.{:02}", fen / 100, fen % 100)
+}
+
+/// A published decision as the public sees it: an allow-list. Never an ID number, an address, a
+/// phone, internal notes or the case officers; a natural person's name as the authority masks
+/// it; the credit code and legal representative only of organisations and individual businesses.
+#[derive(Serialize)]
+pub struct PublicPenalty {
+    pub id: i64,
+    pub decision_number: String,
+    pub party_kind: &'static str,
+    pub party_kind_label: &'static str,
+    pub party_name: String,
+    pub party_credit_code: Option<String>,
+    pub legal_representative: Option<String>,
+    pub violation_type: String,
+    pub facts: String,
+    pub legal_basis: String,
+    pub penalty_types: Vec<TypeView>,
+    pub content: String,
+    pub fine_fen: Option<i64>,
+    pub fine_yuan: Option<String>,
+    pub confiscation_fen: Option<i64>,
+    pub confiscation_yuan: Option<String>,
+    pub licence_affected: Option<String>,
+    pub decision_date: NaiveDate,
+    pub authority_id: i64,
+    pub authority: String,
+    pub authority_credit_code: String,
+    pub published_on: Option<NaiveDate>,
+    pub publicity_end: NaiveDate,
+    pub state: &'static str,
+}
+
+/// What the public sees of a withdrawn decision: that it was withdrawn, when and why.
+#[derive(Serialize)]
+pub struct PublicWithdrawal {
+    pub id: i64,
+    pub decision_number: String,
+    pub authority_id: i64,
+    pub authority: String,
+    pub authority_credit_code: String,
+    pub withdrawn_on: Option<NaiveDate>,
+    pub withdrawal_reason: Option<String>,
+    pub state: &'static str,
+}
+
+/// One item of the public list or detail: a decision or a withdrawal notice.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum PublicPenaltyItem {
+    Decision(Box<PublicPenalty>),
+    Withdrawal(PublicWithdrawal),
+}
+
+impl PublicPenaltyItem {
+    /// The public view of `r` on `today`; `None` when the public may not see it.
+    pub fn of(r: &PenaltyRecord, a: &Authority, today: NaiveDate) -> Option<PublicPenaltyItem> {
+        let f = &r.fields;
+        match r.public_on(today)? {
+            Visible::Withdrawal => Some(PublicPenaltyItem::Withdrawal(PublicWithdrawal {
+                id: r.id,
+                decision_number: r.decision_number.to_string(),
+                authority_id: a.id,
+                authority: a.fields.name.clone(),
+                authority_credit_code: a.fields.credit_code.to_string(),
+                withdrawn_on: r.life.withdrawn_on,
+                withdrawal_reason: r.life.workflow.withdrawal_reason.clone(),
+                state: "withdrawn",
+            })),
+            Visible::Decision => {
+                let organisation = f.party_kind != PartyKind::NaturalPerson;
+                Some(PublicPenaltyItem::Decision(Box::new(PublicPenalty {
+                    id: r.id,
+                    decision_number: r.decision_number.to_string(),
+                    party_kind: f.party_kind.code(),
+                    party_kind_label: f.party_kind.label(),
+                    party_name: r.public_name.clone(),
+                    party_credit_code: f
+                        .party_credit_code
+                        .as_ref()
+                        .filter(|_| organisation)
+                        .map(|c| c.to_string()),
+                    legal_representative: f.legal_representative.clone().filter(|_| organisation),
+                    violation_type: f.violation_type.clone(),
+                    facts: f.facts.clone(),
+                    legal_basis: f.legal_basis.clone(),
+                    penalty_types: f
+                        .penalty_types
+                        .iter()
+                        .map(|t| TypeView {
+                            code: t.code(),
+                            label: t.label(),
+                        })
+                        .collect(),
+                    content: f.content.clone(),
+                    fine_fen: f.fine_fen,
+                    fine_yuan: f.fine_fen.map(yuan),
+                    confiscation_fen: f.confiscation_fen,
+                    confiscation_yuan: f.confiscation_fen.map(yuan),
+                    licence_affected: f.licence_affected.clone(),
+                    decision_date: f.decision_date,
+                    authority_id: a.id,
+                    authority: a.fields.name.clone(),
+                    authority_credit_code: a.fields.credit_code.to_string(),
+                    published_on: r.life.published_on,
+                    publicity_end: r.life.publicity_max_end,
+                    state: "published",
+                })))
+            }
         }
     }
 }

@@ -8,6 +8,7 @@ mod categories;
 mod entities;
 mod imports;
 mod inspectors;
+mod penalties;
 mod users;
 pub mod views;
 
@@ -33,7 +34,9 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .unify()
         .or(inspectors::routes(state.clone()))
         .unify()
-        .or(categories::routes(state))
+        .or(categories::routes(state.clone()))
+        .unify()
+        .or(penalties::routes(state))
         .unify()
         .boxed()
 }

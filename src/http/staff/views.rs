@@ -8,11 +8,14 @@ use crate::domain::calendar::{LoadedYear, Origin, Region};
 use crate::domain::category::Vocabulary;
 use crate::domain::entity::EntityRecord;
 use crate::domain::inspector::{Conflict, InspectorRecord};
+use crate::domain::penalty::fields::OtherCodes;
+use crate::domain::penalty::record::{PenaltyRecord, Workflow};
 use crate::domain::role::Role;
 use crate::domain::shanghai::format_utc;
 use crate::domain::user::User;
 use crate::http::paging::LabelledView;
-use crate::http::public::views::{PublicEntity, PublicInspector};
+use crate::http::public::views::{yuan, PublicEntity, PublicInspector, TypeView};
+use chrono::NaiveDate;
 
 /// An entity with its risk tags (staff only), version and times.
 #[derive(Serialize)]
@@ -200,4 +203,127 @@ impl LoadedYearReceipt {
 #[derive(Serialize)]
 pub struct RevokedTokens {
     pub revoked: usize,
+}
+
+/// A penalty decision with every field, private ones included, its deadlines and its workflow
+/// (staff only).
+#[derive(Serialize)]
+pub struct StaffPenalty {
+    pub id: i64,
+    pub authority_id: i64,
+    pub state: &'static str,
+    pub state_label: &'static str,
+    pub version: i32,
+    pub decision_number: String,
+    pub party_kind: &'static str,
+    pub party_name: String,
+    pub public_party_name: String,
+    pub party_credit_code: Option<String>,
+    pub party_other_codes: OtherCodes,
+    pub legal_representative: Option<String>,
+    pub party_id_type: Option<&'static str>,
+    pub party_id_number: Option<String>,
+    pub party_address: Option<String>,
+    pub violation_type: String,
+    pub facts: String,
+    pub legal_basis: String,
+    pub penalty_types: Vec<TypeView>,
+    pub content: String,
+    pub fine_fen: Option<i64>,
+    pub fine_yuan: Option<String>,
+    pub confiscation_fen: Option<i64>,
+    pub confiscation_yuan: Option<String>,
+    pub licence_affected: Option<String>,
+    pub decision_date: NaiveDate,
+    pub procedure: &'static str,
+    pub severity: &'static str,
+    pub severity_reason: Option<String>,
+    pub case_officers: Vec<String>,
+    pub entity_credit_code: Option<String>,
+    pub internal_notes: Option<String>,
+    pub imported: bool,
+    pub created_by: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub publication_deadline: NaiveDate,
+    pub publication_deadline_provisional: bool,
+    pub publicity_min_end: NaiveDate,
+    pub publicity_max_end: NaiveDate,
+    pub published_at: Option<String>,
+    pub published_on: Option<NaiveDate>,
+    pub working_days_late: Option<i32>,
+    pub withdrawal_event_date: Option<NaiveDate>,
+    pub withdrawal_deadline: Option<NaiveDate>,
+    pub withdrawal_deadline_provisional: Option<bool>,
+    pub withdrawn_on: Option<NaiveDate>,
+    pub workflow: Workflow,
+}
+
+impl StaffPenalty {
+    pub fn of(r: &PenaltyRecord, today: NaiveDate) -> StaffPenalty {
+        let f = &r.fields;
+        let l = &r.life;
+        let shown = r.shown_state(today);
+        StaffPenalty {
+            id: r.id,
+            authority_id: r.authority_id,
+            state: shown.code(),
+            state_label: shown.label(),
+            version: l.version,
+            decision_number: r.decision_number.to_string(),
+            party_kind: f.party_kind.code(),
+            party_name: f.party_name.clone(),
+            public_party_name: r.public_name.clone(),
+            party_credit_code: f.party_credit_code.as_ref().map(|c| c.to_string()),
+            party_other_codes: f.party_other_codes.clone(),
+            legal_representative: f.legal_representative.clone(),
+            party_id_type: f.party_id_type.map(|t| t.code()),
+            party_id_number: f.party_id_number.clone(),
+            party_address: f.party_address.clone(),
+            violation_type: f.violation_type.clone(),
+            facts: f.facts.clone(),
+            legal_basis: f.legal_basis.clone(),
+            penalty_types: f
+                .penalty_types
+                .iter()
+                .map(|t| TypeView {
+                    code: t.code(),
+                    label: t.label(),
+                })
+                .collect(),
+            content: f.content.clone(),
+            fine_fen: f.fine_fen,
+            fine_yuan: f.fine_fen.map(yuan),
+            confiscation_fen: f.confiscation_fen,
+            confiscation_yuan: f.confiscation_fen.map(yuan),
+            licence_affected: f.licence_affected.clone(),
+            decision_date: f.decision_date,
+            procedure: f.procedure.code(),
+            severity: f.severity.code(),
+            severity_reason: f.severity_reason.clone(),
+            case_officers: f
+                .case_officers
+                .iter()
+                .map(|c| c.as_str().to_string())
+                .collect(),
+            entity_credit_code: f.entity_credit_code.as_ref().map(|c| c.to_string()),
+            internal_notes: f.internal_notes.clone(),
+            imported: r.imported,
+            created_by: r.created_by.clone(),
+            created_at: format_utc(r.created_at),
+            updated_at: format_utc(l.updated_at),
+            publication_deadline: l.publication_deadline,
+            publication_deadline_provisional: l.publication_deadline_provisional,
+            publicity_min_end: l.publicity_min_end,
+            publicity_max_end: l.publicity_max_end,
+            published_at: l.published_at.map(format_utc),
+            published_on: l.published_on,
+            working_days_late: l.working_days_late,
+            withdrawal_event_date: l.withdrawal_event_date,
+            withdrawal_deadline: l.withdrawal_deadline,
+            withdrawal_deadline_provisional: l.withdrawal_deadline_provisional,
+            withdrawn_on: l.withdrawn_on,
+            workflow: l.workflow.clone(),
+        }
+    }
 }

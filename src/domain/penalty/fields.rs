@@ -1,0 +1,1068 @@
+//! A penalty decision's fields (the 双公示 layout, reference §1.3), parsed whole: every bad field
+//! is reported at once, with a code of its own for each rule a reviewer would cite.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+
+use super::kinds::{IdType, PartyKind, PenaltyType, Procedure, Severity};
+use super::number::DecisionNumber;
+use super::publicity::default_severity;
+use crate::domain::category::CategoryCode;
+use crate::domain::credit_code::CreditCode;
+use crate::domain::field::{optional_text, required_text, Errors, FieldError};
+use crate::domain::id_number::IdNumber;
+use crate::domain::inspector::{CertificateNo, InspectorStatus};
+
+/// The party's other registration codes (行政相对人代码_2…_6), all optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OtherCodes {
+    /// 工商注册号
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration_number: Option<String>,
+    /// 组织机构代码
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation_code: Option<String>,
+    /// 税务登记号
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_number: Option<String>,
+    /// 事业单位证书号
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub institution_number: Option<String>,
+    /// 社会组织登记证号
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub social_organisation_number: Option<String>,
+}
+
+/// Every field as it arrives (JSON or a CSV row), before parsing. Amounts are taken as any JSON
+/// value so that a string or a fraction is reported as a field error, not a body error.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPenalty {
+    pub authority_id: Option<i64>,
+    pub decision_number: Option<String>,
+    pub allocate_decision_number: Option<bool>,
+    pub party_kind: Option<String>,
+    pub party_name: Option<String>,
+    pub party_credit_code: Option<String>,
+    pub party_other_codes: Option<OtherCodes>,
+    pub legal_representative: Option<String>,
+    pub party_id_type: Option<String>,
+    pub party_id_number: Option<String>,
+    pub party_address: Option<String>,
+    pub violation_type: Option<String>,
+    pub facts: Option<String>,
+    pub legal_basis: Option<String>,
+    pub penalty_types: Option<Vec<String>>,
+    pub content: Option<String>,
+    pub fine_fen: Option<serde_json::Value>,
+    pub confiscation_fen: Option<serde_json::Value>,
+    pub licence_affected: Option<String>,
+    pub decision_date: Option<String>,
+    pub procedure: Option<String>,
+    pub severity: Option<String>,
+    pub severity_reason: Option<String>,
+    pub case_officers: Option<Vec<String>>,
+    pub entity_credit_code: Option<String>,
+    pub internal_notes: Option<String>,
+}
+
+/// What the roster says about a named case officer, fetched by the caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfficerFacts {
+    pub certificate_no: CertificateNo,
+    pub status: InspectorStatus,
+    pub valid_from: NaiveDate,
+    pub valid_to: NaiveDate,
+    /// Credit codes of the entities the officer declared a conflict with (回避), in force.
+    pub conflict_entities: Vec<String>,
+    /// Categories the officer declared a conflict with, in force.
+    pub conflict_categories: Vec<CategoryCode>,
+}
+
+/// What parsing needs from outside: today (Asia/Shanghai), the roster facts of the officers the
+/// raw record names, and the directory category of the party when it is in the directory.
+pub struct Context<'a> {
+    pub today: NaiveDate,
+    pub officers: &'a [OfficerFacts],
+    pub party_category: Option<CategoryCode>,
+}
+
+/// A valid decision's fields. `decision_number` is `None` when the caller asked for one to be
+/// allocated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PenaltyFields {
+    pub decision_number: Option<DecisionNumber>,
+    pub party_kind: PartyKind,
+    pub party_name: String,
+    pub party_credit_code: Option<CreditCode>,
+    pub party_other_codes: OtherCodes,
+    pub legal_representative: Option<String>,
+    pub party_id_type: Option<IdType>,
+    /// Private. A 身份证 number in its normalised 18-character form.
+    pub party_id_number: Option<String>,
+    /// Private.
+    pub party_address: Option<String>,
+    pub violation_type: String,
+    pub facts: String,
+    pub legal_basis: String,
+    pub penalty_types: BTreeSet<PenaltyType>,
+    pub content: String,
+    pub fine_fen: Option<i64>,
+    pub confiscation_fen: Option<i64>,
+    pub licence_affected: Option<String>,
+    pub decision_date: NaiveDate,
+    pub procedure: Procedure,
+    pub severity: Severity,
+    pub severity_reason: Option<String>,
+    pub case_officers: Vec<CertificateNo>,
+    pub entity_credit_code: Option<CreditCode>,
+    /// Private.
+    pub internal_notes: Option<String>,
+}
+
+/// The largest amount accepted, in 分 (10^13 元: beyond any fine, far inside i64).
+pub const MAX_FEN: i64 = 1_000_000_000_000_000;
+
+/// 简易程序 (行政处罚法 Art. 51): a warning, or a fine up to 200 元 for a citizen or 3,000 元 for an
+/// organisation.
+const SIMPLE_FINE_MAX_PERSON_FEN: i64 = 20_000;
+const SIMPLE_FINE_MAX_ORGANISATION_FEN: i64 = 300_000;
+
+fn present(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn amount(e: &mut Errors, field: &str, v: &Option<serde_json::Value>) -> Option<i64> {
+    let v = match v {
+        None | Some(serde_json::Value::Null) => return None,
+        Some(serde_json::Value::String(s)) if s.trim().is_empty() => return None,
+        Some(v) => v,
+    };
+    let n = match v {
+        serde_json::Value::Number(n) => n.as_i64(),
+        serde_json::Value::String(s) => s.trim().parse::<i64>().ok(),
+        _ => None,
+    };
+    match n {
+        Some(n) if (1..=MAX_FEN).contains(&n) => Some(n),
+        Some(_) => {
+            e.push(
+                field,
+                "range",
+                format!("{field} must be a whole number of 分 from 1 to {MAX_FEN}"),
+            );
+            None
+        }
+        None => {
+            e.push(
+                field,
+                "format",
+                format!(
+                    "{field} must be a whole number of 分 (1 元 = 100), e.g. 500000 for 5,000 元"
+                ),
+            );
+            None
+        }
+    }
+}
+
+fn enum_value<T>(
+    e: &mut Errors,
+    field: &str,
+    v: Option<&str>,
+    parse: impl Fn(&str) -> Option<T>,
+    expected: impl Fn() -> String,
+) -> Option<T> {
+    let v = v?;
+    let parsed = parse(v);
+    if parsed.is_none() {
+        e.push(
+            field,
+            "unknown",
+            format!(
+                "{v:?} is not a known {field}; expected one of {}",
+                expected()
+            ),
+        );
+    }
+    parsed
+}
+
+/// `YYYY-MM-DD` (also `YYYY/MM/DD`, the 双公示 layout's form).
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    ["%Y-%m-%d", "%Y/%m/%d"]
+        .iter()
+        .find_map(|f| NaiveDate::parse_from_str(s, f).ok())
+}
+
+impl PenaltyFields {
+    pub fn parse(raw: &RawPenalty, ctx: &Context<'_>) -> Result<PenaltyFields, Vec<FieldError>> {
+        let mut e = Errors::default();
+        let allocate = raw.allocate_decision_number == Some(true);
+        let decision_number = match (present(&raw.decision_number), allocate) {
+            (Some(_), true) => {
+                e.push(
+                    "decision_number",
+                    "one_of",
+                    "give a decision_number or ask for allocate_decision_number, not both",
+                );
+                None
+            }
+            (None, true) => Some(None),
+            (None, false) => {
+                e.push(
+                    "decision_number",
+                    "required",
+                    "decision_number is required (or set allocate_decision_number: true)",
+                );
+                None
+            }
+            (Some(n), false) => match DecisionNumber::parse(n) {
+                Ok(n) => Some(Some(n)),
+                Err((code, message)) => {
+                    e.push("decision_number", code, message);
+                    None
+                }
+            },
+        };
+        let party_kind = match present(&raw.party_kind) {
+            None => {
+                e.push("party_kind", "required", "party_kind is required");
+                None
+            }
+            v => enum_value(
+                &mut e,
+                "party_kind",
+                v,
+                PartyKind::parse,
+                PartyKind::expected,
+            ),
+        };
+        let party_name = required_text(&mut e, "party_name", raw.party_name.as_deref(), 200);
+        let natural = party_kind == Some(PartyKind::NaturalPerson);
+        let organisation = matches!(
+            party_kind,
+            Some(PartyKind::LegalPerson | PartyKind::IndividualBusiness)
+        );
+        let party_credit_code = match present(&raw.party_credit_code) {
+            None if organisation => {
+                e.push(
+                    "party_credit_code",
+                    "required",
+                    "party_credit_code (统一社会信用代码) is required for an organisation or an individual business",
+                );
+                None
+            }
+            None => None,
+            Some(_) if natural => {
+                e.push(
+                    "party_credit_code",
+                    "not_applicable",
+                    "a natural person has no 统一社会信用代码",
+                );
+                None
+            }
+            Some(v) => e.take("party_credit_code", CreditCode::parse(v), |err| {
+                err.reason()
+            }),
+        };
+        let other_codes = raw.party_other_codes.clone().unwrap_or_default();
+        for (field, v) in [
+            (
+                "party_other_codes.registration_number",
+                &other_codes.registration_number,
+            ),
+            (
+                "party_other_codes.organisation_code",
+                &other_codes.organisation_code,
+            ),
+            ("party_other_codes.tax_number", &other_codes.tax_number),
+            (
+                "party_other_codes.institution_number",
+                &other_codes.institution_number,
+            ),
+            (
+                "party_other_codes.social_organisation_number",
+                &other_codes.social_organisation_number,
+            ),
+        ] {
+            optional_text(&mut e, field, v.as_deref(), 50);
+        }
+        let legal_representative = match optional_text(
+            &mut e,
+            "legal_representative",
+            raw.legal_representative.as_deref(),
+            50,
+        ) {
+            Some(None) if party_kind == Some(PartyKind::LegalPerson) => {
+                e.push(
+                    "legal_representative",
+                    "required",
+                    "legal_representative (法定代表人) is required for an organisation",
+                );
+                None
+            }
+            Some(Some(_)) if natural => {
+                e.push(
+                    "legal_representative",
+                    "not_applicable",
+                    "a natural person has no legal representative",
+                );
+                None
+            }
+            other => other.flatten(),
+        };
+        let party_id_type = match present(&raw.party_id_type) {
+            None if natural => {
+                e.push(
+                    "party_id_type",
+                    "required",
+                    "party_id_type (证件类型) is required for a natural person",
+                );
+                None
+            }
+            None => None,
+            Some(_) if !natural => {
+                e.push(
+                    "party_id_type",
+                    "not_applicable",
+                    "party_id_type is for natural persons",
+                );
+                None
+            }
+            v => enum_value(&mut e, "party_id_type", v, IdType::parse, IdType::expected),
+        };
+        let party_id_number = match present(&raw.party_id_number) {
+            None if natural => {
+                e.push(
+                    "party_id_number",
+                    "required",
+                    "party_id_number (证件号码) is required for a natural person",
+                );
+                None
+            }
+            None => None,
+            Some(_) if !natural => {
+                e.push(
+                    "party_id_number",
+                    "not_applicable",
+                    "party_id_number is for natural persons",
+                );
+                None
+            }
+            Some(v) => match party_id_type {
+                Some(IdType::ResidentIdCard) => e
+                    .take("party_id_number", IdNumber::parse(v, ctx.today), |err| {
+                        err.reason()
+                    })
+                    .map(|id| id.as_str().to_string()),
+                _ => optional_text(&mut e, "party_id_number", Some(v), 50).flatten(),
+            },
+        };
+        let party_address =
+            optional_text(&mut e, "party_address", raw.party_address.as_deref(), 300).flatten();
+        let violation_type =
+            required_text(&mut e, "violation_type", raw.violation_type.as_deref(), 200);
+        let facts = required_text(&mut e, "facts", raw.facts.as_deref(), 4000);
+        let legal_basis = required_text(&mut e, "legal_basis", raw.legal_basis.as_deref(), 2000);
+        let content = required_text(&mut e, "content", raw.content.as_deref(), 4000);
+        let mut penalty_types = BTreeSet::new();
+        for t in raw.penalty_types.iter().flatten() {
+            if let Some(t) = enum_value(
+                &mut e,
+                "penalty_types",
+                Some(t.trim()),
+                PenaltyType::parse,
+                PenaltyType::expected,
+            ) {
+                penalty_types.insert(t);
+            }
+        }
+        if raw
+            .penalty_types
+            .iter()
+            .flatten()
+            .all(|t| t.trim().is_empty())
+        {
+            e.push(
+                "penalty_types",
+                "required",
+                "penalty_types needs at least one type (行政处罚法 Art. 9)",
+            );
+        }
+        let fine_fen = amount(&mut e, "fine_fen", &raw.fine_fen);
+        let fined = penalty_types.contains(&PenaltyType::Fine);
+        if fined && fine_fen.is_none() && !has(&raw.fine_fen) {
+            e.push("fine_fen", "required", "fine_fen is required for 罚款");
+        } else if !fined && has(&raw.fine_fen) {
+            e.push("fine_fen", "not_applicable", "fine_fen is only for 罚款");
+        }
+        let confiscation_fen = amount(&mut e, "confiscation_fen", &raw.confiscation_fen);
+        let confiscated = penalty_types.iter().any(|t| t.is_confiscation());
+        if confiscated && confiscation_fen.is_none() && !has(&raw.confiscation_fen) {
+            e.push(
+                "confiscation_fen",
+                "required",
+                "confiscation_fen is required for 没收违法所得 / 没收非法财物",
+            );
+        } else if !confiscated && has(&raw.confiscation_fen) {
+            e.push(
+                "confiscation_fen",
+                "not_applicable",
+                "confiscation_fen is only for 没收违法所得 / 没收非法财物",
+            );
+        }
+        let licence_affected = match optional_text(
+            &mut e,
+            "licence_affected",
+            raw.licence_affected.as_deref(),
+            200,
+        ) {
+            Some(None) if penalty_types.iter().any(|t| t.affects_licence()) => {
+                e.push(
+                    "licence_affected",
+                    "required",
+                    "licence_affected (证照名称及编号) is required for 暂扣 / 吊销",
+                );
+                None
+            }
+            other => other.flatten(),
+        };
+        let decision_date = match present(&raw.decision_date) {
+            None => {
+                e.push("decision_date", "required", "decision_date is required");
+                None
+            }
+            Some(v) => match parse_date(v) {
+                None => {
+                    e.push(
+                        "decision_date",
+                        "format",
+                        format!("{v:?} is not a date such as 2026-03-01"),
+                    );
+                    None
+                }
+                Some(d) if d > ctx.today => {
+                    e.push(
+                        "decision_date",
+                        "future",
+                        format!("the decision date {d} is after today ({})", ctx.today),
+                    );
+                    None
+                }
+                Some(d) if d < NaiveDate::from_ymd_opt(2000, 1, 1).expect("a date") => {
+                    e.push(
+                        "decision_date",
+                        "range",
+                        "decision dates before 2000-01-01 are not accepted",
+                    );
+                    None
+                }
+                Some(d) => Some(d),
+            },
+        };
+        let procedure = match present(&raw.procedure) {
+            None => {
+                e.push(
+                    "procedure",
+                    "required",
+                    "procedure (simple or ordinary) is required",
+                );
+                None
+            }
+            v => enum_value(
+                &mut e,
+                "procedure",
+                v,
+                Procedure::parse,
+                Procedure::expected,
+            ),
+        };
+        if procedure == Some(Procedure::Simple) {
+            let limit = if natural {
+                SIMPLE_FINE_MAX_PERSON_FEN
+            } else {
+                SIMPLE_FINE_MAX_ORGANISATION_FEN
+            };
+            let types_ok = penalty_types
+                .iter()
+                .all(|t| matches!(t, PenaltyType::Warning | PenaltyType::Fine));
+            if !types_ok || fine_fen.is_some_and(|f| f > limit) {
+                e.push(
+                    "procedure",
+                    "simple_procedure",
+                    format!(
+                        "the simple procedure (行政处罚法 Art. 51) allows only a warning or a fine of at most {} 元 for this party",
+                        limit / 100
+                    ),
+                );
+            }
+        }
+        let severity_reason = optional_text(
+            &mut e,
+            "severity_reason",
+            raw.severity_reason.as_deref(),
+            500,
+        )
+        .flatten();
+        let default = procedure.map(|p| default_severity(&penalty_types, p));
+        let severity = match present(&raw.severity) {
+            None => default,
+            v => {
+                let given = enum_value(&mut e, "severity", v, Severity::parse, Severity::expected);
+                if given.is_some() && given != default && severity_reason.is_none() {
+                    e.push(
+                        "severity_reason",
+                        "required",
+                        format!(
+                            "severity {} differs from the default {} for these types: give severity_reason",
+                            given.map_or("", |s| s.code()),
+                            default.map_or("", |s| s.code())
+                        ),
+                    );
+                }
+                given
+            }
+        };
+        let case_officers = officers(&mut e, raw, ctx, decision_date, party_credit_code.as_ref());
+        let entity_credit_code = match present(&raw.entity_credit_code) {
+            None => None,
+            Some(v) => e.take("entity_credit_code", CreditCode::parse(v), |err| {
+                err.reason()
+            }),
+        };
+        let internal_notes = optional_text(
+            &mut e,
+            "internal_notes",
+            raw.internal_notes.as_deref(),
+            4000,
+        )
+        .flatten();
+        match (
+            decision_number,
+            party_kind,
+            party_name,
+            violation_type,
+            facts,
+            legal_basis,
+            content,
+            decision_date,
+            procedure,
+            severity,
+        ) {
+            (
+                Some(decision_number),
+                Some(party_kind),
+                Some(party_name),
+                Some(violation_type),
+                Some(facts),
+                Some(legal_basis),
+                Some(content),
+                Some(decision_date),
+                Some(procedure),
+                Some(severity),
+            ) if e.is_empty() => Ok(PenaltyFields {
+                decision_number,
+                party_kind,
+                party_name,
+                party_credit_code,
+                party_other_codes: other_codes,
+                legal_representative,
+                party_id_type,
+                party_id_number,
+                party_address,
+                violation_type,
+                facts,
+                legal_basis,
+                penalty_types,
+                content,
+                fine_fen,
+                confiscation_fen,
+                licence_affected,
+                decision_date,
+                procedure,
+                severity,
+                severity_reason,
+                case_officers,
+                entity_credit_code,
+                internal_notes,
+            }),
+            _ => Err(e.into_vec()),
+        }
+    }
+}
+
+fn has(v: &Option<serde_json::Value>) -> bool {
+    match v {
+        None | Some(serde_json::Value::Null) => false,
+        Some(serde_json::Value::String(s)) => !s.trim().is_empty(),
+        Some(_) => true,
+    }
+}
+
+/// At least two distinct officers (行政处罚法 Art. 42), each on the roster, active, with a
+/// certificate valid on the decision date, and without a declared conflict (Art. 43) with the
+/// party or the party's category.
+fn officers(
+    e: &mut Errors,
+    raw: &RawPenalty,
+    ctx: &Context<'_>,
+    decided: Option<NaiveDate>,
+    party: Option<&CreditCode>,
+) -> Vec<CertificateNo> {
+    let mut out: Vec<CertificateNo> = Vec::new();
+    for given in raw.case_officers.iter().flatten() {
+        if given.trim().is_empty() {
+            continue;
+        }
+        let no = match CertificateNo::parse(given) {
+            Ok(no) => no,
+            Err(m) => {
+                e.push("case_officers", "format", m);
+                continue;
+            }
+        };
+        if out.contains(&no) {
+            continue;
+        }
+        let Some(facts) = ctx.officers.iter().find(|f| f.certificate_no == no) else {
+            e.push(
+                "case_officers",
+                "unknown",
+                format!(
+                    "no inspector with certificate {} is on the roster",
+                    no.as_str()
+                ),
+            );
+            continue;
+        };
+        if facts.status != InspectorStatus::Active {
+            e.push(
+                "case_officers",
+                "inactive",
+                format!(
+                    "inspector {} is {} (在岗 required)",
+                    no.as_str(),
+                    facts.status.label()
+                ),
+            );
+        }
+        if let Some(d) = decided {
+            if d > facts.valid_to {
+                e.push(
+                    "case_officers",
+                    "certificate_expired",
+                    format!(
+                        "the certificate of inspector {} expired on {}, before the decision date {d}",
+                        no.as_str(),
+                        facts.valid_to
+                    ),
+                );
+            } else if d < facts.valid_from {
+                e.push(
+                    "case_officers",
+                    "certificate_not_yet_valid",
+                    format!(
+                        "the certificate of inspector {} is valid only from {}, after the decision date {d}",
+                        no.as_str(),
+                        facts.valid_from
+                    ),
+                );
+            }
+        }
+        let with_party =
+            party.is_some_and(|p| facts.conflict_entities.iter().any(|c| c == p.as_str()));
+        let with_category = ctx
+            .party_category
+            .as_ref()
+            .is_some_and(|c| facts.conflict_categories.contains(c));
+        if with_party || with_category {
+            e.push(
+                "case_officers",
+                "conflict_of_interest",
+                format!(
+                    "inspector {} has declared a conflict of interest (回避) with {} (行政处罚法 Art. 43)",
+                    no.as_str(),
+                    if with_party { "this party" } else { "this party's category" }
+                ),
+            );
+        }
+        out.push(no);
+    }
+    if out.len() < 2 {
+        e.push(
+            "case_officers",
+            "too_few",
+            "at least two case officers are required (行政处罚法 Art. 42)",
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn officer(no: &str) -> OfficerFacts {
+        OfficerFacts {
+            certificate_no: CertificateNo::parse(no).unwrap(),
+            status: InspectorStatus::Active,
+            valid_from: d(2024, 1, 1),
+            valid_to: d(2028, 12, 31),
+            conflict_entities: vec![],
+            conflict_categories: vec![],
+        }
+    }
+
+    fn roster() -> Vec<OfficerFacts> {
+        vec![officer("64010020260001"), officer("64010020260002")]
+    }
+
+    fn raw(v: serde_json::Value) -> RawPenalty {
+        serde_json::from_value(v).unwrap()
+    }
+
+    fn organisation() -> serde_json::Value {
+        json!({
+            "decision_number": "银文旅罚〔2026〕12号",
+            "party_kind": "legal_person",
+            "party_name": "银川星光网吧有限公司",
+            "party_credit_code": "91640104MA1B3N1N2R",
+            "legal_representative": "李四",
+            "violation_type": "擅自变更名称",
+            "facts": "经查…",
+            "legal_basis": "《互联网上网服务营业场所管理条例》第二十七条",
+            "penalty_types": ["警告", "fine"],
+            "content": "警告，罚款人民币五千元",
+            "fine_fen": 500000,
+            "decision_date": "2026-11-20",
+            "procedure": "ordinary",
+            "case_officers": ["64010020260001", "64010020260002"]
+        })
+    }
+
+    fn person() -> serde_json::Value {
+        json!({
+            "decision_number": "银文旅罚〔2026〕13号",
+            "party_kind": "自然人",
+            "party_name": "欧阳明华",
+            "party_id_type": "身份证",
+            "party_id_number": "11010519491231002x",
+            "party_address": "兴庆区示例路1号",
+            "violation_type": "无证经营",
+            "facts": "经查…",
+            "legal_basis": "《营业性演出管理条例》第四十三条",
+            "penalty_types": ["没收违法所得", "罚款"],
+            "content": "没收违法所得并处罚款",
+            "fine_fen": "1000000",
+            "confiscation_fen": 12345,
+            "decision_date": "2026/11/20",
+            "procedure": "普通",
+            "case_officers": ["64010020260001", "64010020260002"]
+        })
+    }
+
+    fn parse(v: serde_json::Value) -> Result<PenaltyFields, Vec<FieldError>> {
+        parse_with(v, &roster(), None)
+    }
+
+    fn parse_with(
+        v: serde_json::Value,
+        officers: &[OfficerFacts],
+        party_category: Option<CategoryCode>,
+    ) -> Result<PenaltyFields, Vec<FieldError>> {
+        PenaltyFields::parse(
+            &raw(v),
+            &Context {
+                today: d(2026, 12, 1),
+                officers,
+                party_category,
+            },
+        )
+    }
+
+    fn codes(v: serde_json::Value) -> Vec<(String, String)> {
+        parse(v)
+            .unwrap_err()
+            .into_iter()
+            .map(|f| (f.field, f.code))
+            .collect()
+    }
+
+    fn with(mut v: serde_json::Value, patch: serde_json::Value) -> serde_json::Value {
+        for (k, x) in patch.as_object().unwrap() {
+            v[k] = x.clone();
+        }
+        v
+    }
+
+    fn pair(field: &str, code: &str) -> (String, String) {
+        (field.to_string(), code.to_string())
+    }
+
+    #[test]
+    fn an_organisations_decision_parses_with_its_defaults() {
+        let f = parse(organisation()).unwrap();
+        assert_eq!(f.party_kind, PartyKind::LegalPerson);
+        assert_eq!(
+            f.penalty_types,
+            BTreeSet::from([PenaltyType::Warning, PenaltyType::Fine])
+        );
+        assert_eq!(f.fine_fen, Some(500_000));
+        assert_eq!(f.severity, Severity::General);
+        assert_eq!(f.case_officers.len(), 2);
+    }
+
+    #[test]
+    fn a_natural_persons_id_number_is_checked_and_normalised() {
+        let f = parse(person()).unwrap();
+        assert_eq!(f.party_id_number.as_deref(), Some("11010519491231002X"));
+        assert_eq!(f.fine_fen, Some(1_000_000), "a digit string is accepted");
+        assert_eq!(f.decision_date, d(2026, 11, 20));
+        assert_eq!(
+            codes(with(
+                person(),
+                json!({"party_id_number": "110105194912310021"})
+            )),
+            [pair("party_id_number", "checksum")]
+        );
+        // Another document type is kept as text.
+        let f = parse(with(
+            person(),
+            json!({"party_id_type": "passport", "party_id_number": "E12345678"}),
+        ))
+        .unwrap();
+        assert_eq!(f.party_id_type, Some(IdType::Passport));
+    }
+
+    #[test]
+    fn each_rule_has_its_own_code_and_every_bad_field_is_reported_at_once() {
+        let bad = with(
+            organisation(),
+            json!({
+                "decision_date": "2026-12-02",
+                "fine_fen": null,
+                "case_officers": ["64010020260001"],
+                "party_credit_code": "91640104MA1B3N1N2Q",
+                "legal_representative": " ",
+            }),
+        );
+        assert_eq!(
+            codes(bad),
+            [
+                pair("party_credit_code", "checksum"),
+                pair("legal_representative", "required"),
+                pair("fine_fen", "required"),
+                pair("decision_date", "future"),
+                pair("case_officers", "too_few"),
+            ]
+        );
+    }
+
+    #[test]
+    fn what_a_kind_of_party_needs_and_must_not_have() {
+        assert_eq!(
+            codes(with(
+                person(),
+                json!({"party_id_type": null, "party_id_number": null})
+            )),
+            [
+                pair("party_id_type", "required"),
+                pair("party_id_number", "required")
+            ]
+        );
+        assert_eq!(
+            codes(with(
+                person(),
+                json!({"party_credit_code": "91640104MA1B3N1N2R", "legal_representative": "李四"})
+            )),
+            [
+                pair("party_credit_code", "not_applicable"),
+                pair("legal_representative", "not_applicable")
+            ]
+        );
+        assert_eq!(
+            codes(with(organisation(), json!({"party_credit_code": null}))),
+            [pair("party_credit_code", "required")]
+        );
+        assert_eq!(
+            codes(with(
+                organisation(),
+                json!({"party_id_number": "11010519491231002X"})
+            )),
+            [pair("party_id_number", "not_applicable")]
+        );
+        // An individual business needs its code; its 经营者 is optional.
+        let f = parse(with(
+            organisation(),
+            json!({"party_kind": "个体工商户", "legal_representative": null}),
+        ))
+        .unwrap();
+        assert_eq!(f.party_kind, PartyKind::IndividualBusiness);
+    }
+
+    #[test]
+    fn money_and_licences_follow_the_types() {
+        assert_eq!(
+            codes(with(organisation(), json!({"confiscation_fen": 100}))),
+            [pair("confiscation_fen", "not_applicable")]
+        );
+        assert_eq!(
+            codes(with(organisation(), json!({"penalty_types": ["警告"]}))),
+            [pair("fine_fen", "not_applicable")]
+        );
+        for bad in [json!(0), json!(-5), json!(12.5), json!("5千"), json!(true)] {
+            let got = codes(with(organisation(), json!({ "fine_fen": bad })));
+            assert_eq!(got.len(), 1, "{bad}");
+            assert_eq!(got[0].0, "fine_fen");
+        }
+        assert_eq!(
+            codes(with(
+                organisation(),
+                json!({"penalty_types": ["吊销许可证件"], "fine_fen": null})
+            )),
+            [pair("licence_affected", "required")]
+        );
+        assert_eq!(
+            codes(with(organisation(), json!({"penalty_types": []}))),
+            [
+                pair("penalty_types", "required"),
+                pair("fine_fen", "not_applicable")
+            ]
+        );
+        assert_eq!(
+            codes(with(
+                organisation(),
+                json!({"penalty_types": ["罚金", "fine"]})
+            )),
+            [pair("penalty_types", "unknown")]
+        );
+    }
+
+    #[test]
+    fn the_simple_procedure_has_its_limits() {
+        let simple = |fine: i64, kind: &str| {
+            with(
+                organisation(),
+                json!({"procedure": "simple", "penalty_types": ["罚款"], "fine_fen": fine,
+                       "party_kind": kind}),
+            )
+        };
+        assert!(
+            parse(simple(300_000, "legal_person")).is_ok(),
+            "3,000 元 for an organisation"
+        );
+        assert_eq!(
+            codes(simple(300_001, "legal_person")),
+            [pair("procedure", "simple_procedure")]
+        );
+        let f = parse(simple(300_000, "legal_person")).unwrap();
+        assert_eq!(
+            f.severity,
+            Severity::Minor,
+            "simple procedure defaults to 轻微"
+        );
+        let mut p = with(
+            person(),
+            json!({"procedure": "simple", "penalty_types": ["罚款"], "confiscation_fen": null}),
+        );
+        p["fine_fen"] = json!(20_001);
+        assert_eq!(codes(p.clone()), [pair("procedure", "simple_procedure")]);
+        p["fine_fen"] = json!(20_000);
+        assert!(parse(p).is_ok(), "200 元 for a citizen");
+    }
+
+    #[test]
+    fn a_severity_other_than_the_default_needs_a_reason() {
+        let serious = with(organisation(), json!({"severity": "严重"}));
+        assert_eq!(
+            codes(serious.clone()),
+            [pair("severity_reason", "required")]
+        );
+        let f = parse(with(
+            serious,
+            json!({"severity_reason": "情节恶劣，社会影响大"}),
+        ))
+        .unwrap();
+        assert_eq!(f.severity, Severity::Serious);
+        assert!(parse(with(organisation(), json!({"severity": "general"}))).is_ok());
+    }
+
+    #[test]
+    fn case_officers_must_be_certified_active_and_free_of_conflicts() {
+        let mut officers = roster();
+        officers[0].valid_to = d(2026, 11, 19);
+        officers[1].conflict_entities = vec!["91640104MA1B3N1N2R".into()];
+        let got: Vec<(String, String)> = parse_with(organisation(), &officers, None)
+            .unwrap_err()
+            .into_iter()
+            .map(|f| (f.field, f.code))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                pair("case_officers", "certificate_expired"),
+                pair("case_officers", "conflict_of_interest")
+            ]
+        );
+        // The expiry day itself is still valid.
+        let mut officers = roster();
+        officers[0].valid_to = d(2026, 11, 20);
+        assert!(parse_with(organisation(), &officers, None).is_ok());
+
+        let mut officers = roster();
+        officers[1].conflict_categories =
+            vec![CategoryCode::parse("internet_service_venue").unwrap()];
+        let category = Some(CategoryCode::parse("internet_service_venue").unwrap());
+        assert_eq!(
+            parse_with(organisation(), &officers, category).unwrap_err()[0].code,
+            "conflict_of_interest"
+        );
+        let mut officers = roster();
+        officers[1].status = InspectorStatus::Suspended;
+        assert_eq!(
+            parse_with(organisation(), &officers, None).unwrap_err()[0].code,
+            "inactive"
+        );
+        assert_eq!(
+            codes(with(
+                organisation(),
+                json!({"case_officers": ["64010020260001", "64010020260001", "64010020269999"]})
+            )),
+            [
+                pair("case_officers", "unknown"),
+                pair("case_officers", "too_few")
+            ],
+            "a repeat counts once"
+        );
+    }
+
+    #[test]
+    fn a_number_or_an_allocation_but_not_both() {
+        let f = parse(with(
+            organisation(),
+            json!({"decision_number": null, "allocate_decision_number": true}),
+        ))
+        .unwrap();
+        assert_eq!(f.decision_number, None);
+        assert_eq!(
+            codes(with(
+                organisation(),
+                json!({"allocate_decision_number": true})
+            )),
+            [pair("decision_number", "one_of")]
+        );
+        assert_eq!(
+            codes(with(organisation(), json!({"decision_number": " "}))),
+            [pair("decision_number", "required")]
+        );
+    }
+}

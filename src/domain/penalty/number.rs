@@ -1,0 +1,136 @@
+//! 行政处罚决定书文号: as given (legacy variants included) or allocated in the GB/T 9704 form
+//! `{代字}罚〔{YYYY}〕{n}号` (no 第, no leading zeros), and the key that makes two spellings of
+//! one number the same number.
+
+use crate::domain::field::check_text;
+
+/// The longest decision number (双公示 CF_WSH is varchar(128)).
+pub const MAX_CHARS: usize = 128;
+
+/// A decision number as written on the decision.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
+pub struct DecisionNumber(String);
+
+impl DecisionNumber {
+    /// Any non-empty number of at most [`MAX_CHARS`] that passes the text rule, kept as given.
+    pub fn parse(input: &str) -> Result<DecisionNumber, (&'static str, String)> {
+        let s = input.trim();
+        if s.is_empty() {
+            return Err(("required", "decision_number is required".into()));
+        }
+        if let Err(p) = check_text(s) {
+            return Err((p.code(), p.message("decision_number")));
+        }
+        if s.chars().count() > MAX_CHARS {
+            return Err((
+                "too_long",
+                format!("decision_number has more than {MAX_CHARS} characters"),
+            ));
+        }
+        Ok(DecisionNumber(s.to_string()))
+    }
+
+    /// The number allocation gives: `{prefix}罚〔{year}〕{n}号`.
+    pub fn allocated(prefix: &str, year: i32, n: u32) -> DecisionNumber {
+        DecisionNumber(format!("{prefix}罚〔{year}〕{n}号"))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The identity of the number: width folded, spaces dropped, every bracket pair around the
+    /// year written 〔〕, a 第 before the sequence dropped and its leading zeros dropped. So
+    /// `银文旅罚[2026]第012号` and `银文旅罚〔2026〕12号` are one number (a repeat is a duplicate).
+    pub fn key(&self) -> String {
+        let folded: String = crate::domain::text::fold_width(&self.0)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| match c {
+                '【' | '[' | '（' | '(' | '〔' | '［' => '〔',
+                '】' | ']' | '）' | ')' | '〕' | '］' => '〕',
+                c => c,
+            })
+            .collect();
+        // After the closing bracket of the year: drop 第 and leading zeros of the sequence.
+        match folded.rfind('〕') {
+            Some(i) => {
+                let (head, tail) = folded.split_at(i + '〕'.len_utf8());
+                let tail = tail.strip_prefix('第').unwrap_or(tail);
+                let digits = tail.len() - tail.trim_start_matches('0').len();
+                let tail = if tail[digits..].starts_with(|c: char| c.is_ascii_digit()) {
+                    &tail[digits..]
+                } else {
+                    tail
+                };
+                format!("{head}{tail}")
+            }
+            None => folded,
+        }
+    }
+}
+
+impl std::fmt::Display for DecisionNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allocation_writes_the_standard_form() {
+        assert_eq!(
+            DecisionNumber::allocated("银文旅", 2026, 12).as_str(),
+            "银文旅罚〔2026〕12号"
+        );
+        assert_eq!(
+            DecisionNumber::allocated("银文旅", 2026, 1).as_str(),
+            "银文旅罚〔2026〕1号",
+            "1 is not written 01"
+        );
+    }
+
+    #[test]
+    fn legacy_spellings_are_kept_as_given_but_share_one_key() {
+        let standard = DecisionNumber::parse("银文旅罚〔2026〕12号").unwrap();
+        for legacy in [
+            "银文旅罚[2026]12号",
+            "银文旅罚【2026】12号",
+            "银文旅罚〔2026〕第12号",
+            "银文旅罚［2026］012号",
+            " 银文旅罚 (2026) 12号 ",
+        ] {
+            let n = DecisionNumber::parse(legacy).unwrap();
+            assert_eq!(n.as_str(), legacy.trim(), "kept as given");
+            assert_eq!(n.key(), standard.key(), "{legacy}");
+        }
+        assert_ne!(
+            DecisionNumber::parse("银文旅罚〔2026〕120号")
+                .unwrap()
+                .key(),
+            standard.key()
+        );
+        assert_ne!(
+            DecisionNumber::parse("银文旅罚〔2025〕12号").unwrap().key(),
+            standard.key()
+        );
+        assert_eq!(
+            DecisionNumber::parse("市场【2019】1号").unwrap().key(),
+            "市场〔2019〕1号"
+        );
+    }
+
+    #[test]
+    fn empty_long_and_control_characters_are_refused() {
+        assert_eq!(DecisionNumber::parse("  ").unwrap_err().0, "required");
+        assert_eq!(
+            DecisionNumber::parse(&"号".repeat(129)).unwrap_err().0,
+            "too_long"
+        );
+        assert_eq!(DecisionNumber::parse("a\u{0}b").unwrap_err().0, "character");
+    }
+}

@@ -1,0 +1,255 @@
+//! Penalty decisions for staff: `/api/v1/penalties` (clerks log and submit, reviewers approve,
+//! reject, publish, withdraw and repair) and `/api/v1/authorities` (admin).
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use warp::filters::BoxedFilter;
+use warp::http::StatusCode;
+use warp::reply::Response;
+use warp::Filter;
+
+use super::views::StaffPenalty;
+use crate::domain::penalty::fields::RawPenalty;
+use crate::domain::penalty::record::RawAuthority;
+use crate::domain::penalty::workflow::Step;
+use crate::http::filters::{self, authenticated, json_body, query, with_state};
+use crate::http::paging::{Items, Page};
+use crate::http::path::api;
+use crate::http::public::views::PublicAuthority;
+use crate::http::{respond, AppState};
+use crate::service::penalties::{self, PenaltyParams, StepBody};
+use crate::service::{authorities, Actor, ServiceError};
+
+/// A draft's change: its `version` and the fields to change.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PatchBody {
+    version: i32,
+    #[serde(flatten)]
+    fields: RawPenalty,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuthorityPatch {
+    version: i32,
+    #[serde(flatten)]
+    fields: RawAuthority,
+}
+
+pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
+    let auth = || authenticated(state.clone());
+    let s = || with_state(state.clone());
+    let list = api()
+        .and(warp::path!("penalties"))
+        .and(filters::get())
+        .and(s())
+        .and(auth())
+        .and(query::<PenaltyParams>())
+        .and_then(list);
+    let create = api()
+        .and(warp::path!("penalties"))
+        .and(warp::post())
+        .and(s())
+        .and(auth())
+        .and(json_body::<RawPenalty>())
+        .and_then(create);
+    let get = api()
+        .and(warp::path!("penalties" / i64))
+        .and(filters::get())
+        .and(s())
+        .and(auth())
+        .and_then(get);
+    let patch = api()
+        .and(warp::path!("penalties" / i64))
+        .and(warp::patch())
+        .and(s())
+        .and(auth())
+        .and(json_body::<PatchBody>())
+        .and_then(patch);
+    let step = api()
+        .and(warp::path!("penalties" / i64 / String))
+        .and(warp::post())
+        .and(s())
+        .and(auth())
+        .and(
+            json_body::<StepBody>()
+                .or(warp::any().map(StepBody::default))
+                .unify(),
+        )
+        .and_then(step);
+    let authorities_list = api()
+        .and(warp::path!("authorities"))
+        .and(filters::get())
+        .and(s())
+        .and_then(list_authorities);
+    let authorities_create = api()
+        .and(warp::path!("authorities"))
+        .and(warp::post())
+        .and(s())
+        .and(auth())
+        .and(json_body::<RawAuthority>())
+        .and_then(create_authority);
+    let authorities_patch = api()
+        .and(warp::path!("authorities" / i64))
+        .and(warp::patch())
+        .and(s())
+        .and(auth())
+        .and(json_body::<AuthorityPatch>())
+        .and_then(patch_authority);
+    list.or(create)
+        .unify()
+        .or(get)
+        .unify()
+        .or(patch)
+        .unify()
+        .or(step)
+        .unify()
+        .or(authorities_list)
+        .unify()
+        .or(authorities_create)
+        .unify()
+        .or(authorities_patch)
+        .unify()
+        .boxed()
+}
+
+fn view(
+    state: &AppState,
+) -> impl Fn(crate::domain::penalty::record::PenaltyRecord) -> StaffPenalty {
+    let today = state.app.today();
+    move |r| StaffPenalty::of(&r, today)
+}
+
+async fn list(
+    state: Arc<AppState>,
+    actor: Actor,
+    p: PenaltyParams,
+) -> Result<Response, Infallible> {
+    let result: Result<_, ServiceError> = state
+        .app
+        .blocking(move |app| penalties::list(app, &actor, &p))
+        .await;
+    let today = state.app.today();
+    Ok(respond(
+        StatusCode::OK,
+        result.map(|slice| Page {
+            items: slice
+                .items
+                .iter()
+                .map(|r| StaffPenalty::of(r, today))
+                .collect(),
+            next_cursor: slice.next_cursor,
+        }),
+    ))
+}
+
+#[tracing::instrument(skip_all, fields(actor = %actor.name))]
+async fn create(
+    state: Arc<AppState>,
+    actor: Actor,
+    body: RawPenalty,
+) -> Result<Response, Infallible> {
+    let result: Result<_, ServiceError> = state
+        .app
+        .blocking(move |app| penalties::create(app, &actor, &body))
+        .await;
+    Ok(respond(StatusCode::CREATED, result.map(view(&state))))
+}
+
+async fn get(id: i64, state: Arc<AppState>, actor: Actor) -> Result<Response, Infallible> {
+    let result: Result<_, ServiceError> = state
+        .app
+        .blocking(move |app| penalties::get(app, &actor, id))
+        .await;
+    Ok(respond(StatusCode::OK, result.map(view(&state))))
+}
+
+#[tracing::instrument(skip_all, fields(actor = %actor.name, id))]
+async fn patch(
+    id: i64,
+    state: Arc<AppState>,
+    actor: Actor,
+    body: PatchBody,
+) -> Result<Response, Infallible> {
+    let result: Result<_, ServiceError> = state
+        .app
+        .blocking(move |app| penalties::update(app, &actor, id, body.version, &body.fields))
+        .await;
+    Ok(respond(StatusCode::OK, result.map(view(&state))))
+}
+
+#[tracing::instrument(skip_all, fields(actor = %actor.name, id, step = %name))]
+async fn step(
+    id: i64,
+    name: String,
+    state: Arc<AppState>,
+    actor: Actor,
+    body: StepBody,
+) -> Result<Response, Infallible> {
+    let step = match name.as_str() {
+        "submit" => Step::Submit,
+        "approve" => Step::Approve,
+        "reject" => Step::Reject,
+        "publish" => Step::Publish,
+        "withdraw" => Step::Withdraw,
+        "repair" => Step::Repair,
+        _ => {
+            return Ok(respond::<StaffPenalty>(
+                StatusCode::OK,
+                Err(ServiceError::NotFound(format!(
+                    "no step {name:?}: submit, approve, reject, publish, withdraw or repair"
+                ))),
+            ))
+        }
+    };
+    let result: Result<_, ServiceError> = state
+        .app
+        .blocking(move |app| penalties::step(app, &actor, id, step, &body))
+        .await;
+    Ok(respond(StatusCode::OK, result.map(view(&state))))
+}
+
+async fn list_authorities(state: Arc<AppState>) -> Result<Response, Infallible> {
+    let result: Result<_, ServiceError> = state.app.blocking(authorities::list).await;
+    Ok(respond(
+        StatusCode::OK,
+        result.map(|all| Items {
+            items: all.iter().map(PublicAuthority::from).collect(),
+        }),
+    ))
+}
+
+#[tracing::instrument(skip_all, fields(actor = %actor.name))]
+async fn create_authority(
+    state: Arc<AppState>,
+    actor: Actor,
+    body: RawAuthority,
+) -> Result<Response, Infallible> {
+    let result: Result<_, ServiceError> = state
+        .app
+        .blocking(move |app| authorities::create(app, &actor, &body))
+        .await;
+    Ok(respond(
+        StatusCode::CREATED,
+        result.map(|a| PublicAuthority::from(&a)),
+    ))
+}
+
+#[tracing::instrument(skip_all, fields(actor = %actor.name, id))]
+async fn patch_authority(
+    id: i64,
+    state: Arc<AppState>,
+    actor: Actor,
+    body: AuthorityPatch,
+) -> Result<Response, Infallible> {
+    let result: Result<_, ServiceError> = state
+        .app
+        .blocking(move |app| authorities::update(app, &actor, id, body.version, &body.fields))
+        .await;
+    Ok(respond(
+        StatusCode::OK,
+        result.map(|a| PublicAuthority::from(&a)),
+    ))
+}

@@ -1,0 +1,133 @@
+//! 处罚机关: a deployment may serve several (a province runs one gongshi for many bureaus).
+
+use super::snapshots::{self, AuthoritySnapshot};
+use super::{Actor, App, ConflictKind, ServiceError};
+use crate::domain::penalty::record::{Authority, AuthorityFields, RawAuthority};
+use crate::domain::policy::Action;
+use crate::store::{self, audit::NewAudit, write_tx, AnyConn};
+
+/// Every authority (public: names, codes and what they publish are public facts).
+pub fn list(app: &App) -> Result<Vec<Authority>, ServiceError> {
+    Ok(store::authorities::list(&mut *app.conn()?)?)
+}
+
+pub fn get(app: &App, id: i64) -> Result<Authority, ServiceError> {
+    find(&mut *app.conn()?, id)
+}
+
+pub(super) fn find(conn: &mut AnyConn, id: i64) -> Result<Authority, ServiceError> {
+    store::authorities::by_id(conn, id)?
+        .ok_or_else(|| ServiceError::NotFound(format!("no authority with id {id}")))
+}
+
+/// The authority a request names, or the only one when it names none.
+pub(super) fn resolve(conn: &mut AnyConn, id: Option<i64>) -> Result<Authority, ServiceError> {
+    match id {
+        Some(id) => store::authorities::by_id(conn, id)?.ok_or_else(|| {
+            ServiceError::invalid(
+                "authority_id",
+                "unknown",
+                format!("no authority with id {id}"),
+            )
+        }),
+        None => {
+            let mut all = store::authorities::list(conn)?;
+            match all.len() {
+                1 => Ok(all.remove(0)),
+                0 => Err(ServiceError::invalid(
+                    "authority_id",
+                    "required",
+                    "no authority (处罚机关) is set up yet: an admin creates one with POST /api/v1/authorities",
+                )),
+                n => Err(ServiceError::invalid(
+                    "authority_id",
+                    "required",
+                    format!("authority_id is required: {n} authorities are set up"),
+                )),
+            }
+        }
+    }
+}
+
+pub fn create(app: &App, actor: &Actor, raw: &RawAuthority) -> Result<Authority, ServiceError> {
+    actor.require(Action::ManageAuthorities)?;
+    let fields = AuthorityFields::parse(raw, None).map_err(ServiceError::Validation)?;
+    let now = app.now();
+    write_tx(&mut *app.conn()?, |conn| {
+        if store::authorities::taken(conn, &fields, None)? {
+            return Err(ServiceError::conflict(
+                ConflictKind::Duplicate,
+                "an authority with this name or credit code exists",
+            ));
+        }
+        let a = store::authorities::insert(conn, &fields, now)?;
+        audit(conn, actor, "authority.create", None, &a, now)?;
+        Ok(a)
+    })
+}
+
+pub fn update(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    version: i32,
+    raw: &RawAuthority,
+) -> Result<Authority, ServiceError> {
+    actor.require(Action::ManageAuthorities)?;
+    let now = app.now();
+    write_tx(&mut *app.conn()?, |conn| {
+        let before = find(conn, id)?;
+        let fields =
+            AuthorityFields::parse(raw, Some(&before.fields)).map_err(ServiceError::Validation)?;
+        if before.version != version {
+            return Err(stale(id, before.version, version));
+        }
+        if fields == before.fields {
+            return Ok(before);
+        }
+        if store::authorities::taken(conn, &fields, Some(id))? {
+            return Err(ServiceError::conflict(
+                ConflictKind::Duplicate,
+                "another authority has this name or credit code",
+            ));
+        }
+        let after = store::authorities::update_if_version(conn, id, version, &fields, now)?
+            .ok_or_else(|| stale(id, before.version, version))?;
+        if after.fields.mask_natural_person_names != before.fields.mask_natural_person_names {
+            // What the public sees of natural persons changed: so does what it can search.
+            super::penalties::refresh_public_names(conn, &after)?;
+        }
+        audit(conn, actor, "authority.update", Some(&before), &after, now)?;
+        Ok(after)
+    })
+}
+
+fn stale(id: i64, current: i32, given: i32) -> ServiceError {
+    ServiceError::conflict(
+        ConflictKind::StaleVersion,
+        format!("authority {id} is at version {current}, not {given}; reload and retry"),
+    )
+}
+
+fn audit(
+    conn: &mut AnyConn,
+    actor: &Actor,
+    action: &str,
+    before: Option<&Authority>,
+    after: &Authority,
+    now: chrono::NaiveDateTime,
+) -> Result<(), ServiceError> {
+    store::audit::append(
+        conn,
+        NewAudit {
+            actor: &actor.name,
+            action,
+            object_type: "authority",
+            object_id: after.id.to_string(),
+            before: before.map(|b| snapshots::json(&AuthoritySnapshot::from(b))),
+            after: Some(snapshots::json(&AuthoritySnapshot::from(after))),
+        },
+        now,
+    )?;
+    Ok(())
+}

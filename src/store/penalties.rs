@@ -1,0 +1,503 @@
+//! 行政处罚决定: the record (`penalties`), its life (`penalty_states`) and the public name index
+//! (`penalty_name_grams`, over what the public view shows).
+
+use std::collections::BTreeSet;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::name_index::{NameIndex, Plan};
+use super::schema::{penalties, penalty_name_grams, penalty_states};
+use super::{corrupt, AnyConn};
+use crate::domain::credit_code::CreditCode;
+use crate::domain::inspector::CertificateNo;
+use crate::domain::penalty::fields::{OtherCodes, PenaltyFields};
+use crate::domain::penalty::kinds::{IdType, PartyKind, PenaltyType, Procedure, Severity};
+use crate::domain::penalty::number::DecisionNumber;
+use crate::domain::penalty::record::{Life, PenaltyRecord, Workflow};
+use crate::domain::penalty::workflow::State;
+use crate::domain::text::search_form;
+
+/// The public name index of decisions.
+pub const NAME_INDEX: NameIndex = NameIndex {
+    table: "penalty_name_grams",
+    owner: "penalty_id",
+    counts: "penalty_name_gram_counts",
+    copy_postings,
+    rebuild_lock: 0x0067_6f6e_6770_656e, // "gongpen"
+};
+
+fn copy_postings(c: &mut diesel::PgConnection, postings: &[(i64, i64)]) -> QueryResult<usize> {
+    let mut copy = super::pg_copy::Rows::with_capacity(postings.len() * 24);
+    for &(gram, id) in postings {
+        copy.int(gram).int(id);
+        copy.end_row();
+    }
+    diesel::copy_from(penalty_name_grams::table)
+        .from_raw_data(
+            (penalty_name_grams::gram, penalty_name_grams::penalty_id),
+            |w| {
+                w.write_all(copy.bytes())
+                    .map_err(super::pg_copy::write_error)
+            },
+        )
+        .execute(c)
+}
+
+/// What the public search matches for a decision: its public name and its number, each in
+/// search form, separated by a space (never in a search form, so no query spans the two). The
+/// public finds a decision by what its view shows and by nothing else.
+fn search_text(public_name: &str, number: &DecisionNumber) -> String {
+    let name: String = search_form(public_name).into_iter().collect();
+    let number: String = search_form(number.as_str()).into_iter().collect();
+    format!("{name} {number}")
+}
+
+/// The index keys of the public name and of the number.
+fn index_keys_of(public_name: &str, number: &DecisionNumber) -> Vec<i64> {
+    let mut keys = super::name_index::name_keys(public_name);
+    keys.extend(super::name_index::name_keys(number.as_str()));
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// The private fields, kept in one column that no public view reads.
+#[derive(serde::Serialize, serde::Deserialize, Default)]
+struct Private {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    address: Option<String>,
+    #[serde(default)]
+    other_codes: OtherCodes,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    internal_notes: Option<String>,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = penalties)]
+struct PenaltyRow {
+    id: i64,
+    authority_id: i64,
+    decision_number: String,
+    party_kind: String,
+    party_name: String,
+    public_name: String,
+    party_credit_code: Option<String>,
+    legal_representative: Option<String>,
+    private_json: String,
+    violation_type: String,
+    facts: String,
+    legal_basis: String,
+    penalty_types: String,
+    content: String,
+    fine_fen: Option<i64>,
+    confiscation_fen: Option<i64>,
+    licence_affected: Option<String>,
+    decision_date: NaiveDate,
+    procedure: String,
+    severity: String,
+    severity_reason: Option<String>,
+    case_officers: String,
+    entity_credit_code: Option<String>,
+    imported: bool,
+    created_by: String,
+    created_at: NaiveDateTime,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = penalty_states)]
+struct StateRow {
+    state: String,
+    version: i32,
+    workflow_json: String,
+    publication_deadline: NaiveDate,
+    publication_deadline_provisional: bool,
+    publicity_min_end: NaiveDate,
+    publicity_max_end: NaiveDate,
+    published_at: Option<NaiveDateTime>,
+    published_on: Option<NaiveDate>,
+    working_days_late: Option<i32>,
+    withdrawal_event_date: Option<NaiveDate>,
+    withdrawal_deadline: Option<NaiveDate>,
+    withdrawal_deadline_provisional: Option<bool>,
+    withdrawn_on: Option<NaiveDate>,
+    updated_at: NaiveDateTime,
+}
+
+fn json<T: serde::de::DeserializeOwned>(what: &str, s: &str) -> QueryResult<T> {
+    serde_json::from_str(s).map_err(|_| corrupt(what, s))
+}
+
+fn record(p: PenaltyRow, s: StateRow) -> QueryResult<PenaltyRecord> {
+    let private: Private = json("private fields", &p.private_json)?;
+    let types: Vec<String> = json("penalty types", &p.penalty_types)?;
+    let penalty_types = types
+        .iter()
+        .map(|t| PenaltyType::parse(t).ok_or_else(|| corrupt("penalty type", t)))
+        .collect::<QueryResult<BTreeSet<_>>>()?;
+    let officers: Vec<String> = json("case officers", &p.case_officers)?;
+    let case_officers = officers
+        .iter()
+        .map(|o| CertificateNo::parse(o).map_err(|_| corrupt("certificate number", o)))
+        .collect::<QueryResult<Vec<_>>>()?;
+    let code = |v: &Option<String>, what: &str| {
+        v.as_deref()
+            .map(|c| CreditCode::parse(c).map_err(|_| corrupt(what, c)))
+            .transpose()
+    };
+    let number = DecisionNumber::parse(&p.decision_number)
+        .map_err(|_| corrupt("decision number", &p.decision_number))?;
+    let fields = PenaltyFields {
+        decision_number: Some(number.clone()),
+        party_kind: PartyKind::parse(&p.party_kind)
+            .ok_or_else(|| corrupt("party kind", &p.party_kind))?,
+        party_name: p.party_name,
+        party_credit_code: code(&p.party_credit_code, "party credit code")?,
+        party_other_codes: private.other_codes,
+        legal_representative: p.legal_representative,
+        party_id_type: private
+            .id_type
+            .as_deref()
+            .map(|t| IdType::parse(t).ok_or_else(|| corrupt("ID type", t)))
+            .transpose()?,
+        party_id_number: private.id_number,
+        party_address: private.address,
+        violation_type: p.violation_type,
+        facts: p.facts,
+        legal_basis: p.legal_basis,
+        penalty_types,
+        content: p.content,
+        fine_fen: p.fine_fen,
+        confiscation_fen: p.confiscation_fen,
+        licence_affected: p.licence_affected,
+        decision_date: p.decision_date,
+        procedure: Procedure::parse(&p.procedure)
+            .ok_or_else(|| corrupt("procedure", &p.procedure))?,
+        severity: Severity::parse(&p.severity).ok_or_else(|| corrupt("severity", &p.severity))?,
+        severity_reason: p.severity_reason,
+        case_officers,
+        entity_credit_code: code(&p.entity_credit_code, "entity credit code")?,
+        internal_notes: private.internal_notes,
+    };
+    Ok(PenaltyRecord {
+        id: p.id,
+        authority_id: p.authority_id,
+        decision_number: number,
+        fields,
+        public_name: p.public_name,
+        imported: p.imported,
+        created_by: p.created_by,
+        created_at: p.created_at,
+        life: Life {
+            state: State::parse(&s.state).ok_or_else(|| corrupt("state", &s.state))?,
+            version: s.version,
+            workflow: json::<Workflow>("workflow", &s.workflow_json)?,
+            publication_deadline: s.publication_deadline,
+            publication_deadline_provisional: s.publication_deadline_provisional,
+            publicity_min_end: s.publicity_min_end,
+            publicity_max_end: s.publicity_max_end,
+            published_at: s.published_at,
+            published_on: s.published_on,
+            working_days_late: s.working_days_late,
+            withdrawal_event_date: s.withdrawal_event_date,
+            withdrawal_deadline: s.withdrawal_deadline,
+            withdrawal_deadline_provisional: s.withdrawal_deadline_provisional,
+            withdrawn_on: s.withdrawn_on,
+            updated_at: s.updated_at,
+        },
+    })
+}
+
+fn private_json(f: &PenaltyFields) -> String {
+    serde_json::to_string(&Private {
+        id_type: f.party_id_type.map(|t| t.code().to_string()),
+        id_number: f.party_id_number.clone(),
+        address: f.party_address.clone(),
+        other_codes: f.party_other_codes.clone(),
+        internal_notes: f.internal_notes.clone(),
+    })
+    .unwrap_or_default()
+}
+
+fn codes_json<T>(items: impl Iterator<Item = T>, code: impl Fn(T) -> String) -> String {
+    serde_json::to_string(&items.map(code).collect::<Vec<_>>()).unwrap_or_default()
+}
+
+/// Whether `authority` already has a decision with this number (in any spelling).
+pub fn number_taken(
+    conn: &mut AnyConn,
+    authority: i64,
+    number: &DecisionNumber,
+    except: Option<i64>,
+) -> QueryResult<bool> {
+    let mut q = penalties::table
+        .filter(penalties::authority_id.eq(authority))
+        .filter(penalties::number_key.eq(number.key()))
+        .select(penalties::id)
+        .into_boxed();
+    if let Some(id) = except {
+        q = q.filter(penalties::id.ne(id));
+    }
+    Ok(q.first::<i64>(conn).optional()?.is_some())
+}
+
+/// What a new decision's row holds besides its fields.
+pub struct NewPenalty<'a> {
+    pub authority_id: i64,
+    pub number: &'a DecisionNumber,
+    pub fields: &'a PenaltyFields,
+    pub public_name: &'a str,
+    pub imported: bool,
+    pub created_by: &'a str,
+    pub life: &'a Life,
+}
+
+/// Inserts a decision, its life and its index keys. Call inside a write transaction.
+pub fn insert(conn: &mut AnyConn, new: NewPenalty<'_>, now: NaiveDateTime) -> QueryResult<i64> {
+    let f = new.fields;
+    let id: i64 = diesel::insert_into(penalties::table)
+        .values((
+            penalties::authority_id.eq(new.authority_id),
+            penalties::decision_number.eq(new.number.as_str()),
+            penalties::number_key.eq(new.number.key()),
+            penalties::party_kind.eq(f.party_kind.code()),
+            penalties::party_name.eq(&f.party_name),
+            penalties::public_name.eq(new.public_name),
+            penalties::search_text.eq(search_text(new.public_name, new.number)),
+            penalties::party_credit_code.eq(f.party_credit_code.as_ref().map(|c| c.as_str())),
+            penalties::legal_representative.eq(&f.legal_representative),
+            penalties::private_json.eq(private_json(f)),
+            penalties::violation_type.eq(&f.violation_type),
+            penalties::facts.eq(&f.facts),
+            penalties::legal_basis.eq(&f.legal_basis),
+            penalties::penalty_types.eq(codes_json(f.penalty_types.iter(), |t| t.code().into())),
+            penalties::content.eq(&f.content),
+            penalties::fine_fen.eq(f.fine_fen),
+            penalties::confiscation_fen.eq(f.confiscation_fen),
+            penalties::licence_affected.eq(&f.licence_affected),
+            penalties::decision_date.eq(f.decision_date),
+            penalties::procedure.eq(f.procedure.code()),
+            penalties::severity.eq(f.severity.code()),
+            penalties::severity_reason.eq(&f.severity_reason),
+            penalties::case_officers.eq(codes_json(f.case_officers.iter(), |c| {
+                c.as_str().to_string()
+            })),
+            penalties::entity_credit_code.eq(f.entity_credit_code.as_ref().map(|c| c.as_str())),
+            penalties::imported.eq(new.imported),
+            penalties::created_by.eq(new.created_by),
+            penalties::created_at.eq(now),
+        ))
+        .returning(penalties::id)
+        .get_result(conn)?;
+    diesel::insert_into(penalty_states::table)
+        .values((penalty_states::penalty_id.eq(id), state_values(new.life)))
+        .execute(conn)?;
+    let keys = index_keys_of(new.public_name, new.number);
+    NAME_INDEX.insert(conn, keys.into_iter().map(|g| (g, id)).collect())?;
+    Ok(id)
+}
+
+/// A decision's life in its stored form.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = penalty_states, treat_none_as_null = true)]
+struct StateValues {
+    state: &'static str,
+    version: i32,
+    workflow_json: String,
+    publication_deadline: NaiveDate,
+    publication_deadline_provisional: bool,
+    publicity_min_end: NaiveDate,
+    publicity_max_end: NaiveDate,
+    published_at: Option<NaiveDateTime>,
+    published_on: Option<NaiveDate>,
+    working_days_late: Option<i32>,
+    withdrawal_event_date: Option<NaiveDate>,
+    withdrawal_deadline: Option<NaiveDate>,
+    withdrawal_deadline_provisional: Option<bool>,
+    withdrawn_on: Option<NaiveDate>,
+    updated_at: NaiveDateTime,
+}
+
+fn state_values(l: &Life) -> StateValues {
+    StateValues {
+        state: l.state.code(),
+        version: l.version,
+        workflow_json: serde_json::to_string(&l.workflow).unwrap_or_default(),
+        publication_deadline: l.publication_deadline,
+        publication_deadline_provisional: l.publication_deadline_provisional,
+        publicity_min_end: l.publicity_min_end,
+        publicity_max_end: l.publicity_max_end,
+        published_at: l.published_at,
+        published_on: l.published_on,
+        working_days_late: l.working_days_late,
+        withdrawal_event_date: l.withdrawal_event_date,
+        withdrawal_deadline: l.withdrawal_deadline,
+        withdrawal_deadline_provisional: l.withdrawal_deadline_provisional,
+        withdrawn_on: l.withdrawn_on,
+        updated_at: l.updated_at,
+    }
+}
+
+/// Writes `life` if the stored version is still `expected`; `false` when someone changed the
+/// decision first (two reviewers publishing at once: one wins). Call inside a write transaction.
+pub fn update_life_if_version(
+    conn: &mut AnyConn,
+    id: i64,
+    expected: i32,
+    life: &Life,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        penalty_states::table
+            .filter(penalty_states::penalty_id.eq(id))
+            .filter(penalty_states::version.eq(expected)),
+    )
+    .set(state_values(life))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Replaces a draft's fields (and its index keys). Call inside a write transaction, after
+/// [`update_life_if_version`] succeeded.
+pub fn update_fields(
+    conn: &mut AnyConn,
+    before: &PenaltyRecord,
+    number: &DecisionNumber,
+    f: &PenaltyFields,
+    public_name: &str,
+) -> QueryResult<()> {
+    diesel::update(penalties::table.filter(penalties::id.eq(before.id)))
+        .set((
+            penalties::decision_number.eq(number.as_str()),
+            penalties::number_key.eq(number.key()),
+            penalties::party_kind.eq(f.party_kind.code()),
+            penalties::party_name.eq(&f.party_name),
+            penalties::public_name.eq(public_name),
+            penalties::search_text.eq(search_text(public_name, number)),
+            penalties::party_credit_code.eq(f.party_credit_code.as_ref().map(|c| c.as_str())),
+            penalties::legal_representative.eq(&f.legal_representative),
+            penalties::private_json.eq(private_json(f)),
+            penalties::violation_type.eq(&f.violation_type),
+            penalties::facts.eq(&f.facts),
+            penalties::legal_basis.eq(&f.legal_basis),
+            penalties::penalty_types.eq(codes_json(f.penalty_types.iter(), |t| t.code().into())),
+            penalties::content.eq(&f.content),
+            penalties::fine_fen.eq(f.fine_fen),
+            penalties::confiscation_fen.eq(f.confiscation_fen),
+            penalties::licence_affected.eq(&f.licence_affected),
+            penalties::decision_date.eq(f.decision_date),
+            penalties::procedure.eq(f.procedure.code()),
+            penalties::severity.eq(f.severity.code()),
+            penalties::severity_reason.eq(&f.severity_reason),
+            penalties::case_officers.eq(codes_json(f.case_officers.iter(), |c| {
+                c.as_str().to_string()
+            })),
+            penalties::entity_credit_code.eq(f.entity_credit_code.as_ref().map(|c| c.as_str())),
+        ))
+        .execute(conn)?;
+    let old = index_keys_of(&before.public_name, &before.decision_number);
+    let new = index_keys_of(public_name, number);
+    NAME_INDEX.replace_keys(conn, before.id, &old, &new)
+}
+
+pub fn by_id(conn: &mut AnyConn, id: i64) -> QueryResult<Option<PenaltyRecord>> {
+    penalties::table
+        .inner_join(penalty_states::table)
+        .filter(penalties::id.eq(id))
+        .select((PenaltyRow::as_select(), StateRow::as_select()))
+        .first::<(PenaltyRow, StateRow)>(conn)
+        .optional()?
+        .map(|(p, s)| record(p, s))
+        .transpose()
+}
+
+/// What a listing asks for.
+#[derive(Debug, Clone, Default)]
+pub struct PenaltyQuery {
+    /// A name or number fragment in search form.
+    pub text: Vec<char>,
+    pub credit_code: Option<String>,
+    pub authority_id: Option<i64>,
+    pub penalty_type: Option<PenaltyType>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// Only decisions in these states (empty: any).
+    pub states: Vec<State>,
+    /// Only decisions whose publicity lasts at least until this day.
+    pub shown_on: Option<NaiveDate>,
+    /// Only `id > after`.
+    pub after: i64,
+    pub limit: i64,
+}
+
+/// Decisions matching `q`, in id order.
+pub fn search(conn: &mut AnyConn, q: &PenaltyQuery) -> QueryResult<Vec<PenaltyRecord>> {
+    let mut query = penalties::table
+        .inner_join(penalty_states::table)
+        .filter(penalties::id.gt(q.after))
+        .order(penalties::id.asc())
+        .limit(q.limit)
+        .select((PenaltyRow::as_select(), StateRow::as_select()))
+        .into_boxed();
+    if !q.text.is_empty() {
+        match NAME_INDEX.plan(conn, &q.text)? {
+            Plan::Empty => return Ok(Vec::new()),
+            Plan::Postings(gram) => {
+                query = query.filter(
+                    penalties::id.eq_any(
+                        penalty_name_grams::table
+                            .filter(penalty_name_grams::gram.eq(gram))
+                            .select(penalty_name_grams::penalty_id),
+                    ),
+                )
+            }
+            Plan::Range(lo, hi) => {
+                query = query.filter(
+                    penalties::id.eq_any(
+                        penalty_name_grams::table
+                            .filter(penalty_name_grams::gram.between(lo, hi))
+                            .select(penalty_name_grams::penalty_id),
+                    ),
+                )
+            }
+            Plan::Scan => {}
+        }
+    }
+    if !q.text.is_empty() {
+        // Search forms hold only letters and digits: no LIKE wildcard can appear.
+        let text: String = q.text.iter().collect();
+        query = query.filter(penalties::search_text.like(format!("%{text}%")));
+    }
+    if let Some(t) = q.penalty_type {
+        // The types are a JSON list of codes: a quoted code matches only itself.
+        query = query.filter(penalties::penalty_types.like(format!("%\"{}\"%", t.code())));
+    }
+    if let Some(c) = &q.credit_code {
+        query = query.filter(penalties::party_credit_code.eq(c.clone()));
+    }
+    if let Some(a) = q.authority_id {
+        query = query.filter(penalties::authority_id.eq(a));
+    }
+    if let Some(from) = q.from {
+        query = query.filter(penalties::decision_date.ge(from));
+    }
+    if let Some(to) = q.to {
+        query = query.filter(penalties::decision_date.le(to));
+    }
+    if !q.states.is_empty() {
+        query = query.filter(penalty_states::state.eq_any(q.states.iter().map(|s| s.code())));
+    }
+    if let Some(day) = q.shown_on {
+        query = query
+            .filter(penalties::decision_date.le(day))
+            .filter(penalty_states::publicity_max_end.ge(day));
+    }
+    query
+        .load::<(PenaltyRow, StateRow)>(conn)?
+        .into_iter()
+        .map(|(p, s)| record(p, s))
+        .collect()
+}

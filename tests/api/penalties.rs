@@ -1,0 +1,441 @@
+//! Penalty decisions through the HTTP API (issue 12): logging, 先审后发, deadlines on the
+//! holiday calendar, publication, withdrawal, and what the public can and cannot see.
+
+use chrono::TimeZone;
+use serde_json::{json, Value};
+
+use crate::helpers::{assert_problem, credit_code, spawn_app_at, TestApp};
+
+const ID_NUMBER: &str = "11010519491231002X";
+const ADDRESS: &str = "兴庆区示例路1号";
+const FULL_NAME: &str = "欧阳明华";
+
+/// 2026-12-01 10:00 in Asia/Shanghai.
+fn december() -> chrono::DateTime<chrono::Utc> {
+    shanghai(2026, 12, 1, 10, 0, 0)
+}
+
+fn shanghai(y: i32, m: u32, d: u32, h: u32, min: u32, s: u32) -> chrono::DateTime<chrono::Utc> {
+    chrono::FixedOffset::east_opt(8 * 3600)
+        .unwrap()
+        .with_ymd_and_hms(y, m, d, h, min, s)
+        .unwrap()
+        .with_timezone(&chrono::Utc)
+}
+
+/// An authority, two certified inspectors, a clerk and a reviewer.
+struct Bureau {
+    authority: i64,
+    clerk: String,
+    reviewer: String,
+}
+
+async fn bureau(app: &TestApp) -> Bureau {
+    let res = app
+        .post_json(
+            Some(&app.admin_token),
+            "/api/v1/authorities",
+            &json!({"name": "银川市文化旅游广电局", "credit_code": credit_code("640100", 9),
+                    "number_prefix": "银文旅"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    let authority: Value = res.json().await.unwrap();
+    for n in 1..=2 {
+        let res = app
+            .post_json(
+                Some(&app.admin_token),
+                "/api/v1/inspectors",
+                &json!({"name": format!("执法员{n}"), "certificate_no": format!("6401002026000{n}"),
+                        "certificate_valid_from": "2024-01-01", "certificate_valid_to": "2028-12-31",
+                        "unit": "支队", "fields": ["网吧"]}),
+            )
+            .await;
+        assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    }
+    Bureau {
+        authority: authority["id"].as_i64().unwrap(),
+        clerk: app.user_with_role("clerk1", "clerk").await,
+        reviewer: app.user_with_role("reviewer1", "reviewer").await,
+    }
+}
+
+fn natural_person(date: &str) -> Value {
+    json!({
+        "allocate_decision_number": true,
+        "party_kind": "natural_person",
+        "party_name": FULL_NAME,
+        "party_id_type": "身份证",
+        "party_id_number": ID_NUMBER,
+        "party_address": ADDRESS,
+        "violation_type": "无证从事营业性演出",
+        "facts": "当事人未取得营业性演出许可证，擅自举办营业性演出。",
+        "legal_basis": "《营业性演出管理条例》第四十三条",
+        "penalty_types": ["没收违法所得", "罚款"],
+        "content": "没收违法所得123.45元，并处罚款10000元",
+        "fine_fen": 1_000_000,
+        "confiscation_fen": 12_345,
+        "decision_date": date,
+        "procedure": "ordinary",
+        "case_officers": ["64010020260001", "64010020260002"],
+        "internal_notes": "内部备注：当事人态度恶劣"
+    })
+}
+
+/// A fresh token for an account `user_with_role` made (after the clock moved past the old
+/// token's lifetime, or a role change revoked it).
+async fn token(app: &TestApp, name: &str) -> String {
+    let res = app.login(name, "a long test password").await;
+    assert_eq!(res.status(), 201);
+    res.json::<Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+async fn draft(app: &TestApp, b: &Bureau, body: &Value) -> Value {
+    let res = app
+        .post_json(Some(&b.clerk), "/api/v1/penalties", body)
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    res.json().await.unwrap()
+}
+
+async fn step(app: &TestApp, token: &str, id: i64, step: &str, body: Value) -> reqwest::Response {
+    app.post_json(
+        Some(token),
+        &format!("/api/v1/penalties/{id}/{step}"),
+        &body,
+    )
+    .await
+}
+
+async fn ok_step(app: &TestApp, token: &str, id: i64, name: &str, body: Value) -> Value {
+    let res = step(app, token, id, name, body).await;
+    assert_eq!(res.status(), 200, "{name}: {}", res.text().await.unwrap());
+    res.json().await.unwrap()
+}
+
+/// A public GET: its status and body text, checked for every private value.
+async fn public(app: &TestApp, path: &str) -> (u16, String) {
+    let res = app.get(path).await;
+    let status = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    for private in [
+        ID_NUMBER,
+        ADDRESS,
+        FULL_NAME,
+        "内部备注",
+        "64010020260001",
+        "11010519",
+    ] {
+        assert!(!text.contains(private), "{path} shows {private}: {text}");
+    }
+    (status, text)
+}
+
+async fn public_names(app: &TestApp, query: &str) -> Vec<String> {
+    let (status, text) = public(app, &format!("/api/v1/public/penalties?{query}")).await;
+    assert_eq!(status, 200, "{text}");
+    let v: Value = serde_json::from_str(&text).unwrap();
+    v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["party_name"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_natural_persons_decision_goes_from_draft_to_withdrawn_and_the_public_never_sees_private_data(
+) {
+    let app = spawn_app_at(december()).await;
+    let b = bureau(&app).await;
+    let d = draft(&app, &b, &natural_person("2026-11-27")).await;
+    let id = d["id"].as_i64().unwrap();
+    assert_eq!(d["state"], "draft");
+    assert_eq!(d["decision_number"], "银文旅罚〔2026〕1号");
+    assert_eq!(
+        d["party_id_number"], ID_NUMBER,
+        "staff see the private fields"
+    );
+    assert_eq!(d["public_party_name"], "欧阳**");
+    assert_eq!(d["severity"], "general");
+    // 2026-11-27 (Fri) + 7 working days = 2026-12-08.
+    assert_eq!(d["publication_deadline"], "2026-12-08");
+    assert_eq!(d["publication_deadline_provisional"], false);
+    assert_eq!(d["publicity_min_end"], "2027-02-27");
+    assert_eq!(d["publicity_max_end"], "2027-11-27");
+
+    let (status, _) = public(&app, &format!("/api/v1/public/penalties/{id}")).await;
+    assert_eq!(status, 404, "a draft is not public");
+
+    // A reviewer cannot publish before approval; a clerk cannot approve.
+    let res = step(&app, &b.reviewer, id, "publish", json!({})).await;
+    let p = assert_problem(res, 409, "invalid-transition").await;
+    assert!(p["detail"].as_str().unwrap().contains("draft"), "{p}");
+    ok_step(&app, &b.clerk, id, "submit", json!({"version": 1})).await;
+    assert_problem(
+        step(&app, &b.clerk, id, "approve", json!({})).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    ok_step(&app, &b.reviewer, id, "approve", json!({"version": 2})).await;
+    assert_problem(
+        step(&app, &b.reviewer, id, "approve", json!({"version": 2})).await,
+        409,
+        "stale-version",
+    )
+    .await;
+    let published = ok_step(&app, &b.reviewer, id, "publish", json!({})).await;
+    assert_eq!(published["state"], "published");
+    assert_eq!(published["published_on"], "2026-12-01");
+    assert_eq!(published["working_days_late"], 0);
+
+    let (status, text) = public(&app, &format!("/api/v1/public/penalties/{id}")).await;
+    assert_eq!(status, 200);
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["party_name"], "欧阳**");
+    assert_eq!(v["party_credit_code"], Value::Null);
+    assert_eq!(v["fine_yuan"], "10000.00");
+    assert_eq!(v["confiscation_yuan"], "123.45");
+    assert_eq!(v["authority"], "银川市文化旅游广电局");
+    assert_eq!(v["publicity_end"], "2027-11-27");
+
+    // Search finds what the view shows and nothing else.
+    assert_eq!(public_names(&app, "q=欧阳").await, ["欧阳**"]);
+    assert!(public_names(&app, &format!("q={FULL_NAME}"))
+        .await
+        .is_empty());
+    assert!(public_names(&app, "q=明华").await.is_empty());
+    assert!(public_names(&app, &format!("q={ID_NUMBER}"))
+        .await
+        .is_empty());
+    assert!(public_names(&app, "q=示例路").await.is_empty());
+    assert_eq!(public_names(&app, "q=银文旅罚2026").await.len(), 1);
+    assert_eq!(public_names(&app, "penalty_type=fine").await.len(), 1);
+    assert!(public_names(&app, "penalty_type=warning").await.is_empty());
+
+    // Withdrawal: a public reason, and only the notice stays public.
+    assert_problem(
+        step(
+            &app,
+            &b.reviewer,
+            id,
+            "withdraw",
+            json!({"event_date": "2026-12-01"}),
+        )
+        .await,
+        422,
+        "validation",
+    )
+    .await;
+    let w = ok_step(
+        &app,
+        &b.reviewer,
+        id,
+        "withdraw",
+        json!({"reason": "行政复议决定撤销原处罚决定", "event_date": "2026-11-30"}),
+    )
+    .await;
+    assert_eq!(w["state"], "withdrawn");
+    assert_eq!(w["withdrawal_deadline"], "2026-12-03");
+    let (status, text) = public(&app, &format!("/api/v1/public/penalties/{id}")).await;
+    assert_eq!(status, 200);
+    let v: Value = serde_json::from_str(&text).unwrap();
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "authority",
+            "authority_credit_code",
+            "authority_id",
+            "decision_number",
+            "id",
+            "state",
+            "withdrawal_reason",
+            "withdrawn_on"
+        ]
+    );
+    assert_eq!(v["withdrawal_reason"], "行政复议决定撤销原处罚决定");
+
+    // Every transition is in the audit log, with the ID number masked.
+    let audit = app
+        .get_as(&app.admin_token, "/api/v1/audit?limit=200")
+        .await
+        .text()
+        .await
+        .unwrap();
+    for action in [
+        "penalty.create",
+        "penalty.submit",
+        "penalty.approve",
+        "penalty.publish",
+        "penalty.withdraw",
+    ] {
+        assert!(audit.contains(action), "{action}");
+    }
+    assert!(!audit.contains(ID_NUMBER) && !audit.contains(ADDRESS));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_drafter_cannot_approve_their_own_decision() {
+    let app = spawn_app_at(december()).await;
+    let b = bureau(&app).await;
+    let d = draft(&app, &b, &natural_person("2026-11-27")).await;
+    let id = d["id"].as_i64().unwrap();
+    ok_step(&app, &b.clerk, id, "submit", json!({})).await;
+    // The clerk becomes a reviewer and tries to approve what they drafted.
+    let clerk = app.find_user("clerk1").await;
+    let res = app
+        .patch_json(
+            &app.admin_token,
+            &format!("/api/v1/users/{}", clerk["id"]),
+            &json!({"version": clerk["version"], "role": "reviewer"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let now_reviewer = token(&app, "clerk1").await;
+    let p = assert_problem(
+        step(&app, &now_reviewer, id, "approve", json!({})).await,
+        403,
+        "separation-of-duties",
+    )
+    .await;
+    assert!(p["detail"].as_str().unwrap().contains("clerk1"), "{p}");
+    ok_step(&app, &b.reviewer, id, "approve", json!({})).await;
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deadlines_follow_the_holiday_calendar() {
+    let app = spawn_app_at(shanghai(2026, 10, 9, 9, 0, 0)).await;
+    let b = bureau(&app).await;
+    let d = draft(&app, &b, &natural_person("2026-09-30")).await;
+    assert_eq!(d["publication_deadline"], "2026-10-15", "across 国庆");
+    // Published on 2026-10-09: on time.
+    let id = d["id"].as_i64().unwrap();
+    ok_step(&app, &b.clerk, id, "submit", json!({})).await;
+    ok_step(&app, &b.reviewer, id, "approve", json!({})).await;
+    // Two days past the deadline: published late, and recorded so.
+    app.clock().set(shanghai(2026, 10, 19, 9, 0, 0)).unwrap();
+    let reviewer = token(&app, "reviewer1").await;
+    let p = ok_step(&app, &reviewer, id, "publish", json!({})).await;
+    assert_eq!(p["working_days_late"], 2);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deadline_in_a_year_whose_calendar_is_not_loaded_is_provisional() {
+    let app = spawn_app_at(shanghai(2026, 12, 29, 9, 0, 0)).await;
+    let b = bureau(&app).await;
+    let d = draft(&app, &b, &natural_person("2026-12-28")).await;
+    assert_eq!(d["publication_deadline_provisional"], true);
+    // 12-29, 12-30, 12-31, then 2027 from the statutory holidays alone (元旦 on 01-01).
+    assert_eq!(d["publication_deadline"], "2027-01-07");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_bad_field_is_a_422_naming_it_and_nothing_is_written() {
+    let app = spawn_app_at(december()).await;
+    let b = bureau(&app).await;
+    let audit = app.audit_count().await;
+    let mut body = natural_person("2026-12-02");
+    body["party_id_number"] = json!("110105194912310021");
+    body["fine_fen"] = Value::Null;
+    body["case_officers"] = json!(["64010020260001"]);
+    let res = app
+        .post_json(Some(&b.clerk), "/api/v1/penalties", &body)
+        .await;
+    let p = assert_problem(res, 422, "validation").await;
+    let got: Vec<(&str, &str)> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("party_id_number", "checksum"),
+            ("fine_fen", "required"),
+            ("decision_date", "future"),
+            ("case_officers", "too_few"),
+        ]
+    );
+    assert_eq!(app.audit_count().await, audit);
+    let list: Value = app
+        .get_as(&b.clerk, "/api/v1/penalties")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["items"], json!([]));
+    // A repeated number is a duplicate, whatever its brackets.
+    let mut first = natural_person("2026-11-27");
+    first["allocate_decision_number"] = Value::Null;
+    first["decision_number"] = json!("银文旅罚〔2026〕7号");
+    draft(&app, &b, &first).await;
+    first["decision_number"] = json!("银文旅罚[2026]第007号");
+    assert_problem(
+        app.post_json(Some(&b.clerk), "/api/v1/penalties", &first)
+            .await,
+        409,
+        "duplicate",
+    )
+    .await;
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn warning_only_decisions_are_not_published_by_default() {
+    let app = spawn_app_at(december()).await;
+    let b = bureau(&app).await;
+    let mut body = natural_person("2026-11-27");
+    body["penalty_types"] = json!(["警告"]);
+    body["fine_fen"] = Value::Null;
+    body["confiscation_fen"] = Value::Null;
+    let d = draft(&app, &b, &body).await;
+    let id = d["id"].as_i64().unwrap();
+    assert_eq!(d["severity"], "minor");
+    ok_step(&app, &b.clerk, id, "submit", json!({})).await;
+    ok_step(&app, &b.reviewer, id, "approve", json!({})).await;
+    let p = assert_problem(
+        step(&app, &b.reviewer, id, "publish", json!({})).await,
+        409,
+        "not-publishable",
+    )
+    .await;
+    assert!(p["detail"].as_str().unwrap().contains("warning"), "{p}");
+    let _ = b.authority;
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_decision_leaves_the_public_list_at_midnight_after_its_publicity_ends() {
+    let app = spawn_app_at(december()).await;
+    let b = bureau(&app).await;
+    let d = draft(&app, &b, &natural_person("2026-11-27")).await;
+    let id = d["id"].as_i64().unwrap();
+    ok_step(&app, &b.clerk, id, "submit", json!({})).await;
+    ok_step(&app, &b.reviewer, id, "approve", json!({})).await;
+    ok_step(&app, &b.reviewer, id, "publish", json!({})).await;
+    app.clock().set(shanghai(2027, 11, 27, 23, 59, 59)).unwrap();
+    assert_eq!(public_names(&app, "").await.len(), 1, "its last day");
+    app.clock().set(shanghai(2027, 11, 28, 0, 0, 0)).unwrap();
+    assert!(public_names(&app, "").await.is_empty(), "the day after");
+    let (status, _) = public(&app, &format!("/api/v1/public/penalties/{id}")).await;
+    assert_eq!(status, 404);
+    let reviewer = token(&app, "reviewer1").await;
+    let staff: Value = app
+        .get_as(&reviewer, &format!("/api/v1/penalties/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(staff["state"], "expired");
+    app.stop().await;
+}
