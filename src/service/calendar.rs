@@ -241,6 +241,8 @@ impl Calendars {
                 },
                 now,
             )?;
+            // Deadlines that waited for this year become final in the same transaction.
+            super::penalties::recompute_provisional(self, conn, actor, now)?;
             Ok((loaded, schedule.days().len()))
         })
     }
@@ -298,6 +300,11 @@ impl Calendars {
                     },
                     now,
                 )?;
+                let seed = Actor {
+                    name: "seed".into(),
+                    role: None,
+                };
+                super::penalties::recompute_provisional(self, conn, &seed, now)?;
                 Ok::<_, ServiceError>(())
             })?;
             if is_new {

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 
+use super::calendar::Calendars;
 use super::paging::{PageRequest, Slice};
 use super::snapshots::{self, PenaltySnapshot};
 use super::{Actor, App, ConflictKind, FieldError, ServiceError};
@@ -93,12 +94,88 @@ fn deadline(
     rule: &str,
     from: NaiveDate,
 ) -> Result<Deadline, ServiceError> {
+    deadline_on(app.calendars(), conn, rule, from)
+}
+
+fn deadline_on(
+    calendars: &Calendars,
+    conn: &mut AnyConn,
+    rule: &str,
+    from: NaiveDate,
+) -> Result<Deadline, ServiceError> {
     let days = rule_on(rule, from)
         .map_err(|e| ServiceError::internal(e.to_string()))?
         .working_days;
-    let region = app.calendars().default_region().clone();
-    app.calendars()
-        .add_workdays(conn, &region, from, days, true)
+    let region = calendars.default_region().clone();
+    calendars.add_workdays(conn, &region, from, days, true)
+}
+
+/// Recomputes every provisional deadline (and the lateness of a decision published against one)
+/// after a calendar year was loaded, in the loading transaction; each changed decision gets a
+/// new version and an audit record. Returns how many changed.
+pub(super) fn recompute_provisional(
+    calendars: &Calendars,
+    conn: &mut AnyConn,
+    actor: &Actor,
+    now: chrono::NaiveDateTime,
+) -> Result<usize, ServiceError> {
+    let mut changed = 0;
+    for before in store::penalties::with_provisional_deadlines(conn)? {
+        let mut life = before.life.clone();
+        if life.publication_deadline_provisional {
+            let due = deadline_on(
+                calendars,
+                conn,
+                "penalty_publication",
+                before.fields.decision_date,
+            )?;
+            life.publication_deadline = due.date;
+            life.publication_deadline_provisional = due.provisional;
+            if let Some(on) = life.published_on {
+                let region = calendars.default_region().clone();
+                life.working_days_late = Some(if on <= due.date {
+                    0
+                } else {
+                    calendars
+                        .workdays_between(conn, &region, due.date, on, true)?
+                        .0 as i32
+                });
+            }
+        }
+        if let (Some(event), Some(true)) = (
+            life.withdrawal_event_date,
+            life.withdrawal_deadline_provisional,
+        ) {
+            let due = deadline_on(calendars, conn, "penalty_withdrawal", event)?;
+            life.withdrawal_deadline = Some(due.date);
+            life.withdrawal_deadline_provisional = Some(due.provisional);
+        }
+        if life == before.life {
+            continue;
+        }
+        life.version += 1;
+        life.updated_at = now;
+        if !store::penalties::update_life_if_version(conn, before.id, before.life.version, &life)? {
+            return Err(ServiceError::conflict(
+                ConflictKind::Concurrent,
+                format!(
+                    "decision {} changed while its deadline was recomputed; load the year again",
+                    before.id
+                ),
+            ));
+        }
+        let after = find(conn, before.id)?;
+        audit(
+            conn,
+            actor,
+            "penalty.deadline_recomputed",
+            Some(&before),
+            &after,
+            now,
+        )?;
+        changed += 1;
+    }
+    Ok(changed)
 }
 
 /// The stored life of new or edited draft fields: deadlines and publicity computed now.

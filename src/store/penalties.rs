@@ -501,3 +501,20 @@ pub fn search(conn: &mut AnyConn, q: &PenaltyQuery) -> QueryResult<Vec<PenaltyRe
         .map(|(p, s)| record(p, s))
         .collect()
 }
+
+/// Every decision with a provisional deadline (to recompute after a calendar year is loaded).
+pub fn with_provisional_deadlines(conn: &mut AnyConn) -> QueryResult<Vec<PenaltyRecord>> {
+    penalties::table
+        .inner_join(penalty_states::table)
+        .filter(
+            penalty_states::publication_deadline_provisional
+                .eq(true)
+                .or(penalty_states::withdrawal_deadline_provisional.eq(true)),
+        )
+        .order(penalties::id.asc())
+        .select((PenaltyRow::as_select(), StateRow::as_select()))
+        .load::<(PenaltyRow, StateRow)>(conn)?
+        .into_iter()
+        .map(|(p, s)| record(p, s))
+        .collect()
+}

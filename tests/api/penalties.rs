@@ -10,6 +10,34 @@ const ID_NUMBER: &str = "11010519491231002X";
 const ADDRESS: &str = "兴庆区示例路1号";
 const FULL_NAME: &str = "欧阳明华";
 
+/// The keys of a published decision's public view, sorted.
+const PUBLIC_KEYS: &[&str] = &[
+    "authority",
+    "authority_credit_code",
+    "authority_id",
+    "confiscation_fen",
+    "confiscation_yuan",
+    "content",
+    "decision_date",
+    "decision_number",
+    "facts",
+    "fine_fen",
+    "fine_yuan",
+    "id",
+    "legal_basis",
+    "legal_representative",
+    "licence_affected",
+    "party_credit_code",
+    "party_kind",
+    "party_kind_label",
+    "party_name",
+    "penalty_types",
+    "publicity_end",
+    "published_on",
+    "state",
+    "violation_type",
+];
+
 /// 2026-12-01 10:00 in Asia/Shanghai.
 fn december() -> chrono::DateTime<chrono::Utc> {
     shanghai(2026, 12, 1, 10, 0, 0)
@@ -196,6 +224,18 @@ async fn a_natural_persons_decision_goes_from_draft_to_withdrawn_and_the_public_
     let (status, text) = public(&app, &format!("/api/v1/public/penalties/{id}")).await;
     assert_eq!(status, 200);
     let v: Value = serde_json::from_str(&text).unwrap();
+    // Exactly the allow-listed view (http/public/views.rs), in the detail and in the list.
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, PUBLIC_KEYS);
+    let (_, list) = public(&app, "/api/v1/public/penalties").await;
+    let list: Value = serde_json::from_str(&list).unwrap();
+    let keys: Vec<&str> = list["items"][0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys, PUBLIC_KEYS);
     assert_eq!(v["party_name"], "欧阳**");
     assert_eq!(v["party_credit_code"], Value::Null);
     assert_eq!(v["fine_yuan"], "10000.00");
@@ -335,6 +375,33 @@ async fn a_deadline_in_a_year_whose_calendar_is_not_loaded_is_provisional() {
     assert_eq!(d["publication_deadline_provisional"], true);
     // 12-29, 12-30, 12-31, then 2027 from the statutory holidays alone (元旦 on 01-01).
     assert_eq!(d["publication_deadline"], "2027-01-07");
+    let id = d["id"].as_i64().unwrap();
+
+    // The 2027 notice arrives (here with 01-04 off too): the deadline is recomputed at once.
+    let csv = "date,kind,name,source\n\
+               2027-01-01,holiday,元旦,test notice 2027\n\
+               2027-01-02,holiday,元旦,test notice 2027\n\
+               2027-01-03,holiday,元旦,test notice 2027\n\
+               2027-01-04,holiday,元旦,test notice 2027\n";
+    let res = app
+        .client
+        .put(app.url("/api/v1/calendar/CN/2027"))
+        .bearer_auth(&app.admin_token)
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let d: Value = app
+        .get_as(&b.clerk, &format!("/api/v1/penalties/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(d["publication_deadline_provisional"], false);
+    assert_eq!(d["publication_deadline"], "2027-01-08");
+    assert_eq!(d["version"], 2, "a recomputed deadline is a new version");
     app.stop().await;
 }
 
