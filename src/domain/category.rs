@@ -129,6 +129,9 @@ pub struct Vocabulary {
     categories: Vec<Category>,
     /// Normalised code, label and alias → index in `categories`.
     names: HashMap<String, usize>,
+    /// The same names as written, so the usual input (a label exactly as shipped) resolves
+    /// without normalising it (a file may have a million rows).
+    exact: HashMap<String, usize>,
 }
 
 /// How names are compared: width folded, spaces removed, ASCII case ignored (`KTV` = `ktv`).
@@ -145,15 +148,23 @@ impl Vocabulary {
     /// [`Vocabulary::admit`] never let that happen).
     pub fn new(categories: Vec<Category>) -> Vocabulary {
         let mut names = HashMap::new();
+        let mut exact = HashMap::new();
         for (i, c) in categories.iter().enumerate() {
             for n in std::iter::once(c.code.as_str())
                 .chain(std::iter::once(c.label.as_str()))
                 .chain(c.aliases.iter().map(String::as_str))
             {
                 names.entry(normalise(n)).or_insert(i);
+                exact.entry(n.to_string()).or_insert(i);
             }
         }
-        Vocabulary { categories, names }
+        // An exact name another category claims after normalising keeps that claim.
+        exact.retain(|n, i| names.get(&normalise(n)) == Some(i));
+        Vocabulary {
+            categories,
+            names,
+            exact,
+        }
     }
 
     pub fn all(&self) -> &[Category] {
@@ -171,6 +182,9 @@ impl Vocabulary {
 
     /// The category a code, label or alias names.
     pub fn resolve(&self, value: &str) -> Result<&Category, UnknownCategory> {
+        if let Some(&i) = self.exact.get(value.trim()) {
+            return Ok(&self.categories[i]);
+        }
         self.names
             .get(&normalise(value))
             .map(|&i| &self.categories[i])
