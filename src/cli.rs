@@ -94,6 +94,18 @@ enum Command {
         #[command(subcommand)]
         command: CalendarCommand,
     },
+    /// Penalty decisions due for publication, overdue, or published late, most urgent first.
+    Deadlines {
+        /// due, overdue or published_late.
+        #[arg(long, default_value = "overdue")]
+        state: String,
+        /// For `due`: at most this many working days left.
+        #[arg(long, default_value_t = 3)]
+        within: u32,
+        /// Only this authority's decisions.
+        #[arg(long)]
+        authority_id: Option<i64>,
+    },
     /// The category list (行业类别) that the directory and the roster accept.
     Category {
         #[command(subcommand)]
@@ -315,6 +327,35 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
         } => user_add(&open, &name, &role, password_stdin, token_ttl_hours),
         Command::Calendar { command } => calendar(&open()?, command),
         Command::Category { command } => category(&open()?, command),
+        Command::Deadlines {
+            state,
+            within,
+            authority_id,
+        } => {
+            let lines = service::penalties::deadlines(
+                &open()?,
+                &Actor::command_line(),
+                &service::penalties::DeadlineParams {
+                    state: Some(state),
+                    within: Some(within),
+                    authority_id,
+                },
+            )?;
+            println!("id\tdecision_number\tdeadline\tworking_days\tparty");
+            for l in &lines {
+                println!(
+                    "{}\t{}\t{}{}\t{}\t{}",
+                    l.record.id,
+                    l.record.decision_number,
+                    l.deadline,
+                    if l.provisional { " (provisional)" } else { "" },
+                    l.working_days,
+                    l.record.fields.party_name
+                );
+            }
+            println!("{} decision(s)", lines.len());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Audit {
             command: AuditCommand::Verify,
         } => match service::audit::verify(&open()?)? {

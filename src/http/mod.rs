@@ -53,6 +53,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("PATCH", "/api/v1/authorities/{id}"),
     ("GET", "/api/v1/penalties"),
     ("POST", "/api/v1/penalties"),
+    ("GET", "/api/v1/penalties/deadlines"),
     ("GET", "/api/v1/penalties/{id}"),
     ("PATCH", "/api/v1/penalties/{id}"),
     ("POST", "/api/v1/penalties/{id}/submit"),

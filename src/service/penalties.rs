@@ -830,3 +830,145 @@ fn audit(
     )?;
     Ok(())
 }
+
+/// Which deadlines a report asks about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Watch {
+    /// Not yet published, publishable, the deadline today or later, within N working days.
+    Due,
+    /// Not yet published, publishable, the deadline passed.
+    Overdue,
+    /// Published after the deadline, or withdrawn after the withdrawal deadline.
+    PublishedLate,
+}
+
+/// A deadline report's parameters as they arrive.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeadlineParams {
+    pub state: Option<String>,
+    pub within: Option<u32>,
+    pub authority_id: Option<i64>,
+}
+
+/// One line of a deadline report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadlineLine {
+    pub record: PenaltyRecord,
+    /// `publication` or `withdrawal`.
+    pub deadline_of: &'static str,
+    pub deadline: NaiveDate,
+    pub provisional: bool,
+    pub watch: Watch,
+    /// Working days left (due), past the deadline (overdue) or late (published late).
+    pub working_days: u32,
+}
+
+/// Decisions due within `within` (default 3) working days, overdue, or published late, most
+/// urgent first (staff). Overdue and due count only decisions the authority publishes.
+pub fn deadlines(
+    app: &App,
+    actor: &Actor,
+    p: &DeadlineParams,
+) -> Result<Vec<DeadlineLine>, ServiceError> {
+    actor.require(Action::ReadPenalties)?;
+    let watch = match p.state.as_deref().map(str::trim).unwrap_or("overdue") {
+        "due" => Watch::Due,
+        "overdue" | "" => Watch::Overdue,
+        "published_late" => Watch::PublishedLate,
+        other => {
+            return Err(ServiceError::invalid(
+                "state",
+                "unknown",
+                format!("{other:?}: expected due, overdue or published_late"),
+            ))
+        }
+    };
+    let within = p.within.unwrap_or(3);
+    let today = app.today();
+    let conn = &mut *app.conn()?;
+    let region = app.calendars().default_region().clone();
+    let authorities = store::authorities::list(conn)?;
+    let mut out = Vec::new();
+    if watch == Watch::PublishedLate {
+        for r in store::penalties::late(conn, p.authority_id)? {
+            if let (Some(on), Some(due)) = (r.life.withdrawn_on, r.life.withdrawal_deadline) {
+                if on > due {
+                    let (n, _) = app
+                        .calendars()
+                        .workdays_between(conn, &region, due, on, true)?;
+                    out.push(DeadlineLine {
+                        deadline_of: "withdrawal",
+                        deadline: due,
+                        provisional: r.life.withdrawal_deadline_provisional == Some(true),
+                        watch,
+                        working_days: n,
+                        record: r.clone(),
+                    });
+                }
+            }
+            if let Some(late) = r.life.working_days_late.filter(|n| *n > 0) {
+                out.push(DeadlineLine {
+                    deadline_of: "publication",
+                    deadline: r.life.publication_deadline,
+                    provisional: r.life.publication_deadline_provisional,
+                    watch,
+                    working_days: late as u32,
+                    record: r,
+                });
+            }
+        }
+        out.sort_by(|a, b| {
+            b.working_days
+                .cmp(&a.working_days)
+                .then(a.record.id.cmp(&b.record.id))
+        });
+        return Ok(out);
+    }
+    for r in store::penalties::unpublished(conn, p.authority_id)? {
+        let Some(a) = authorities.iter().find(|a| a.id == r.authority_id) else {
+            continue;
+        };
+        let f = &r.fields;
+        if publishable(a.fields.settings, f.procedure, &f.penalty_types, f.severity).is_err() {
+            continue;
+        }
+        let due = r.life.publication_deadline;
+        let line = |working_days, watch| DeadlineLine {
+            deadline_of: "publication",
+            deadline: due,
+            provisional: r.life.publication_deadline_provisional,
+            watch,
+            working_days,
+            record: r.clone(),
+        };
+        if due < today {
+            if watch == Watch::Overdue {
+                let (n, _) = app
+                    .calendars()
+                    .workdays_between(conn, &region, due, today, true)?;
+                out.push(line(n, Watch::Overdue));
+            }
+        } else if watch == Watch::Due {
+            let (n, _) = app
+                .calendars()
+                .workdays_between(conn, &region, today, due, true)?;
+            if n <= within {
+                out.push(line(n, Watch::Due));
+            }
+        }
+    }
+    match watch {
+        Watch::Due => out.sort_by(|a, b| {
+            a.working_days
+                .cmp(&b.working_days)
+                .then(a.deadline.cmp(&b.deadline))
+        }),
+        _ => out.sort_by(|a, b| {
+            b.working_days
+                .cmp(&a.working_days)
+                .then(a.record.id.cmp(&b.record.id))
+        }),
+    }
+    Ok(out)
+}

@@ -518,3 +518,40 @@ pub fn with_provisional_deadlines(conn: &mut AnyConn) -> QueryResult<Vec<Penalty
         .map(|(p, s)| record(p, s))
         .collect()
 }
+
+/// Decisions not yet published (draft, submitted, approved), optionally of one authority.
+pub fn unpublished(conn: &mut AnyConn, authority: Option<i64>) -> QueryResult<Vec<PenaltyRecord>> {
+    let mut q = penalties::table
+        .inner_join(penalty_states::table)
+        .filter(penalty_states::state.eq_any(["draft", "submitted", "approved"]))
+        .order(penalty_states::publication_deadline.asc())
+        .select((PenaltyRow::as_select(), StateRow::as_select()))
+        .into_boxed();
+    if let Some(a) = authority {
+        q = q.filter(penalties::authority_id.eq(a));
+    }
+    q.load::<(PenaltyRow, StateRow)>(conn)?
+        .into_iter()
+        .map(|(p, s)| record(p, s))
+        .collect()
+}
+
+/// Decisions published late, or withdrawn after their withdrawal deadline.
+pub fn late(conn: &mut AnyConn, authority: Option<i64>) -> QueryResult<Vec<PenaltyRecord>> {
+    let mut q =
+        penalties::table
+            .inner_join(penalty_states::table)
+            .filter(penalty_states::working_days_late.gt(0).or(
+                penalty_states::withdrawn_on.gt(penalty_states::withdrawal_deadline.nullable()),
+            ))
+            .order(penalties::id.asc())
+            .select((PenaltyRow::as_select(), StateRow::as_select()))
+            .into_boxed();
+    if let Some(a) = authority {
+        q = q.filter(penalties::authority_id.eq(a));
+    }
+    q.load::<(PenaltyRow, StateRow)>(conn)?
+        .into_iter()
+        .map(|(p, s)| record(p, s))
+        .collect()
+}

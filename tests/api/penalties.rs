@@ -506,3 +506,54 @@ async fn a_decision_leaves_the_public_list_at_midnight_after_its_publicity_ends(
     assert_eq!(staff["state"], "expired");
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_deadline_report_lists_due_overdue_and_late_decisions_most_urgent_first() {
+    let app = spawn_app_at(december()).await;
+    let b = bureau(&app).await;
+    // Deadlines: 11-10 → 11-19 (overdue by 8 working days on 12-01), 11-20 → 12-01 (due today),
+    // 11-27 → 12-08 (5 working days left).
+    for date in ["2026-11-20", "2026-11-10", "2026-11-27"] {
+        draft(&app, &b, &natural_person(date)).await;
+    }
+    let report = |q: &'static str| {
+        let app = &app;
+        let token = b.reviewer.clone();
+        async move {
+            let res = app
+                .get_as(&token, &format!("/api/v1/penalties/deadlines?{q}"))
+                .await;
+            assert_eq!(res.status(), 200);
+            let v: Value = res.json().await.unwrap();
+            v["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| {
+                    (
+                        i["deadline"].as_str().unwrap().to_string(),
+                        i["working_days_left"]
+                            .as_u64()
+                            .or(i["working_days_exceeded"].as_u64())
+                            .unwrap(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    let s = |d: &str, n: u64| (d.to_string(), n);
+    assert_eq!(report("state=overdue").await, [s("2026-11-19", 8)]);
+    assert_eq!(report("state=due").await, [s("2026-12-01", 0)]);
+    assert_eq!(
+        report("state=due&within=5").await,
+        [s("2026-12-01", 0), s("2026-12-08", 5)]
+    );
+    assert!(report("state=published_late").await.is_empty());
+    assert_problem(
+        app.get_as(&b.reviewer, "/api/v1/penalties/deadlines?state=soon")
+            .await,
+        400,
+        "validation",
+    )
+    .await;
+}

@@ -9,7 +9,7 @@ use warp::http::StatusCode;
 use warp::reply::Response;
 use warp::Filter;
 
-use super::views::StaffPenalty;
+use super::views::{DeadlineView, StaffPenalty};
 use crate::domain::penalty::fields::RawPenalty;
 use crate::domain::penalty::record::RawAuthority;
 use crate::domain::penalty::workflow::Step;
@@ -18,7 +18,7 @@ use crate::http::paging::{Items, Page};
 use crate::http::path::api;
 use crate::http::public::views::PublicAuthority;
 use crate::http::{respond, AppState};
-use crate::service::penalties::{self, PenaltyParams, StepBody};
+use crate::service::penalties::{self, DeadlineParams, PenaltyParams, StepBody};
 use crate::service::{authorities, Actor, ServiceError};
 
 /// A draft's change: its `version` and the fields to change.
@@ -55,6 +55,13 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(auth())
         .and(json_body::<RawPenalty>())
         .and_then(create);
+    let deadlines = api()
+        .and(warp::path!("penalties" / "deadlines"))
+        .and(filters::get())
+        .and(s())
+        .and(auth())
+        .and(query::<DeadlineParams>())
+        .and_then(deadlines);
     let get = api()
         .and(warp::path!("penalties" / i64))
         .and(filters::get())
@@ -100,6 +107,8 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and_then(patch_authority);
     list.or(create)
         .unify()
+        .or(deadlines)
+        .unify()
         .or(get)
         .unify()
         .or(patch)
@@ -113,6 +122,23 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .or(authorities_patch)
         .unify()
         .boxed()
+}
+
+async fn deadlines(
+    state: Arc<AppState>,
+    actor: Actor,
+    p: DeadlineParams,
+) -> Result<Response, Infallible> {
+    let result: Result<_, ServiceError> = state
+        .app
+        .blocking(move |app| penalties::deadlines(app, &actor, &p))
+        .await;
+    Ok(respond(
+        StatusCode::OK,
+        result.map(|lines| Items {
+            items: lines.iter().map(DeadlineView::from).collect(),
+        }),
+    ))
 }
 
 fn view(

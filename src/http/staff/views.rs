@@ -15,6 +15,7 @@ use crate::domain::shanghai::format_utc;
 use crate::domain::user::User;
 use crate::http::paging::LabelledView;
 use crate::http::public::views::{yuan, PublicEntity, PublicInspector, TypeView};
+use crate::service::penalties::{DeadlineLine, Watch};
 use chrono::NaiveDate;
 
 /// An entity with its risk tags (staff only), version and times.
@@ -324,6 +325,50 @@ impl StaffPenalty {
             withdrawal_deadline_provisional: l.withdrawal_deadline_provisional,
             withdrawn_on: l.withdrawn_on,
             workflow: l.workflow.clone(),
+        }
+    }
+}
+
+/// One line of the deadline report.
+#[derive(Serialize)]
+pub struct DeadlineView {
+    pub id: i64,
+    pub authority_id: i64,
+    pub decision_number: String,
+    pub party_name: String,
+    pub state: &'static str,
+    pub decision_date: NaiveDate,
+    /// `publication` or `withdrawal`.
+    pub deadline_of: &'static str,
+    pub deadline: NaiveDate,
+    pub deadline_provisional: bool,
+    /// `due`, `overdue` or `published_late`.
+    pub status: &'static str,
+    pub working_days_left: Option<u32>,
+    pub working_days_exceeded: Option<u32>,
+}
+
+impl From<&DeadlineLine> for DeadlineView {
+    fn from(l: &DeadlineLine) -> Self {
+        let r = &l.record;
+        let (status, left, exceeded) = match l.watch {
+            Watch::Due => ("due", Some(l.working_days), None),
+            Watch::Overdue => ("overdue", None, Some(l.working_days)),
+            Watch::PublishedLate => ("published_late", None, Some(l.working_days)),
+        };
+        DeadlineView {
+            id: r.id,
+            authority_id: r.authority_id,
+            decision_number: r.decision_number.to_string(),
+            party_name: r.fields.party_name.clone(),
+            state: r.life.state.code(),
+            decision_date: r.fields.decision_date,
+            deadline_of: l.deadline_of,
+            deadline: l.deadline,
+            deadline_provisional: l.provisional,
+            status,
+            working_days_left: left,
+            working_days_exceeded: exceeded,
         }
     }
 }
