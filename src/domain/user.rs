@@ -10,6 +10,8 @@ pub struct User {
     pub name: String,
     pub role: Role,
     pub active: bool,
+    /// The one 处罚机关 whose decisions the account sees and writes; `None`: every authority.
+    pub authority_id: Option<i64>,
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,

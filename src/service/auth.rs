@@ -238,7 +238,8 @@ pub fn sign_out(app: &App, actor: &super::Actor, token: &str) -> Result<(), Serv
 /// The staff member behind a bearer token, as an [`Actor`](super::Actor); `None` when the
 /// token is unknown, expired, or its account is disabled.
 pub fn actor_for(app: &App, token: &str) -> Result<Option<super::Actor>, ServiceError> {
-    Ok(authenticate(app, token)?.map(|u| super::Actor::staff(&u.name, u.role)))
+    Ok(authenticate(app, token)?
+        .map(|u| super::Actor::staff(&u.name, u.role).bound(u.authority_id)))
 }
 
 #[cfg(test)]

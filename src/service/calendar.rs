@@ -303,6 +303,7 @@ impl Calendars {
                 let seed = Actor {
                     name: "seed".into(),
                     role: None,
+                    authority_id: None,
                 };
                 super::penalties::recompute_provisional(self, conn, &seed, now)?;
                 Ok::<_, ServiceError>(())

@@ -32,6 +32,9 @@ use crate::domain::role::Role;
 pub struct Actor {
     pub name: String,
     pub role: Option<Role>,
+    /// The one 处罚机关 the account is bound to (it sees and writes only that authority's
+    /// decisions); `None`: every authority.
+    pub authority_id: Option<i64>,
 }
 
 impl Actor {
@@ -40,6 +43,7 @@ impl Actor {
         Actor {
             name: "cli".to_string(),
             role: None,
+            authority_id: None,
         }
     }
 
@@ -47,7 +51,19 @@ impl Actor {
         Actor {
             name: name.to_string(),
             role: Some(role),
+            authority_id: None,
         }
+    }
+
+    /// A staff member bound to one authority.
+    pub fn bound(mut self, authority_id: Option<i64>) -> Self {
+        self.authority_id = authority_id;
+        self
+    }
+
+    /// Whether the actor may see and write `authority`'s decisions.
+    pub fn covers(&self, authority: i64) -> bool {
+        self.authority_id.is_none_or(|a| a == authority)
     }
 
     /// The operator at the console may do anything; staff need a role the policy allows.

@@ -220,7 +220,15 @@ pub fn create(app: &App, actor: &Actor, raw: &RawPenalty) -> Result<PenaltyRecor
     let now = app.now();
     let conn = &mut *app.conn()?;
     write_tx(conn, |conn| {
-        let authority = super::authorities::resolve(conn, raw.authority_id)?;
+        // A bound account logs for its own authority (which it need not name).
+        let authority = super::authorities::resolve(conn, raw.authority_id.or(actor.authority_id))?;
+        if !actor.covers(authority.id) {
+            return Err(ServiceError::Forbidden(format!(
+                "{} may log decisions only for authority {}",
+                actor.name,
+                actor.authority_id.unwrap_or_default()
+            )));
+        }
         let fields = parse(app, conn, raw)?;
         let number = match &fields.decision_number {
             Some(n) => n.clone(),
@@ -278,7 +286,7 @@ pub fn update(
     actor.require(Action::DraftPenalties)?;
     let now = app.now();
     write_tx(&mut *app.conn()?, |conn| {
-        let before = find(conn, id)?;
+        let before = find_for(conn, actor, id)?;
         if before.life.state != State::Draft {
             return Err(ServiceError::conflict(
                 ConflictKind::InvalidTransition,
@@ -479,7 +487,7 @@ pub fn step(
         return Err(ServiceError::Unprocessable(e.into_vec()));
     }
     write_tx(&mut *app.conn()?, |conn| {
-        let before = find(conn, id)?;
+        let before = find_for(conn, actor, id)?;
         if let Some(v) = body.version {
             if v != before.life.version {
                 return Err(stale(id, before.life.version, v));
@@ -613,10 +621,22 @@ pub(super) fn find(conn: &mut AnyConn, id: i64) -> Result<PenaltyRecord, Service
         .ok_or_else(|| ServiceError::NotFound(format!("no penalty decision with id {id}")))
 }
 
+/// A decision the actor may see: another authority's is not found for an account bound to one.
+fn find_for(conn: &mut AnyConn, actor: &Actor, id: i64) -> Result<PenaltyRecord, ServiceError> {
+    let r = find(conn, id)?;
+    if actor.covers(r.authority_id) {
+        Ok(r)
+    } else {
+        Err(ServiceError::NotFound(format!(
+            "no penalty decision with id {id}"
+        )))
+    }
+}
+
 /// One decision with every field (staff).
 pub fn get(app: &App, actor: &Actor, id: i64) -> Result<PenaltyRecord, ServiceError> {
     actor.require(Action::ReadPenalties)?;
-    find(&mut *app.conn()?, id)
+    find_for(&mut *app.conn()?, actor, id)
 }
 
 /// A listing's parameters as they arrive (the query string).
@@ -723,7 +743,13 @@ pub fn list(
     p: &PenaltyParams,
 ) -> Result<Slice<PenaltyRecord>, ServiceError> {
     actor.require(Action::ReadPenalties)?;
-    let (q, page) = parse_params(p, true)?;
+    let (mut q, page) = parse_params(p, true)?;
+    if let Some(bound) = actor.authority_id {
+        if q.authority_id.is_some_and(|a| a != bound) {
+            return Ok(Slice::of(Vec::new(), page, |r: &PenaltyRecord| r.id));
+        }
+        q.authority_id = Some(bound);
+    }
     let items = store::penalties::search(&mut *app.conn()?, &q)?;
     Ok(Slice::of(items, page, |r| r.id))
 }
@@ -885,13 +911,18 @@ pub fn deadlines(
         }
     };
     let within = p.within.unwrap_or(3);
+    let authority = match (actor.authority_id, p.authority_id) {
+        (Some(bound), Some(asked)) if bound != asked => return Ok(Vec::new()),
+        (Some(bound), _) => Some(bound),
+        (None, asked) => asked,
+    };
     let today = app.today();
     let conn = &mut *app.conn()?;
     let region = app.calendars().default_region().clone();
     let authorities = store::authorities::list(conn)?;
     let mut out = Vec::new();
     if watch == Watch::PublishedLate {
-        for r in store::penalties::late(conn, p.authority_id)? {
+        for r in store::penalties::late(conn, authority)? {
             if let (Some(on), Some(due)) = (r.life.withdrawn_on, r.life.withdrawal_deadline) {
                 if on > due {
                     let (n, _) = app
@@ -925,7 +956,7 @@ pub fn deadlines(
         });
         return Ok(out);
     }
-    for r in store::penalties::unpublished(conn, p.authority_id)? {
+    for r in store::penalties::unpublished(conn, authority)? {
         let Some(a) = authorities.iter().find(|a| a.id == r.authority_id) else {
             continue;
         };

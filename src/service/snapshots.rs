@@ -152,6 +152,8 @@ pub struct UserSnapshot<'a> {
     name: &'a str,
     role: Role,
     active: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    authority_id: Option<i64>,
     version: i32,
 }
 
@@ -162,6 +164,7 @@ impl<'a> From<&'a User> for UserSnapshot<'a> {
             name: &u.name,
             role: u.role,
             active: u.active,
+            authority_id: u.authority_id,
             version: u.version,
         }
     }

@@ -18,6 +18,7 @@ pub struct NewUser {
     name: String,
     role: Role,
     password: String,
+    authority_id: Option<i64>,
 }
 
 impl NewUser {
@@ -61,6 +62,7 @@ impl NewUser {
                 name: name.to_string(),
                 role,
                 password: password.to_string(),
+                authority_id: None,
             }),
             _ => Err(ServiceError::Validation(errors)),
         }
@@ -78,12 +80,16 @@ pub struct RawUser {
     pub name: String,
     pub role: String,
     pub password: String,
+    /// Bind the account to one 处罚机关.
+    #[serde(default)]
+    pub authority_id: Option<i64>,
 }
 
 /// Creates an account from the API's body (admin): authorised before the body is judged.
 pub fn create_from(app: &App, actor: &Actor, raw: &RawUser) -> Result<User, ServiceError> {
     actor.require(Action::ManageUsers)?;
-    let new = NewUser::parse(&raw.name, &raw.role, &raw.password)?;
+    let mut new = NewUser::parse(&raw.name, &raw.role, &raw.password)?;
+    new.authority_id = raw.authority_id;
     create(app, actor, new)
 }
 
@@ -98,7 +104,10 @@ pub fn create(app: &App, actor: &Actor, new: NewUser) -> Result<User, ServiceErr
                 format!("a user named '{}' already exists", new.name),
             ));
         }
-        let user = store::users::insert(conn, &new.name, new.role, &hash, now)?;
+        if let Some(a) = new.authority_id {
+            known_authority(conn, a)?;
+        }
+        let user = store::users::insert(conn, &new.name, new.role, &hash, new.authority_id, now)?;
         store::audit::append(
             conn,
             NewAudit {
@@ -135,6 +144,20 @@ pub struct UserChange {
     pub active: Option<bool>,
     /// A new password set by an admin (at least [`MIN_PASSWORD_CHARS`] characters).
     pub password: Option<String>,
+    /// Bind to an authority (`Some(Some(id))`) or unbind (`Some(None)`).
+    pub authority_id: Option<Option<i64>>,
+}
+
+/// 422-free check that an authority to bind an account to exists (400 naming the field).
+fn known_authority(conn: &mut crate::store::AnyConn, id: i64) -> Result<(), ServiceError> {
+    match store::authorities::by_id(conn, id)? {
+        Some(_) => Ok(()),
+        None => Err(ServiceError::invalid(
+            "authority_id",
+            "unknown",
+            format!("no authority with id {id}"),
+        )),
+    }
 }
 
 /// Serialises account changes across instances sharing one PostgreSQL database, so two admins
@@ -167,7 +190,15 @@ pub fn update(app: &App, actor: &Actor, id: i32, change: UserChange) -> Result<U
         }
         let role = change.role.unwrap_or(before.role);
         let active = change.active.unwrap_or(before.active);
-        if role == before.role && active == before.active && hash.is_none() {
+        let authority = change.authority_id.unwrap_or(before.authority_id);
+        if let Some(a) = authority.filter(|a| Some(*a) != before.authority_id) {
+            known_authority(conn, a)?;
+        }
+        if role == before.role
+            && active == before.active
+            && authority == before.authority_id
+            && hash.is_none()
+        {
             return Ok(before);
         }
         let was_admin = before.role == Role::Admin && before.active;
@@ -181,13 +212,14 @@ pub fn update(app: &App, actor: &Actor, id: i32, change: UserChange) -> Result<U
                 ),
             ));
         }
-        if !store::users::update_if_version(conn, id, change.version, role, active, now)? {
+        if !store::users::update_if_version(conn, id, change.version, role, active, authority, now)?
+        {
             return Err(stale(id, before.version, change.version));
         }
         if let Some(hash) = &hash {
             store::users::set_password_hash(conn, id, hash)?;
         }
-        if role != before.role || !active || hash.is_some() {
+        if role != before.role || !active || hash.is_some() || authority != before.authority_id {
             store::tokens::revoke_all(conn, id)?;
         }
         let after = store::users::by_id(conn, id)?

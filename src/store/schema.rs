@@ -9,6 +9,7 @@ diesel::table! {
         password_hash -> Text,
         active -> Bool,
         version -> Integer,
+        authority_id -> Nullable<BigInt>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
     }

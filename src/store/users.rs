@@ -16,6 +16,7 @@ struct UserRow {
     role: String,
     active: bool,
     version: i32,
+    authority_id: Option<i64>,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
 }
@@ -33,6 +34,7 @@ impl UserRow {
             name: self.name,
             role,
             active: self.active,
+            authority_id: self.authority_id,
             version: self.version,
             created_at: self.created_at,
             updated_at: self.updated_at,
@@ -48,6 +50,7 @@ struct NewUserRow<'a> {
     password_hash: &'a str,
     active: bool,
     version: i32,
+    authority_id: Option<i64>,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
 }
@@ -57,6 +60,7 @@ pub fn insert(
     name: &str,
     role: Role,
     password_hash: &str,
+    authority_id: Option<i64>,
     now: NaiveDateTime,
 ) -> QueryResult<User> {
     diesel::insert_into(users::table)
@@ -66,6 +70,7 @@ pub fn insert(
             password_hash,
             active: true,
             version: 1,
+            authority_id,
             created_at: now,
             updated_at: now,
         })
@@ -127,6 +132,7 @@ pub fn update_if_version(
     expected_version: i32,
     role: Role,
     active: bool,
+    authority_id: Option<i64>,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
     let changed = diesel::update(
@@ -135,6 +141,7 @@ pub fn update_if_version(
     .set((
         users::role.eq(role.as_str()),
         users::active.eq(active),
+        users::authority_id.eq(authority_id),
         users::version.eq(expected_version + 1),
         users::updated_at.eq(now),
     ))

@@ -477,7 +477,6 @@ async fn warning_only_decisions_are_not_published_by_default() {
     )
     .await;
     assert!(p["detail"].as_str().unwrap().contains("warning"), "{p}");
-    let _ = b.authority;
     app.stop().await;
 }
 
@@ -556,4 +555,81 @@ async fn the_deadline_report_lists_due_overdue_and_late_decisions_most_urgent_fi
         "validation",
     )
     .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_account_bound_to_an_authority_sees_and_writes_only_its_decisions() {
+    let app = spawn_app_at(december()).await;
+    let b = bureau(&app).await;
+    let theirs = draft(&app, &b, &natural_person("2026-11-27")).await;
+    // A second authority, and a clerk bound to it.
+    let res = app
+        .post_json(
+            Some(&app.admin_token),
+            "/api/v1/authorities",
+            &json!({"name": "永宁县文化旅游广电局", "credit_code": credit_code("640121", 8),
+                    "number_prefix": "永文旅"}),
+        )
+        .await;
+    let other: Value = res.json().await.unwrap();
+    let res = app
+        .post_json(
+            Some(&app.admin_token),
+            "/api/v1/users",
+            &json!({"name": "yongning", "role": "clerk", "password": "a long test password",
+                    "authority_id": other["id"]}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    let user: Value = res.json().await.unwrap();
+    assert_eq!(user["authority_id"], other["id"]);
+    let bound = token(&app, "yongning").await;
+
+    // Its own decisions only: the other authority's is not found, and not listed.
+    let res = app
+        .get_as(&bound, &format!("/api/v1/penalties/{}", theirs["id"]))
+        .await;
+    assert_eq!(res.status(), 404);
+    let list: Value = app
+        .get_as(&bound, "/api/v1/penalties")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["items"], json!([]));
+    // With two authorities set up it need not name its own: it is the bound one.
+    let mine = app
+        .post_json(
+            Some(&bound),
+            "/api/v1/penalties",
+            &natural_person("2026-11-27"),
+        )
+        .await;
+    assert_eq!(mine.status(), 201, "{}", mine.text().await.unwrap());
+    let mine: Value = mine.json().await.unwrap();
+    assert_eq!(mine["authority_id"], other["id"]);
+    assert_eq!(mine["decision_number"], "永文旅罚〔2026〕1号");
+    let mut elsewhere = natural_person("2026-11-27");
+    elsewhere["authority_id"] = json!(b.authority);
+    assert_problem(
+        app.post_json(Some(&bound), "/api/v1/penalties", &elsewhere)
+            .await,
+        403,
+        "forbidden",
+    )
+    .await;
+    // An unbound clerk must name the authority now that there are two.
+    let p = assert_problem(
+        app.post_json(
+            Some(&b.clerk),
+            "/api/v1/penalties",
+            &natural_person("2026-11-27"),
+        )
+        .await,
+        400,
+        "validation",
+    )
+    .await;
+    assert_eq!(p["errors"][0]["field"], "authority_id");
+    app.stop().await;
 }

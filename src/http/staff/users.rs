@@ -24,6 +24,14 @@ struct PatchBody {
     role: Option<Role>,
     active: Option<bool>,
     password: Option<String>,
+    /// A number binds the account to that authority; `null` unbinds it.
+    #[serde(default, deserialize_with = "present")]
+    authority_id: Option<Option<i64>>,
+}
+
+/// A field that may be absent (`None`), null (`Some(None)`) or a value.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
+    <Option<i64> as serde::Deserialize>::deserialize(d).map(Some)
 }
 
 pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
@@ -118,6 +126,7 @@ async fn patch(
         role: body.role,
         active: body.active,
         password: body.password,
+        authority_id: body.authority_id,
     };
     let result: Result<_, ServiceError> = state
         .app
