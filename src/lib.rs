@@ -8,6 +8,7 @@ pub mod bare_errors;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod demo_penalties;
 pub mod domain;
 pub mod error_chain;
 pub mod http;

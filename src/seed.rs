@@ -70,5 +70,6 @@ fn load_demo(app: &App) -> Result<Vec<String>, ServiceError> {
             "inspectors",
             imports::inspectors(app, &actor, DEMO_INSPECTORS, false, &none),
         )?,
+        crate::demo_penalties::load(app)?,
     ])
 }

@@ -99,7 +99,8 @@ impl IdNumber {
 }
 
 /// The check character of 17 digits.
-fn check_character(body: &str) -> char {
+/// The MOD 11-2 check character of the first 17 digits (for tools and synthetic data).
+pub fn check_character(body: &str) -> char {
     let sum: u32 = body
         .bytes()
         .zip(WEIGHTS)

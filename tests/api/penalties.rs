@@ -633,3 +633,66 @@ async fn an_account_bound_to_an_authority_sees_and_writes_only_its_decisions() {
     assert_eq!(p["errors"][0]["field"], "authority_id");
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_decisions_cover_every_state_and_their_public_pages_hold_nothing_private() {
+    // The clock is fixed: the demo roster's certificates and the publicity rules depend on today.
+    let app = crate::helpers::spawn_app_tuned(|s| {
+        s.demo = true;
+        s.clock = gongshi::clock::Clock::fixed(december());
+    })
+    .await;
+    let all: Value = app
+        .get_as(&app.admin_token, "/api/v1/penalties?limit=100")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let states: std::collections::BTreeSet<&str> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["state"].as_str().unwrap())
+        .collect();
+    for s in [
+        "draft",
+        "submitted",
+        "approved",
+        "published",
+        "withdrawn",
+        "repaired",
+        "expired",
+    ] {
+        assert!(states.contains(s), "{s} in {states:?}");
+    }
+    let late = app
+        .get_as(
+            &app.admin_token,
+            "/api/v1/penalties/deadlines?state=published_late",
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert!(!late["items"].as_array().unwrap().is_empty());
+    let res = app.get("/api/v1/public/penalties?limit=100").await;
+    assert_eq!(res.status(), 200);
+    let text = res.text().await.unwrap();
+    let page: Value = serde_json::from_str(&text).unwrap();
+    assert!(page["items"].as_array().unwrap().len() >= 10);
+    for private in [
+        "欧阳明华",
+        "张三丰",
+        "李小龙",
+        "司马相如",
+        "演示路",
+        "样例街",
+        "示例巷",
+        "内部备注",
+        "6401041985",
+    ] {
+        assert!(!text.contains(private), "public page shows {private}");
+    }
+    assert!(text.contains("欧阳**"));
+    app.stop().await;
+}
