@@ -174,6 +174,12 @@ pub(crate) enum ImportCommand {
         #[arg(long)]
         skip_invalid: bool,
     },
+    /// Legacy penalty decisions in the 双公示 layout; they enter as published, marked imported.
+    Penalties {
+        file: std::path::PathBuf,
+        #[arg(long)]
+        skip_invalid: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -183,6 +189,17 @@ enum ExportCommand {
         /// Write here instead of standard output.
         #[arg(long, short)]
         output: Option<std::path::PathBuf>,
+    },
+    /// Published penalty decisions in the 双公示 layout (carries private columns; audited).
+    Penalties {
+        #[arg(long, short)]
+        output: Option<std::path::PathBuf>,
+        /// Decision dates from (YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<String>,
+        /// Decision dates to (YYYY-MM-DD).
+        #[arg(long)]
+        to: Option<String>,
     },
 }
 
@@ -308,6 +325,26 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Export {
             command: ExportCommand::Entities { output },
         } => import::export_entities(&open()?, output),
+        Command::Export {
+            command: ExportCommand::Penalties { output, from, to },
+        } => {
+            let app = open()?;
+            let p = service::penalty_imports::ExportParams { from, to };
+            let (bytes, n) =
+                service::penalty_imports::export(&app, &Actor::command_line(), &p, Vec::new())?;
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, bytes).map_err(|e| {
+                        CliError::Other(format!("cannot write {}: {e}", path.display()))
+                    })?;
+                    println!("{n} decisions exported");
+                }
+                None => std::io::stdout()
+                    .write_all(&bytes)
+                    .map_err(|e| CliError::Other(format!("cannot write the export: {e}")))?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Seed { demo } => {
             let report = crate::seed::load_all(&open()?, demo)?;
             for line in &report.lines {

@@ -18,6 +18,7 @@ pub(crate) fn import(app: &App, command: ImportCommand) -> Result<ExitCode, CliE
     let (file, skip_invalid, what) = match command {
         ImportCommand::Entities { file, skip_invalid } => (file, skip_invalid, "entities"),
         ImportCommand::Inspectors { file, skip_invalid } => (file, skip_invalid, "inspectors"),
+        ImportCommand::Penalties { file, skip_invalid } => (file, skip_invalid, "penalties"),
     };
     let bytes = std::fs::read(&file)
         .map_err(|e| CliError::Other(format!("cannot read {}: {e}", file.display())))?;
@@ -34,6 +35,9 @@ pub(crate) fn import(app: &App, command: ImportCommand) -> Result<ExitCode, CliE
     let started = std::time::Instant::now();
     let result = match what {
         "entities" => imports::entities(app, &actor, &bytes, skip_invalid, &progress),
+        "penalties" => {
+            crate::service::penalty_imports::import(app, &actor, &bytes, skip_invalid, &progress)
+        }
         _ => imports::inspectors(app, &actor, &bytes, skip_invalid, &progress),
     };
     bar.finish_and_clear();

@@ -125,7 +125,11 @@ pub const INSPECTOR_COLUMNS: &[Column] = &[
     col("status", &["状态", "在岗状态"], false),
 ];
 
-const fn col(field: &'static str, headers: &'static [&'static str], required: bool) -> Column {
+pub(super) const fn col(
+    field: &'static str,
+    headers: &'static [&'static str],
+    required: bool,
+) -> Column {
     Column {
         field,
         headers,
@@ -134,7 +138,10 @@ const fn col(field: &'static str, headers: &'static [&'static str], required: bo
 }
 
 /// Decodes and reads a file; a file that cannot be read is refused with one line-1 error.
-fn read_file(bytes: &[u8], columns: &[Column]) -> Result<(table::Table, Encoding), ImportFailure> {
+pub(super) fn read_file(
+    bytes: &[u8],
+    columns: &[Column],
+) -> Result<(table::Table, Encoding), ImportFailure> {
     let refuse = |e: FileError, encoding| {
         let (line, code) = match &e {
             FileError::Csv { line, .. } => (*line, "csv"),
@@ -186,7 +193,7 @@ fn unheaded(e: RowError) -> ImportError {
 }
 
 /// Parses every row with `parse`, and reports rows whose key repeats an earlier row's.
-fn validate<T>(
+pub(super) fn validate<T>(
     t: &table::Table,
     parse: impl Fn(&Row) -> Result<T, Vec<FieldError>>,
     key: impl Fn(&T) -> String,
@@ -469,7 +476,11 @@ pub fn inspectors(
     .map_err(ImportFailure::Service)
 }
 
-fn start_report(t: &table::Table, encoding: Encoding, errors: Vec<ImportError>) -> ImportReport {
+pub(super) fn start_report(
+    t: &table::Table,
+    encoding: Encoding,
+    errors: Vec<ImportError>,
+) -> ImportReport {
     let mut rejected_lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
     rejected_lines.dedup();
     ImportReport {
@@ -484,7 +495,7 @@ fn start_report(t: &table::Table, encoding: Encoding, errors: Vec<ImportError>) 
 
 /// Appends the remaining per-row audit records and, when anything changed, one record for the
 /// import itself (the file's SHA-256 and the counts), so an auditor can tie the rows to the file.
-fn finish<'a>(
+pub(super) fn finish<'a>(
     conn: &mut AnyConn,
     actor: &'a Actor,
     report: &mut ImportReport,

@@ -17,6 +17,7 @@ pub mod inspectors;
 pub mod login_guard;
 pub mod paging;
 pub mod penalties;
+pub mod penalty_imports;
 pub mod snapshots;
 pub mod system;
 pub mod users;

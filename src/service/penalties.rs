@@ -70,6 +70,7 @@ fn parse(app: &App, conn: &mut AnyConn, raw: &RawPenalty) -> Result<PenaltyField
         today: app.today(),
         officers: &officers,
         party_category: party_entity.as_ref().map(|e| e.fields.category.clone()),
+        legacy: false,
     };
     let mut fields = PenaltyFields::parse(raw, &ctx).map_err(ServiceError::Unprocessable)?;
     if let Some(linked) = &fields.entity_credit_code {
@@ -85,6 +86,16 @@ fn parse(app: &App, conn: &mut AnyConn, raw: &RawPenalty) -> Result<PenaltyField
         fields.entity_credit_code = fields.party_credit_code.clone();
     }
     Ok(fields)
+}
+
+/// 422 when a public text field holds private data (see `PenaltyFields::private_in_public_text`).
+fn private_text(fields: &PenaltyFields, authority: &Authority) -> Result<(), ServiceError> {
+    let errors = fields.private_in_public_text(authority.fields.mask_natural_person_names);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ServiceError::Unprocessable(errors))
+    }
 }
 
 /// The deadline `rule` gives from `from`, provisional when a needed year is not loaded.
@@ -230,12 +241,21 @@ pub fn create(app: &App, actor: &Actor, raw: &RawPenalty) -> Result<PenaltyRecor
             )));
         }
         let fields = parse(app, conn, raw)?;
+        private_text(&fields, &authority)?;
         let number = match &fields.decision_number {
             Some(n) => n.clone(),
             None => {
+                // A number given by hand may have taken the next one: skip it (no gap is
+                // left, since that number is in use).
                 let year = chrono::Datelike::year(&fields.decision_date);
-                let n = store::authorities::allocate_number(conn, authority.id, year)?;
-                DecisionNumber::allocated(&authority.fields.number_prefix, year, n as u32)
+                loop {
+                    let n = store::authorities::allocate_number(conn, authority.id, year)?;
+                    let number =
+                        DecisionNumber::allocated(&authority.fields.number_prefix, year, n as u32);
+                    if !store::penalties::number_taken(conn, authority.id, &number, None)? {
+                        break number;
+                    }
+                }
             }
         };
         if store::penalties::number_taken(conn, authority.id, &number, None)? {
@@ -309,6 +329,7 @@ pub fn update(
         let authority = super::authorities::find(conn, before.authority_id)?;
         let merged = merge(&before, raw);
         let fields = parse(app, conn, &merged)?;
+        private_text(&fields, &authority)?;
         let number = fields
             .decision_number
             .clone()
@@ -493,6 +514,34 @@ pub fn step(
                 return Err(stale(id, before.life.version, v));
             }
         }
+        if matches!(step, Step::Withdraw | Step::Repair)
+            && before.shown_state(today) == crate::domain::penalty::record::Shown::Expired
+        {
+            return Err(ServiceError::conflict(
+                ConflictKind::InvalidTransition,
+                format!(
+                    "an expired decision cannot be {}: its publicity ended on {}",
+                    if step == Step::Withdraw {
+                        "withdrawn"
+                    } else {
+                        "repaired"
+                    },
+                    before.life.publicity_max_end
+                ),
+            ));
+        }
+        if let (Step::Withdraw, Some(event)) = (step, event_date) {
+            if event < before.fields.decision_date {
+                return Err(ServiceError::Unprocessable(vec![FieldError::new(
+                    "event_date",
+                    "before_decision",
+                    format!(
+                        "event_date {event} is before the decision date {}",
+                        before.fields.decision_date
+                    ),
+                )]));
+            }
+        }
         let to = next(before.life.state, step)
             .map_err(|t| ServiceError::conflict(ConflictKind::InvalidTransition, t.to_string()))?;
         let mut life = before.life.clone();
@@ -563,11 +612,11 @@ pub fn step(
                 life.withdrawn_on = Some(today);
             }
             Step::Repair => {
-                if today < before.life.publicity_min_end {
+                if today <= before.life.publicity_min_end {
                     return Err(ServiceError::conflict(
                         ConflictKind::InvalidTransition,
                         format!(
-                            "信用修复 is possible only after the minimum publicity period, from {}",
+                            "信用修复 is possible only after the minimum publicity period, which ends on {}",
                             before.life.publicity_min_end
                         ),
                     ));
@@ -585,6 +634,9 @@ pub fn step(
                 ConflictKind::StaleVersion,
                 format!("decision {id} changed while this step was taken; reload and retry"),
             ));
+        }
+        if step == Step::Withdraw {
+            store::penalties::search_by_number_only(conn, &before)?;
         }
         let after = find(conn, id)?;
         audit(
@@ -613,7 +665,8 @@ fn late(
     let (n, _) = app
         .calendars()
         .workdays_between(conn, &region, deadline, on, true)?;
-    Ok(n as i32)
+    // Published on a rest day after the deadline: late, though no working day has passed.
+    Ok((n as i32).max(1))
 }
 
 pub(super) fn find(conn: &mut AnyConn, id: i64) -> Result<PenaltyRecord, ServiceError> {
@@ -766,7 +819,14 @@ pub struct Published {
 pub fn public_search(app: &App, p: &PenaltyParams) -> Result<Published, ServiceError> {
     let (mut q, page) = parse_params(p, false)?;
     let today = app.today();
-    q.states = vec![State::Published, State::Withdrawn];
+    // A withdrawal notice shows only its number and authority, so only those may find it.
+    let asks_hidden =
+        q.credit_code.is_some() || q.penalty_type.is_some() || q.from.is_some() || q.to.is_some();
+    q.states = if asks_hidden {
+        vec![State::Published]
+    } else {
+        vec![State::Published, State::Withdrawn]
+    };
     q.shown_on = Some(today);
     let conn = &mut *app.conn()?;
     let items = store::penalties::search(conn, &q)?;

@@ -555,3 +555,34 @@ pub fn late(conn: &mut AnyConn, authority: Option<i64>) -> QueryResult<Vec<Penal
         .map(|(p, s)| record(p, s))
         .collect()
 }
+
+/// The decision `authority` recorded under this number (in any spelling).
+pub fn by_number(
+    conn: &mut AnyConn,
+    authority: i64,
+    number: &DecisionNumber,
+) -> QueryResult<Option<PenaltyRecord>> {
+    penalties::table
+        .inner_join(penalty_states::table)
+        .filter(penalties::authority_id.eq(authority))
+        .filter(penalties::number_key.eq(number.key()))
+        .select((PenaltyRow::as_select(), StateRow::as_select()))
+        .first::<(PenaltyRow, StateRow)>(conn)
+        .optional()?
+        .map(|(p, s)| record(p, s))
+        .transpose()
+}
+
+/// After a withdrawal the public sees only the number: the name search then finds the decision
+/// by its number alone. Call inside the withdrawal's transaction.
+pub fn search_by_number_only(conn: &mut AnyConn, r: &PenaltyRecord) -> QueryResult<()> {
+    let number: String = search_form(r.decision_number.as_str())
+        .into_iter()
+        .collect();
+    diesel::update(penalties::table.filter(penalties::id.eq(r.id)))
+        .set(penalties::search_text.eq(format!(" {number}")))
+        .execute(conn)?;
+    let old = index_keys_of(&r.public_name, &r.decision_number);
+    let new = super::name_index::name_keys(r.decision_number.as_str());
+    NAME_INDEX.replace_keys(conn, r.id, &old, &new)
+}

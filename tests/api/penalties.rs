@@ -696,3 +696,263 @@ async fn the_demo_decisions_cover_every_state_and_their_public_pages_hold_nothin
     assert!(text.contains("欧阳**"));
     app.stop().await;
 }
+
+fn organisation(date: &str) -> Value {
+    json!({
+        "decision_number": "银文旅罚〔2026〕88号",
+        "party_kind": "legal_person",
+        "party_name": "银川星光网吧有限公司",
+        "party_credit_code": credit_code("640104", 77),
+        "party_other_codes": {"tax_number": "640104123456789"},
+        "legal_representative": "李四",
+        "violation_type": "接纳未成年人进入营业场所",
+        "facts": "经查，当事人于营业时间接纳未成年人，\"屡教不改\"。",
+        "legal_basis": "《互联网上网服务营业场所管理条例》第三十一条",
+        "penalty_types": ["警告", "罚款", "暂扣许可证件"],
+        "content": "警告，罚款人民币一万二千三百四十五元六角七分，暂扣网络文化经营许可证",
+        "fine_fen": 1_234_567,
+        "licence_affected": "网络文化经营许可证 宁网文〔2024〕001号",
+        "decision_date": date,
+        "procedure": "ordinary",
+        "case_officers": ["64010020260001", "64010020260002"]
+    })
+}
+
+async fn publish(app: &TestApp, b: &Bureau, body: &Value) -> i64 {
+    let id = draft(app, b, body).await["id"].as_i64().unwrap();
+    ok_step(app, &b.clerk, id, "submit", json!({})).await;
+    ok_step(app, &b.reviewer, id, "approve", json!({})).await;
+    ok_step(app, &b.reviewer, id, "publish", json!({})).await;
+    id
+}
+
+/// The public list without what differs between two databases (ids, and the publication day,
+/// which the layout does not carry).
+async fn public_records(app: &TestApp) -> Vec<Value> {
+    let v: Value = app
+        .get("/api/v1/public/penalties?limit=100")
+        .await
+        .json()
+        .await
+        .unwrap();
+    v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            let mut i = i.clone();
+            for k in ["id", "authority_id", "published_on"] {
+                i.as_object_mut().unwrap().remove(k);
+            }
+            i
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_re_imports_into_an_empty_database_with_the_same_public_records() {
+    let app = spawn_app_at(december()).await;
+    let b = bureau(&app).await;
+    publish(&app, &b, &natural_person("2026-11-27")).await;
+    publish(&app, &b, &organisation("2026-11-26")).await;
+    draft(&app, &b, &natural_person("2026-11-30")).await; // not published: not exported
+    assert_eq!(
+        app.get("/api/v1/penalties/export.csv").await.status(),
+        401,
+        "staff only: the layout carries ID numbers"
+    );
+    let audit = app.audit_count().await;
+    let res = app
+        .get_as(&b.reviewer, "/api/v1/penalties/export.csv")
+        .await;
+    assert_eq!(res.status(), 200);
+    let csv = res.bytes().await.unwrap().to_vec();
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"), "UTF-8 with BOM for Excel");
+    let text = String::from_utf8(csv.clone()).unwrap();
+    assert_eq!(
+        text.lines().count(),
+        3,
+        "header and the two published decisions: {text}"
+    );
+    assert!(
+        text.contains(",1.234567,"),
+        "万元 with six decimals: {text}"
+    );
+    assert!(text.contains("2099-12-31"), "长期");
+    assert!(text.contains(ID_NUMBER), "the layout's private column");
+    assert_eq!(app.audit_count().await, audit + 1, "the export is audited");
+    let before = public_records(&app).await;
+    assert_eq!(before.len(), 2);
+
+    let empty = spawn_app_at(december()).await;
+    let res = empty
+        .post_json(
+            Some(&empty.admin_token),
+            "/api/v1/authorities",
+            &json!({"name": "银川市文化旅游广电局", "credit_code": credit_code("640100", 9),
+                    "number_prefix": "银文旅"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let clerk = empty.user_with_role("clerk1", "clerk").await;
+    let res = empty
+        .post_csv(&clerk, "/api/v1/imports/penalties", csv.clone())
+        .await;
+    let report: Value = res.json().await.unwrap();
+    assert_eq!(report["inserted"], 2, "{report}");
+    assert_eq!(public_records(&empty).await, before);
+    // Again: nothing changes.
+    let again: Value = empty
+        .post_csv(&clerk, "/api/v1/imports/penalties", csv)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (again["inserted"].as_u64(), again["unchanged"].as_u64()),
+        (Some(0), Some(2))
+    );
+    let staff: Value = empty
+        .get_as(&clerk, "/api/v1/penalties")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(staff["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| d["imported"] == true));
+    empty.stop().await;
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_reports_every_bad_row_with_its_line_and_converts_wan_exactly() {
+    let app = spawn_app_at(december()).await;
+    let _ = bureau(&app).await;
+    let clerk = app.user_with_role("clerk2", "clerk").await;
+    let csv = format!(
+        "CF_XDR_MC,CF_XDR_LB,CF_XDR_SHXYM,CF_FRDB,CF_WSH,CF_WFXW,CF_SY,CF_YJ,CF_CFLB,CF_NR,CF_NR_FK,CF_JDRQ\n\
+         银川甲网吧,法人及非法人组织,{a},王五,银文旅罚〔2025〕1号,违规,事实,依据,罚款,罚款0.3万元,0.3,2025/06/01\n\
+         银川乙网吧,法人及非法人组织,{a},王五,银文旅罚〔2025〕2号,违规,事实,依据,罚款,罚款,0.0000001,2025/06/01\n\
+         银川丙网吧,法人及非法人组织,,王五,银文旅罚〔2025〕3号,违规,事实,依据,罚金,罚款,1,2027/01/01\n",
+        a = credit_code("640104", 5)
+    );
+    let report = assert_problem(
+        app.post_csv(
+            &clerk,
+            "/api/v1/imports/penalties",
+            csv.clone().into_bytes(),
+        )
+        .await,
+        422,
+        "import-refused",
+    )
+    .await;
+    let errors: Vec<(i64, String)> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["line"].as_i64().unwrap(),
+                e["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (3, "format".to_string()),
+            (3, "required".to_string()),
+            (4, "required".to_string()),
+            (4, "unknown".to_string()),
+            // 罚金 is no Art. 9 type, so the row has no 罚款 for its amount.
+            (4, "not_applicable".to_string()),
+            (4, "future".to_string()),
+        ]
+    );
+    let report: Value = app
+        .post_csv(
+            &clerk,
+            "/api/v1/imports/penalties?skip_invalid=true",
+            csv.into_bytes(),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report["inserted"], 1, "{report}");
+    let list: Value = app
+        .get_as(&clerk, "/api/v1/penalties")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        list["items"][0]["fine_fen"], 300_000,
+        "0.3 万元 = 3,000 元 exactly"
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn private_data_in_public_text_is_refused_and_a_withdrawal_is_found_only_by_its_number() {
+    let app = spawn_app_at(december()).await;
+    let b = bureau(&app).await;
+    let mut body = natural_person("2026-11-27");
+    body["facts"] = json!(format!(
+        "当事人{FULL_NAME}（身份证号{ID_NUMBER}）擅自演出。"
+    ));
+    let p = assert_problem(
+        app.post_json(Some(&b.clerk), "/api/v1/penalties", &body)
+            .await,
+        422,
+        "validation",
+    )
+    .await;
+    assert_eq!(p["errors"][0]["field"], "facts");
+    assert_eq!(p["errors"][0]["code"], "private_in_public_text");
+
+    let mut org = organisation("2026-11-26");
+    org["party_name"] = json!("银川秘密娱乐有限公司");
+    let id = publish(&app, &b, &org).await;
+    let code = org["party_credit_code"].as_str().unwrap().to_string();
+    // A body that is not the step's JSON is refused, not taken as empty.
+    let res = app
+        .post_json(
+            Some(&b.reviewer),
+            &format!("/api/v1/penalties/{id}/withdraw"),
+            &json!({"version": 99, "note": "x"}),
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    ok_step(
+        &app,
+        &b.reviewer,
+        id,
+        "withdraw",
+        json!({"reason": "原决定被撤销", "event_date": "2026-11-30"}),
+    )
+    .await;
+    for q in [
+        "q=秘密娱乐".to_string(),
+        format!("credit_code={code}"),
+        "penalty_type=fine".into(),
+        "from=2026-11-01".into(),
+    ] {
+        assert!(
+            public_names(&app, &q).await.is_empty(),
+            "{q} finds the withdrawal"
+        );
+    }
+    let v: Value = app
+        .get("/api/v1/public/penalties?q=银文旅罚〔2026〕88号")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["items"][0]["state"], "withdrawn", "its number finds it");
+    app.stop().await;
+}

@@ -87,6 +87,9 @@ pub struct Context<'a> {
     pub today: NaiveDate,
     pub officers: &'a [OfficerFacts],
     pub party_category: Option<CategoryCode>,
+    /// A legacy decision imported from the 双公示 layout, which carries neither the case
+    /// officers nor the procedure: the officer rules (Art. 42, 43) are not checked.
+    pub legacy: bool,
 }
 
 /// A valid decision's fields. `decision_number` is `None` when the caller asked for one to be
@@ -527,7 +530,11 @@ impl PenaltyFields {
                 given
             }
         };
-        let case_officers = officers(&mut e, raw, ctx, decision_date, party_credit_code.as_ref());
+        let case_officers = if ctx.legacy {
+            Vec::new()
+        } else {
+            officers(&mut e, raw, ctx, decision_date, party_credit_code.as_ref())
+        };
         let entity_credit_code = match present(&raw.entity_credit_code) {
             None => None,
             Some(v) => e.take("entity_credit_code", CreditCode::parse(v), |err| {
@@ -593,6 +600,73 @@ impl PenaltyFields {
             _ => Err(e.into_vec()),
         }
     }
+}
+
+impl PenaltyFields {
+    /// The public text fields (违法行为类型, 违法事实, 处罚依据, 处罚内容, 证照) that hold what the
+    /// public must not read: any 18-character 身份证 number, and for a natural person their ID
+    /// number, their address, or (when the authority masks names) their full name. The public view
+    /// shows these texts as written, so they are refused rather than published (422, one error per
+    /// field, code `private_in_public_text`).
+    pub fn private_in_public_text(&self, mask_names: bool) -> Vec<FieldError> {
+        let natural = self.party_kind == PartyKind::NaturalPerson;
+        let mut secrets: Vec<(&str, &str)> = Vec::new();
+        if natural {
+            if let Some(id) = &self.party_id_number {
+                secrets.push((id.as_str(), "the party's ID number"));
+            }
+            if let Some(a) = self
+                .party_address
+                .as_deref()
+                .filter(|a| a.chars().count() >= 4)
+            {
+                secrets.push((a, "the party's address"));
+            }
+            if mask_names && self.party_name.chars().count() >= 2 {
+                secrets.push((
+                    self.party_name.as_str(),
+                    "the party's full name (published masked)",
+                ));
+            }
+        }
+        let mut out = Vec::new();
+        for (field, text) in [
+            ("violation_type", Some(self.violation_type.as_str())),
+            ("facts", Some(self.facts.as_str())),
+            ("legal_basis", Some(self.legal_basis.as_str())),
+            ("content", Some(self.content.as_str())),
+            ("licence_affected", self.licence_affected.as_deref()),
+        ] {
+            let Some(text) = text else { continue };
+            let upper = text.to_uppercase();
+            let found = secrets
+                .iter()
+                .find(|(s, _)| upper.contains(&s.to_uppercase()))
+                .map(|(_, what)| *what)
+                .or_else(|| holds_id_number(text).then_some("an ID number"));
+            if let Some(what) = found {
+                out.push(FieldError::new(
+                    field,
+                    "private_in_public_text",
+                    format!("{field} is published as written and holds {what}; remove or mask it (e.g. 当事人欧阳**)"),
+                ));
+            }
+        }
+        out
+    }
+}
+
+/// Whether `text` holds 18 consecutive characters that form a valid 身份证 number.
+fn holds_id_number(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    chars.windows(18).any(|w| {
+        w[..17].iter().all(char::is_ascii_digit)
+            && (w[17].is_ascii_digit() || w[17] == 'X' || w[17] == 'x')
+            && {
+                let s: String = w.iter().collect();
+                IdNumber::parse(&s, NaiveDate::MAX).is_ok()
+            }
+    })
 }
 
 fn has(v: &Option<serde_json::Value>) -> bool {
@@ -785,6 +859,7 @@ mod tests {
                 today: d(2026, 12, 1),
                 officers,
                 party_category,
+                legacy: false,
             },
         )
     }
@@ -806,6 +881,33 @@ mod tests {
 
     fn pair(field: &str, code: &str) -> (String, String) {
         (field.to_string(), code.to_string())
+    }
+
+    #[test]
+    fn private_data_in_public_text_is_found() {
+        let f = parse(person()).unwrap();
+        assert!(f.private_in_public_text(true).is_empty());
+        let mut g = f.clone();
+        g.facts = "当事人欧阳明华于2026年…".into();
+        g.content = "身份证号11010519491231002x".into();
+        g.legal_basis = "住兴庆区示例路1号".into();
+        let fields: Vec<String> = g
+            .private_in_public_text(true)
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["facts", "legal_basis", "content"]);
+        assert_eq!(
+            g.private_in_public_text(false).len(),
+            2,
+            "the name may show unmasked"
+        );
+        // Any valid ID number, whoever's; a number with a bad check digit is not one.
+        let mut o = parse(organisation()).unwrap();
+        o.facts = "法定代表人身份证号 11010519491231002X".into();
+        assert_eq!(o.private_in_public_text(true).len(), 1);
+        o.facts = "编号110105194912310021".into();
+        assert!(o.private_in_public_text(true).is_empty());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod fields;
 pub mod kinds;
+pub mod money;
 pub mod number;
 pub mod publicity;
 pub mod record;

@@ -155,7 +155,10 @@ pub fn publishable(
     if types.iter().all(|t| *t == PenaltyType::Warning) && !settings.publish_warning_only {
         return Err(NotPublishable::WarningOnly);
     }
-    if severity == Severity::Minor && !settings.publish_minor {
+    // A kind the authority chose to publish is published even though it is 轻微 by default.
+    let chosen = (procedure == Procedure::Simple && settings.publish_simple_procedure)
+        || (types.iter().all(|t| *t == PenaltyType::Warning) && settings.publish_warning_only);
+    if severity == Severity::Minor && !settings.publish_minor && !chosen {
         return Err(NotPublishable::Minor);
     }
     Ok(())
@@ -190,9 +193,10 @@ impl Publicity {
         decided <= today && today <= self.max_end
     }
 
-    /// Whether 信用修复 may be applied for on `today`.
+    /// Whether 信用修复 may be applied for on `today`: only after the minimum period, whose
+    /// last day is `min_end`.
     pub fn repairable_on(&self, today: NaiveDate) -> bool {
-        today >= self.min_end
+        today > self.min_end
     }
 }
 
@@ -288,8 +292,11 @@ mod tests {
         assert!(p.shows_on(decided, decided));
         assert!(p.shows_on(decided, d(2027, 5, 20)));
         assert!(!p.shows_on(decided, d(2027, 5, 21)));
-        assert!(!p.repairable_on(d(2026, 8, 19)));
-        assert!(p.repairable_on(d(2026, 8, 20)));
+        assert!(
+            !p.repairable_on(d(2026, 8, 20)),
+            "the minimum period's last day"
+        );
+        assert!(p.repairable_on(d(2026, 8, 21)));
     }
 
     #[test]
@@ -321,6 +328,24 @@ mod tests {
         assert_eq!(
             publishable(all, Procedure::Simple, &types(&[Warning]), Severity::Minor),
             Ok(())
+        );
+        let warnings = PublicationSettings {
+            publish_warning_only: true,
+            ..PublicationSettings::default()
+        };
+        assert_eq!(
+            publishable(warnings, ordinary, &types(&[Warning]), Severity::Minor),
+            Ok(()),
+            "publishing warnings means publishing these 轻微 ones"
+        );
+        assert_eq!(
+            publishable(
+                warnings,
+                ordinary,
+                &types(&[PublicCriticism]),
+                Severity::Minor
+            ),
+            Err(NotPublishable::Minor)
         );
     }
 }

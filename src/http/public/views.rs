@@ -399,6 +399,8 @@ pub struct PublicAuthority {
     pub publish_warning_only: bool,
     pub publish_minor: bool,
     pub mask_natural_person_names: bool,
+    /// What a change must name (PATCH /api/v1/authorities/{id}).
+    pub version: i32,
 }
 
 impl From<&Authority> for PublicAuthority {
@@ -413,6 +415,7 @@ impl From<&Authority> for PublicAuthority {
             publish_warning_only: f.settings.publish_warning_only,
             publish_minor: f.settings.publish_minor,
             mask_natural_person_names: f.mask_natural_person_names,
+            version: a.version,
         }
     }
 }

@@ -30,6 +30,7 @@ struct ImportParams {
 enum Target {
     Entities,
     Inspectors,
+    Penalties,
 }
 
 pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
@@ -39,6 +40,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
             match what.as_str() {
                 "entities" => Ok(Target::Entities),
                 "inspectors" => Ok(Target::Inspectors),
+                "penalties" => Ok(Target::Penalties),
                 _ => Err(warp::reject::not_found()),
             }
         })
@@ -73,6 +75,13 @@ async fn import(
                 Target::Inspectors => {
                     imports::inspectors(app, &actor, &body, p.skip_invalid, &none)
                 }
+                Target::Penalties => crate::service::penalty_imports::import(
+                    app,
+                    &actor,
+                    &body,
+                    p.skip_invalid,
+                    &none,
+                ),
             }
         })
         .await;

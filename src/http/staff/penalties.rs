@@ -19,6 +19,7 @@ use crate::http::path::api;
 use crate::http::public::views::PublicAuthority;
 use crate::http::{respond, AppState};
 use crate::service::penalties::{self, DeadlineParams, PenaltyParams, StepBody};
+use crate::service::penalty_imports::{self, ExportParams};
 use crate::service::{authorities, Actor, ServiceError};
 
 /// A draft's change: its `version` and the fields to change.
@@ -55,6 +56,13 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(auth())
         .and(json_body::<RawPenalty>())
         .and_then(create);
+    let export = api()
+        .and(warp::path!("penalties" / "export.csv"))
+        .and(filters::get())
+        .and(s())
+        .and(auth())
+        .and(query::<ExportParams>())
+        .and_then(export);
     let deadlines = api()
         .and(warp::path!("penalties" / "deadlines"))
         .and(filters::get())
@@ -80,11 +88,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::post())
         .and(s())
         .and(auth())
-        .and(
-            json_body::<StepBody>()
-                .or(warp::any().map(StepBody::default))
-                .unify(),
-        )
+        .and(step_body())
         .and_then(step);
     let authorities_list = api()
         .and(warp::path!("authorities"))
@@ -107,6 +111,8 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and_then(patch_authority);
     list.or(create)
         .unify()
+        .or(export)
+        .unify()
         .or(deadlines)
         .unify()
         .or(get)
@@ -124,6 +130,32 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .boxed()
 }
 
+#[tracing::instrument(skip_all, fields(actor = %actor.name))]
+async fn export(
+    state: Arc<AppState>,
+    actor: Actor,
+    p: ExportParams,
+) -> Result<Response, Infallible> {
+    use warp::http::header;
+    use warp::Reply;
+    let result: Result<_, ServiceError> = state
+        .app
+        .blocking(move |app| penalty_imports::export(app, &actor, &p, Vec::new()))
+        .await;
+    Ok(match result {
+        Ok((bytes, _)) => warp::http::Response::builder()
+            .header(header::CONTENT_TYPE, "text/csv; charset=utf-8")
+            .header(
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"penalties.csv\"",
+            )
+            .body(bytes)
+            .map(Reply::into_response)
+            .unwrap_or_else(|_| crate::http::problem::internal().into_response()),
+        Err(e) => crate::http::problem::Problem::from(e).into_response(),
+    })
+}
+
 async fn deadlines(
     state: Arc<AppState>,
     actor: Actor,
@@ -139,6 +171,22 @@ async fn deadlines(
             items: lines.iter().map(DeadlineView::from).collect(),
         }),
     ))
+}
+
+/// A step's body: none at all (no content, or `Content-Length: 0`) is an empty one; anything
+/// else must be valid JSON of the step's fields (400 / 415 otherwise).
+fn step_body() -> impl Filter<Extract = (StepBody,), Error = warp::Rejection> + Clone {
+    warp::header::optional::<u64>("content-length")
+        .and(warp::header::optional::<String>("transfer-encoding"))
+        .and_then(|len: Option<u64>, chunked: Option<String>| async move {
+            if len.unwrap_or(0) == 0 && chunked.is_none() {
+                Ok(StepBody::default())
+            } else {
+                Err(warp::reject::not_found())
+            }
+        })
+        .or(json_body::<StepBody>())
+        .unify()
 }
 
 fn view(
