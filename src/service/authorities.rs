@@ -95,7 +95,7 @@ pub fn update(
             .ok_or_else(|| stale(id, before.version, version))?;
         if after.fields.mask_natural_person_names != before.fields.mask_natural_person_names {
             // What the public sees of natural persons changed: so does what it can search.
-            super::penalties::refresh_public_names(conn, &after)?;
+            store::penalties::refresh_public_names(conn, &after)?;
         }
         audit(conn, actor, "authority.update", Some(&before), &after, now)?;
         Ok(after)

@@ -855,38 +855,6 @@ pub fn public_get(
     Ok((r, a, today))
 }
 
-/// Re-derives the public names (and their index keys) of an authority's natural-person
-/// decisions after its masking setting changed. Call inside the change's transaction.
-pub(super) fn refresh_public_names(
-    conn: &mut AnyConn,
-    authority: &Authority,
-) -> Result<(), ServiceError> {
-    let mut after = 0;
-    loop {
-        let batch = store::penalties::search(
-            conn,
-            &PenaltyQuery {
-                authority_id: Some(authority.id),
-                after,
-                limit: 1_000,
-                ..PenaltyQuery::default()
-            },
-        )?;
-        let Some(last) = batch.last() else {
-            return Ok(());
-        };
-        after = last.id;
-        for r in &batch {
-            let public = authority
-                .fields
-                .public_name(r.fields.party_kind, &r.fields.party_name);
-            if public != r.public_name {
-                store::penalties::update_fields(conn, r, &r.decision_number, &r.fields, &public)?;
-            }
-        }
-    }
-}
-
 fn stale(id: i64, current: i32, given: i32) -> ServiceError {
     ServiceError::conflict(
         ConflictKind::StaleVersion,

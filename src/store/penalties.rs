@@ -586,3 +586,36 @@ pub fn search_by_number_only(conn: &mut AnyConn, r: &PenaltyRecord) -> QueryResu
     let new = super::name_index::name_keys(r.decision_number.as_str());
     NAME_INDEX.replace_keys(conn, r.id, &old, &new)
 }
+
+/// Re-derives the public names (and their index keys) of an authority's decisions after its
+/// masking setting changed; a withdrawn decision stays findable by its number only. Call
+/// inside the change's transaction.
+pub fn refresh_public_names(
+    conn: &mut AnyConn,
+    authority: &crate::domain::penalty::record::Authority,
+) -> QueryResult<()> {
+    let mut after = 0;
+    loop {
+        let batch = search(
+            conn,
+            &PenaltyQuery {
+                authority_id: Some(authority.id),
+                after,
+                limit: 1_000,
+                ..PenaltyQuery::default()
+            },
+        )?;
+        let Some(last) = batch.last() else {
+            return Ok(());
+        };
+        after = last.id;
+        for r in batch.iter().filter(|r| r.life.state != State::Withdrawn) {
+            let public = authority
+                .fields
+                .public_name(r.fields.party_kind, &r.fields.party_name);
+            if public != r.public_name {
+                update_fields(conn, r, &r.decision_number, &r.fields, &public)?;
+            }
+        }
+    }
+}

@@ -956,3 +956,48 @@ async fn private_data_in_public_text_is_refused_and_a_withdrawal_is_found_only_b
     assert_eq!(v["items"][0]["state"], "withdrawn", "its number finds it");
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn turning_name_masking_off_and_on_changes_what_the_public_sees_and_finds() {
+    let app = spawn_app_at(december()).await;
+    let b = bureau(&app).await;
+    let body = natural_person("2026-11-27");
+    let id = draft(&app, &b, &body).await["id"].as_i64().unwrap();
+    ok_step(&app, &b.clerk, id, "submit", json!({})).await;
+    ok_step(&app, &b.reviewer, id, "approve", json!({})).await;
+    ok_step(&app, &b.reviewer, id, "publish", json!({})).await;
+    let patch = |version: i64, mask: bool| {
+        let app = &app;
+        let path = format!("/api/v1/authorities/{}", b.authority);
+        async move {
+            let res = app
+                .patch_json(
+                    &app.admin_token,
+                    &path,
+                    &json!({"version": version, "mask_natural_person_names": mask}),
+                )
+                .await;
+            assert_eq!(res.status(), 200);
+            res.json::<Value>().await.unwrap()["version"]
+                .as_i64()
+                .unwrap()
+        }
+    };
+    let v = patch(1, false).await;
+    let found: Value = app
+        .get(&format!("/api/v1/public/penalties?q={FULL_NAME}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        found["items"][0]["party_name"], FULL_NAME,
+        "unmasked on the authority's choice"
+    );
+    patch(v, true).await;
+    assert!(public_names(&app, &format!("q={FULL_NAME}"))
+        .await
+        .is_empty());
+    assert_eq!(public_names(&app, "q=欧阳").await, ["欧阳**"]);
+    app.stop().await;
+}
