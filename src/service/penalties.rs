@@ -232,7 +232,24 @@ pub fn create(app: &App, actor: &Actor, raw: &RawPenalty) -> Result<PenaltyRecor
     let conn = &mut *app.conn()?;
     write_tx(conn, |conn| {
         // A bound account logs for its own authority (which it need not name).
-        let authority = super::authorities::resolve(conn, raw.authority_id.or(actor.authority_id))?;
+        let authority = super::authorities::resolve(conn, raw.authority_id.or(actor.authority_id));
+        let fields = parse(app, conn, raw);
+        // A missing or unknown authority is one more bad field, reported with the others.
+        let (authority, fields) = match (authority, fields) {
+            (Ok(a), Ok(f)) => (a, f),
+            (a, f) => {
+                let mut errors = Vec::new();
+                for e in [a.err(), f.err()].into_iter().flatten() {
+                    match e {
+                        ServiceError::Validation(v) | ServiceError::Unprocessable(v) => {
+                            errors.extend(v)
+                        }
+                        other => return Err(other),
+                    }
+                }
+                return Err(ServiceError::Unprocessable(errors));
+            }
+        };
         if !actor.covers(authority.id) {
             return Err(ServiceError::Forbidden(format!(
                 "{} may log decisions only for authority {}",
@@ -240,23 +257,10 @@ pub fn create(app: &App, actor: &Actor, raw: &RawPenalty) -> Result<PenaltyRecor
                 actor.authority_id.unwrap_or_default()
             )));
         }
-        let fields = parse(app, conn, raw)?;
         private_text(&fields, &authority)?;
         let number = match &fields.decision_number {
             Some(n) => n.clone(),
-            None => {
-                // A number given by hand may have taken the next one: skip it (no gap is
-                // left, since that number is in use).
-                let year = chrono::Datelike::year(&fields.decision_date);
-                loop {
-                    let n = store::authorities::allocate_number(conn, authority.id, year)?;
-                    let number =
-                        DecisionNumber::allocated(&authority.fields.number_prefix, year, n as u32);
-                    if !store::penalties::number_taken(conn, authority.id, &number, None)? {
-                        break number;
-                    }
-                }
-            }
+            None => allocate(conn, &authority, fields.decision_date)?,
         };
         if store::penalties::number_taken(conn, authority.id, &number, None)? {
             return Err(ServiceError::conflict(
@@ -292,6 +296,23 @@ pub fn create(app: &App, actor: &Actor, raw: &RawPenalty) -> Result<PenaltyRecor
         audit(conn, actor, "penalty.create", None, &record, now)?;
         Ok(record)
     })
+}
+
+/// The next free number of `authority` for the year of `decided`. A number given by hand may
+/// have taken the next one: it is skipped (no gap is left, since that number is in use).
+fn allocate(
+    conn: &mut AnyConn,
+    authority: &Authority,
+    decided: NaiveDate,
+) -> Result<DecisionNumber, ServiceError> {
+    let year = chrono::Datelike::year(&decided);
+    loop {
+        let n = store::authorities::allocate_number(conn, authority.id, year)?;
+        let number = DecisionNumber::allocated(&authority.fields.number_prefix, year, n as u32);
+        if !store::penalties::number_taken(conn, authority.id, &number, None)? {
+            return Ok(number);
+        }
+    }
 }
 
 /// Changes a draft (clerk), against the version the caller last saw. The fields are replaced
@@ -330,10 +351,11 @@ pub fn update(
         let merged = merge(&before, raw);
         let fields = parse(app, conn, &merged)?;
         private_text(&fields, &authority)?;
-        let number = fields
-            .decision_number
-            .clone()
-            .unwrap_or_else(|| before.decision_number.clone());
+        let number = match (&fields.decision_number, raw.allocate_decision_number) {
+            // Asked for on a draft: a fresh number for the (possibly new) decision year.
+            (None, Some(true)) => allocate(conn, &authority, fields.decision_date)?,
+            (n, _) => n.clone().unwrap_or_else(|| before.decision_number.clone()),
+        };
         if store::penalties::number_taken(conn, authority.id, &number, Some(id))? {
             return Err(ServiceError::conflict(
                 ConflictKind::Duplicate,
@@ -373,7 +395,7 @@ fn merge(r: &PenaltyRecord, patch: &RawPenalty) -> RawPenalty {
         } else {
             s(&patch.decision_number, Some(r.decision_number.to_string()))
         },
-        allocate_decision_number: None,
+        allocate_decision_number: allocate.then_some(true),
         party_kind: s(&patch.party_kind, Some(f.party_kind.code().into())),
         party_name: s(&patch.party_name, Some(f.party_name.clone())),
         party_credit_code: s(

@@ -618,19 +618,24 @@ async fn an_account_bound_to_an_authority_sees_and_writes_only_its_decisions() {
         "forbidden",
     )
     .await;
-    // An unbound clerk must name the authority now that there are two.
+    // An unbound clerk must name the authority now that there are two: one more bad field,
+    // reported with the others.
+    let mut bad = natural_person("2026-11-27");
+    bad["facts"] = json!(" ");
     let p = assert_problem(
-        app.post_json(
-            Some(&b.clerk),
-            "/api/v1/penalties",
-            &natural_person("2026-11-27"),
-        )
-        .await,
-        400,
+        app.post_json(Some(&b.clerk), "/api/v1/penalties", &bad)
+            .await,
+        422,
         "validation",
     )
     .await;
-    assert_eq!(p["errors"][0]["field"], "authority_id");
+    let fields: Vec<&str> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["authority_id", "facts"]);
     app.stop().await;
 }
 
@@ -999,5 +1004,25 @@ async fn turning_name_masking_off_and_on_changes_what_the_public_sees_and_finds(
         .await
         .is_empty());
     assert_eq!(public_names(&app, "q=欧阳").await, ["欧阳**"]);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_draft_moved_to_another_year_can_ask_for_a_new_number() {
+    let app = spawn_app_at(december()).await;
+    let b = bureau(&app).await;
+    let d = draft(&app, &b, &natural_person("2026-11-27")).await;
+    assert_eq!(d["decision_number"], "银文旅罚〔2026〕1号");
+    let res = app
+        .patch_json(
+            &b.clerk,
+            &format!("/api/v1/penalties/{}", d["id"]),
+            &json!({"version": 1, "decision_date": "2025-12-30", "allocate_decision_number": true}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let d: Value = res.json().await.unwrap();
+    assert_eq!(d["decision_number"], "银文旅罚〔2025〕1号");
+    assert_eq!(d["version"], 2);
     app.stop().await;
 }
