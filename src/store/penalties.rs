@@ -258,35 +258,10 @@ pub struct NewPenalty<'a> {
 
 /// Inserts a decision, its life and its index keys. Call inside a write transaction.
 pub fn insert(conn: &mut AnyConn, new: NewPenalty<'_>, now: NaiveDateTime) -> QueryResult<i64> {
-    let f = new.fields;
     let id: i64 = diesel::insert_into(penalties::table)
         .values((
             penalties::authority_id.eq(new.authority_id),
-            penalties::decision_number.eq(new.number.as_str()),
-            penalties::number_key.eq(new.number.key()),
-            penalties::party_kind.eq(f.party_kind.code()),
-            penalties::party_name.eq(&f.party_name),
-            penalties::public_name.eq(new.public_name),
-            penalties::search_text.eq(search_text(new.public_name, new.number)),
-            penalties::party_credit_code.eq(f.party_credit_code.as_ref().map(|c| c.as_str())),
-            penalties::legal_representative.eq(&f.legal_representative),
-            penalties::private_json.eq(private_json(f)),
-            penalties::violation_type.eq(&f.violation_type),
-            penalties::facts.eq(&f.facts),
-            penalties::legal_basis.eq(&f.legal_basis),
-            penalties::penalty_types.eq(codes_json(f.penalty_types.iter(), |t| t.code().into())),
-            penalties::content.eq(&f.content),
-            penalties::fine_fen.eq(f.fine_fen),
-            penalties::confiscation_fen.eq(f.confiscation_fen),
-            penalties::licence_affected.eq(&f.licence_affected),
-            penalties::decision_date.eq(f.decision_date),
-            penalties::procedure.eq(f.procedure.code()),
-            penalties::severity.eq(f.severity.code()),
-            penalties::severity_reason.eq(&f.severity_reason),
-            penalties::case_officers.eq(codes_json(f.case_officers.iter(), |c| {
-                c.as_str().to_string()
-            })),
-            penalties::entity_credit_code.eq(f.entity_credit_code.as_ref().map(|c| c.as_str())),
+            record_values(new.number, new.fields, new.public_name),
             penalties::imported.eq(new.imported),
             penalties::created_by.eq(new.created_by),
             penalties::created_at.eq(now),
@@ -299,6 +274,63 @@ pub fn insert(conn: &mut AnyConn, new: NewPenalty<'_>, now: NaiveDateTime) -> Qu
     let keys = index_keys_of(new.public_name, new.number);
     NAME_INDEX.insert(conn, keys.into_iter().map(|g| (g, id)).collect())?;
     Ok(id)
+}
+
+/// A decision's fields in their stored form: the INSERT's and the draft UPDATE's columns.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = penalties, treat_none_as_null = true)]
+struct RecordValues {
+    decision_number: String,
+    number_key: String,
+    party_kind: &'static str,
+    party_name: String,
+    public_name: String,
+    search_text: String,
+    party_credit_code: Option<String>,
+    legal_representative: Option<String>,
+    private_json: String,
+    violation_type: String,
+    facts: String,
+    legal_basis: String,
+    penalty_types: String,
+    content: String,
+    fine_fen: Option<i64>,
+    confiscation_fen: Option<i64>,
+    licence_affected: Option<String>,
+    decision_date: NaiveDate,
+    procedure: &'static str,
+    severity: &'static str,
+    severity_reason: Option<String>,
+    case_officers: String,
+    entity_credit_code: Option<String>,
+}
+
+fn record_values(number: &DecisionNumber, f: &PenaltyFields, public_name: &str) -> RecordValues {
+    RecordValues {
+        decision_number: number.to_string(),
+        number_key: number.key(),
+        party_kind: f.party_kind.code(),
+        party_name: f.party_name.clone(),
+        public_name: public_name.to_string(),
+        search_text: search_text(public_name, number),
+        party_credit_code: f.party_credit_code.as_ref().map(|c| c.to_string()),
+        legal_representative: f.legal_representative.clone(),
+        private_json: private_json(f),
+        violation_type: f.violation_type.clone(),
+        facts: f.facts.clone(),
+        legal_basis: f.legal_basis.clone(),
+        penalty_types: codes_json(f.penalty_types.iter(), |t| t.code().into()),
+        content: f.content.clone(),
+        fine_fen: f.fine_fen,
+        confiscation_fen: f.confiscation_fen,
+        licence_affected: f.licence_affected.clone(),
+        decision_date: f.decision_date,
+        procedure: f.procedure.code(),
+        severity: f.severity.code(),
+        severity_reason: f.severity_reason.clone(),
+        case_officers: codes_json(f.case_officers.iter(), |c| c.as_str().to_string()),
+        entity_credit_code: f.entity_credit_code.as_ref().map(|c| c.to_string()),
+    }
 }
 
 /// A decision's life in its stored form.
@@ -370,33 +402,7 @@ pub fn update_fields(
     public_name: &str,
 ) -> QueryResult<()> {
     diesel::update(penalties::table.filter(penalties::id.eq(before.id)))
-        .set((
-            penalties::decision_number.eq(number.as_str()),
-            penalties::number_key.eq(number.key()),
-            penalties::party_kind.eq(f.party_kind.code()),
-            penalties::party_name.eq(&f.party_name),
-            penalties::public_name.eq(public_name),
-            penalties::search_text.eq(search_text(public_name, number)),
-            penalties::party_credit_code.eq(f.party_credit_code.as_ref().map(|c| c.as_str())),
-            penalties::legal_representative.eq(&f.legal_representative),
-            penalties::private_json.eq(private_json(f)),
-            penalties::violation_type.eq(&f.violation_type),
-            penalties::facts.eq(&f.facts),
-            penalties::legal_basis.eq(&f.legal_basis),
-            penalties::penalty_types.eq(codes_json(f.penalty_types.iter(), |t| t.code().into())),
-            penalties::content.eq(&f.content),
-            penalties::fine_fen.eq(f.fine_fen),
-            penalties::confiscation_fen.eq(f.confiscation_fen),
-            penalties::licence_affected.eq(&f.licence_affected),
-            penalties::decision_date.eq(f.decision_date),
-            penalties::procedure.eq(f.procedure.code()),
-            penalties::severity.eq(f.severity.code()),
-            penalties::severity_reason.eq(&f.severity_reason),
-            penalties::case_officers.eq(codes_json(f.case_officers.iter(), |c| {
-                c.as_str().to_string()
-            })),
-            penalties::entity_credit_code.eq(f.entity_credit_code.as_ref().map(|c| c.as_str())),
-        ))
+        .set(record_values(number, f, public_name))
         .execute(conn)?;
     let old = index_keys_of(&before.public_name, &before.decision_number);
     let new = index_keys_of(public_name, number);
