@@ -579,6 +579,28 @@ pub fn parse_iso_date(field: &str, raw: &str) -> Result<NaiveDate, ServiceError>
     }
 }
 
+impl super::penalties::WorkingDays for Calendars {
+    fn add(
+        &self,
+        conn: &mut AnyConn,
+        from: NaiveDate,
+        days: u32,
+    ) -> Result<Deadline, ServiceError> {
+        let region = self.default_region().clone();
+        self.add_workdays(conn, &region, from, days, true)
+    }
+
+    fn between(
+        &self,
+        conn: &mut AnyConn,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<u32, ServiceError> {
+        let region = self.default_region().clone();
+        Ok(self.workdays_between(conn, &region, from, to, true)?.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

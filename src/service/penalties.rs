@@ -3,7 +3,6 @@
 
 use chrono::NaiveDate;
 
-use super::calendar::Calendars;
 use super::paging::{PageRequest, Slice};
 use super::snapshots::{self, PenaltySnapshot};
 use super::{Actor, App, ConflictKind, FieldError, ServiceError};
@@ -108,8 +107,24 @@ fn deadline(
     deadline_on(app.calendars(), conn, rule, from)
 }
 
+/// What the deadline rules need of the working-day calendar, in the deployment's default
+/// region, provisional where a year is not loaded. `calendar::Calendars` implements it; the
+/// calendar calls [`recompute_provisional`] when it loads a year, so this module names only the
+/// trait, not the calendar.
+pub trait WorkingDays {
+    fn add(&self, conn: &mut AnyConn, from: NaiveDate, days: u32)
+        -> Result<Deadline, ServiceError>;
+    /// Working days in `(from, to]`.
+    fn between(
+        &self,
+        conn: &mut AnyConn,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<u32, ServiceError>;
+}
+
 fn deadline_on(
-    calendars: &Calendars,
+    calendars: &dyn WorkingDays,
     conn: &mut AnyConn,
     rule: &str,
     from: NaiveDate,
@@ -117,15 +132,28 @@ fn deadline_on(
     let days = rule_on(rule, from)
         .map_err(|e| ServiceError::internal(e.to_string()))?
         .working_days;
-    let region = calendars.default_region().clone();
-    calendars.add_workdays(conn, &region, from, days, true)
+    calendars.add(conn, from, days)
+}
+
+/// Working days past `deadline` on `on` (0 when on time). Published on a rest day after the
+/// deadline is late, though no working day has passed: at least 1.
+fn late_by(
+    calendars: &dyn WorkingDays,
+    conn: &mut AnyConn,
+    deadline: NaiveDate,
+    on: NaiveDate,
+) -> Result<i32, ServiceError> {
+    if on <= deadline {
+        return Ok(0);
+    }
+    Ok((calendars.between(conn, deadline, on)? as i32).max(1))
 }
 
 /// Recomputes every provisional deadline (and the lateness of a decision published against one)
 /// after a calendar year was loaded, in the loading transaction; each changed decision gets a
 /// new version and an audit record. Returns how many changed.
 pub(super) fn recompute_provisional(
-    calendars: &Calendars,
+    calendars: &dyn WorkingDays,
     conn: &mut AnyConn,
     actor: &Actor,
     now: chrono::NaiveDateTime,
@@ -143,14 +171,7 @@ pub(super) fn recompute_provisional(
             life.publication_deadline = due.date;
             life.publication_deadline_provisional = due.provisional;
             if let Some(on) = life.published_on {
-                let region = calendars.default_region().clone();
-                life.working_days_late = Some(if on <= due.date {
-                    0
-                } else {
-                    calendars
-                        .workdays_between(conn, &region, due.date, on, true)?
-                        .0 as i32
-                });
+                life.working_days_late = Some(late_by(calendars, conn, due.date, on)?);
             }
         }
         if let (Some(event), Some(true)) = (
@@ -680,15 +701,7 @@ fn late(
     deadline: NaiveDate,
     on: NaiveDate,
 ) -> Result<i32, ServiceError> {
-    if on <= deadline {
-        return Ok(0);
-    }
-    let region = app.calendars().default_region().clone();
-    let (n, _) = app
-        .calendars()
-        .workdays_between(conn, &region, deadline, on, true)?;
-    // Published on a rest day after the deadline: late, though no working day has passed.
-    Ok((n as i32).max(1))
+    late_by(app.calendars(), conn, deadline, on)
 }
 
 pub(super) fn find(conn: &mut AnyConn, id: i64) -> Result<PenaltyRecord, ServiceError> {
