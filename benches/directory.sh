@@ -57,35 +57,14 @@ QUERIES=(
   "4-char, no match, common bigrams|国际旅游"
 )
 
-log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
-# The 1/5/15-minute load averages and how many rustc processes (someone compiling) are running.
-# Waits (up to QUIET_WAIT seconds, default 600) until nobody is compiling, so that a concurrent
-# cargo build does not share the two cores with a measurement; the wait is logged.
-wait_quiet() {
-  local waited=0
-  while pgrep -x rustc >/dev/null && ((waited < ${QUIET_WAIT:-600})); do
-    ((waited % 30 == 0)) && log "rustc is running; waiting for a quiet machine (${waited}s)"
-    sleep 5
-    waited=$((waited + 5))
-  done
-  sleep 2
-}
-load_avg() { printf '%s; rustc: %s' "$(awk '{print $1", "$2", "$3}' /proc/loadavg)" "$(pgrep -c -x rustc || true)"; }
+# shellcheck source=benches/lib.sh
+source "$ROOT/benches/lib.sh"
 
 mkdir -p "$WORK"
 : >"$RESULTS"
 
 log "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1), $(free -g | awk '/^Mem:/{print $2" GiB"}')"
-if [[ $BIN == "$ROOT/target/release/gongshi" ]]; then
-  log "building the release binary"
-  cargo build --release --quiet
-fi
-log "binary: $BIN ($(sha256sum "$BIN" | cut -c1-12)…)"
-if ! command -v oha >/dev/null; then
-  log "installing oha"
-  cargo install --locked oha
-fi
-log "oha: $(oha --version)"
+prepare_tools
 
 if [[ -s $CSV ]]; then
   log "reusing $CSV"
@@ -128,55 +107,18 @@ if [[ ${SKIP_IMPORT:-0} != 1 ]]; then
   fi
 fi
 
-SERVER_PID=
-stop_server() {
-  if [[ -n $SERVER_PID ]]; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=
-  fi
-}
 trap stop_server EXIT
-
-urlencode() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$1"; }
 
 # search BACKEND URL: serves URL and runs oha against each query.
 search() {
-  local backend=$1 url=$2 base=http://127.0.0.1:$PORT
-  GONGSHI_DATABASE_URL=$url "$BIN" serve --bind "127.0.0.1:$PORT" 2>"$WORK/serve-$backend.log" &
-  SERVER_PID=$!
-  for _ in $(seq 1 600); do
-    curl -fs "$base/healthz" >/dev/null 2>&1 && break
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/serve-$backend.log" >&2; return 1; }
-    sleep 0.5
-  done
-  log "$backend server up: $(curl -fs "$base/healthz")"
-  local entry name q target hits json load
+  local backend=$1 url=$2 base=http://127.0.0.1:$PORT entry name q target hits
+  start_server "$backend" "$url"
   for entry in "${QUERIES[@]}"; do
     name=${entry%%|*}
     q=${entry#*|}
     target="$base/api/v1/public/entities?q=$(urlencode "$q")&limit=20"
     hits=$(curl -fs "$target" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["items"]))')
-    wait_quiet
-    load=$(load_avg)
-    oha -z 3s -c "$CONCURRENCY" --no-tui --output-format json "$target" >/dev/null # warm-up
-    json=$WORK/oha-$backend-$(printf '%s' "$q" | od -An -tx1 | tr -d ' \n' | cut -c1-24).json
-    log "$backend: '$q' ($name, $hits result(s) on the first page), load $load"
-    oha -z "$DURATION" -c "$CONCURRENCY" --no-tui --output-format json "$target" >"$json"
-    python3 - "$json" "$backend" "$name" "$q" "$hits" "$load" >>"$RESULTS" <<'PY'
-import json, sys
-path, backend, name, q, hits, load = sys.argv[1:]
-d = json.load(open(path))
-p = d["latencyPercentiles"]
-ms = lambda k: "%.2f" % (p[k] * 1000)
-codes = d.get("statusCodeDistribution", {})
-# oha cancels the requests in flight when the duration ends ("aborted due to deadline"): not errors.
-errors = {k: v for k, v in d.get("errorDistribution", {}).items() if "deadline" not in k}
-bad = sum(v for k, v in codes.items() if k != "200") + sum(errors.values())
-print("\t".join(["search", backend, load, name, q, hits, ms("p50"), ms("p90"), ms("p99"),
-                 "%.0f" % d["summary"]["requestsPerSec"], str(bad)]))
-PY
-    tail -1 "$RESULTS" >&2
+    load_test "$backend" "$name" "$q" "$target" "$hits"
   done
   stop_server
 }

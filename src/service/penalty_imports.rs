@@ -7,7 +7,7 @@ use sha2::Digest;
 
 use super::imports::{
     col, finish, read_file, start_report, validate, ImportError, ImportFailure, ImportReport,
-    Progress,
+    Phase, Progress,
 };
 use super::snapshots::{self, PenaltySnapshot};
 use super::{Actor, App, ServiceError};
@@ -16,7 +16,7 @@ use crate::domain::penalty::fields::{Context, OtherCodes, PenaltyFields, RawPena
 use crate::domain::penalty::money::wan_to_fen;
 use crate::domain::penalty::number::DecisionNumber;
 use crate::domain::penalty::publicity::publicity;
-use crate::domain::penalty::record::{Authority, Life, Workflow};
+use crate::domain::penalty::record::{Authority, Life, PenaltyRecord, Workflow};
 use crate::domain::penalty::workflow::State;
 use crate::domain::policy::Action;
 use crate::io::table::Column;
@@ -261,6 +261,10 @@ fn wan(
     }
 }
 
+/// Decisions written (and their audit records built) at a time: the progress bar's step, and
+/// what bounds the memory a COPY payload takes on PostgreSQL.
+const WRITE_CHUNK: usize = 10_000;
+
 /// Imports decisions from CSV bytes (clerk): each enters as published and imported.
 pub fn import(
     app: &App,
@@ -373,22 +377,34 @@ pub fn import(
     // A number already recorded: the same decision is unchanged, another one is refused.
     let mut fresh = Vec::new();
     let mut clashes = Vec::new();
+    let mut numbered = Vec::with_capacity(good.len());
     for (line, row) in good {
         let number = row
             .fields
             .decision_number
             .clone()
             .ok_or_else(|| ServiceError::internal("a parsed row has its number"))?;
-        match store::penalties::by_number(conn, row.authority, &number)? {
-            None => fresh.push((line, row, number)),
-            Some(existing) if same(&existing.fields, &row.fields) => report.unchanged += 1,
-            Some(existing) => clashes.push(ImportError {
-                line,
-                column: t.header_of.get("decision_number").cloned().unwrap_or_default(),
-                field: "decision_number".into(),
-                code: "conflict".into(),
-                message: format!("{number} is recorded already (decision {}) with other content; correct it in gongshi", existing.id),
-            }),
+        numbered.push((line, row, number));
+    }
+    // A thousand numbers at a time, so a re-import never holds every stored record at once.
+    let mut rows = numbered.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<_> = rows.by_ref().take(1_000).collect();
+        let wanted: Vec<(i64, &DecisionNumber)> =
+            chunk.iter().map(|(_, r, n)| (r.authority, n)).collect();
+        let stored = store::penalties::by_numbers(conn, &wanted)?;
+        for (line, row, number) in chunk {
+            match stored.get(&(row.authority, number.key())) {
+                None => fresh.push((line, row, number)),
+                Some(existing) if same(&existing.fields, &row.fields) => report.unchanged += 1,
+                Some(existing) => clashes.push(ImportError {
+                    line,
+                    column: t.header_of.get("decision_number").cloned().unwrap_or_default(),
+                    field: "decision_number".into(),
+                    code: "conflict".into(),
+                    message: format!("{number} is recorded already (decision {}) with other content; correct it in gongshi", existing.id),
+                }),
+            }
         }
     }
     if !clashes.is_empty() {
@@ -401,70 +417,114 @@ pub fn import(
     }
     let by_id: std::collections::HashMap<i64, &Authority> =
         authorities.iter().map(|a| (a.id, a)).collect();
+    // One calendar lookup per decision date, not per row.
+    let mut deadlines = std::collections::HashMap::new();
+    let region = app.calendars().default_region().clone();
     write_tx(conn, |conn| {
-        let mut audits = Vec::new();
-        for (_, row, number) in &fresh {
-            let f = &row.fields;
-            let authority = by_id
-                .get(&row.authority)
-                .ok_or_else(|| ServiceError::internal("a row's authority vanished"))?;
-            let region = app.calendars().default_region().clone();
-            let days = crate::domain::deadline::rule_on("penalty_publication", f.decision_date)
-                .map_err(|e| ServiceError::internal(e.to_string()))?
-                .working_days;
-            let due = app
-                .calendars()
-                .add_workdays(conn, &region, f.decision_date, days, true)?;
-            let period = publicity(f.decision_date, f.severity)
-                .ok_or_else(|| ServiceError::internal("no publicity rule"))?;
-            let life = Life {
-                state: State::Published,
-                version: 1,
-                workflow: Workflow {
-                    drafters: vec![actor.name.clone()],
-                    published_by: Some(actor.name.clone()),
-                    ..Workflow::default()
-                },
-                publication_deadline: due.date,
-                publication_deadline_provisional: due.provisional,
-                publicity_min_end: period.min_end,
-                publicity_max_end: period.max_end,
-                published_at: None,
-                published_on: None,
-                working_days_late: None,
-                withdrawal_event_date: None,
-                withdrawal_deadline: None,
-                withdrawal_deadline_provisional: None,
-                withdrawn_on: None,
-                updated_at: now,
-            };
-            let public_name = authority.fields.public_name(f.party_kind, &f.party_name);
-            let id = store::penalties::insert(
-                conn,
-                NewPenalty {
+        // The name index is written once, in key order, after every decision (see Tally).
+        let mut tally = store::penalties::Tally::deferring();
+        let mut done = 0;
+        for chunk in fresh.chunks(WRITE_CHUNK) {
+            let mut records = Vec::with_capacity(chunk.len());
+            for (_, row, number) in chunk {
+                let f = &row.fields;
+                let authority = by_id
+                    .get(&row.authority)
+                    .ok_or_else(|| ServiceError::internal("a row's authority vanished"))?;
+                let due = match deadlines.get(&f.decision_date) {
+                    Some(due) => *due,
+                    None => {
+                        let days = crate::domain::deadline::rule_on(
+                            "penalty_publication",
+                            f.decision_date,
+                        )
+                        .map_err(|e| ServiceError::internal(e.to_string()))?
+                        .working_days;
+                        let due = app.calendars().add_workdays(
+                            conn,
+                            &region,
+                            f.decision_date,
+                            days,
+                            true,
+                        )?;
+                        *deadlines.entry(f.decision_date).or_insert(due)
+                    }
+                };
+                let period = publicity(f.decision_date, f.severity)
+                    .ok_or_else(|| ServiceError::internal("no publicity rule"))?;
+                let life = Life {
+                    state: State::Published,
+                    version: 1,
+                    workflow: Workflow {
+                        drafters: vec![actor.name.clone()],
+                        published_by: Some(actor.name.clone()),
+                        ..Workflow::default()
+                    },
+                    publication_deadline: due.date,
+                    publication_deadline_provisional: due.provisional,
+                    publicity_min_end: period.min_end,
+                    publicity_max_end: period.max_end,
+                    published_at: None,
+                    published_on: None,
+                    working_days_late: None,
+                    withdrawal_event_date: None,
+                    withdrawal_deadline: None,
+                    withdrawal_deadline_provisional: None,
+                    withdrawn_on: None,
+                    updated_at: now,
+                };
+                records.push(PenaltyRecord {
+                    id: 0,
                     authority_id: row.authority,
-                    number,
-                    fields: f,
-                    public_name: &public_name,
+                    decision_number: number.clone(),
+                    public_name: authority.fields.public_name(f.party_kind, &f.party_name),
+                    fields: f.clone(),
+                    imported: true,
+                    created_by: actor.name.clone(),
+                    created_at: now,
+                    life,
+                });
+            }
+            let new: Vec<NewPenalty<'_>> = records
+                .iter()
+                .map(|r| NewPenalty {
+                    authority_id: r.authority_id,
+                    number: &r.decision_number,
+                    fields: &r.fields,
+                    public_name: &r.public_name,
                     imported: true,
                     created_by: &actor.name,
-                    life: &life,
-                },
-                now,
-            )?;
-            let record = store::penalties::by_id(conn, id)?
-                .ok_or_else(|| ServiceError::internal("the imported decision vanished"))?;
-            audits.push(NewAudit {
-                actor: &actor.name,
-                action: "penalty.import",
-                object_type: "penalty",
-                object_id: id.to_string(),
-                before: None,
-                after: Some(snapshots::json(&PenaltySnapshot::from(&record))),
-            });
-            report.inserted += 1;
+                    life: &r.life,
+                })
+                .collect();
+            let ids = store::penalties::insert_many(conn, &new, now, &mut tally)?;
+            let mut audits = Vec::with_capacity(records.len());
+            for (mut record, id) in records.into_iter().zip(ids) {
+                record.id = id;
+                audits.push(NewAudit {
+                    actor: &actor.name,
+                    action: "penalty.import",
+                    object_type: "penalty",
+                    object_id: id.to_string(),
+                    before: None,
+                    after: Some(snapshots::json(&PenaltySnapshot::from(&record))),
+                });
+            }
+            store::audit::append_many(conn, audits, now)?;
+            report.inserted += chunk.len();
+            done += chunk.len();
+            progress(Phase::Writing, done);
         }
-        finish(conn, actor, &mut report, audits, "penalties", digest, now)
+        store::penalties::write_name_index(conn, tally)?;
+        finish(
+            conn,
+            actor,
+            &mut report,
+            Vec::new(),
+            "penalties",
+            digest,
+            now,
+        )
     })
     .map_err(ImportFailure::Service)
 }

@@ -139,33 +139,13 @@ const SQLITE_BULK_ENTITIES: &str =
      v ->> 'licence_numbers', v ->> 'status', v ->> 'risk_tags', 1, ?2, ?2 FROM r ORDER BY k \
      RETURNING id, credit_code";
 
-/// Takes `n` ids from the entities' sequence, in increasing order (COPY cannot return the ids
-/// it assigns, so they are drawn first and written explicitly).
-fn reserve_ids(c: &mut diesel::PgConnection, n: usize) -> QueryResult<Vec<i64>> {
-    #[derive(QueryableByName)]
-    struct Id {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        id: i64,
-    }
-    let mut ids: Vec<i64> = diesel::sql_query(
-        "SELECT nextval(pg_get_serial_sequence('entities', 'id')) AS id FROM generate_series(1, $1)",
-    )
-    .bind::<diesel::sql_types::BigInt, _>(n as i64)
-    .load::<Id>(c)?
-    .into_iter()
-    .map(|r| r.id)
-    .collect();
-    ids.sort_unstable();
-    Ok(ids)
-}
-
 /// PostgreSQL's bulk path for new entities: ids drawn from the sequence, rows sent by COPY.
 fn copy_entities(
     c: &mut diesel::PgConnection,
     rows: &[EntityValues],
     now: NaiveDateTime,
 ) -> QueryResult<Vec<Inserted>> {
-    let ids = reserve_ids(c, rows.len())?;
+    let ids = super::pg_copy::reserve_ids(c, "entities", rows.len())?;
     let mut copy = super::pg_copy::Rows::with_capacity(rows.len() * 320);
     for (id, v) in ids.iter().zip(rows) {
         copy.int(*id)

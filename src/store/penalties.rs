@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+pub use super::name_index::Tally;
 use super::name_index::{NameIndex, Plan};
 use super::schema::{penalties, penalty_name_grams, penalty_states};
 use super::{corrupt, AnyConn};
@@ -274,6 +275,186 @@ pub fn insert(conn: &mut AnyConn, new: NewPenalty<'_>, now: NaiveDateTime) -> Qu
     let keys = index_keys_of(new.public_name, new.number);
     NAME_INDEX.insert(conn, keys.into_iter().map(|g| (g, id)).collect())?;
     Ok(id)
+}
+
+/// Inserts new decisions (a bulk load: an import) with their lives; returns their ids in input
+/// order. Their index postings are counted in `tally`, which [`write_name_index`] must write
+/// before the transaction ends. Call inside a write transaction.
+pub fn insert_many(
+    conn: &mut AnyConn,
+    new: &[NewPenalty<'_>],
+    now: NaiveDateTime,
+    tally: &mut Tally,
+) -> QueryResult<Vec<i64>> {
+    let ids = match conn {
+        AnyConn::Pg(c) => copy_penalties(c, new, now)?,
+        AnyConn::Sqlite(_) => {
+            let mut ids = Vec::with_capacity(new.len());
+            for n in new {
+                let id: i64 = diesel::insert_into(penalties::table)
+                    .values((
+                        penalties::authority_id.eq(n.authority_id),
+                        record_values(n.number, n.fields, n.public_name),
+                        penalties::imported.eq(n.imported),
+                        penalties::created_by.eq(n.created_by),
+                        penalties::created_at.eq(now),
+                    ))
+                    .returning(penalties::id)
+                    .get_result(conn)?;
+                diesel::insert_into(penalty_states::table)
+                    .values((penalty_states::penalty_id.eq(id), state_values(n.life)))
+                    .execute(conn)?;
+                ids.push(id);
+            }
+            ids
+        }
+    };
+    let mut postings = Vec::with_capacity(new.len() * 16);
+    for (n, &id) in new.iter().zip(&ids) {
+        postings.extend(
+            index_keys_of(n.public_name, n.number)
+                .into_iter()
+                .map(|g| (g, id)),
+        );
+    }
+    NAME_INDEX.insert_tallied(conn, postings, tally)?;
+    Ok(ids)
+}
+
+/// Writes the index postings and counts a bulk load gathered (see [`insert_many`]).
+pub fn write_name_index(conn: &mut AnyConn, tally: Tally) -> QueryResult<()> {
+    NAME_INDEX.write_tally(conn, tally)
+}
+
+/// PostgreSQL's bulk path for new decisions: ids drawn from the sequence, the records and
+/// their lives sent by COPY.
+fn copy_penalties(
+    c: &mut diesel::PgConnection,
+    new: &[NewPenalty<'_>],
+    now: NaiveDateTime,
+) -> QueryResult<Vec<i64>> {
+    let ids = super::pg_copy::reserve_ids(c, "penalties", new.len())?;
+    let mut records = super::pg_copy::Rows::with_capacity(new.len() * 900);
+    let mut lives = super::pg_copy::Rows::with_capacity(new.len() * 200);
+    for (&id, n) in ids.iter().zip(new) {
+        let v = record_values(n.number, n.fields, n.public_name);
+        records
+            .int(id)
+            .int(n.authority_id)
+            .text(Some(&v.decision_number))
+            .text(Some(&v.number_key))
+            .text(Some(v.party_kind))
+            .text(Some(&v.party_name))
+            .text(Some(&v.public_name))
+            .text(Some(&v.search_text))
+            .text(v.party_credit_code.as_deref())
+            .text(v.legal_representative.as_deref())
+            .text(Some(&v.private_json))
+            .text(Some(&v.violation_type))
+            .text(Some(&v.facts))
+            .text(Some(&v.legal_basis))
+            .text(Some(&v.penalty_types))
+            .text(Some(&v.content))
+            .int_or_null(v.fine_fen)
+            .int_or_null(v.confiscation_fen)
+            .text(v.licence_affected.as_deref())
+            .date(Some(v.decision_date))
+            .text(Some(v.procedure))
+            .text(Some(v.severity))
+            .text(v.severity_reason.as_deref())
+            .text(Some(&v.case_officers))
+            .text(v.entity_credit_code.as_deref())
+            .bool(Some(n.imported))
+            .text(Some(n.created_by))
+            .timestamp(now);
+        records.end_row();
+        let l = state_values(n.life);
+        lives
+            .int(id)
+            .text(Some(l.state))
+            .int(i64::from(l.version))
+            .text(Some(&l.workflow_json))
+            .date(Some(l.publication_deadline))
+            .bool(Some(l.publication_deadline_provisional))
+            .date(Some(l.publicity_min_end))
+            .date(Some(l.publicity_max_end))
+            .timestamp_or_null(l.published_at)
+            .date(l.published_on)
+            .int_or_null(l.working_days_late.map(i64::from))
+            .date(l.withdrawal_event_date)
+            .date(l.withdrawal_deadline)
+            .bool(l.withdrawal_deadline_provisional)
+            .date(l.withdrawn_on)
+            .timestamp(l.updated_at);
+        lives.end_row();
+    }
+    use penalties::dsl as p;
+    diesel::copy_from(penalties::table)
+        .from_raw_data(
+            (
+                p::id,
+                p::authority_id,
+                p::decision_number,
+                p::number_key,
+                p::party_kind,
+                p::party_name,
+                p::public_name,
+                p::search_text,
+                p::party_credit_code,
+                p::legal_representative,
+                p::private_json,
+                p::violation_type,
+                p::facts,
+                p::legal_basis,
+                p::penalty_types,
+                p::content,
+                p::fine_fen,
+                p::confiscation_fen,
+                p::licence_affected,
+                p::decision_date,
+                p::procedure,
+                p::severity,
+                p::severity_reason,
+                p::case_officers,
+                p::entity_credit_code,
+                p::imported,
+                p::created_by,
+                p::created_at,
+            ),
+            |w| {
+                w.write_all(records.bytes())
+                    .map_err(super::pg_copy::write_error)
+            },
+        )
+        .execute(c)?;
+    use penalty_states::dsl as s;
+    diesel::copy_from(penalty_states::table)
+        .from_raw_data(
+            (
+                s::penalty_id,
+                s::state,
+                s::version,
+                s::workflow_json,
+                s::publication_deadline,
+                s::publication_deadline_provisional,
+                s::publicity_min_end,
+                s::publicity_max_end,
+                s::published_at,
+                s::published_on,
+                s::working_days_late,
+                s::withdrawal_event_date,
+                s::withdrawal_deadline,
+                s::withdrawal_deadline_provisional,
+                s::withdrawn_on,
+                s::updated_at,
+            ),
+            |w| {
+                w.write_all(lives.bytes())
+                    .map_err(super::pg_copy::write_error)
+            },
+        )
+        .execute(c)?;
+    Ok(ids)
 }
 
 /// A decision's fields in their stored form: the INSERT's and the draft UPDATE's columns.
@@ -577,6 +758,30 @@ pub fn by_number(
         .optional()?
         .map(|(p, s)| record(p, s))
         .transpose()
+}
+
+/// The decisions recorded under any of these (authority, number) pairs, keyed by the pair
+/// (the number in its [`DecisionNumber::key`] form); a bulk load's lookup, a thousand at a time.
+pub fn by_numbers(
+    conn: &mut AnyConn,
+    wanted: &[(i64, &DecisionNumber)],
+) -> QueryResult<std::collections::HashMap<(i64, String), PenaltyRecord>> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in wanted.chunks(1_000) {
+        let authorities: BTreeSet<i64> = chunk.iter().map(|(a, _)| *a).collect();
+        let keys: BTreeSet<String> = chunk.iter().map(|(_, n)| n.key()).collect();
+        let rows = penalties::table
+            .inner_join(penalty_states::table)
+            .filter(penalties::authority_id.eq_any(authorities))
+            .filter(penalties::number_key.eq_any(keys))
+            .select((PenaltyRow::as_select(), StateRow::as_select()))
+            .load::<(PenaltyRow, StateRow)>(conn)?;
+        for (p, st) in rows {
+            let r = record(p, st)?;
+            out.insert((r.authority_id, r.decision_number.key()), r);
+        }
+    }
+    Ok(out)
 }
 
 /// After a withdrawal the public sees only the number: the name search then finds the decision

@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 
 /// One COPY payload in text format: tab-separated columns, `\N` for NULL, one row per line.
 pub struct Rows {
@@ -60,11 +60,44 @@ impl Rows {
         self
     }
 
+    /// An integer column that may be NULL.
+    pub fn int_or_null(&mut self, value: Option<i64>) -> &mut Rows {
+        match value {
+            Some(v) => self.int(v),
+            None => self.text(None),
+        }
+    }
+
+    /// A `boolean` column that may be NULL.
+    pub fn bool(&mut self, value: Option<bool>) -> &mut Rows {
+        self.text(value.map(|b| if b { "t" } else { "f" }))
+    }
+
+    /// A `date` column that may be NULL.
+    pub fn date(&mut self, value: Option<NaiveDate>) -> &mut Rows {
+        match value {
+            None => self.text(None),
+            Some(d) => {
+                self.separate();
+                let _ = write!(self.buf, "{}", d.format("%Y-%m-%d"));
+                self
+            }
+        }
+    }
+
     /// A `timestamp` column, to the microsecond (what PostgreSQL keeps).
     pub fn timestamp(&mut self, value: NaiveDateTime) -> &mut Rows {
         self.separate();
         let _ = write!(self.buf, "{}", value.format("%Y-%m-%d %H:%M:%S%.6f"));
         self
+    }
+
+    /// A `timestamp` column that may be NULL.
+    pub fn timestamp_or_null(&mut self, value: Option<NaiveDateTime>) -> &mut Rows {
+        match value {
+            Some(v) => self.timestamp(v),
+            None => self.text(None),
+        }
     }
 
     /// Ends the current row.
@@ -77,6 +110,32 @@ impl Rows {
     pub fn bytes(&self) -> &[u8] {
         &self.buf
     }
+}
+
+/// Takes `n` ids from the serial sequence of `table`'s `id`, in increasing order (COPY cannot
+/// return the ids it assigns, so they are drawn first and written explicitly).
+pub fn reserve_ids(
+    c: &mut diesel::PgConnection,
+    table: &str,
+    n: usize,
+) -> diesel::QueryResult<Vec<i64>> {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+    }
+    let mut ids: Vec<i64> = diesel::sql_query(
+        "SELECT nextval(pg_get_serial_sequence($1, 'id')) AS id FROM generate_series(1, $2)",
+    )
+    .bind::<diesel::sql_types::Text, _>(table)
+    .bind::<diesel::sql_types::BigInt, _>(n as i64)
+    .load::<Id>(c)?
+    .into_iter()
+    .map(|r| r.id)
+    .collect();
+    ids.sort_unstable();
+    Ok(ids)
 }
 
 /// A failed write of a COPY payload, as diesel's error.
@@ -104,9 +163,19 @@ mod tests {
         r.end_row();
         r.text(Some("银川"));
         r.end_row();
+        r.date(chrono::NaiveDate::from_ymd_opt(2026, 2, 9))
+            .date(None)
+            .bool(Some(true))
+            .bool(Some(false))
+            .bool(None)
+            .int_or_null(None)
+            .int_or_null(Some(-3))
+            .timestamp_or_null(None);
+        r.end_row();
         assert_eq!(
             std::str::from_utf8(r.bytes()).unwrap(),
-            "7\ta\\tb\\\\c\\nd\\re\t\\N\t\t2026-12-01 14:03:09.000042\n银川\n"
+            "7\ta\\tb\\\\c\\nd\\re\t\\N\t\t2026-12-01 14:03:09.000042\n银川\n\
+             2026-02-09\t\\N\tt\tf\t\\N\t\\N\t-3\t\\N\n"
         );
     }
 }

@@ -902,6 +902,86 @@ async fn an_import_reports_every_bad_row_with_its_line_and_converts_wan_exactly(
     app.stop().await;
 }
 
+/// A file of `n` decisions of the bureau, numbered 1..=n, the last one's fine `last_fine` 万元.
+fn numbered_file(n: usize, last_fine: &str) -> Vec<u8> {
+    let mut csv = String::from(
+        "CF_XDR_MC,CF_XDR_LB,CF_XDR_SHXYM,CF_FRDB,CF_WSH,CF_WFXW,CF_SY,CF_YJ,CF_CFLB,CF_NR,CF_NR_FK,CF_JDRQ\n",
+    );
+    for i in 1..=n {
+        let fine = if i == n { last_fine } else { "0.3" };
+        csv.push_str(&format!(
+            "银川第{i}网吧,法人及非法人组织,{code},王五,银文旅罚〔2026〕{i}号,违规,事实,依据,罚款,罚款,{fine},2026-11-02\n",
+            code = credit_code("640104", 5)
+        ));
+    }
+    csv.into_bytes()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_reimport_is_unchanged_and_a_number_recorded_with_other_content_is_refused() {
+    let app = spawn_app_at(december()).await;
+    let _ = bureau(&app).await;
+    let clerk = app.user_with_role("clerk2", "clerk").await;
+    // More numbers than one lookup batch (1,000) holds.
+    let n = 1_203;
+    let first: Value = app
+        .post_csv(&clerk, "/api/v1/imports/penalties", numbered_file(n, "0.3"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(first["inserted"], n, "{first}");
+    let found: Value = app
+        .get(&format!(
+            "/api/v1/public/penalties?q={}",
+            "银文旅罚〔2026〕1203号"
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found["items"].as_array().unwrap().len(), 1, "{found}");
+    assert_eq!(found["items"][0]["party_name"], "银川第1203网吧");
+    let again: Value = app
+        .post_csv(&clerk, "/api/v1/imports/penalties", numbered_file(n, "0.3"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (again["inserted"].as_u64(), again["unchanged"].as_u64()),
+        (Some(0), Some(n as u64))
+    );
+    let audit = app.audit_count().await;
+    let report = assert_problem(
+        app.post_csv(&clerk, "/api/v1/imports/penalties", numbered_file(n, "0.4"))
+            .await,
+        422,
+        "import-refused",
+    )
+    .await;
+    assert_eq!(report["errors"].as_array().unwrap().len(), 1, "{report}");
+    assert_eq!(report["errors"][0]["line"], n + 1);
+    assert_eq!(report["errors"][0]["field"], "decision_number");
+    assert_eq!(report["errors"][0]["code"], "conflict");
+    assert_eq!(
+        app.audit_count().await,
+        audit,
+        "a refused file writes nothing"
+    );
+    let detail: Value = app
+        .get(&format!(
+            "/api/v1/public/penalties/{}",
+            found["items"][0]["id"].as_i64().unwrap()
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(detail["fine_fen"], 300_000, "the recorded decision is kept");
+    app.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn private_data_in_public_text_is_refused_and_a_withdrawal_is_found_only_by_its_number() {
     let app = spawn_app_at(december()).await;

@@ -1,0 +1,86 @@
+# Shared by the shell benchmarks (directory.sh, penalties.sh): source it after setting
+# WORK, PORT, CONCURRENCY, DURATION, BIN and RESULTS.
+
+log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
+
+# Waits (up to QUIET_WAIT seconds, default 600) until nobody is compiling, so that a concurrent
+# cargo build does not share the two cores with a measurement; the wait is logged.
+wait_quiet() {
+  local waited=0
+  while pgrep -x rustc >/dev/null && ((waited < ${QUIET_WAIT:-600})); do
+    ((waited % 30 == 0)) && log "rustc is running; waiting for a quiet machine (${waited}s)"
+    sleep 5
+    waited=$((waited + 5))
+  done
+  sleep 2
+}
+
+# The 1/5/15-minute load averages and how many rustc processes (someone compiling) are running.
+load_avg() { printf '%s; rustc: %s' "$(awk '{print $1", "$2", "$3}' /proc/loadavg)" "$(pgrep -c -x rustc || true)"; }
+
+urlencode() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$1"; }
+
+# Builds the release binary when BIN is the tree's own, and installs oha when it is missing.
+prepare_tools() {
+  if [[ $BIN == "$ROOT/target/release/gongshi" ]]; then
+    log "building the release binary"
+    (cd "$ROOT" && cargo build --release --quiet)
+  fi
+  log "binary: $BIN ($(sha256sum "$BIN" | cut -c1-12)…)"
+  if ! command -v oha >/dev/null; then
+    log "installing oha"
+    cargo install --locked oha
+  fi
+  log "oha: $(oha --version)"
+}
+
+SERVER_PID=
+stop_server() {
+  if [[ -n $SERVER_PID ]]; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=
+  fi
+}
+
+# start_server LABEL URL: serves the database at URL on PORT and waits for /healthz.
+start_server() {
+  local label=$1 url=$2
+  GONGSHI_DATABASE_URL=$url "$BIN" serve --bind "127.0.0.1:$PORT" 2>"$WORK/serve-$label.log" &
+  SERVER_PID=$!
+  for _ in $(seq 1 600); do
+    curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/serve-$label.log" >&2; return 1; }
+    sleep 0.5
+  done
+  log "$label server up: $(curl -fs "http://127.0.0.1:$PORT/healthz")"
+}
+
+# The server's peak resident set so far (VmHWM), in MiB.
+server_peak_rss() { awk '/^VmHWM/{printf "%.0f", $2/1024}' "/proc/$SERVER_PID/status"; }
+
+# load_test BACKEND NAME LABEL URL HITS: a warm-up, then oha for DURATION at CONCURRENCY;
+# appends "search BACKEND load NAME LABEL HITS p50 p90 p99 req/s non-200" to RESULTS.
+load_test() {
+  local backend=$1 name=$2 label=$3 target=$4 hits=$5 json load
+  wait_quiet
+  load=$(load_avg)
+  oha -z 3s -c "$CONCURRENCY" --no-tui --output-format json "$target" >/dev/null # warm-up
+  json=$WORK/oha-$backend-$(printf '%s' "$name$label" | sha256sum | cut -c1-12).json
+  log "$backend: $label ($name, $hits), load $load"
+  oha -z "$DURATION" -c "$CONCURRENCY" --no-tui --output-format json "$target" >"$json"
+  python3 - "$json" "$backend" "$name" "$label" "$hits" "$load" >>"$RESULTS" <<'PY'
+import json, sys
+path, backend, name, label, hits, load = sys.argv[1:]
+d = json.load(open(path))
+p = d["latencyPercentiles"]
+ms = lambda k: "%.2f" % (p[k] * 1000)
+codes = d.get("statusCodeDistribution", {})
+# oha cancels the requests in flight when the duration ends ("aborted due to deadline"): not errors.
+errors = {k: v for k, v in d.get("errorDistribution", {}).items() if "deadline" not in k}
+bad = sum(v for k, v in codes.items() if k != "200") + sum(errors.values())
+print("\t".join(["search", backend, load, name, label, hits, ms("p50"), ms("p90"), ms("p99"),
+                 "%.0f" % d["summary"]["requestsPerSec"], str(bad)]))
+PY
+  tail -1 "$RESULTS" >&2
+}
