@@ -5,7 +5,8 @@
 
 Writes OUTPUT.csv (the layout's Chinese headers, UTF-8) and OUTPUT.authorities.json (the
 处罚机关 the rows name, to create before importing). Every decision is dated within the 360 days
-before --today (default: today), so each is inside its publicity period and publicly shown.
+before --today (default: today), a warning alone (轻微, shown for 3 months) within the 85 days
+before it, so each is inside its publicity period and publicly shown.
 
 The parties are those of the dense directory generator (gen_dense.py): 4,800 names of 16 places
 x 30 brands x 10 kinds, so 网吧 is in about a tenth of the decisions and a two-character query
@@ -99,11 +100,13 @@ def main() -> int:
             a = rng.randrange(len(authorities))
             auth = authorities[a]
             dcode = DISTRICTS[rng.randrange(len(DISTRICTS))][0]
-            decided = today - datetime.timedelta(days=rng.randrange(1, 361))
+            violation, facts, basis, types, fine, confiscate = CASES[rng.randrange(len(CASES))]
+            # A warning alone is 轻微: shown for at most 3 months (reference §5.2).
+            span = 85 if types == "警告" else 360
+            decided = today - datetime.timedelta(days=rng.randrange(1, span + 1))
             key = (a, decided.year)
             counters[key] = counters.get(key, 0) + 1
             number = f"{auth['number_prefix']}罚〔{decided.year}〕{counters[key]}号"
-            violation, facts, basis, types, fine, confiscate = CASES[rng.randrange(len(CASES))]
             roll = rng.random()
             id_type = id_no = code = rep = ""
             if roll < 0.15:

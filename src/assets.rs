@@ -10,6 +10,9 @@ pub const LUNAR_FESTIVALS: &str = include_str!("../seeds/calendar/lunar_festival
 /// The shipped category list (行业类别), loaded like the calendar.
 pub const CATEGORY_SEEDS: &[u8] = include_bytes!("../seeds/categories.csv");
 
+/// The shipped 随机抽查事项清单 of a culture-and-tourism bureau, loaded by `gongshi seed`.
+pub const INSPECTION_ITEM_SEEDS: &[u8] = include_bytes!("../seeds/inspection_items.csv");
+
 /// The synthetic demo directory and roster (seeds/demo/).
 pub const DEMO_ENTITIES: &[u8] = include_bytes!("../seeds/demo/entities.csv");
 pub const DEMO_INSPECTORS: &[u8] = include_bytes!("../seeds/demo/inspectors.csv");

@@ -1,7 +1,9 @@
 //! Loads the reference data embedded from `seeds/` (see `assets.rs`), idempotently, for
 //! `gongshi seed` and `gongshi serve`.
 
-use crate::assets::{CALENDAR_SEEDS, CATEGORY_SEEDS, DEMO_ENTITIES, DEMO_INSPECTORS};
+use crate::assets::{
+    CALENDAR_SEEDS, CATEGORY_SEEDS, DEMO_ENTITIES, DEMO_INSPECTORS, INSPECTION_ITEM_SEEDS,
+};
 use crate::service::imports::{self, ImportFailure, ImportReport};
 use crate::service::{Actor, App, FieldError, ServiceError};
 
@@ -19,6 +21,11 @@ pub fn load_all(app: &App, demo: bool) -> Result<SeedReport, ServiceError> {
         cal.inserted, cal.replaced, cal.unchanged, cal.kept
     )];
     lines.push(categories(app)?);
+    let items = crate::service::inspection_items::seed(app, INSPECTION_ITEM_SEEDS)?;
+    lines.push(format!(
+        "inspection items: {} added, {} present (kept as stored)",
+        items.added, items.present
+    ));
     if demo {
         lines.extend(load_demo(app)?);
     }

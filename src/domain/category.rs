@@ -19,11 +19,7 @@ pub struct CategoryCode(String);
 impl CategoryCode {
     pub fn parse(input: &str) -> Result<CategoryCode, String> {
         let s = input.trim();
-        let ok = (2..=40).contains(&s.len())
-            && s.starts_with(|c: char| c.is_ascii_lowercase())
-            && s.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-        if ok {
+        if super::field::is_code(s, 40) {
             Ok(CategoryCode(s.to_string()))
         } else {
             Err(format!(

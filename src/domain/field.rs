@@ -181,6 +181,22 @@ pub fn split_list(value: &str) -> Vec<String> {
     out
 }
 
+/// `YYYY-MM-DD` (also `YYYY/MM/DD`, the form spreadsheets and the 双公示 layout write).
+pub fn parse_date(s: &str) -> Option<chrono::NaiveDate> {
+    let s = s.trim();
+    ["%Y-%m-%d", "%Y/%m/%d"]
+        .iter()
+        .find_map(|f| chrono::NaiveDate::parse_from_str(s, f).ok())
+}
+
+/// A stable code: 2 to `max` lower-case ASCII letters, digits or `_`, starting with a letter.
+pub fn is_code(s: &str, max: usize) -> bool {
+    (2..=max).contains(&s.len())
+        && s.starts_with(|c: char| c.is_ascii_lowercase())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

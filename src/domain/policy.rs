@@ -24,6 +24,8 @@ pub enum Action {
     ManageCategories,
     /// Create and change 处罚机关 and their publication settings.
     ManageAuthorities,
+    /// Add and change items of the 随机抽查事项清单 (each change a new version).
+    ManageInspectionItems,
     /// Log, change and submit penalty decisions (drafts).
     DraftPenalties,
     /// Approve, reject, publish, withdraw and repair penalty decisions (先审后发).
@@ -33,7 +35,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 12] = [
         Action::ManageUsers,
         Action::ReadAudit,
         Action::ReadDirectory,
@@ -42,6 +44,7 @@ impl Action {
         Action::LoadCalendar,
         Action::ManageCategories,
         Action::ManageAuthorities,
+        Action::ManageInspectionItems,
         Action::DraftPenalties,
         Action::ReviewPenalties,
         Action::ReadPenalties,
@@ -53,9 +56,12 @@ pub fn permits(role: Role, action: Action) -> bool {
     use Action::*;
     use Role::*;
     match action {
-        ManageUsers | ManageRoster | LoadCalendar | ManageCategories | ManageAuthorities => {
-            role == Admin
-        }
+        ManageUsers
+        | ManageRoster
+        | LoadCalendar
+        | ManageCategories
+        | ManageAuthorities
+        | ManageInspectionItems => role == Admin,
         DraftPenalties => role == Clerk,
         ReviewPenalties => role == Reviewer,
         ReadPenalties => matches!(role, Clerk | Reviewer | Admin),
@@ -92,6 +98,7 @@ mod tests {
             (Action::LoadCalendar, &[Role::Admin]),
             (Action::ManageCategories, &[Role::Admin]),
             (Action::ManageAuthorities, &[Role::Admin]),
+            (Action::ManageInspectionItems, &[Role::Admin]),
             (Action::DraftPenalties, &[Role::Clerk]),
             (Action::ReviewPenalties, &[Role::Reviewer]),
             (

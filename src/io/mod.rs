@@ -4,4 +4,5 @@ pub mod calendar_csv;
 pub mod categories_csv;
 pub mod cells;
 pub mod export;
+pub mod inspection_items_csv;
 pub mod table;

@@ -377,3 +377,46 @@ impl<'a> From<&'a PenaltyRecord> for PenaltySnapshot<'a> {
         }
     }
 }
+
+/// One version of a 随机抽查事项清单 item, every field (all public).
+#[derive(Serialize)]
+pub struct ItemSnapshot<'a> {
+    id: i64,
+    code: &'a str,
+    version: i32,
+    field: &'a str,
+    name: &'a str,
+    content: &'a str,
+    kind: &'static str,
+    basis: &'a str,
+    subject: &'a str,
+    categories: Vec<&'a str>,
+    methods: Vec<&'static str>,
+    ratio: Option<&'a str>,
+    frequency: Option<&'a str>,
+    effective_from: chrono::NaiveDate,
+    effective_to: Option<chrono::NaiveDate>,
+}
+
+impl<'a> From<&'a crate::domain::inspection_item::ItemVersion> for ItemSnapshot<'a> {
+    fn from(v: &'a crate::domain::inspection_item::ItemVersion) -> Self {
+        let f = &v.fields;
+        ItemSnapshot {
+            id: v.item_id,
+            code: v.code.as_str(),
+            version: v.version,
+            field: &f.field,
+            name: &f.name,
+            content: &f.content,
+            kind: f.kind.code(),
+            basis: &f.basis,
+            subject: &f.subject,
+            categories: f.categories.iter().map(|c| c.as_str()).collect(),
+            methods: f.methods.iter().map(|m| m.code()).collect(),
+            ratio: f.ratio.as_deref(),
+            frequency: f.frequency.as_deref(),
+            effective_from: f.effective_from,
+            effective_to: f.effective_to,
+        }
+    }
+}

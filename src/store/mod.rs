@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod categories;
 mod conn;
 pub mod entities;
+pub mod inspection_items;
 pub mod inspectors;
 pub mod name_index;
 pub mod penalties;

@@ -621,72 +621,88 @@ pub struct PenaltyQuery {
 }
 
 /// Decisions matching `q`, in id order.
+///
+/// A text query of two or more characters walks, in id order, the posting list of its rarest
+/// index key joined to the decisions (as the directory's search does), so it stops as soon as
+/// `limit` rows match; it never collects a common key's whole posting list first.
 pub fn search(conn: &mut AnyConn, q: &PenaltyQuery) -> QueryResult<Vec<PenaltyRecord>> {
-    let mut query = penalties::table
-        .inner_join(penalty_states::table)
-        .filter(penalties::id.gt(q.after))
-        .order(penalties::id.asc())
-        .limit(q.limit)
-        .select((PenaltyRow::as_select(), StateRow::as_select()))
-        .into_boxed();
-    if !q.text.is_empty() {
-        match NAME_INDEX.plan(conn, &q.text)? {
-            Plan::Empty => return Ok(Vec::new()),
-            Plan::Postings(gram) => {
-                query = query.filter(
-                    penalties::id.eq_any(
-                        penalty_name_grams::table
-                            .filter(penalty_name_grams::gram.eq(gram))
-                            .select(penalty_name_grams::penalty_id),
-                    ),
-                )
+    macro_rules! with_filters {
+        ($query:expr) => {{
+            let mut query = $query;
+            if !q.text.is_empty() {
+                // Search forms hold only letters and digits: no LIKE wildcard can appear.
+                let text: String = q.text.iter().collect();
+                query = query.filter(penalties::search_text.like(format!("%{text}%")));
             }
-            Plan::Range(lo, hi) => {
-                query = query.filter(
-                    penalties::id.eq_any(
-                        penalty_name_grams::table
-                            .filter(penalty_name_grams::gram.between(lo, hi))
-                            .select(penalty_name_grams::penalty_id),
-                    ),
-                )
+            if let Some(t) = q.penalty_type {
+                // The types are a JSON list of codes: a quoted code matches only itself.
+                query = query.filter(penalties::penalty_types.like(format!("%\"{}\"%", t.code())));
             }
-            Plan::Scan => {}
-        }
+            if let Some(c) = &q.credit_code {
+                query = query.filter(penalties::party_credit_code.eq(c.clone()));
+            }
+            if let Some(a) = q.authority_id {
+                query = query.filter(penalties::authority_id.eq(a));
+            }
+            if let Some(from) = q.from {
+                query = query.filter(penalties::decision_date.ge(from));
+            }
+            if let Some(to) = q.to {
+                query = query.filter(penalties::decision_date.le(to));
+            }
+            if !q.states.is_empty() {
+                query =
+                    query.filter(penalty_states::state.eq_any(q.states.iter().map(|s| s.code())));
+            }
+            if let Some(day) = q.shown_on {
+                query = query
+                    .filter(penalties::decision_date.le(day))
+                    .filter(penalty_states::publicity_max_end.ge(day));
+            }
+            query
+        }};
     }
-    if !q.text.is_empty() {
-        // Search forms hold only letters and digits: no LIKE wildcard can appear.
-        let text: String = q.text.iter().collect();
-        query = query.filter(penalties::search_text.like(format!("%{text}%")));
-    }
-    if let Some(t) = q.penalty_type {
-        // The types are a JSON list of codes: a quoted code matches only itself.
-        query = query.filter(penalties::penalty_types.like(format!("%\"{}\"%", t.code())));
-    }
-    if let Some(c) = &q.credit_code {
-        query = query.filter(penalties::party_credit_code.eq(c.clone()));
-    }
-    if let Some(a) = q.authority_id {
-        query = query.filter(penalties::authority_id.eq(a));
-    }
-    if let Some(from) = q.from {
-        query = query.filter(penalties::decision_date.ge(from));
-    }
-    if let Some(to) = q.to {
-        query = query.filter(penalties::decision_date.le(to));
-    }
-    if !q.states.is_empty() {
-        query = query.filter(penalty_states::state.eq_any(q.states.iter().map(|s| s.code())));
-    }
-    if let Some(day) = q.shown_on {
-        query = query
-            .filter(penalties::decision_date.le(day))
-            .filter(penalty_states::publicity_max_end.ge(day));
-    }
-    query
-        .load::<(PenaltyRow, StateRow)>(conn)?
-        .into_iter()
-        .map(|(p, s)| record(p, s))
-        .collect()
+    let plan = if q.text.is_empty() {
+        Plan::Scan
+    } else {
+        NAME_INDEX.plan(conn, &q.text)?
+    };
+    let rows: Vec<(PenaltyRow, StateRow)> = match plan {
+        Plan::Empty => Vec::new(),
+        Plan::Postings(gram) => with_filters!(penalty_name_grams::table
+            .inner_join(penalties::table.inner_join(penalty_states::table))
+            .filter(penalty_name_grams::gram.eq(gram))
+            .filter(penalty_name_grams::penalty_id.gt(q.after))
+            .order(penalty_name_grams::penalty_id.asc())
+            .limit(q.limit)
+            .select((PenaltyRow::as_select(), StateRow::as_select()))
+            .into_boxed())
+        .load(conn)?,
+        Plan::Range(lo, hi) => with_filters!(penalties::table
+            .inner_join(penalty_states::table)
+            .filter(
+                penalties::id.eq_any(
+                    penalty_name_grams::table
+                        .filter(penalty_name_grams::gram.between(lo, hi))
+                        .select(penalty_name_grams::penalty_id),
+                ),
+            )
+            .filter(penalties::id.gt(q.after))
+            .order(penalties::id.asc())
+            .limit(q.limit)
+            .select((PenaltyRow::as_select(), StateRow::as_select()))
+            .into_boxed())
+        .load(conn)?,
+        Plan::Scan => with_filters!(penalties::table
+            .inner_join(penalty_states::table)
+            .filter(penalties::id.gt(q.after))
+            .order(penalties::id.asc())
+            .limit(q.limit)
+            .select((PenaltyRow::as_select(), StateRow::as_select()))
+            .into_boxed())
+        .load(conn)?,
+    };
+    rows.into_iter().map(|(p, s)| record(p, s)).collect()
 }
 
 /// Every decision with a provisional deadline (to recompute after a calendar year is loaded).

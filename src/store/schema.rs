@@ -272,3 +272,37 @@ diesel::allow_tables_to_appear_in_same_query!(
     penalty_states,
     penalty_name_grams
 );
+
+diesel::table! {
+    inspection_items (id) {
+        id -> BigInt,
+        code -> Text,
+        current_version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    inspection_item_versions (item_id, version) {
+        item_id -> BigInt,
+        version -> Integer,
+        field -> Text,
+        name -> Text,
+        content -> Text,
+        kind -> Text,
+        basis -> Text,
+        subject -> Text,
+        categories -> Text,
+        methods -> Text,
+        ratio -> Nullable<Text>,
+        frequency -> Nullable<Text>,
+        effective_from -> Date,
+        effective_to -> Nullable<Date>,
+        created_at -> Timestamp,
+        created_by -> Text,
+    }
+}
+
+diesel::joinable!(inspection_item_versions -> inspection_items (item_id));
+diesel::allow_tables_to_appear_in_same_query!(inspection_items, inspection_item_versions);

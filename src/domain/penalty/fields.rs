@@ -193,13 +193,7 @@ fn enum_value<T>(
     parsed
 }
 
-/// `YYYY-MM-DD` (also `YYYY/MM/DD`, the 双公示 layout's form).
-pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    let s = s.trim();
-    ["%Y-%m-%d", "%Y/%m/%d"]
-        .iter()
-        .find_map(|f| NaiveDate::parse_from_str(s, f).ok())
-}
+pub use crate::domain::field::parse_date;
 
 impl PenaltyFields {
     pub fn parse(raw: &RawPenalty, ctx: &Context<'_>) -> Result<PenaltyFields, Vec<FieldError>> {

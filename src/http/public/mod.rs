@@ -6,6 +6,8 @@
 mod calendar;
 mod categories;
 mod directory;
+mod draws;
+mod inspection_items;
 mod penalties;
 mod roster;
 mod system;
@@ -29,7 +31,11 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .unify()
         .or(categories::routes(state.clone()))
         .unify()
-        .or(penalties::routes(state))
+        .or(penalties::routes(state.clone()))
+        .unify()
+        .or(draws::routes(state.clone()))
+        .unify()
+        .or(inspection_items::routes(state))
         .unify()
         .boxed()
 }

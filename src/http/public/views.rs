@@ -542,3 +542,118 @@ impl PublicPenaltyItem {
         }
     }
 }
+
+/// The open verifier's answer: the key and every pick as RFC 3797 §6 prints it.
+#[derive(Serialize)]
+pub struct Rfc3797View {
+    pub key: String,
+    pub picks: Vec<Rfc3797PickView>,
+}
+
+#[derive(Serialize)]
+pub struct Rfc3797PickView {
+    /// From 1.
+    pub index: usize,
+    /// Upper-case hex.
+    pub md5: String,
+    /// Members not yet picked.
+    pub divisor: usize,
+    /// The digest modulo the divisor: the 0-based place among the members not yet picked.
+    pub remainder: usize,
+    /// The picked member's place in the pool, from 1.
+    pub position: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+impl From<crate::service::draws::Rfc3797Answer> for Rfc3797View {
+    fn from(a: crate::service::draws::Rfc3797Answer) -> Self {
+        Rfc3797View {
+            key: a.key.as_str().to_string(),
+            picks: a
+                .picks
+                .into_iter()
+                .map(|(p, label)| Rfc3797PickView {
+                    index: p.index,
+                    md5: p.md5_hex(),
+                    divisor: p.divisor,
+                    remainder: p.remainder,
+                    position: p.position,
+                    label,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A code with its Chinese label.
+#[derive(Serialize)]
+pub struct Labelled {
+    pub code: String,
+    pub label: String,
+}
+
+/// One version of an item of the 随机抽查事项清单 (everything in the list is public).
+#[derive(Serialize)]
+pub struct PublicItem {
+    pub id: i64,
+    pub code: String,
+    pub version: i32,
+    /// Whether this is the item's newest version.
+    pub current: bool,
+    pub field: String,
+    pub name: String,
+    pub content: String,
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    pub basis: String,
+    pub subject: String,
+    pub categories: Vec<Labelled>,
+    pub methods: Vec<Labelled>,
+    pub ratio: Option<String>,
+    pub frequency: Option<String>,
+    pub effective_from: NaiveDate,
+    pub effective_to: Option<NaiveDate>,
+    /// When this version was made (RFC 3339, Asia/Shanghai).
+    pub version_created_at: String,
+}
+
+impl PublicItem {
+    pub fn new(v: &crate::domain::inspection_item::ItemVersion, categories: &Vocabulary) -> Self {
+        let f = &v.fields;
+        PublicItem {
+            id: v.item_id,
+            code: v.code.as_str().to_string(),
+            version: v.version,
+            current: v.version == v.current_version,
+            field: f.field.clone(),
+            name: f.name.clone(),
+            content: f.content.clone(),
+            kind: f.kind.code(),
+            kind_label: f.kind.label(),
+            basis: f.basis.clone(),
+            subject: f.subject.clone(),
+            categories: f
+                .categories
+                .iter()
+                .map(|c| Labelled {
+                    code: c.as_str().to_string(),
+                    label: categories.label(c).to_string(),
+                })
+                .collect(),
+            methods: f
+                .methods
+                .iter()
+                .map(|m| Labelled {
+                    code: m.code().to_string(),
+                    label: m.label().to_string(),
+                })
+                .collect(),
+            ratio: f.ratio.clone(),
+            frequency: f.frequency.clone(),
+            effective_from: f.effective_from,
+            effective_to: f.effective_to,
+            version_created_at: format_utc(v.created_at),
+        }
+    }
+}

@@ -7,6 +7,7 @@ mod calendar;
 mod categories;
 mod entities;
 mod imports;
+mod inspection_items;
 mod inspectors;
 mod penalties;
 mod users;
@@ -36,7 +37,9 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .unify()
         .or(categories::routes(state.clone()))
         .unify()
-        .or(penalties::routes(state))
+        .or(penalties::routes(state.clone()))
+        .unify()
+        .or(inspection_items::routes(state))
         .unify()
         .boxed()
 }

@@ -1,0 +1,2 @@
+DROP TABLE inspection_item_versions;
+DROP TABLE inspection_items;

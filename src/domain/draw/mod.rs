@@ -1,0 +1,6 @@
+//! Publicly verifiable random draws (双随机): entities by RFC 3797 over a frozen snapshot, then
+//! inspectors for each from the same key (see `api-spec/draw-verification.md`).
+
+pub mod assign;
+pub mod remaining;
+pub mod rfc3797;

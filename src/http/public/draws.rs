@@ -1,0 +1,32 @@
+//! `POST /api/v1/public/draws/rfc3797`: the open verifier for anyone's draw (no token).
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use warp::filters::BoxedFilter;
+use warp::http::StatusCode;
+use warp::reply::Response;
+use warp::Filter;
+
+use super::views::Rfc3797View;
+use crate::http::filters::{json_body, with_state};
+use crate::http::path::api;
+use crate::http::{respond, AppState};
+use crate::service::draws::{self, Rfc3797Request};
+use crate::service::ServiceError;
+
+pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
+    api()
+        .and(warp::path!("public" / "draws" / "rfc3797"))
+        .and(warp::post())
+        .and(with_state(state))
+        .and(json_body::<Rfc3797Request>())
+        .and_then(rfc3797)
+        .boxed()
+}
+
+async fn rfc3797(state: Arc<AppState>, req: Rfc3797Request) -> Result<Response, Infallible> {
+    // Up to 65,536 MD5s: off the async threads like every other use case.
+    let result: Result<_, ServiceError> = state.app.blocking(move |_| draws::rfc3797(req)).await;
+    Ok(respond(StatusCode::OK, result.map(Rfc3797View::from)))
+}

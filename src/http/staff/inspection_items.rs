@@ -1,0 +1,81 @@
+//! Admin changes to the 随机抽查事项清单: `POST /api/v1/inspection-items` and
+//! `PATCH /api/v1/inspection-items/{id}` (a new version; the old one stays readable).
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use warp::filters::BoxedFilter;
+use warp::http::StatusCode;
+use warp::reply::Response;
+use warp::Filter;
+
+use crate::domain::inspection_item::{ItemVersion, RawItem};
+use crate::http::filters::{authenticated, json_body, with_state};
+use crate::http::path::api;
+use crate::http::public::views::PublicItem;
+use crate::http::{respond, AppState};
+use crate::service::{inspection_items, Actor, App, ServiceError};
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ItemPatch {
+    version: i32,
+    #[serde(flatten)]
+    fields: RawItem,
+}
+
+pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
+    let create = api()
+        .and(warp::path!("inspection-items"))
+        .and(warp::post())
+        .and(with_state(state.clone()))
+        .and(authenticated(state.clone()))
+        .and(json_body::<RawItem>())
+        .and_then(create);
+    let update = api()
+        .and(warp::path!("inspection-items" / i64))
+        .and(warp::patch())
+        .and(with_state(state.clone()))
+        .and(authenticated(state))
+        .and(json_body::<ItemPatch>())
+        .and_then(update);
+    create.or(update).unify().boxed()
+}
+
+/// The item as the public sees it (everything in the list is public), labelled.
+fn view(app: &App, item: ItemVersion) -> Result<PublicItem, ServiceError> {
+    let labelled = inspection_items::labelled(app, vec![item])?;
+    labelled
+        .value
+        .first()
+        .map(|i| PublicItem::new(i, &labelled.categories))
+        .ok_or_else(|| ServiceError::internal("a labelled item vanished"))
+}
+
+#[tracing::instrument(skip_all, fields(actor = %actor.name))]
+async fn create(state: Arc<AppState>, actor: Actor, body: RawItem) -> Result<Response, Infallible> {
+    let result: Result<_, ServiceError> = state
+        .app
+        .blocking(move |app| view(app, inspection_items::create(app, &actor, &body)?))
+        .await;
+    Ok(respond(StatusCode::CREATED, result))
+}
+
+#[tracing::instrument(skip_all, fields(actor = %actor.name))]
+async fn update(
+    id: i64,
+    state: Arc<AppState>,
+    actor: Actor,
+    body: ItemPatch,
+) -> Result<Response, Infallible> {
+    let result: Result<_, ServiceError> = state
+        .app
+        .blocking(move |app| {
+            view(
+                app,
+                inspection_items::update(app, &actor, id, body.version, &body.fields)?,
+            )
+        })
+        .await;
+    Ok(respond(StatusCode::OK, result))
+}
