@@ -12,7 +12,7 @@ use crate::domain::field::FieldError;
 use crate::domain::inspector::{InspectorFields, RawInspector};
 use crate::domain::policy::Action;
 use crate::io::table::{self, Column, Encoding, FileError, Row, RowError};
-use crate::store::{self, audit::NewAudit, entities::Stored, write_tx, AnyConn};
+use crate::store::{self, audit::NewAudit, bulk_write_tx, entities::Stored, AnyConn};
 
 /// One rejected row (or, with `line` 1, a problem with the header).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -284,7 +284,7 @@ pub fn entities(
     let digest = hex::encode(sha2::Sha256::digest(bytes));
     let mut conn = app.conn()?;
     let conn = &mut *conn;
-    let report = write_tx(conn, |conn| {
+    let report = bulk_write_tx(conn, |conn| {
         // Chunk by chunk, so the records and audit entries of a large file are never all in
         // memory at once; the one transaction still makes the file all-or-nothing.
         // Every lookup before the first write: the planner's view of the table (PostgreSQL
@@ -425,7 +425,7 @@ pub fn inspectors(
     }
     let now = app.now();
     let digest = hex::encode(sha2::Sha256::digest(bytes));
-    write_tx(&mut *app.conn()?, |conn| {
+    bulk_write_tx(&mut *app.conn()?, |conn| {
         let mut audits = Vec::new();
         for (_, fields) in &good {
             match store::inspectors::by_certificate_no(conn, fields.certificate_no.as_str())? {

@@ -756,6 +756,8 @@ fn parse_params(
     };
     let given = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
     if let Some(text) = given(&p.q) {
+        // A whole decision number finds that number in any spelling, by its key.
+        q.number_key = crate::domain::penalty::number::whole_number_key(&text);
         q.text = search_form(&text);
         if q.text.is_empty() {
             errors.push(FieldError::new(

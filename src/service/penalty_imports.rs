@@ -420,7 +420,7 @@ pub fn import(
     // One calendar lookup per decision date, not per row.
     let mut deadlines = std::collections::HashMap::new();
     let region = app.calendars().default_region().clone();
-    write_tx(conn, |conn| {
+    store::bulk_write_tx(conn, |conn| {
         // The name index is written once, in key order, after every decision (see Tally).
         let mut tally = store::penalties::Tally::deferring();
         let mut done = 0;

@@ -29,10 +29,15 @@ impl AnyConn {
     }
 }
 
-/// Page cache per SQLite connection (an upper bound; pages are allocated as used). Large imports
-/// touch many B-tree pages of the name index; a cache that holds them keeps the transaction from
+/// Page cache per SQLite connection (an upper bound; pages are allocated as used). Every pooled
+/// connection keeps this much: with a pool of 8 the server's caches stay under 128 MiB, and the
+/// operating system's page cache holds the rest of a hot database file.
+const SQLITE_CACHE_KIB: i64 = 16 * 1024;
+
+/// Page cache of a connection inside a bulk write ([`bulk_write_tx`]): large imports touch many
+/// B-tree pages of the name index, and a cache that holds them keeps the transaction from
 /// spilling pages to disk mid-way.
-const SQLITE_CACHE_KIB: i64 = 256 * 1024;
+const SQLITE_BULK_CACHE_KIB: i64 = 256 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -181,6 +186,29 @@ where
             Err(err)
         }
     }
+}
+
+/// [`write_tx`] for an import: on SQLite the connection's page cache is raised for the
+/// transaction and lowered again afterwards, whatever the outcome (the pages beyond the normal
+/// cache are freed then).
+pub fn bulk_write_tx<T, E>(
+    conn: &mut AnyConn,
+    f: impl FnOnce(&mut AnyConn) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    let AnyConn::Sqlite(_) = conn else {
+        return write_tx(conn, f);
+    };
+    let cache =
+        |conn: &mut AnyConn, kib: i64| conn.batch_execute(&format!("PRAGMA cache_size = -{kib}"));
+    cache(conn, SQLITE_BULK_CACHE_KIB)?;
+    let result = write_tx(conn, f);
+    let reset = cache(conn, SQLITE_CACHE_KIB);
+    let value = result?;
+    reset?;
+    Ok(value)
 }
 
 /// The pool manager: chooses the backend from the URL, never falls back to another one.

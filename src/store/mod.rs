@@ -17,8 +17,8 @@ pub mod tokens;
 pub mod users;
 
 pub use conn::{
-    connect, migrate, ping, revert_all, write_tx, AnyConn, Db, Manager, Pooled, StoreError,
-    SQLITE_BUSY_TIMEOUT,
+    bulk_write_tx, connect, migrate, ping, revert_all, write_tx, AnyConn, Db, Manager, Pooled,
+    StoreError, SQLITE_BUSY_TIMEOUT,
 };
 
 /// A stored value that no longer parses as its domain type (the database was edited by hand, or

@@ -606,6 +606,9 @@ pub fn by_id(conn: &mut AnyConn, id: i64) -> QueryResult<Option<PenaltyRecord>> 
 pub struct PenaltyQuery {
     /// A name or number fragment in search form.
     pub text: Vec<char>,
+    /// A whole decision number's key: when set, it is what `text` matches (see
+    /// `domain::penalty::number::whole_number_key`), found through its index.
+    pub number_key: Option<String>,
     pub credit_code: Option<String>,
     pub authority_id: Option<i64>,
     pub penalty_type: Option<PenaltyType>,
@@ -629,7 +632,7 @@ pub fn search(conn: &mut AnyConn, q: &PenaltyQuery) -> QueryResult<Vec<PenaltyRe
     macro_rules! with_filters {
         ($query:expr) => {{
             let mut query = $query;
-            if !q.text.is_empty() {
+            if !q.text.is_empty() && q.number_key.is_none() {
                 // Search forms hold only letters and digits: no LIKE wildcard can appear.
                 let text: String = q.text.iter().collect();
                 query = query.filter(penalties::search_text.like(format!("%{text}%")));
@@ -661,6 +664,24 @@ pub fn search(conn: &mut AnyConn, q: &PenaltyQuery) -> QueryResult<Vec<PenaltyRe
             }
             query
         }};
+    }
+    if let Some(key) = &q.number_key {
+        // The few decisions with this number (one per authority at most), found by the key's
+        // index first; then the other filters over just those.
+        let ids: Vec<i64> = penalties::table
+            .filter(penalties::number_key.eq(key))
+            .select(penalties::id)
+            .load(conn)?;
+        let rows: Vec<(PenaltyRow, StateRow)> = with_filters!(penalties::table
+            .inner_join(penalty_states::table)
+            .filter(penalties::id.eq_any(ids))
+            .filter(penalties::id.gt(q.after))
+            .order(penalties::id.asc())
+            .limit(q.limit)
+            .select((PenaltyRow::as_select(), StateRow::as_select()))
+            .into_boxed())
+        .load(conn)?;
+        return rows.into_iter().map(|(p, s)| record(p, s)).collect();
     }
     let plan = if q.text.is_empty() {
         Plan::Scan

@@ -1106,3 +1106,55 @@ async fn a_draft_moved_to_another_year_can_ask_for_a_new_number() {
     assert_eq!(d["version"], 2);
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_whole_decision_number_finds_its_decision_in_any_spelling_and_only_it() {
+    let app = spawn_app_at(december()).await;
+    let b = bureau(&app).await;
+    let mut first = organisation("2026-11-26");
+    first["decision_number"] = json!("银文旅罚〔2026〕8号");
+    let id = publish(&app, &b, &first).await;
+    let mut other = organisation("2026-11-26");
+    other["decision_number"] = json!("银文旅罚〔2026〕88号");
+    other["party_credit_code"] = json!(credit_code("640104", 78));
+    let other_id = publish(&app, &b, &other).await;
+    let found = |q: &'static str| {
+        let app = &app;
+        async move {
+            let body: Value = app
+                .get(&format!("/api/v1/public/penalties?q={}", url_encode(q)))
+                .await
+                .json()
+                .await
+                .unwrap();
+            body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["id"].as_i64().unwrap())
+                .collect::<Vec<_>>()
+        }
+    };
+    for spelling in [
+        "银文旅罚〔2026〕8号",
+        "银文旅罚[2026]第008号",
+        "银文旅罚【2026】8号",
+    ] {
+        assert_eq!(found(spelling).await, [id], "{spelling}");
+    }
+    // A fragment still matches every number that contains it.
+    let mut both = found("〔2026〕8").await;
+    both.sort_unstable();
+    assert_eq!(both, [id, other_id]);
+    assert_eq!(found("银文旅罚〔2026〕9号").await, Vec::<i64>::new());
+    app.stop().await;
+}
+
+fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

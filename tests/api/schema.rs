@@ -103,3 +103,28 @@ fn every_down_migration_round_trips() {
     store::migrate(&mut conn).unwrap();
     assert_eq!(columns(&mut conn), before);
 }
+
+/// The bundled SQLite is built with the query planner stability guarantee (`.cargo/config.toml`):
+/// without it every statement with a bound LIMIT is re-prepared on each run (42 % of a penalty
+/// detail fetch's time, benches/RESULTS.md).
+#[test]
+fn the_bundled_sqlite_keeps_prepared_statements_across_bound_limits() {
+    #[derive(QueryableByName)]
+    struct Opt {
+        #[diesel(sql_type = Text)]
+        compile_options: String,
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let url = DatabaseUrl::Sqlite(dir.path().join("gongshi.db"));
+    let mut conn = store::connect(&url).unwrap();
+    let AnyConn::Sqlite(c) = &mut conn else {
+        panic!("an SQLite database")
+    };
+    let options: Vec<String> = diesel::sql_query("PRAGMA compile_options")
+        .load::<Opt>(c)
+        .unwrap()
+        .into_iter()
+        .map(|o| o.compile_options)
+        .collect();
+    assert!(options.iter().any(|o| o == "ENABLE_QPSG"), "{options:?}");
+}

@@ -71,6 +71,23 @@ impl DecisionNumber {
     }
 }
 
+/// When `query` is a whole decision number (`{代字}罚〔{YYYY}〕{n}号` in any of the spellings
+/// [`DecisionNumber::key`] folds), its key: a search for it then finds the decisions with that
+/// number, however each was written, rather than every text containing it.
+pub fn whole_number_key(query: &str) -> Option<String> {
+    let key = DecisionNumber::parse(query).ok()?.key();
+    let (head, tail) = key.split_once('〔')?;
+    let (year, seq) = tail.split_once('〕')?;
+    let seq = seq.strip_suffix('号')?;
+    let whole = head.ends_with('罚')
+        && head.chars().count() > 1
+        && year.len() == 4
+        && year.bytes().all(|b| b.is_ascii_digit())
+        && !seq.is_empty()
+        && seq.bytes().all(|b| b.is_ascii_digit());
+    whole.then_some(key)
+}
+
 impl std::fmt::Display for DecisionNumber {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
@@ -80,6 +97,31 @@ impl std::fmt::Display for DecisionNumber {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_whole_number_in_any_spelling_is_recognised_and_a_fragment_is_not() {
+        let key = DecisionNumber::parse("银文旅罚〔2026〕12号").unwrap().key();
+        for whole in [
+            "银文旅罚〔2026〕12号",
+            "银文旅罚[2026]第012号",
+            " 银文旅罚【2026】12号 ",
+        ] {
+            assert_eq!(whole_number_key(whole), Some(key.clone()), "{whole}");
+        }
+        for fragment in [
+            "银文旅罚〔2026〕",
+            "〔2026〕12号",
+            "罚〔2026〕12号",
+            "12号",
+            "银文旅罚〔26〕12号",
+            "银文旅罚〔2026〕十二号",
+            "银文旅罚〔2026〕12",
+            "星光网吧",
+            "",
+        ] {
+            assert_eq!(whole_number_key(fragment), None, "{fragment}");
+        }
+    }
 
     #[test]
     fn allocation_writes_the_standard_form() {

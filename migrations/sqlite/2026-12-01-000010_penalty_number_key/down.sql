@@ -1,0 +1,1 @@
+DROP INDEX penalties_number_key;
