@@ -30,9 +30,9 @@ impl AnyConn {
 }
 
 /// Page cache per SQLite connection (an upper bound; pages are allocated as used). Every pooled
-/// connection keeps this much: with a pool of 8 the server's caches stay under 128 MiB, and the
+/// connection keeps this much: with a pool of 8 the server's caches stay under 64 MiB, and the
 /// operating system's page cache holds the rest of a hot database file.
-const SQLITE_CACHE_KIB: i64 = 16 * 1024;
+const SQLITE_CACHE_KIB: i64 = 8 * 1024;
 
 /// Page cache of a connection inside a bulk write ([`bulk_write_tx`]): large imports touch many
 /// B-tree pages of the name index, and a cache that holds them keeps the transaction from

@@ -1,0 +1,1 @@
+DROP INDEX penalty_states_late;
