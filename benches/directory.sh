@@ -76,33 +76,18 @@ else
 fi
 log "file: $(du -h "$CSV" | cut -f1), sha256 $(sha256sum "$CSV" | cut -c1-16)…"
 
-# import LABEL URL: one timed import; appends "import LABEL load rows/s wall rss counts" to RESULTS.
-import_once() {
-  local label=$1 url=$2 out=$WORK/import-$1.txt tv=$WORK/time-$1.txt load
-  wait_quiet
-  load=$(load_avg)
-  log "import $label (load $load)"
-  GONGSHI_DATABASE_URL=$url /usr/bin/time -v -o "$tv" "$BIN" import entities "$CSV" >"$out"
-  cat "$out" >&2
-  local rate wall rss counts
-  rate=$(sed -n 's/.*(\([0-9]*\) rows\/s).*/\1/p' "$out")
-  wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tv")
-  rss=$(awk '/Maximum resident set size/{printf "%.0f MiB", $6/1024}' "$tv")
-  counts=$(grep '^rows:' "$out" | tr -s ' ')
-  printf 'import\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$load" "$rate" "$wall" "$rss" "$counts" >>"$RESULTS"
-}
 
 if [[ ${SKIP_IMPORT:-0} != 1 ]]; then
   rm -f "$SQLITE_DB" "$SQLITE_DB-wal" "$SQLITE_DB-shm"
   GONGSHI_DATABASE_URL=$SQLITE_DB "$BIN" migrate >&2
-  import_once sqlite-first "$SQLITE_DB"
-  import_once sqlite-again "$SQLITE_DB"
+  import_once sqlite-first "$SQLITE_DB" entities "$CSV"
+  import_once sqlite-again "$SQLITE_DB" entities "$CSV"
   log "sqlite file: $(du -h "$SQLITE_DB" | cut -f1)"
   if [[ ${SKIP_PG:-0} != 1 ]]; then
     psql "$PG_URL_BASE/postgres" -q -c "DROP DATABASE IF EXISTS $PG_DB" -c "CREATE DATABASE $PG_DB"
     GONGSHI_DATABASE_URL=$PG_URL "$BIN" migrate >&2
-    import_once pg-first "$PG_URL"
-    import_once pg-again "$PG_URL"
+    import_once pg-first "$PG_URL" entities "$CSV"
+    import_once pg-again "$PG_URL" entities "$CSV"
     log "postgres database: $(psql "$PG_URL" -Atc "select pg_size_pretty(pg_database_size(current_database()))")"
   fi
 fi

@@ -84,3 +84,21 @@ print("\t".join(["search", backend, load, name, label, hits, ms("p50"), ms("p90"
 PY
   tail -1 "$RESULTS" >&2
 }
+
+# import_once LABEL URL WHAT FILE: one timed `gongshi import WHAT FILE` into URL; appends
+# "import LABEL load rows/s wall rss counts" to RESULTS.
+import_once() {
+  local label=$1 url=$2 what=$3 file=$4
+  local out=$WORK/import-$what-$label.txt tv=$WORK/time-$what-$label.txt load
+  wait_quiet
+  load=$(load_avg)
+  log "import $what $label (load $load)"
+  GONGSHI_DATABASE_URL=$url /usr/bin/time -v -o "$tv" "$BIN" import "$what" "$file" >"$out"
+  cat "$out" >&2
+  local rate wall rss counts
+  rate=$(sed -n 's/.*(\([0-9]*\) rows\/s).*/\1/p' "$out")
+  wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tv")
+  rss=$(awk '/Maximum resident set size/{printf "%.0f MiB", $6/1024}' "$tv")
+  counts=$(grep '^rows:' "$out" | tr -s ' ')
+  printf 'import\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$load" "$rate" "$wall" "$rss" "$counts" >>"$RESULTS"
+}

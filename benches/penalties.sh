@@ -78,33 +78,18 @@ PY
   stop_server
 }
 
-# import_once LABEL URL: one timed import; appends "import LABEL load rows/s wall rss counts".
-import_once() {
-  local label=$1 url=$2 out=$WORK/penalty-import-$1.txt tv=$WORK/penalty-time-$1.txt load
-  wait_quiet
-  load=$(load_avg)
-  log "import $label (load $load)"
-  GONGSHI_DATABASE_URL=$url /usr/bin/time -v -o "$tv" "$BIN" import penalties "$CSV" >"$out"
-  cat "$out" >&2
-  local rate wall rss counts
-  rate=$(sed -n 's/.*(\([0-9]*\) rows\/s).*/\1/p' "$out")
-  wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tv")
-  rss=$(awk '/Maximum resident set size/{printf "%.0f MiB", $6/1024}' "$tv")
-  counts=$(grep '^rows:' "$out" | tr -s ' ')
-  printf 'import\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$load" "$rate" "$wall" "$rss" "$counts" >>"$RESULTS"
-}
 
 if [[ ${SKIP_IMPORT:-0} != 1 ]]; then
   rm -f "$SQLITE_DB" "$SQLITE_DB-wal" "$SQLITE_DB-shm"
   setup "$SQLITE_DB"
-  import_once sqlite-first "$SQLITE_DB"
-  import_once sqlite-again "$SQLITE_DB"
+  import_once sqlite-first "$SQLITE_DB" penalties "$CSV"
+  import_once sqlite-again "$SQLITE_DB" penalties "$CSV"
   log "sqlite file: $(du -h "$SQLITE_DB" | cut -f1)"
   if [[ ${SKIP_PG:-0} != 1 ]]; then
     psql "$PG_URL_BASE/postgres" -q -c "DROP DATABASE IF EXISTS $PG_DB" -c "CREATE DATABASE $PG_DB"
     setup "$PG_URL"
-    import_once pg-first "$PG_URL"
-    import_once pg-again "$PG_URL"
+    import_once pg-first "$PG_URL" penalties "$CSV"
+    import_once pg-again "$PG_URL" penalties "$CSV"
     log "postgres database: $(psql "$PG_URL" -Atc "select pg_size_pretty(pg_database_size(current_database()))")"
     log "postgres: VACUUM (ANALYZE)"
     psql "$PG_URL" -q -c 'VACUUM (ANALYZE)'

@@ -259,21 +259,27 @@ pub struct NewPenalty<'a> {
 
 /// Inserts a decision, its life and its index keys. Call inside a write transaction.
 pub fn insert(conn: &mut AnyConn, new: NewPenalty<'_>, now: NaiveDateTime) -> QueryResult<i64> {
+    let id = insert_row(conn, &new, now)?;
+    let keys = index_keys_of(new.public_name, new.number);
+    NAME_INDEX.insert(conn, keys.into_iter().map(|g| (g, id)).collect())?;
+    Ok(id)
+}
+
+/// One decision's record and life, by INSERT; returns its id.
+fn insert_row(conn: &mut AnyConn, n: &NewPenalty<'_>, now: NaiveDateTime) -> QueryResult<i64> {
     let id: i64 = diesel::insert_into(penalties::table)
         .values((
-            penalties::authority_id.eq(new.authority_id),
-            record_values(new.number, new.fields, new.public_name),
-            penalties::imported.eq(new.imported),
-            penalties::created_by.eq(new.created_by),
+            penalties::authority_id.eq(n.authority_id),
+            record_values(n.number, n.fields, n.public_name),
+            penalties::imported.eq(n.imported),
+            penalties::created_by.eq(n.created_by),
             penalties::created_at.eq(now),
         ))
         .returning(penalties::id)
         .get_result(conn)?;
     diesel::insert_into(penalty_states::table)
-        .values((penalty_states::penalty_id.eq(id), state_values(new.life)))
+        .values((penalty_states::penalty_id.eq(id), state_values(n.life)))
         .execute(conn)?;
-    let keys = index_keys_of(new.public_name, new.number);
-    NAME_INDEX.insert(conn, keys.into_iter().map(|g| (g, id)).collect())?;
     Ok(id)
 }
 
@@ -288,26 +294,10 @@ pub fn insert_many(
 ) -> QueryResult<Vec<i64>> {
     let ids = match conn {
         AnyConn::Pg(c) => copy_penalties(c, new, now)?,
-        AnyConn::Sqlite(_) => {
-            let mut ids = Vec::with_capacity(new.len());
-            for n in new {
-                let id: i64 = diesel::insert_into(penalties::table)
-                    .values((
-                        penalties::authority_id.eq(n.authority_id),
-                        record_values(n.number, n.fields, n.public_name),
-                        penalties::imported.eq(n.imported),
-                        penalties::created_by.eq(n.created_by),
-                        penalties::created_at.eq(now),
-                    ))
-                    .returning(penalties::id)
-                    .get_result(conn)?;
-                diesel::insert_into(penalty_states::table)
-                    .values((penalty_states::penalty_id.eq(id), state_values(n.life)))
-                    .execute(conn)?;
-                ids.push(id);
-            }
-            ids
-        }
+        AnyConn::Sqlite(_) => new
+            .iter()
+            .map(|n| insert_row(conn, n, now))
+            .collect::<QueryResult<Vec<i64>>>()?,
     };
     let mut postings = Vec::with_capacity(new.len() * 16);
     for (n, &id) in new.iter().zip(&ids) {
