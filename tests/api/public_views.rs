@@ -267,3 +267,36 @@ async fn health_and_meta_show_exactly_their_views() {
     );
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_public_authority_list_shows_exactly_its_view() {
+    let app = spawn_app().await;
+    let res = app
+        .post_json(
+            Some(&app.admin_token),
+            "/api/v1/authorities",
+            &json!({"name": "银川市文化旅游广电局", "credit_code": credit_code("640100", 9),
+                    "number_prefix": "银文旅"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let body = public(&app, "/api/v1/authorities").await;
+    assert_eq!(keys(&body), set(&["items"]));
+    let items = body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(
+        keys(&items[0]),
+        set(&[
+            "credit_code",
+            "id",
+            "mask_natural_person_names",
+            "name",
+            "number_prefix",
+            "publish_minor",
+            "publish_simple_procedure",
+            "publish_warning_only",
+            "version",
+        ])
+    );
+    app.stop().await;
+}
