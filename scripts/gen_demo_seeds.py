@@ -136,6 +136,14 @@ INSPECTOR_HEADER = ["姓名", "执法证号", "证件有效期起", "证件有�
 N_ENTITIES = 300
 N_DEREGISTERED = 15  # 5 %
 N_INSPECTORS = 36
+# Inspectors for the 随机抽查事项清单's categories the demo directory has no entities of
+# (seeds/inspection_items.csv), so every category of that list has at least three eligible
+# inspectors. Generated after the first 36 from their own seed, which leaves those rows as they were.
+# 星级饭店 is in the directory, but only two of the first 36 are active and certified for it.
+EXTRA_FIELDS = ["旅游民宿", "社会艺术水平考级机构", "文物保护单位", "博物馆", "文物商店",
+                "广播电视", "电影放映单位", "出版物发行单位", "印刷企业", "星级饭店"]
+N_EXTRA = len(EXTRA_FIELDS)
+EXTRA_SEED = 20261201
 N_EXPIRED = 4
 N_SUSPENDED = 2
 REFERENCE_DAY = dt.date(2026, 11, 24)  # "expired" means valid_to before this day
@@ -355,6 +363,29 @@ class Gen:
                 "联系电话": phone,
                 "状态": "停用" if i in suspended else "在岗",
             })
+        main_rng, self.rng = self.rng, random.Random(EXTRA_SEED)
+        for j in range(N_EXTRA):
+            i = N_INSPECTORS + j
+            start = dt.date(2025, 1, 1) + dt.timedelta(days=self.rng.randrange(365))
+            while True:
+                phone = f"1380000{self.rng.randint(0, 9999):04d}"
+                if phone not in phones:
+                    phones.add(phone)
+                    break
+            # Each extra category is in exactly three of these inspectors' fields.
+            fields = [EXTRA_FIELDS[(j + k) % N_EXTRA] for k in range(3)]
+            rows.append({
+                "姓名": self.person(unique=True),
+                "执法证号": f"640100{start.year}{i + 1:04d}",
+                "证件有效期起": start.isoformat(),
+                "证件有效期止": add_years(start, 5).isoformat(),
+                "所属单位": UNITS[j % len(UNITS)],
+                "执法领域": ";".join(fields),
+                "身份证号": self.ric(rics),
+                "联系电话": phone,
+                "状态": "在岗",
+            })
+        self.rng = main_rng
         return rows
 
 
@@ -392,9 +423,9 @@ def check_entities(rows: list[dict]) -> None:
 
 
 def check_inspectors(rows: list[dict]) -> None:
-    assert len(rows) == N_INSPECTORS
+    assert len(rows) == N_INSPECTORS + N_EXTRA
     for key in ("姓名", "执法证号", "身份证号", "联系电话"):
-        assert len({r[key] for r in rows}) == N_INSPECTORS, f"duplicate {key}"
+        assert len({r[key] for r in rows}) == N_INSPECTORS + N_EXTRA, f"duplicate {key}"
     assert sum(r["状态"] == "停用" for r in rows) == N_SUSPENDED
     assert sum(dt.date.fromisoformat(r["证件有效期止"]) < REFERENCE_DAY for r in rows) == N_EXPIRED
     for row in rows:
@@ -403,7 +434,7 @@ def check_inspectors(rows: list[dict]) -> None:
         assert n[:4] == "6401" and n[17] == ric_check(n[:17])
         assert 1970 <= dt.date(int(n[6:10]), int(n[10:12]), int(n[12:14])).year <= 1998
         assert row["所属单位"] in UNITS
-        assert all(f in CATEGORY_LABELS for f in row["执法领域"].split(";"))
+        assert all(f in CATEGORY_LABELS + EXTRA_FIELDS for f in row["执法领域"].split(";"))
         if _stdnum_ric is not None:
             assert _stdnum_ric.is_valid(n), f"stdnum rejects {n}"
 

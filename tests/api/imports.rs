@@ -293,14 +293,14 @@ async fn the_demo_roster_imports_and_the_public_roster_hides_private_fields() {
         .unwrap();
     assert_eq!(
         (report["inserted"].as_i64(), report["rejected"].as_i64()),
-        (Some(36), Some(0))
+        (Some(46), Some(0))
     );
     let again: Value = import(&app, "inspectors", "", file)
         .await
         .json()
         .await
         .unwrap();
-    assert_eq!(again["unchanged"].as_i64(), Some(36));
+    assert_eq!(again["unchanged"].as_i64(), Some(46));
 
     let public: Value = app
         .get("/api/v1/public/inspectors?limit=100")
@@ -309,7 +309,7 @@ async fn the_demo_roster_imports_and_the_public_roster_hides_private_fields() {
         .await
         .unwrap();
     let items = public["items"].as_array().unwrap();
-    assert_eq!(items.len(), 36);
+    assert_eq!(items.len(), 46);
     let text = public.to_string();
     assert!(
         !text.contains("id_number") && !text.contains("phone") && !text.contains("13800"),

@@ -259,3 +259,70 @@ async fn bad_items_are_refused_naming_every_field_and_codes_never_change() {
     assert_eq!(p["errors"][0]["code"], "immutable");
     app.stop().await;
 }
+
+/// Every category the shipped list inspects has at least three inspectors in the demo roster who
+/// are active, hold a certificate valid on the day (2026-12-01, fixed: the demo's certificates
+/// are fixed dates) and cover it (directly or through a parent), so a plan over the demo data
+/// can be drawn with teams of two.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_category_of_the_shipped_list_has_three_eligible_demo_inspectors() {
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let app = crate::helpers::spawn_app_tuned(|s| {
+        s.demo = true;
+        s.clock = gongshi::clock::Clock::fixed(day.and_hms_opt(2, 0, 0).unwrap().and_utc());
+    })
+    .await;
+    let today = day.to_string();
+    let categories: Value = app
+        .get("/api/v1/public/categories")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let parent_of = |code: &str| -> Option<String> {
+        categories["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["code"] == code)
+            .and_then(|c| c["parent"].as_str().map(str::to_string))
+    };
+    let roster: Value = app
+        .get("/api/v1/public/inspectors?limit=100")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let roster = roster["items"].as_array().unwrap().clone();
+    assert_eq!(roster.len(), 46);
+    for item in items(&app).await {
+        for c in item["categories"].as_array().unwrap() {
+            let code = c["code"].as_str().unwrap();
+            let mut lineage = vec![code.to_string()];
+            while let Some(p) = parent_of(lineage.last().unwrap()) {
+                lineage.push(p);
+            }
+            let eligible = roster
+                .iter()
+                .filter(|i| i["status"] == "active")
+                .filter(|i| {
+                    i["certificate_valid_from"].as_str().unwrap() <= today.as_str()
+                        && today.as_str() <= i["certificate_valid_to"].as_str().unwrap()
+                })
+                .filter(|i| {
+                    i["fields"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|f| lineage.iter().any(|l| f == l))
+                })
+                .count();
+            assert!(
+                eligible >= 3,
+                "{} ({code}): {eligible} eligible demo inspector(s)",
+                item["code"]
+            );
+        }
+    }
+    app.stop().await;
+}
