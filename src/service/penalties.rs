@@ -219,7 +219,30 @@ fn fresh_life(
     version: i32,
     workflow: Workflow,
 ) -> Result<Life, ServiceError> {
-    let due = deadline(app, conn, "penalty_publication", fields.decision_date)?;
+    let due = publication_deadline(app, conn, fields.decision_date)?;
+    life_with(fields, state, version, workflow, due, app.now())
+}
+
+/// The publication deadline of a decision made on `decided` (rule `penalty_publication`).
+pub(super) fn publication_deadline(
+    app: &App,
+    conn: &mut AnyConn,
+    decided: NaiveDate,
+) -> Result<Deadline, ServiceError> {
+    deadline(app, conn, "penalty_publication", decided)
+}
+
+/// A new life in `state` with the publication deadline `due` (see [`publication_deadline`])
+/// and the publicity period of the fields' decision date and severity; nothing published or
+/// withdrawn yet.
+pub(super) fn life_with(
+    fields: &PenaltyFields,
+    state: State,
+    version: i32,
+    workflow: Workflow,
+    due: Deadline,
+    now: chrono::NaiveDateTime,
+) -> Result<Life, ServiceError> {
     let period = publicity(fields.decision_date, fields.severity).ok_or_else(|| {
         ServiceError::Unprocessable(vec![FieldError::new(
             "decision_date",
@@ -242,7 +265,7 @@ fn fresh_life(
         withdrawal_deadline: None,
         withdrawal_deadline_provisional: None,
         withdrawn_on: None,
-        updated_at: app.now(),
+        updated_at: now,
     })
 }
 

@@ -15,8 +15,7 @@ use crate::domain::field::{split_list, FieldError};
 use crate::domain::penalty::fields::{Context, OtherCodes, PenaltyFields, RawPenalty};
 use crate::domain::penalty::money::wan_to_fen;
 use crate::domain::penalty::number::DecisionNumber;
-use crate::domain::penalty::publicity::publicity;
-use crate::domain::penalty::record::{Authority, Life, PenaltyRecord, Workflow};
+use crate::domain::penalty::record::{Authority, PenaltyRecord, Workflow};
 use crate::domain::penalty::workflow::State;
 use crate::domain::policy::Action;
 use crate::io::table::Column;
@@ -419,7 +418,6 @@ pub fn import(
         authorities.iter().map(|a| (a.id, a)).collect();
     // One calendar lookup per decision date, not per row.
     let mut deadlines = std::collections::HashMap::new();
-    let region = app.calendars().default_region().clone();
     store::bulk_write_tx(conn, |conn| {
         // The name index is written once, in key order, after every decision (see Tally).
         let mut tally = store::penalties::Tally::deferring();
@@ -433,46 +431,16 @@ pub fn import(
                     .ok_or_else(|| ServiceError::internal("a row's authority vanished"))?;
                 let due = match deadlines.get(&f.decision_date) {
                     Some(due) => *due,
-                    None => {
-                        let days = crate::domain::deadline::rule_on(
-                            "penalty_publication",
-                            f.decision_date,
-                        )
-                        .map_err(|e| ServiceError::internal(e.to_string()))?
-                        .working_days;
-                        let due = app.calendars().add_workdays(
-                            conn,
-                            &region,
-                            f.decision_date,
-                            days,
-                            true,
-                        )?;
-                        *deadlines.entry(f.decision_date).or_insert(due)
-                    }
+                    None => *deadlines.entry(f.decision_date).or_insert(
+                        super::penalties::publication_deadline(app, conn, f.decision_date)?,
+                    ),
                 };
-                let period = publicity(f.decision_date, f.severity)
-                    .ok_or_else(|| ServiceError::internal("no publicity rule"))?;
-                let life = Life {
-                    state: State::Published,
-                    version: 1,
-                    workflow: Workflow {
-                        drafters: vec![actor.name.clone()],
-                        published_by: Some(actor.name.clone()),
-                        ..Workflow::default()
-                    },
-                    publication_deadline: due.date,
-                    publication_deadline_provisional: due.provisional,
-                    publicity_min_end: period.min_end,
-                    publicity_max_end: period.max_end,
-                    published_at: None,
-                    published_on: None,
-                    working_days_late: None,
-                    withdrawal_event_date: None,
-                    withdrawal_deadline: None,
-                    withdrawal_deadline_provisional: None,
-                    withdrawn_on: None,
-                    updated_at: now,
+                let workflow = Workflow {
+                    drafters: vec![actor.name.clone()],
+                    published_by: Some(actor.name.clone()),
+                    ..Workflow::default()
                 };
+                let life = super::penalties::life_with(f, State::Published, 1, workflow, due, now)?;
                 records.push(PenaltyRecord {
                     id: 0,
                     authority_id: row.authority,
