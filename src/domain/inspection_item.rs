@@ -260,47 +260,25 @@ impl ItemFields {
                 );
             }
         }
-        match (
-            field,
-            name,
-            content,
-            kind,
-            basis,
-            subject,
-            categories,
-            methods,
-            ratio,
-            frequency,
-            effective_from,
-            effective_to,
-        ) {
-            (
-                Some(field),
-                Some(name),
-                Some(content),
-                Some(kind),
-                Some(basis),
-                Some(subject),
-                Some(categories),
-                Some(methods),
-                Some(ratio),
-                Some(frequency),
-                Some(effective_from),
-                Some(effective_to),
-            ) if e.is_empty() => Ok(ItemFields {
-                field,
-                name,
-                content,
-                kind,
-                basis,
-                subject,
-                categories,
-                methods,
-                ratio,
-                frequency,
-                effective_from,
-                effective_to,
-            }),
+        // Every field that is None has recorded its error.
+        let built = (|| {
+            Some(ItemFields {
+                field: field?,
+                name: name?,
+                content: content?,
+                kind: kind?,
+                basis: basis?,
+                subject: subject?,
+                categories: categories?,
+                methods: methods?,
+                ratio: ratio?,
+                frequency: frequency?,
+                effective_from: effective_from?,
+                effective_to: effective_to?,
+            })
+        })();
+        match built {
+            Some(fields) if e.is_empty() => Ok(fields),
             _ => Err(e.into_vec()),
         }
     }
