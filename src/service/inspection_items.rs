@@ -16,13 +16,13 @@ fn codes(items: &[ItemVersion]) -> Vec<&CategoryCode> {
     items.iter().flat_map(|i| &i.fields.categories).collect()
 }
 
-/// Items with their categories' labels.
-pub fn labelled(
+/// One item with its categories' labels, read through `conn`.
+fn label(
     app: &App,
-    items: Vec<ItemVersion>,
-) -> Result<Labelled<Vec<ItemVersion>>, ServiceError> {
-    let conn = &mut *app.conn()?;
-    super::categories::labelled(app, conn, items, |i| codes(i))
+    conn: &mut AnyConn,
+    item: ItemVersion,
+) -> Result<Labelled<ItemVersion>, ServiceError> {
+    super::categories::labelled(app, conn, item, |i| i.fields.categories.iter().collect())
 }
 
 /// Every item at its current version (public), with its categories' labels.
@@ -37,7 +37,7 @@ pub fn get(
     app: &App,
     id: i64,
     version: Option<i32>,
-) -> Result<Labelled<Vec<ItemVersion>>, ServiceError> {
+) -> Result<Labelled<ItemVersion>, ServiceError> {
     let conn = &mut *app.conn()?;
     let item = store::inspection_items::version(conn, id, version)?.ok_or_else(|| {
         ServiceError::NotFound(match version {
@@ -45,7 +45,7 @@ pub fn get(
             None => format!("no inspection item with id {id}"),
         })
     })?;
-    super::categories::labelled(app, conn, vec![item], |i| codes(i))
+    label(app, conn, item)
 }
 
 /// Every version of one item, oldest first (public).
@@ -61,14 +61,19 @@ pub fn versions(app: &App, id: i64) -> Result<Labelled<Vec<ItemVersion>>, Servic
 }
 
 /// Adds an item (admin): version 1.
-pub fn create(app: &App, actor: &Actor, raw: &RawItem) -> Result<ItemVersion, ServiceError> {
+pub fn create(
+    app: &App,
+    actor: &Actor,
+    raw: &RawItem,
+) -> Result<Labelled<ItemVersion>, ServiceError> {
     actor.require(Action::ManageInspectionItems)?;
     create_as(app, &actor.name, raw)
 }
 
-fn create_as(app: &App, by: &str, raw: &RawItem) -> Result<ItemVersion, ServiceError> {
+fn create_as(app: &App, by: &str, raw: &RawItem) -> Result<Labelled<ItemVersion>, ServiceError> {
     let now = app.now();
-    write_tx(&mut *app.conn()?, |conn| {
+    let conn = &mut *app.conn()?;
+    let item = write_tx(conn, |conn| {
         let vocabulary = super::categories::vocabulary(conn)?;
         let mut errors = Vec::new();
         let code = match raw.code.as_deref().map(ItemCode::parse) {
@@ -102,7 +107,8 @@ fn create_as(app: &App, by: &str, raw: &RawItem) -> Result<ItemVersion, ServiceE
         let item = reload(conn, id)?;
         audit(conn, by, "inspection_item.create", None, &item, now)?;
         Ok(item)
-    })
+    })?;
+    label(app, conn, item)
 }
 
 /// Changes an item (admin): a new version laid over the current one at `version`; the old one
@@ -113,10 +119,11 @@ pub fn update(
     id: i64,
     version: i32,
     raw: &RawItem,
-) -> Result<ItemVersion, ServiceError> {
+) -> Result<Labelled<ItemVersion>, ServiceError> {
     actor.require(Action::ManageInspectionItems)?;
     let now = app.now();
-    write_tx(&mut *app.conn()?, |conn| {
+    let conn = &mut *app.conn()?;
+    let item = write_tx(conn, |conn| {
         let before = store::inspection_items::version(conn, id, None)?
             .ok_or_else(|| ServiceError::NotFound(format!("no inspection item with id {id}")))?;
         if let Some(code) = raw.code.as_deref() {
@@ -150,7 +157,8 @@ pub fn update(
             now,
         )?;
         Ok(after)
-    })
+    })?;
+    label(app, conn, item)
 }
 
 fn reload(conn: &mut AnyConn, id: i64) -> Result<ItemVersion, ServiceError> {

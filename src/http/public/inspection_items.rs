@@ -65,13 +65,6 @@ fn items(l: Labelled<Vec<ItemVersion>>) -> Items<PublicItem> {
     }
 }
 
-fn first(l: Labelled<Vec<ItemVersion>>) -> Result<PublicItem, ServiceError> {
-    l.value
-        .first()
-        .map(|i| PublicItem::new(i, &l.categories))
-        .ok_or_else(|| ServiceError::internal("an item lookup returned nothing"))
-}
-
 /// Every item at its current version.
 async fn list(state: Arc<AppState>) -> Result<Response, Infallible> {
     let result: Result<_, ServiceError> = state.app.blocking(inspection_items::list).await;
@@ -83,7 +76,10 @@ async fn one(id: i64, state: Arc<AppState>) -> Result<Response, Infallible> {
         .app
         .blocking(move |app| inspection_items::get(app, id, None))
         .await;
-    Ok(respond(StatusCode::OK, result.and_then(first)))
+    Ok(respond(
+        StatusCode::OK,
+        result.map(|l| PublicItem::labelled(&l)),
+    ))
 }
 
 async fn versions(id: i64, state: Arc<AppState>) -> Result<Response, Infallible> {
@@ -99,5 +95,8 @@ async fn version(id: i64, version: i32, state: Arc<AppState>) -> Result<Response
         .app
         .blocking(move |app| inspection_items::get(app, id, Some(version)))
         .await;
-    Ok(respond(StatusCode::OK, result.and_then(first)))
+    Ok(respond(
+        StatusCode::OK,
+        result.map(|l| PublicItem::labelled(&l)),
+    ))
 }

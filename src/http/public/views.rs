@@ -619,6 +619,13 @@ pub struct PublicItem {
 }
 
 impl PublicItem {
+    /// One labelled item (a single-item answer).
+    pub fn labelled(
+        l: &crate::service::categories::Labelled<crate::domain::inspection_item::ItemVersion>,
+    ) -> Self {
+        PublicItem::new(&l.value, &l.categories)
+    }
+
     pub fn new(v: &crate::domain::inspection_item::ItemVersion, categories: &Vocabulary) -> Self {
         let f = &v.fields;
         PublicItem {

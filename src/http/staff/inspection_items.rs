@@ -9,12 +9,12 @@ use warp::http::StatusCode;
 use warp::reply::Response;
 use warp::Filter;
 
-use crate::domain::inspection_item::{ItemVersion, RawItem};
+use crate::domain::inspection_item::RawItem;
 use crate::http::filters::{authenticated, json_body, with_state};
 use crate::http::path::api;
 use crate::http::public::views::PublicItem;
 use crate::http::{respond, AppState};
-use crate::service::{inspection_items, Actor, App, ServiceError};
+use crate::service::{inspection_items, Actor, ServiceError};
 
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -42,23 +42,17 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
     create.or(update).unify().boxed()
 }
 
-/// The item as the public sees it (everything in the list is public), labelled.
-fn view(app: &App, item: ItemVersion) -> Result<PublicItem, ServiceError> {
-    let labelled = inspection_items::labelled(app, vec![item])?;
-    labelled
-        .value
-        .first()
-        .map(|i| PublicItem::new(i, &labelled.categories))
-        .ok_or_else(|| ServiceError::internal("a labelled item vanished"))
-}
-
 #[tracing::instrument(skip_all, fields(actor = %actor.name))]
 async fn create(state: Arc<AppState>, actor: Actor, body: RawItem) -> Result<Response, Infallible> {
     let result: Result<_, ServiceError> = state
         .app
-        .blocking(move |app| view(app, inspection_items::create(app, &actor, &body)?))
+        .blocking(move |app| inspection_items::create(app, &actor, &body))
         .await;
-    Ok(respond(StatusCode::CREATED, result))
+    // Everything in the list is public: the staff answer is the public view.
+    Ok(respond(
+        StatusCode::CREATED,
+        result.map(|l| PublicItem::labelled(&l)),
+    ))
 }
 
 #[tracing::instrument(skip_all, fields(actor = %actor.name))]
@@ -70,12 +64,10 @@ async fn update(
 ) -> Result<Response, Infallible> {
     let result: Result<_, ServiceError> = state
         .app
-        .blocking(move |app| {
-            view(
-                app,
-                inspection_items::update(app, &actor, id, body.version, &body.fields)?,
-            )
-        })
+        .blocking(move |app| inspection_items::update(app, &actor, id, body.version, &body.fields))
         .await;
-    Ok(respond(StatusCode::OK, result))
+    Ok(respond(
+        StatusCode::OK,
+        result.map(|l| PublicItem::labelled(&l)),
+    ))
 }
