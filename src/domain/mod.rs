@@ -13,6 +13,7 @@ pub mod id_number;
 pub mod inspection_item;
 pub mod inspector;
 pub mod penalty;
+pub mod plan;
 pub mod policy;
 pub mod role;
 pub mod shanghai;

@@ -2,5 +2,7 @@
 //! inspectors for each from the same key (see `api-spec/draw-verification.md`).
 
 pub mod assign;
+pub mod bundle;
+pub mod frozen;
 pub mod remaining;
 pub mod rfc3797;

@@ -1,0 +1,377 @@
+//! The public bundle of a draw (`api-spec/draw-verification.md` §6): everything an outsider
+//! needs to recompute it, and the recomputation itself (`gongshi draw verify`).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::assign::team_key;
+use super::frozen::{snapshot_sha256, Drawn, FrozenRoster, Member};
+use super::rfc3797::{select, Key, Pick};
+
+/// The algorithm this module and the written specification describe.
+pub const ALGORITHM: &str = "gongshi-draw/1";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bundle {
+    pub algorithm: String,
+    pub plan: BundlePlan,
+    pub snapshot: BundleSnapshot,
+    pub sources: Vec<BundleSource>,
+    pub key: String,
+    pub entity_picks: Vec<EntityPick>,
+    pub teams: Vec<BundleTeam>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BundlePlan {
+    pub id: i64,
+    pub title: String,
+    pub team_size: usize,
+    pub load_cap: Option<u32>,
+    pub draw_date: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BundleSnapshot {
+    pub sha256: String,
+    pub size: usize,
+    pub credit_codes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BundleSource {
+    pub description: String,
+    pub available_on: NaiveDate,
+    pub values: Vec<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntityPick {
+    pub index: usize,
+    pub md5: String,
+    pub divisor: usize,
+    pub remainder: usize,
+    pub position: usize,
+    pub credit_code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BundleTeam {
+    pub pick: usize,
+    pub credit_code: String,
+    pub key: String,
+    /// Certificate numbers, in roster order.
+    pub eligible: Vec<String>,
+    pub picks: Vec<TeamPick>,
+    /// Certificate numbers, in pick order.
+    pub inspectors: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TeamPick {
+    pub index: usize,
+    pub md5: String,
+    pub divisor: usize,
+    pub remainder: usize,
+    pub position: usize,
+    pub certificate_no: String,
+}
+
+fn entity_pick(p: &Pick, codes: &[String]) -> EntityPick {
+    EntityPick {
+        index: p.index,
+        md5: p.md5_hex(),
+        divisor: p.divisor,
+        remainder: p.remainder,
+        position: p.position,
+        credit_code: codes[p.position - 1].clone(),
+    }
+}
+
+fn team_pick(p: &Pick, eligible: &[String]) -> TeamPick {
+    TeamPick {
+        index: p.index,
+        md5: p.md5_hex(),
+        divisor: p.divisor,
+        remainder: p.remainder,
+        position: p.position,
+        certificate_no: eligible[p.position - 1].clone(),
+    }
+}
+
+impl Bundle {
+    /// The bundle of a draw made over `members` and `roster`.
+    pub fn new(
+        plan: BundlePlan,
+        members: &[Member],
+        roster: &FrozenRoster,
+        sources: Vec<BundleSource>,
+        drawn: &Drawn,
+    ) -> Bundle {
+        let codes: Vec<String> = members.iter().map(|m| m.credit_code.clone()).collect();
+        let cert = |ix: &u32| roster.inspectors[*ix as usize].certificate_no.clone();
+        let teams = drawn
+            .teams
+            .iter()
+            .zip(&drawn.entity_picks)
+            .enumerate()
+            .map(|(i, (team, p))| {
+                let eligible: Vec<String> = team.eligible.iter().map(cert).collect();
+                BundleTeam {
+                    pick: i + 1,
+                    credit_code: codes[p.position - 1].clone(),
+                    key: team_key(&drawn.key, i + 1).as_str().to_string(),
+                    picks: team.picks.iter().map(|t| team_pick(t, &eligible)).collect(),
+                    inspectors: team.members.iter().map(cert).collect(),
+                    eligible,
+                }
+            })
+            .collect();
+        let entity_picks = drawn
+            .entity_picks
+            .iter()
+            .map(|p| entity_pick(p, &codes))
+            .collect();
+        Bundle {
+            algorithm: ALGORITHM.to_string(),
+            plan,
+            snapshot: BundleSnapshot {
+                sha256: snapshot_sha256(codes.iter().map(String::as_str)),
+                size: codes.len(),
+                credit_codes: codes,
+            },
+            sources,
+            key: drawn.key.as_str().to_string(),
+            entity_picks,
+            teams,
+        }
+    }
+}
+
+/// Where a bundle and its recomputation first part.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{what}: published {published}, recomputed {recomputed}")]
+pub struct Difference {
+    pub what: String,
+    pub published: String,
+    pub recomputed: String,
+}
+
+fn expect<T: PartialEq + std::fmt::Debug>(
+    what: impl Into<String>,
+    published: &T,
+    recomputed: &T,
+) -> Result<(), Difference> {
+    if published == recomputed {
+        return Ok(());
+    }
+    Err(Difference {
+        what: what.into(),
+        published: format!("{published:?}"),
+        recomputed: format!("{recomputed:?}"),
+    })
+}
+
+/// Recomputes a bundle from its own contents: the snapshot hash, the key, both stages and the
+/// load cap. `Ok` means every published value follows from the published inputs.
+pub fn verify(b: &Bundle) -> Result<(), Difference> {
+    expect("algorithm", &b.algorithm.as_str(), &ALGORITHM)?;
+    let codes = &b.snapshot.credit_codes;
+    expect("snapshot.size", &b.snapshot.size, &codes.len())?;
+    if let Some(w) = codes.windows(2).position(|w| w[0] >= w[1]) {
+        return Err(Difference {
+            what: format!("snapshot order at position {}", w + 2),
+            published: codes[w + 1].clone(),
+            recomputed: format!("a code after {}", codes[w]),
+        });
+    }
+    expect(
+        "snapshot.sha256",
+        &b.snapshot.sha256,
+        &snapshot_sha256(codes.iter().map(String::as_str)),
+    )?;
+    let values: Vec<Vec<u64>> = b.sources.iter().map(|s| s.values.clone()).collect();
+    let key = Key::from_sources(&values).map_err(|e| Difference {
+        what: "sources".into(),
+        published: format!("{values:?}"),
+        recomputed: e.to_string(),
+    })?;
+    expect("key", &b.key.as_str(), &key.as_str())?;
+    let picks = select(&key, codes.len(), b.entity_picks.len()).map_err(|e| Difference {
+        what: "entity picks".into(),
+        published: b.entity_picks.len().to_string(),
+        recomputed: e.to_string(),
+    })?;
+    for (published, mine) in b.entity_picks.iter().zip(&picks) {
+        expect(
+            format!("entity pick {}", mine.index),
+            published,
+            &entity_pick(mine, codes),
+        )?;
+    }
+    expect("number of teams", &b.teams.len(), &picks.len())?;
+    let mut load: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+    for (j, (team, entity)) in b.teams.iter().zip(&b.entity_picks).enumerate() {
+        let j = j + 1;
+        expect(format!("team {j} pick"), &team.pick, &j)?;
+        expect(
+            format!("team {j} entity"),
+            &team.credit_code,
+            &entity.credit_code,
+        )?;
+        let tkey = team_key(&key, j);
+        expect(format!("team {j} key"), &team.key.as_str(), &tkey.as_str())?;
+        let mut sorted = team.eligible.clone();
+        sorted.sort();
+        sorted.dedup();
+        expect(
+            format!("team {j} eligibility order"),
+            &team.eligible,
+            &sorted,
+        )?;
+        if let Some(cap) = b.plan.load_cap {
+            let full: Vec<&String> = team
+                .eligible
+                .iter()
+                .filter(|c| load.get(c.as_str()).copied().unwrap_or(0) >= cap)
+                .collect();
+            expect(
+                format!("team {j}: inspectors at the load cap on the list"),
+                &full,
+                &Vec::new(),
+            )?;
+        }
+        let mine =
+            select(&tkey, team.eligible.len(), b.plan.team_size).map_err(|e| Difference {
+                what: format!("team {j}"),
+                published: format!("{} eligible", team.eligible.len()),
+                recomputed: e.to_string(),
+            })?;
+        expect(format!("team {j} picks"), &team.picks.len(), &mine.len())?;
+        for (published, m) in team.picks.iter().zip(&mine) {
+            expect(
+                format!("team {j} pick {}", m.index),
+                published,
+                &team_pick(m, &team.eligible),
+            )?;
+        }
+        let members: Vec<String> = mine
+            .iter()
+            .map(|m| team.eligible[m.position - 1].clone())
+            .collect();
+        expect(format!("team {j} inspectors"), &team.inspectors, &members)?;
+        for c in &team.inspectors {
+            *load.entry(c.as_str()).or_default() += 1;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::frozen::{draw, DrawRules};
+    use super::*;
+
+    fn bundle(load_cap: Option<u32>, sample: usize) -> Bundle {
+        let members: Vec<Member> = (0..40)
+            .map(|i| Member {
+                credit_code: format!("9164010{i:011}"),
+                category: "internet_venue".into(),
+            })
+            .collect();
+        let roster = FrozenRoster::new(
+            (1..=8)
+                .map(|i| super::super::frozen::RosterEntry {
+                    certificate_no: format!("640100{i:02}"),
+                    active: true,
+                    valid_from: "2025-01-01".parse().unwrap(),
+                    valid_to: "2027-12-31".parse().unwrap(),
+                    fields: vec!["internet_venue".into()],
+                    conflict_categories: Vec::new(),
+                    conflict_entities: Vec::new(),
+                })
+                .collect(),
+            Default::default(),
+        );
+        let sources = vec![vec![9319], vec![2, 5, 12, 8, 10]];
+        let rules = DrawRules {
+            sample,
+            team_size: 2,
+            load_cap,
+            draw_date: "2026-12-04".parse().unwrap(),
+        };
+        let drawn = draw(&members, &roster, &sources, rules).unwrap();
+        let plan = BundlePlan {
+            id: 7,
+            title: "网吧日常经营抽查".into(),
+            team_size: 2,
+            load_cap,
+            draw_date: rules.draw_date,
+        };
+        let sources = sources
+            .into_iter()
+            .map(|values| BundleSource {
+                description: "福利彩票".into(),
+                available_on: "2026-12-03".parse().unwrap(),
+                values,
+            })
+            .collect();
+        Bundle::new(plan, &members, &roster, sources, &drawn)
+    }
+
+    #[test]
+    fn a_bundle_verifies_and_survives_json() {
+        let b = bundle(Some(2), 6);
+        verify(&b).unwrap();
+        let json = serde_json::to_string(&b).unwrap();
+        let back: Bundle = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, b);
+        assert_eq!(b.teams[0].key, format!("{}inspectors:1/", b.key));
+        assert_eq!(b.entity_picks[0].md5.len(), 32);
+        assert_eq!(b.entity_picks[0].md5, b.entity_picks[0].md5.to_uppercase());
+    }
+
+    #[test]
+    fn every_kind_of_tampering_is_named() {
+        type Tamper = fn(&mut Bundle);
+        let cases: &[(&str, Tamper)] = &[
+            ("snapshot.sha256", |b| b.snapshot.sha256 = "00".repeat(32)),
+            ("snapshot order", |b| b.snapshot.credit_codes.swap(0, 1)),
+            ("snapshot.size", |b| b.snapshot.size += 1),
+            ("key", |b| b.sources[0].values = vec![9320]),
+            ("entity pick 2", |b| b.entity_picks[1].position += 1),
+            ("entity pick 1", |b| b.entity_picks[0].md5 = "0".repeat(32)),
+            ("team 3 inspectors", |b| b.teams[2].inspectors.reverse()),
+            ("team 1 eligibility order", |b| {
+                b.teams[0].eligible.reverse()
+            }),
+            ("team 2 pick 1", |b| {
+                b.teams[1].eligible.pop();
+            }),
+            ("team 1 entity", |b| b.teams[0].credit_code = "X".into()),
+            ("algorithm", |b| b.algorithm = "gongshi-draw/2".into()),
+        ];
+        for (what, tamper) in cases {
+            let mut b = bundle(None, 6);
+            tamper(&mut b);
+            let d = verify(&b).unwrap_err();
+            assert!(d.what.starts_with(what), "{what}: got {d}");
+        }
+    }
+
+    #[test]
+    fn an_inspector_listed_after_reaching_the_load_cap_is_named() {
+        let mut b = bundle(Some(1), 3);
+        verify(&b).unwrap();
+        // Claim a cap of 1 but put an already-assigned inspector back on a later list.
+        let used = b.teams[0].inspectors[0].clone();
+        let mut later = b.teams[1].eligible.clone();
+        later.push(used);
+        later.sort();
+        b.teams[1].eligible = later;
+        let d = verify(&b).unwrap_err();
+        assert_eq!(d.what, "team 2: inspectors at the load cap on the list");
+    }
+}
