@@ -43,6 +43,37 @@ pub struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
+enum DrawCommand {
+    /// Recompute a published draw bundle (GET /api/v1/public/plans/{id}/bundle, saved to a
+    /// file): prints "match", or the first difference and exits 1. Needs no database.
+    Verify { bundle: std::path::PathBuf },
+}
+
+/// `gongshi draw verify FILE`.
+fn verify_bundle(path: &std::path::Path) -> Result<ExitCode, CliError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::Other(format!("{}: {e}", path.display())))?;
+    let bundle: crate::domain::draw::bundle::Bundle = serde_json::from_str(&text)
+        .map_err(|e| CliError::Other(format!("{}: not a draw bundle: {e}", path.display())))?;
+    match crate::domain::draw::bundle::verify(&bundle) {
+        Ok(()) => {
+            println!(
+                "match: {} entities and {} teams of plan {} recomputed from {} snapshot codes",
+                bundle.entity_picks.len(),
+                bundle.teams.len(),
+                bundle.plan.id,
+                bundle.snapshot.size
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(d) => {
+            println!("difference: {d}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
 enum Command {
     /// Migrate, load the seeds, and serve the HTTP API until Ctrl-C or SIGTERM.
     Serve {
@@ -60,6 +91,15 @@ enum Command {
         #[arg(long, env = "GONGSHI_HEADER_READ_TIMEOUT_SECS", default_value_t = 10,
               value_parser = clap::value_parser!(u64).range(1..=3600))]
         header_read_timeout_secs: u64,
+        /// At most this many random inspections of one entity per year (国办发〔2024〕54号): an
+        /// entity at the cap is left out of a plan's snapshot at announcement. 0: no cap.
+        #[arg(long, env = "GONGSHI_DRAW_YEARLY_CAP", default_value_t = 2)]
+        draw_yearly_cap: u32,
+    },
+    /// Random draws (双随机).
+    Draw {
+        #[command(subcommand)]
+        command: DrawCommand,
     },
     /// Apply pending database migrations.
     Migrate,
@@ -94,7 +134,8 @@ enum Command {
         #[command(subcommand)]
         command: CalendarCommand,
     },
-    /// Penalty decisions due for publication, overdue, or published late, most urgent first.
+    /// Penalty decisions due for publication, overdue, or published late, most urgent first;
+    /// then plans whose inspection results are (20 working days after completion).
     Deadlines {
         /// due, overdue or published_late.
         #[arg(long, default_value = "overdue")]
@@ -301,6 +342,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             pool_size,
             demo,
             header_read_timeout_secs,
+            draw_yearly_cap,
         } => serve(crate::server::Settings {
             database_url: url.clone(),
             bind,
@@ -310,7 +352,13 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             clock: Clock::system(),
             header_read_timeout: std::time::Duration::from_secs(header_read_timeout_secs),
             sqlite_busy_timeout: store::SQLITE_BUSY_TIMEOUT,
+            frequency_cap: crate::service::plans::FrequencyCap(
+                Some(draw_yearly_cap).filter(|n| *n > 0),
+            ),
         }),
+        Command::Draw {
+            command: DrawCommand::Verify { bundle },
+        } => verify_bundle(&bundle),
         Command::Migrate => {
             let mut conn = store::connect(&url)?;
             let applied = store::migrate(&mut conn)?;
@@ -369,11 +417,12 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             within,
             authority_id,
         } => {
+            let app = open()?;
             let lines = service::penalties::deadlines(
-                &open()?,
+                &app,
                 &Actor::command_line(),
                 &service::penalties::DeadlineParams {
-                    state: Some(state),
+                    state: Some(state.clone()),
                     within: Some(within),
                     authority_id,
                 },
@@ -391,6 +440,27 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
                 );
             }
             println!("{} decision(s)", lines.len());
+            let plans = service::plans::deadlines(
+                &app,
+                &Actor::command_line(),
+                &service::plans::PlanDeadlineParams {
+                    state: Some(state),
+                    within: Some(within),
+                },
+            )?;
+            println!();
+            println!("plan\tresults_deadline\tworking_days\ttitle");
+            for l in &plans {
+                println!(
+                    "{}\t{}{}\t{}\t{}",
+                    l.plan.id,
+                    l.deadline,
+                    if l.provisional { " (provisional)" } else { "" },
+                    l.working_days,
+                    l.plan.fields.title
+                );
+            }
+            println!("{} plan(s) with inspection results to publish", plans.len());
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {

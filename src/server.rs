@@ -38,6 +38,8 @@ pub struct Settings {
     pub header_read_timeout: Duration,
     /// How long a write waits for SQLite's write lock before answering 503 `database-busy`.
     pub sqlite_busy_timeout: Duration,
+    /// The yearly cap on random inspections of one entity (国办发〔2024〕54号).
+    pub frequency_cap: crate::service::plans::FrequencyCap,
 }
 
 impl Settings {
@@ -53,6 +55,7 @@ impl Settings {
             clock: Clock::system(),
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
             sqlite_busy_timeout: crate::store::SQLITE_BUSY_TIMEOUT,
+            frequency_cap: Default::default(),
         }
     }
 }
@@ -104,10 +107,12 @@ pub async fn start(settings: Settings) -> Result<Running, StartError> {
         clock,
         header_read_timeout,
         sqlite_busy_timeout,
+        frequency_cap,
     } = settings;
     let app = tokio::task::spawn_blocking(move || -> Result<App, StartError> {
         let db = Db::open_with(&database_url, pool_size.max(1), sqlite_busy_timeout)?;
-        let app = App::new(db, Calendars::new(calendar_regions), clock);
+        let app =
+            App::new(db, Calendars::new(calendar_regions), clock).with_frequency_cap(frequency_cap);
         let report = crate::seed::load_all(&app, demo).map_err(StartError::Seed)?;
         for line in &report.lines {
             tracing::info!("{line}");

@@ -32,10 +32,16 @@ pub enum Action {
     ReviewPenalties,
     /// Read penalty decisions with their private fields.
     ReadPenalties,
+    /// Draft random-inspection plans, record their results and complete them.
+    PlanInspections,
+    /// Announce, draw, void plans and publish their results.
+    ReviewInspections,
+    /// Read plans with their drafts, staff notes and conflict-aware details.
+    ReadPlans,
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 15] = [
         Action::ManageUsers,
         Action::ReadAudit,
         Action::ReadDirectory,
@@ -48,6 +54,9 @@ impl Action {
         Action::DraftPenalties,
         Action::ReviewPenalties,
         Action::ReadPenalties,
+        Action::PlanInspections,
+        Action::ReviewInspections,
+        Action::ReadPlans,
     ];
 }
 
@@ -62,9 +71,9 @@ pub fn permits(role: Role, action: Action) -> bool {
         | ManageCategories
         | ManageAuthorities
         | ManageInspectionItems => role == Admin,
-        DraftPenalties => role == Clerk,
-        ReviewPenalties => role == Reviewer,
-        ReadPenalties => matches!(role, Clerk | Reviewer | Admin),
+        DraftPenalties | PlanInspections => role == Clerk,
+        ReviewPenalties | ReviewInspections => role == Reviewer,
+        ReadPenalties | ReadPlans => matches!(role, Clerk | Reviewer | Admin),
         ReadAudit => matches!(role, Admin | Reviewer),
         ReadDirectory => matches!(role, Clerk | Reviewer | Admin),
         EditDirectory => matches!(role, Clerk | Admin),
@@ -103,6 +112,12 @@ mod tests {
             (Action::ReviewPenalties, &[Role::Reviewer]),
             (
                 Action::ReadPenalties,
+                &[Role::Clerk, Role::Reviewer, Role::Admin],
+            ),
+            (Action::PlanInspections, &[Role::Clerk]),
+            (Action::ReviewInspections, &[Role::Reviewer]),
+            (
+                Action::ReadPlans,
                 &[Role::Clerk, Role::Reviewer, Role::Admin],
             ),
         ];

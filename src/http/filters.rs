@@ -98,6 +98,23 @@ fn is_json(content_type: &str) -> bool {
 
 /// A JSON body: 415 for another content type, 413 when too large, 400 naming the field that
 /// does not fit `T`.
+/// A step's body: none at all (no content, or `Content-Length: 0`) is `T::default()`; anything
+/// else must be valid JSON of `T` (400 / 415 otherwise).
+pub fn json_or_empty<T: DeserializeOwned + Default + Send + 'static>(
+) -> impl Filter<Extract = (T,), Error = Rejection> + Clone {
+    warp::header::optional::<u64>("content-length")
+        .and(warp::header::optional::<String>("transfer-encoding"))
+        .and_then(|len: Option<u64>, chunked: Option<String>| async move {
+            if len.unwrap_or(0) == 0 && chunked.is_none() {
+                Ok(T::default())
+            } else {
+                Err(warp::reject::not_found())
+            }
+        })
+        .or(json_body::<T>())
+        .unify()
+}
+
 pub fn json_body<T: DeserializeOwned + Send>(
 ) -> impl Filter<Extract = (T,), Error = Rejection> + Clone {
     warp::header::optional::<String>("content-type")

@@ -22,6 +22,7 @@ pub struct App {
     /// The category vocabulary last read, for labelling records on the way out (see
     /// `service::categories::labels`). Never used to accept input.
     category_labels: Arc<RwLock<Arc<Vocabulary>>>,
+    frequency_cap: super::plans::FrequencyCap,
 }
 
 impl App {
@@ -32,7 +33,18 @@ impl App {
             clock,
             login_guard: Arc::new(LoginGuard::default()),
             category_labels: Arc::default(),
+            frequency_cap: super::plans::FrequencyCap::default(),
         }
+    }
+
+    /// The yearly cap on random inspections of one entity this deployment applies.
+    pub fn with_frequency_cap(mut self, cap: super::plans::FrequencyCap) -> App {
+        self.frequency_cap = cap;
+        self
+    }
+
+    pub fn frequency_cap(&self) -> super::plans::FrequencyCap {
+        self.frequency_cap
     }
 
     pub fn db(&self) -> &Db {

@@ -20,6 +20,7 @@ pub mod login_guard;
 pub mod paging;
 pub mod penalties;
 pub mod penalty_imports;
+pub mod plans;
 pub mod snapshots;
 pub mod system;
 pub mod users;

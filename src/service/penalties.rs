@@ -98,7 +98,7 @@ fn private_text(fields: &PenaltyFields, authority: &Authority) -> Result<(), Ser
 }
 
 /// The deadline `rule` gives from `from`, provisional when a needed year is not loaded.
-fn deadline(
+pub(super) fn deadline(
     app: &App,
     conn: &mut AnyConn,
     rule: &str,
@@ -137,7 +137,7 @@ fn deadline_on(
 
 /// Working days past `deadline` on `on` (0 when on time). Published on a rest day after the
 /// deadline is late, though no working day has passed: at least 1.
-fn late_by(
+pub(super) fn late_by(
     calendars: &dyn WorkingDays,
     conn: &mut AnyConn,
     deadline: NaiveDate,

@@ -12,6 +12,8 @@ use crate::domain::inspector::{
     mask_phone, CertificateNo, Conflict, InspectorRecord, InspectorStatus,
 };
 use crate::domain::penalty::record::{Authority, PenaltyRecord, Workflow};
+use crate::domain::plan::record::PlanRecord;
+use crate::domain::plan::{Sample, SourceSpec};
 use crate::domain::role::Role;
 use crate::domain::user::User;
 
@@ -417,6 +419,62 @@ impl<'a> From<&'a crate::domain::inspection_item::ItemVersion> for ItemSnapshot<
             frequency: f.frequency.as_deref(),
             effective_from: f.effective_from,
             effective_to: f.effective_to,
+        }
+    }
+}
+
+/// A plan's fields and status (the frozen snapshot itself is referenced by its hash).
+#[derive(Serialize)]
+pub struct PlanSnapshot<'a> {
+    title: &'a str,
+    items: Vec<(i64, i32)>,
+    categories: Vec<&'a str>,
+    districts: Vec<&'a str>,
+    sample_size: Option<u32>,
+    sample_ratio: Option<f64>,
+    team_size: u32,
+    load_cap: Option<u32>,
+    sources: &'a [SourceSpec],
+    planned_month: String,
+    responsible_unit: &'a str,
+    status: &'static str,
+    version: i32,
+    snapshot_sha256: Option<&'a str>,
+    snapshot_size: Option<i32>,
+    sample: Option<i32>,
+    source_values: Option<&'a [Vec<u64>]>,
+    key: Option<&'a str>,
+    results_deadline: Option<chrono::NaiveDate>,
+    void_reason: Option<&'a str>,
+}
+
+impl<'a> From<&'a PlanRecord> for PlanSnapshot<'a> {
+    fn from(p: &'a PlanRecord) -> Self {
+        let f = &p.fields;
+        PlanSnapshot {
+            title: &f.title,
+            items: f.items.iter().map(|i| (i.id, i.version)).collect(),
+            categories: f.categories.iter().map(CategoryCode::as_str).collect(),
+            districts: f.districts.iter().map(DistrictCode::as_str).collect(),
+            sample_size: match f.sample {
+                Sample::Size(n) => Some(n),
+                Sample::Ratio(_) => None,
+            },
+            sample_ratio: f.sample.ratio_value(),
+            team_size: f.team_size,
+            load_cap: f.load_cap,
+            sources: &f.sources,
+            planned_month: f.planned_month.to_string(),
+            responsible_unit: &f.responsible_unit,
+            status: p.status.code(),
+            version: p.version,
+            snapshot_sha256: p.announcement.as_ref().map(|a| a.snapshot_sha256.as_str()),
+            snapshot_size: p.announcement.as_ref().map(|a| a.snapshot_size),
+            sample: p.announcement.as_ref().map(|a| a.sample),
+            source_values: p.draw.as_ref().map(|d| d.source_values.as_slice()),
+            key: p.draw.as_ref().map(|d| d.key.as_str()),
+            results_deadline: p.completion.as_ref().map(|c| c.deadline),
+            void_reason: p.void.as_ref().map(|v| v.reason.as_str()),
         }
     }
 }

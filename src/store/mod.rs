@@ -12,6 +12,7 @@ pub mod inspectors;
 pub mod name_index;
 pub mod penalties;
 mod pg_copy;
+pub mod plans;
 pub mod schema;
 pub mod tokens;
 pub mod users;

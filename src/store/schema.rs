@@ -306,3 +306,107 @@ diesel::table! {
 
 diesel::joinable!(inspection_item_versions -> inspection_items (item_id));
 diesel::allow_tables_to_appear_in_same_query!(inspection_items, inspection_item_versions);
+
+diesel::table! {
+    plans (id) {
+        id -> BigInt,
+        title -> Text,
+        items -> Text,
+        categories -> Text,
+        districts -> Text,
+        sample_size -> Nullable<Integer>,
+        sample_ratio_ppm -> Nullable<Integer>,
+        team_size -> Integer,
+        load_cap -> Nullable<Integer>,
+        sources -> Text,
+        planned_month -> Text,
+        responsible_unit -> Text,
+        status -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        created_by -> Text,
+        updated_at -> Timestamp,
+        announced_at -> Nullable<Timestamp>,
+        announced_by -> Nullable<Text>,
+        announced_on -> Nullable<Date>,
+        snapshot_sha256 -> Nullable<Text>,
+        snapshot_size -> Nullable<Integer>,
+        sample -> Nullable<Integer>,
+        frequency_cap -> Nullable<Integer>,
+        drawn_at -> Nullable<Timestamp>,
+        drawn_by -> Nullable<Text>,
+        drawn_on -> Nullable<Date>,
+        source_values -> Nullable<Text>,
+        draw_key -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    plan_closings (plan_id) {
+        plan_id -> BigInt,
+        completed_at -> Nullable<Timestamp>,
+        completed_by -> Nullable<Text>,
+        completed_on -> Nullable<Date>,
+        results_deadline -> Nullable<Date>,
+        results_deadline_provisional -> Nullable<Bool>,
+        results_published_at -> Nullable<Timestamp>,
+        results_published_by -> Nullable<Text>,
+        results_published_on -> Nullable<Date>,
+        results_days_late -> Nullable<Integer>,
+        voided_at -> Nullable<Timestamp>,
+        voided_by -> Nullable<Text>,
+        voided_from -> Nullable<Text>,
+        void_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    plan_snapshots (plan_id) {
+        plan_id -> BigInt,
+        codes -> Text,
+        categories -> Text,
+        roster -> Text,
+    }
+}
+
+diesel::table! {
+    plan_exclusions (plan_id, credit_code) {
+        plan_id -> BigInt,
+        credit_code -> Text,
+        inspections -> Integer,
+    }
+}
+
+diesel::table! {
+    plan_selections (plan_id, pick) {
+        plan_id -> BigInt,
+        pick -> Integer,
+        credit_code -> Text,
+        inspectors -> Text,
+    }
+}
+
+diesel::table! {
+    plan_results (plan_id, pick) {
+        plan_id -> BigInt,
+        pick -> Integer,
+        outcome -> Text,
+        inspected_on -> Date,
+        inspectors -> Text,
+        notes -> Nullable<Text>,
+        recorded_at -> Timestamp,
+        recorded_by -> Text,
+    }
+}
+
+diesel::joinable!(plan_selections -> plans (plan_id));
+diesel::joinable!(plan_closings -> plans (plan_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    plans,
+    plan_closings,
+    plan_snapshots,
+    plan_exclusions,
+    plan_selections,
+    plan_results
+);
+diesel::allow_tables_to_appear_in_same_query!(plan_selections, entities);

@@ -18,6 +18,7 @@ mod inspection_items;
 mod login;
 mod openapi;
 mod penalties;
+mod plans;
 mod public_views;
 mod roster;
 mod schema;

@@ -4,6 +4,7 @@
 pub mod fields;
 pub mod lifecycle;
 pub mod outcome;
+pub mod record;
 pub mod sample;
 
 pub use fields::{PlanFields, PlannedMonth, RawPlan, SourceSpec};

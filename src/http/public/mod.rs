@@ -9,6 +9,8 @@ mod directory;
 mod draws;
 mod inspection_items;
 mod penalties;
+pub mod plan_views;
+mod plans;
 mod roster;
 mod system;
 pub mod views;
@@ -35,7 +37,9 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .unify()
         .or(draws::routes(state.clone()))
         .unify()
-        .or(inspection_items::routes(state))
+        .or(inspection_items::routes(state.clone()))
+        .unify()
+        .or(plans::routes(state))
         .unify()
         .boxed()
 }

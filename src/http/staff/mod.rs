@@ -10,6 +10,8 @@ mod imports;
 mod inspection_items;
 mod inspectors;
 mod penalties;
+mod plan_views;
+mod plans;
 mod users;
 pub mod views;
 
@@ -39,7 +41,9 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .unify()
         .or(penalties::routes(state.clone()))
         .unify()
-        .or(inspection_items::routes(state))
+        .or(inspection_items::routes(state.clone()))
+        .unify()
+        .or(plans::routes(state))
         .unify()
         .boxed()
 }

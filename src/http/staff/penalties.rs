@@ -88,7 +88,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::post())
         .and(s())
         .and(auth())
-        .and(step_body())
+        .and(filters::json_or_empty::<StepBody>())
         .and_then(step);
     let authorities_list = api()
         .and(warp::path!("authorities"))
@@ -171,22 +171,6 @@ async fn deadlines(
             items: lines.iter().map(DeadlineView::from).collect(),
         }),
     ))
-}
-
-/// A step's body: none at all (no content, or `Content-Length: 0`) is an empty one; anything
-/// else must be valid JSON of the step's fields (400 / 415 otherwise).
-fn step_body() -> impl Filter<Extract = (StepBody,), Error = warp::Rejection> + Clone {
-    warp::header::optional::<u64>("content-length")
-        .and(warp::header::optional::<String>("transfer-encoding"))
-        .and_then(|len: Option<u64>, chunked: Option<String>| async move {
-            if len.unwrap_or(0) == 0 && chunked.is_none() {
-                Ok(StepBody::default())
-            } else {
-                Err(warp::reject::not_found())
-            }
-        })
-        .or(json_body::<StepBody>())
-        .unify()
 }
 
 fn view(

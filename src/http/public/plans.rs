@@ -1,0 +1,64 @@
+//! Random-inspection plans, public (no token): `GET /api/v1/public/plans`, one plan, and the
+//! bundle that lets anyone recompute its draw.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use warp::filters::BoxedFilter;
+use warp::http::StatusCode;
+use warp::reply::Response;
+use warp::Filter;
+
+use super::plan_views::{PublicPlan, PublicPlanDetail};
+use crate::http::filters::{self, query, with_state};
+use crate::http::paging::Page;
+use crate::http::path::api;
+use crate::http::{respond, AppState};
+use crate::service::plans::{self, PlanParams};
+use crate::service::ServiceError;
+
+pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
+    let s = || with_state(state.clone());
+    let list = api()
+        .and(warp::path!("public" / "plans"))
+        .and(filters::get())
+        .and(s())
+        .and(query::<PlanParams>())
+        .and_then(list);
+    let one = api()
+        .and(warp::path!("public" / "plans" / i64))
+        .and(filters::get())
+        .and(s())
+        .and_then(one);
+    let bundle = api()
+        .and(warp::path!("public" / "plans" / i64 / "bundle"))
+        .and(filters::get())
+        .and(s())
+        .and_then(bundle);
+    list.or(one).unify().or(bundle).unify().boxed()
+}
+
+async fn list(state: Arc<AppState>, p: PlanParams) -> Result<Response, Infallible> {
+    let result: Result<_, ServiceError> = state
+        .app
+        .blocking(move |app| plans::public_list(app, &p))
+        .await;
+    Ok(respond(StatusCode::OK, result.map(Page::<PublicPlan>::of)))
+}
+
+async fn one(id: i64, state: Arc<AppState>) -> Result<Response, Infallible> {
+    let result: Result<_, ServiceError> = state
+        .app
+        .blocking(move |app| plans::public_get(app, id))
+        .await;
+    Ok(respond(
+        StatusCode::OK,
+        result.map(|d| PublicPlanDetail::from(&d)),
+    ))
+}
+
+async fn bundle(id: i64, state: Arc<AppState>) -> Result<Response, Infallible> {
+    let result: Result<_, ServiceError> =
+        state.app.blocking(move |app| plans::bundle(app, id)).await;
+    Ok(respond(StatusCode::OK, result))
+}

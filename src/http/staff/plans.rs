@@ -1,0 +1,226 @@
+//! Random-inspection plans for staff: `/api/v1/plans` (clerks draft plans, record results and
+//! complete them; reviewers announce, draw, void and publish the results).
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use warp::filters::BoxedFilter;
+use warp::http::StatusCode;
+use warp::reply::Response;
+use warp::Filter;
+
+use super::plan_views::{PlanDeadlineView, StaffPlan, StaffPlanDetail};
+use crate::domain::plan::RawPlan;
+use crate::http::filters::{self, authenticated, json_body, json_or_empty, query, with_state};
+use crate::http::paging::Page;
+use crate::http::path::api;
+use crate::http::{respond, AppState};
+use crate::service::plans::{
+    self, DrawBody, PlanDeadlineParams, PlanParams, ResultsBody, VoidBody,
+};
+use crate::service::{Actor, ServiceError};
+
+/// The body of a step that takes no fields: none, or `{}`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoFields {}
+
+pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
+    let auth = || authenticated(state.clone());
+    let s = || with_state(state.clone());
+    let list = api()
+        .and(warp::path!("plans"))
+        .and(filters::get())
+        .and(s())
+        .and(auth())
+        .and(query::<PlanParams>())
+        .and_then(list);
+    let create = api()
+        .and(warp::path!("plans"))
+        .and(warp::post())
+        .and(s())
+        .and(auth())
+        .and(json_body::<RawPlan>())
+        .and_then(create);
+    let deadlines = api()
+        .and(warp::path!("plans" / "deadlines"))
+        .and(filters::get())
+        .and(s())
+        .and(auth())
+        .and(query::<PlanDeadlineParams>())
+        .and_then(deadlines);
+    let get = api()
+        .and(warp::path!("plans" / i64))
+        .and(filters::get())
+        .and(s())
+        .and(auth())
+        .and_then(get);
+    let plain = |name: &'static str| {
+        api()
+            .and(warp::path("plans"))
+            .and(warp::path::param::<i64>())
+            .and(warp::path(name))
+            .and(warp::path::end())
+            .and(warp::post())
+            .and(s())
+            .and(auth())
+            .and(json_or_empty::<NoFields>())
+            .map(move |id, state, actor, _: NoFields| (name, id, state, actor))
+            .untuple_one()
+            .and_then(plain_step)
+    };
+    let draw = api()
+        .and(warp::path!("plans" / i64 / "draw"))
+        .and(warp::post())
+        .and(s())
+        .and(auth())
+        .and(json_body::<DrawBody>())
+        .and_then(draw);
+    let results = api()
+        .and(warp::path!("plans" / i64 / "results"))
+        .and(warp::post())
+        .and(s())
+        .and(auth())
+        .and(json_body::<ResultsBody>())
+        .and_then(results);
+    let void = api()
+        .and(warp::path!("plans" / i64 / "void"))
+        .and(warp::post())
+        .and(s())
+        .and(auth())
+        .and(json_body::<VoidBody>())
+        .and_then(void);
+    list.or(create)
+        .unify()
+        .or(deadlines)
+        .unify()
+        .or(get)
+        .unify()
+        .or(plain("announce"))
+        .unify()
+        .or(plain("complete"))
+        .unify()
+        .or(plain("publish-results"))
+        .unify()
+        .or(draw)
+        .unify()
+        .or(results)
+        .unify()
+        .or(void)
+        .unify()
+        .boxed()
+}
+
+#[tracing::instrument(skip_all, fields(actor = %actor.name))]
+async fn list(state: Arc<AppState>, actor: Actor, p: PlanParams) -> Result<Response, Infallible> {
+    let result: Result<_, ServiceError> = state
+        .app
+        .blocking(move |app| plans::list(app, &actor, &p))
+        .await;
+    Ok(respond(StatusCode::OK, result.map(Page::<StaffPlan>::of)))
+}
+
+#[tracing::instrument(skip_all, fields(actor = %actor.name))]
+async fn create(state: Arc<AppState>, actor: Actor, raw: RawPlan) -> Result<Response, Infallible> {
+    let result: Result<_, ServiceError> = state
+        .app
+        .blocking(move |app| plans::create(app, &actor, &raw))
+        .await;
+    Ok(respond(
+        StatusCode::CREATED,
+        result.map(|p| StaffPlan::from(&p)),
+    ))
+}
+
+#[tracing::instrument(skip_all, fields(actor = %actor.name))]
+async fn get(id: i64, state: Arc<AppState>, actor: Actor) -> Result<Response, Infallible> {
+    let result: Result<_, ServiceError> = state
+        .app
+        .blocking(move |app| plans::get(app, &actor, id))
+        .await;
+    Ok(respond(
+        StatusCode::OK,
+        result.map(|d| StaffPlanDetail::from(&d)),
+    ))
+}
+
+#[tracing::instrument(skip_all, fields(actor = %actor.name, step = name))]
+async fn plain_step(
+    name: &'static str,
+    id: i64,
+    state: Arc<AppState>,
+    actor: Actor,
+) -> Result<Response, Infallible> {
+    let result: Result<_, ServiceError> = state
+        .app
+        .blocking(move |app| match name {
+            "announce" => plans::announce(app, &actor, id),
+            "complete" => plans::complete(app, &actor, id),
+            _ => plans::publish_results(app, &actor, id),
+        })
+        .await;
+    Ok(respond(StatusCode::OK, result.map(|p| StaffPlan::from(&p))))
+}
+
+#[tracing::instrument(skip_all, fields(actor = %actor.name))]
+async fn draw(
+    id: i64,
+    state: Arc<AppState>,
+    actor: Actor,
+    body: DrawBody,
+) -> Result<Response, Infallible> {
+    let result: Result<_, ServiceError> = state
+        .app
+        .blocking(move |app| plans::draw(app, &actor, id, &body))
+        .await;
+    Ok(respond(StatusCode::OK, result.map(|p| StaffPlan::from(&p))))
+}
+
+#[tracing::instrument(skip_all, fields(actor = %actor.name))]
+async fn results(
+    id: i64,
+    state: Arc<AppState>,
+    actor: Actor,
+    body: ResultsBody,
+) -> Result<Response, Infallible> {
+    let result: Result<_, ServiceError> = state
+        .app
+        .blocking(move |app| plans::record_results(app, &actor, id, &body))
+        .await;
+    Ok(respond(
+        StatusCode::OK,
+        result.map(|d| StaffPlanDetail::from(&d)),
+    ))
+}
+
+#[tracing::instrument(skip_all, fields(actor = %actor.name))]
+async fn void(
+    id: i64,
+    state: Arc<AppState>,
+    actor: Actor,
+    body: VoidBody,
+) -> Result<Response, Infallible> {
+    let result: Result<_, ServiceError> = state
+        .app
+        .blocking(move |app| plans::void(app, &actor, id, &body))
+        .await;
+    Ok(respond(StatusCode::OK, result.map(|p| StaffPlan::from(&p))))
+}
+
+#[tracing::instrument(skip_all, fields(actor = %actor.name))]
+async fn deadlines(
+    state: Arc<AppState>,
+    actor: Actor,
+    p: PlanDeadlineParams,
+) -> Result<Response, Infallible> {
+    let result: Result<_, ServiceError> = state
+        .app
+        .blocking(move |app| plans::deadlines(app, &actor, &p))
+        .await;
+    Ok(respond(
+        StatusCode::OK,
+        result.map(|lines| crate::http::paging::Items {
+            items: lines.iter().map(PlanDeadlineView::from).collect::<Vec<_>>(),
+        }),
+    ))
+}

@@ -1,0 +1,864 @@
+//! 抽查计划 use cases: clerks draft plans and record results; reviewers announce (freezing the
+//! population and roster), draw (once), void and publish results. Every step is audited.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDateTime;
+
+use super::paging::{PageRequest, Slice};
+use super::penalties::Watch;
+use super::snapshots::{self, PlanSnapshot};
+use super::{Actor, App, ConflictKind, FieldError, ServiceError};
+use crate::domain::category::CategoryCode;
+use crate::domain::draw::bundle::{Bundle, BundlePlan, BundleSource};
+use crate::domain::draw::frozen::{self, DrawError, DrawRules, FrozenRoster, Member};
+use crate::domain::field::{required_text, Errors};
+use crate::domain::plan::fields::{earliest_draw, known_sources};
+use crate::domain::plan::lifecycle::next;
+use crate::domain::plan::outcome::{RawResult, ResultContext, ResultFields};
+use crate::domain::plan::record::{
+    Announcement, Completion, DrawFacts, Exclusion, PlanRecord, ResultsPublication, Selection,
+    StoredResult, Void,
+};
+use crate::domain::plan::{PlanFields, PlanStatus, RawPlan, Step};
+use crate::domain::policy::Action;
+use crate::store::{self, audit::NewAudit, write_tx, AnyConn};
+
+/// The deployment's yearly cap on random inspections of one entity (国办发〔2024〕54号);
+/// `None`: no cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FrequencyCap(pub Option<u32>);
+
+impl Default for FrequencyCap {
+    /// Two per year, the cap bureaus most often publish.
+    fn default() -> Self {
+        FrequencyCap(Some(2))
+    }
+}
+
+fn find(conn: &mut AnyConn, id: i64) -> Result<PlanRecord, ServiceError> {
+    store::plans::get(conn, id)?
+        .ok_or_else(|| ServiceError::NotFound(format!("no plan with id {id}")))
+}
+
+/// The status `step` leads to, or 409 naming the plan's status.
+fn allowed(plan: &PlanRecord, step: Step) -> Result<PlanStatus, ServiceError> {
+    next(plan.status, step).ok_or_else(|| {
+        ServiceError::conflict(
+            ConflictKind::InvalidTransition,
+            format!(
+                "plan {} is {} ({}): it cannot {}",
+                plan.id,
+                plan.status.code(),
+                plan.status.label(),
+                step.name()
+            ),
+        )
+    })
+}
+
+/// The same 409 when a concurrent request moved the plan first.
+fn moved(id: i64, step: Step) -> ServiceError {
+    ServiceError::conflict(
+        ConflictKind::InvalidTransition,
+        format!(
+            "plan {id} was changed by another request first: it can no longer {}",
+            step.name()
+        ),
+    )
+}
+
+fn audit(
+    conn: &mut AnyConn,
+    by: &str,
+    action: &str,
+    before: Option<&PlanRecord>,
+    after: &PlanRecord,
+    now: NaiveDateTime,
+) -> Result<(), ServiceError> {
+    store::audit::append(
+        conn,
+        NewAudit {
+            actor: by,
+            action,
+            object_type: "plan",
+            object_id: after.id.to_string(),
+            before: before.map(|b| snapshots::json(&PlanSnapshot::from(b))),
+            after: Some(snapshots::json(&PlanSnapshot::from(after))),
+        },
+        now,
+    )?;
+    Ok(())
+}
+
+/// Drafts a plan (clerk).
+pub fn create(app: &App, actor: &Actor, raw: &RawPlan) -> Result<PlanRecord, ServiceError> {
+    actor.require(Action::PlanInspections)?;
+    let now = app.now();
+    let conn = &mut *app.conn()?;
+    write_tx(conn, |conn| {
+        let items = store::inspection_items::current(conn)?;
+        let vocabulary = super::categories::vocabulary(conn)?;
+        let fields =
+            PlanFields::parse(raw, &items, &vocabulary).map_err(ServiceError::Validation)?;
+        let id = store::plans::insert(conn, &fields, &actor.name, now)?;
+        let plan = find(conn, id)?;
+        audit(conn, &actor.name, "plan.create", None, &plan, now)?;
+        Ok(plan)
+    })
+}
+
+/// A plan list's parameters.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanParams {
+    pub status: Option<String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+fn list_as(app: &App, public: bool, p: &PlanParams) -> Result<Slice<PlanRecord>, ServiceError> {
+    let mut errors = Vec::new();
+    let page = PageRequest::parse(p.limit, p.cursor.as_deref(), &mut errors);
+    let status = match p.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => match PlanStatus::parse(s) {
+            Some(PlanStatus::Draft) if public => {
+                errors.push(FieldError::new(
+                    "status",
+                    "unknown",
+                    "drafts are not public",
+                ));
+                None
+            }
+            Some(st) => Some(st),
+            None => {
+                errors.push(FieldError::new(
+                    "status",
+                    "unknown",
+                    format!("{s:?}: expected one of {}", PlanStatus::expected()),
+                ));
+                None
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return Err(ServiceError::Validation(errors));
+    }
+    let conn = &mut *app.conn()?;
+    let items = store::plans::page(conn, public, status, page.after, page.fetch())?;
+    Ok(Slice::of(items, page, |r| r.id))
+}
+
+/// Plans, drafts included (staff).
+pub fn list(app: &App, actor: &Actor, p: &PlanParams) -> Result<Slice<PlanRecord>, ServiceError> {
+    actor.require(Action::ReadPlans)?;
+    list_as(app, false, p)
+}
+
+/// Announced plans and later (public).
+pub fn public_list(app: &App, p: &PlanParams) -> Result<Slice<PlanRecord>, ServiceError> {
+    list_as(app, true, p)
+}
+
+/// A plan with what its audiences may see of it; the views choose.
+#[derive(Debug, Clone)]
+pub struct PlanDetail {
+    pub plan: PlanRecord,
+    pub exclusions: Vec<Exclusion>,
+    pub selections: Vec<Selection>,
+    /// Every recorded result (the public view shows them only once published).
+    pub results: Vec<StoredResult>,
+    /// Current names of the selected and excluded entities.
+    pub entity_names: HashMap<String, String>,
+    /// Name and unit of every inspector named, by certificate number.
+    pub inspectors: HashMap<String, (String, String)>,
+}
+
+fn detail(conn: &mut AnyConn, plan: PlanRecord) -> Result<PlanDetail, ServiceError> {
+    let exclusions = store::plans::exclusions(conn, plan.id)?;
+    let selections = store::plans::selections(conn, plan.id)?;
+    let results = store::plans::results(conn, plan.id)?;
+    let codes: Vec<&str> = selections
+        .iter()
+        .map(|s| s.credit_code.as_str())
+        .chain(exclusions.iter().map(|e| e.credit_code.as_str()))
+        .collect();
+    let entity_names = store::plans::entity_names(conn, &codes)?;
+    let mut certs: Vec<&str> = selections
+        .iter()
+        .flat_map(|s| s.inspectors.iter().map(String::as_str))
+        .chain(
+            results
+                .iter()
+                .flat_map(|r| r.fields.inspectors.iter().map(String::as_str)),
+        )
+        .collect();
+    certs.sort_unstable();
+    certs.dedup();
+    let inspectors = store::plans::inspector_names(conn, &certs)?;
+    Ok(PlanDetail {
+        plan,
+        exclusions,
+        selections,
+        results,
+        entity_names,
+        inspectors,
+    })
+}
+
+/// One plan, drafts included (staff).
+pub fn get(app: &App, actor: &Actor, id: i64) -> Result<PlanDetail, ServiceError> {
+    actor.require(Action::ReadPlans)?;
+    let conn = &mut *app.conn()?;
+    let plan = find(conn, id)?;
+    detail(conn, plan)
+}
+
+/// One announced (or later) plan (public): a draft is not found.
+pub fn public_get(app: &App, id: i64) -> Result<PlanDetail, ServiceError> {
+    let conn = &mut *app.conn()?;
+    let plan = store::plans::get(conn, id)?
+        .filter(|p| p.status != PlanStatus::Draft)
+        .ok_or_else(|| ServiceError::NotFound(format!("no public plan with id {id}")))?;
+    detail(conn, plan)
+}
+
+/// Announces a draft (reviewer): refuses sources already known today (Asia/Shanghai), freezes
+/// the population (active entities of the categories and their sub-kinds, in the districts,
+/// minus those at the yearly cap) and the roster, and publishes the snapshot's hash and size.
+pub fn announce(app: &App, actor: &Actor, id: i64) -> Result<PlanRecord, ServiceError> {
+    actor.require(Action::ReviewInspections)?;
+    let now = app.now();
+    let today = app.today();
+    let cap = app.frequency_cap();
+    let conn = &mut *app.conn()?;
+    write_tx(conn, |conn| {
+        let before = find(conn, id)?;
+        allowed(&before, Step::Announce)?;
+        let f = &before.fields;
+        let known = known_sources(&f.sources, today);
+        if !known.is_empty() {
+            return Err(ServiceError::Unprocessable(known));
+        }
+        let vocabulary = super::categories::vocabulary(conn)?;
+        let mut categories: Vec<CategoryCode> = Vec::new();
+        for c in &f.categories {
+            for d in vocabulary.with_descendants(c) {
+                if !categories.contains(&d) {
+                    categories.push(d);
+                }
+            }
+        }
+        let mut members = store::plans::population(conn, &categories, &f.districts)?;
+        let exclusions = match cap.0 {
+            None => Vec::new(),
+            Some(n) => {
+                let at_cap = store::plans::at_yearly_cap(conn, f.planned_month.year(), n as i32)?;
+                let in_population: HashSet<&str> =
+                    members.iter().map(|m| m.credit_code.as_str()).collect();
+                let out: Vec<Exclusion> = at_cap
+                    .into_iter()
+                    .filter(|e| in_population.contains(e.credit_code.as_str()))
+                    .collect();
+                let excluded: HashSet<&str> = out.iter().map(|e| e.credit_code.as_str()).collect();
+                members.retain(|m| !excluded.contains(m.credit_code.as_str()));
+                out
+            }
+        };
+        if members.is_empty() {
+            return Err(ServiceError::Unprocessable(vec![FieldError::new(
+                "population",
+                "empty",
+                "no active entity matches the plan's categories and districts (after the yearly cap): there is nothing to draw",
+            )]));
+        }
+        let sample = f.sample.of(members.len());
+        let roster = store::plans::roster(conn)?;
+        // Items at the versions in force now: what the announced plan means stays readable.
+        let items: Vec<_> = {
+            let current = store::inspection_items::current(conn)?;
+            f.items
+                .iter()
+                .map(|r| {
+                    let version = current
+                        .iter()
+                        .find(|c| c.item_id == r.id)
+                        .map_or(r.version, |c| c.version);
+                    crate::domain::plan::fields::ItemRef { id: r.id, version }
+                })
+                .collect()
+        };
+        let announcement = Announcement {
+            at: now,
+            by: actor.name.clone(),
+            on: today,
+            snapshot_sha256: frozen::snapshot_sha256(
+                members.iter().map(|m| m.credit_code.as_str()),
+            ),
+            snapshot_size: members.len() as i32,
+            sample: sample as i32,
+            frequency_cap: cap.0.map(|n| n as i32),
+        };
+        let written = store::plans::announce(
+            conn,
+            id,
+            store::plans::Announced {
+                announcement: &announcement,
+                items: &items,
+                members: &members,
+                roster: &roster,
+                exclusions: &exclusions,
+            },
+            now,
+        )?;
+        if !written {
+            return Err(moved(id, Step::Announce));
+        }
+        let after = find(conn, id)?;
+        audit(
+            conn,
+            &actor.name,
+            "plan.announce",
+            Some(&before),
+            &after,
+            now,
+        )?;
+        Ok(after)
+    })
+}
+
+/// A draw request: one list of non-negative integers per announced source, in order.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DrawBody {
+    pub sources: Option<Vec<Vec<u64>>>,
+}
+
+fn rules(plan: &PlanRecord, draw_date: chrono::NaiveDate) -> DrawRules {
+    DrawRules {
+        sample: plan.announcement.as_ref().map_or(0, |a| a.sample as usize),
+        team_size: plan.fields.team_size as usize,
+        load_cap: plan.fields.load_cap,
+        draw_date,
+    }
+}
+
+fn frozen_inputs(conn: &mut AnyConn, id: i64) -> Result<(Vec<Member>, FrozenRoster), ServiceError> {
+    store::plans::snapshot(conn, id)?.ok_or_else(|| {
+        ServiceError::internal(format!("plan {id} was announced without a snapshot"))
+    })
+}
+
+/// Draws an announced plan (reviewer), once: on or after the last source's day, with one list
+/// of values per source. A team that cannot be formed fails the whole draw and nothing is
+/// written (the refusal is audited).
+pub fn draw(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    body: &DrawBody,
+) -> Result<PlanRecord, ServiceError> {
+    actor.require(Action::ReviewInspections)?;
+    let now = app.now();
+    let today = app.today();
+    let conn = &mut *app.conn()?;
+    let result = write_tx(conn, |conn| {
+        let before = find(conn, id)?;
+        allowed(&before, Step::Draw)?;
+        let specs = &before.fields.sources;
+        let Some(values) = body.sources.as_ref() else {
+            return Err(ServiceError::invalid(
+                "sources",
+                "required",
+                "sources: one list of non-negative integers per announced source, in order",
+            ));
+        };
+        if values.len() != specs.len() {
+            return Err(ServiceError::invalid(
+                "sources",
+                "count",
+                format!(
+                    "the plan announced {} source(s); {} list(s) were given",
+                    specs.len(),
+                    values.len()
+                ),
+            ));
+        }
+        if let Some(i) = values.iter().position(Vec::is_empty) {
+            return Err(ServiceError::invalid(
+                &format!("sources[{i}]"),
+                "empty",
+                format!("source {} ({}) has no values", i + 1, specs[i].description),
+            ));
+        }
+        if let Some(last) = earliest_draw(specs).filter(|d| today < *d) {
+            return Err(ServiceError::Unprocessable(vec![FieldError::new(
+                "sources",
+                "too_early",
+                format!(
+                    "the last announced source becomes known on {last}; today is {today} (Asia/Shanghai)"
+                ),
+            )]));
+        }
+        let (members, roster) = frozen_inputs(conn, id)?;
+        let drawn =
+            frozen::draw(&members, &roster, values, rules(&before, today)).map_err(draw_error)?;
+        let selections: Vec<Selection> = drawn
+            .entity_picks
+            .iter()
+            .zip(&drawn.teams)
+            .map(|(p, t)| Selection {
+                pick: p.index as i32,
+                credit_code: members[p.position - 1].credit_code.clone(),
+                inspectors: t
+                    .members
+                    .iter()
+                    .map(|&ix| roster.inspectors[ix as usize].certificate_no.clone())
+                    .collect(),
+            })
+            .collect();
+        let facts = DrawFacts {
+            at: now,
+            by: actor.name.clone(),
+            on: today,
+            source_values: values.clone(),
+            key: drawn.key.as_str().to_string(),
+        };
+        if !store::plans::record_draw(conn, id, &facts, &selections, now)? {
+            return Err(moved(id, Step::Draw));
+        }
+        let after = find(conn, id)?;
+        audit(conn, &actor.name, "plan.draw", Some(&before), &after, now)?;
+        Ok(after)
+    });
+    if let Err(ServiceError::Unprocessable(errors)) = &result {
+        if errors.iter().any(|e| e.code == "not_enough_inspectors") {
+            refused(app, actor, id, body, errors, now)?;
+        }
+    }
+    result
+}
+
+/// 全程留痕: a draw refused for want of inspectors is recorded with the values tried.
+fn refused(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    body: &DrawBody,
+    errors: &[FieldError],
+    now: NaiveDateTime,
+) -> Result<(), ServiceError> {
+    let conn = &mut *app.conn()?;
+    write_tx(conn, |conn| {
+        store::audit::append(
+            conn,
+            NewAudit {
+                actor: &actor.name,
+                action: "plan.draw_refused",
+                object_type: "plan",
+                object_id: id.to_string(),
+                before: None,
+                after: Some(serde_json::json!({
+                    "sources": body.sources,
+                    "errors": errors,
+                })),
+            },
+            now,
+        )?;
+        Ok::<_, ServiceError>(())
+    })
+}
+
+fn draw_error(e: DrawError) -> ServiceError {
+    match e {
+        DrawError::Team { .. } => ServiceError::Unprocessable(vec![FieldError::new(
+            "teams",
+            "not_enough_inspectors",
+            e.to_string(),
+        )]),
+        other => {
+            ServiceError::Unprocessable(vec![FieldError::new("sources", "draw", other.to_string())])
+        }
+    }
+}
+
+/// The public bundle of a drawn plan: recomputed from the frozen inputs and the published
+/// values, and checked against the stored selections.
+pub fn bundle(app: &App, id: i64) -> Result<Bundle, ServiceError> {
+    let conn = &mut *app.conn()?;
+    let plan = store::plans::get(conn, id)?
+        .filter(|p| p.status != PlanStatus::Draft)
+        .ok_or_else(|| ServiceError::NotFound(format!("no public plan with id {id}")))?;
+    let Some(facts) = plan.draw.clone() else {
+        return Err(ServiceError::NotFound(format!(
+            "plan {id} is {} ({}): it has not been drawn",
+            plan.status.code(),
+            plan.status.label()
+        )));
+    };
+    let (members, roster) = frozen_inputs(conn, id)?;
+    let drawn = frozen::draw(
+        &members,
+        &roster,
+        &facts.source_values,
+        rules(&plan, facts.on),
+    )
+    .map_err(|e| ServiceError::internal(format!("plan {id} no longer draws: {e}")))?;
+    let stored = store::plans::selections(conn, id)?;
+    let bundle = Bundle::new(
+        BundlePlan {
+            id,
+            title: plan.fields.title.clone(),
+            team_size: plan.fields.team_size as usize,
+            load_cap: plan.fields.load_cap,
+            draw_date: facts.on,
+        },
+        &members,
+        &roster,
+        plan.fields
+            .sources
+            .iter()
+            .zip(&facts.source_values)
+            .map(|(s, v)| BundleSource {
+                description: s.description.clone(),
+                available_on: s.available_on,
+                values: v.clone(),
+            })
+            .collect(),
+        &drawn,
+    );
+    let agrees = stored.len() == bundle.teams.len()
+        && stored
+            .iter()
+            .zip(&bundle.teams)
+            .all(|(s, t)| s.credit_code == t.credit_code && s.inspectors == t.inspectors);
+    if !agrees {
+        return Err(ServiceError::internal(format!(
+            "plan {id}: the stored selections differ from the recomputed draw"
+        )));
+    }
+    Ok(bundle)
+}
+
+/// Results as they arrive.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultsBody {
+    pub results: Option<Vec<RawResult>>,
+}
+
+/// Records (or corrects) results of selected entities (clerk); the first moves the plan to
+/// in progress. All or nothing: one bad result refuses the request.
+pub fn record_results(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    body: &ResultsBody,
+) -> Result<PlanDetail, ServiceError> {
+    actor.require(Action::PlanInspections)?;
+    let now = app.now();
+    let today = app.today();
+    let conn = &mut *app.conn()?;
+    let plan = write_tx(conn, |conn| {
+        let before = find(conn, id)?;
+        let to = allowed(&before, Step::RecordResult)?;
+        let raws = body.results.as_deref().unwrap_or_default();
+        if raws.is_empty() {
+            return Err(ServiceError::invalid(
+                "results",
+                "required",
+                "results lists at least one entity's result",
+            ));
+        }
+        let selections = store::plans::selections(conn, id)?;
+        let (_, roster) = frozen_inputs(conn, id)?;
+        let selected: HashSet<&str> = selections.iter().map(|s| s.credit_code.as_str()).collect();
+        let certs: HashSet<&str> = roster
+            .inspectors
+            .iter()
+            .map(|i| i.certificate_no.as_str())
+            .collect();
+        let cx = ResultContext {
+            draw_date: before.draw.as_ref().map_or(today, |d| d.on),
+            today,
+            selected: &selected,
+            roster: &certs,
+        };
+        let mut e = Errors::default();
+        let mut parsed: Vec<(i32, ResultFields)> = Vec::new();
+        for (i, raw) in raws.iter().enumerate() {
+            let prefix = format!("results[{i}]");
+            if let Some(r) = ResultFields::parse(&mut e, &prefix, raw, &cx) {
+                let pick = selections
+                    .iter()
+                    .find(|s| s.credit_code == r.credit_code)
+                    .map_or(0, |s| s.pick);
+                if parsed.iter().any(|(p, _)| *p == pick) {
+                    e.push(
+                        &format!("{prefix}.credit_code"),
+                        "duplicate",
+                        format!("{} appears twice in this request", r.credit_code),
+                    );
+                } else {
+                    parsed.push((pick, r));
+                }
+            }
+        }
+        if !e.is_empty() {
+            return Err(ServiceError::Validation(e.into_vec()));
+        }
+        store::plans::save_results(conn, id, &parsed, &actor.name, now)?;
+        if before.status != to && !store::plans::set_status(conn, id, before.status, to, now)? {
+            return Err(moved(id, Step::RecordResult));
+        }
+        let after = find(conn, id)?;
+        audit(
+            conn,
+            &actor.name,
+            "plan.results",
+            Some(&before),
+            &after,
+            now,
+        )?;
+        Ok(after)
+    })?;
+    detail(conn, plan)
+}
+
+/// Completes a plan (clerk) once every selected entity has a result; the results are then due
+/// within 20 working days (`inspection_result_publication`).
+pub fn complete(app: &App, actor: &Actor, id: i64) -> Result<PlanRecord, ServiceError> {
+    actor.require(Action::PlanInspections)?;
+    let now = app.now();
+    let today = app.today();
+    let conn = &mut *app.conn()?;
+    write_tx(conn, |conn| {
+        let before = find(conn, id)?;
+        allowed(&before, Step::Complete)?;
+        let selections = store::plans::selections(conn, id)?;
+        let results = store::plans::results(conn, id)?;
+        let done: HashSet<i32> = results.iter().map(|r| r.pick).collect();
+        let missing: Vec<&str> = selections
+            .iter()
+            .filter(|s| !done.contains(&s.pick))
+            .map(|s| s.credit_code.as_str())
+            .collect();
+        if !missing.is_empty() {
+            return Err(ServiceError::Unprocessable(vec![FieldError::new(
+                "results",
+                "incomplete",
+                format!(
+                    "{} selected entit{} have no result yet: {}",
+                    missing.len(),
+                    if missing.len() == 1 { "y" } else { "ies" },
+                    missing
+                        .iter()
+                        .take(10)
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )]));
+        }
+        let due = super::penalties::deadline(app, conn, "inspection_result_publication", today)?;
+        let c = Completion {
+            at: now,
+            by: actor.name.clone(),
+            on: today,
+            deadline: due.date,
+            provisional: due.provisional,
+        };
+        if !store::plans::complete(conn, id, &c)? {
+            return Err(moved(id, Step::Complete));
+        }
+        let after = find(conn, id)?;
+        audit(
+            conn,
+            &actor.name,
+            "plan.complete",
+            Some(&before),
+            &after,
+            now,
+        )?;
+        Ok(after)
+    })
+}
+
+/// Publishes a completed plan's results (reviewer), noting working days past the deadline.
+pub fn publish_results(app: &App, actor: &Actor, id: i64) -> Result<PlanRecord, ServiceError> {
+    actor.require(Action::ReviewInspections)?;
+    let now = app.now();
+    let today = app.today();
+    let conn = &mut *app.conn()?;
+    write_tx(conn, |conn| {
+        let before = find(conn, id)?;
+        allowed(&before, Step::PublishResults)?;
+        let deadline = before
+            .completion
+            .as_ref()
+            .map(|c| c.deadline)
+            .ok_or_else(|| ServiceError::internal(format!("plan {id} completed without a date")))?;
+        let days_late = super::penalties::late_by(app.calendars(), conn, deadline, today)?;
+        let p = ResultsPublication {
+            at: now,
+            by: actor.name.clone(),
+            on: today,
+            days_late,
+        };
+        if !store::plans::publish_results(conn, id, &p)? {
+            return Err(moved(id, Step::PublishResults));
+        }
+        let after = find(conn, id)?;
+        audit(
+            conn,
+            &actor.name,
+            "plan.publish_results",
+            Some(&before),
+            &after,
+            now,
+        )?;
+        Ok(after)
+    })
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VoidBody {
+    pub reason: Option<String>,
+}
+
+/// Voids a plan (reviewer) with a public reason; a drawn plan's draw stays public as it was.
+pub fn void(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    body: &VoidBody,
+) -> Result<PlanRecord, ServiceError> {
+    actor.require(Action::ReviewInspections)?;
+    let mut e = Errors::default();
+    let reason = required_text(&mut e, "reason", body.reason.as_deref(), 500);
+    let Some(reason) = reason else {
+        return Err(ServiceError::Validation(e.into_vec()));
+    };
+    let now = app.now();
+    let conn = &mut *app.conn()?;
+    write_tx(conn, |conn| {
+        let before = find(conn, id)?;
+        allowed(&before, Step::Void)?;
+        let v = Void {
+            at: now,
+            by: actor.name.clone(),
+            from: before.status,
+            reason: reason.clone(),
+        };
+        if !store::plans::void(conn, id, &v)? {
+            return Err(moved(id, Step::Void));
+        }
+        let after = find(conn, id)?;
+        audit(conn, &actor.name, "plan.void", Some(&before), &after, now)?;
+        Ok(after)
+    })
+}
+
+/// A plan deadline report's parameters.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanDeadlineParams {
+    pub state: Option<String>,
+    pub within: Option<u32>,
+}
+
+/// One completed plan and its results deadline (`inspection_result_publication`).
+#[derive(Debug, Clone)]
+pub struct PlanDeadlineLine {
+    pub plan: PlanRecord,
+    pub deadline: chrono::NaiveDate,
+    pub provisional: bool,
+    pub watch: Watch,
+    /// Working days left (due), past the deadline (overdue) or late (published late).
+    pub working_days: u32,
+}
+
+/// Completed plans whose results are due within `within` (default 3) working days, overdue, or
+/// were published late, most urgent first (staff).
+pub fn deadlines(
+    app: &App,
+    actor: &Actor,
+    p: &PlanDeadlineParams,
+) -> Result<Vec<PlanDeadlineLine>, ServiceError> {
+    actor.require(Action::ReadPlans)?;
+    let watch = match p.state.as_deref().map(str::trim).unwrap_or("overdue") {
+        "due" => Watch::Due,
+        "overdue" | "" => Watch::Overdue,
+        "published_late" => Watch::PublishedLate,
+        other => {
+            return Err(ServiceError::invalid(
+                "state",
+                "unknown",
+                format!("{other:?}: expected due, overdue or published_late"),
+            ))
+        }
+    };
+    let within = p.within.unwrap_or(3);
+    let today = app.today();
+    let conn = &mut *app.conn()?;
+    let region = app.calendars().default_region().clone();
+    let mut out = Vec::new();
+    if watch == Watch::PublishedLate {
+        for plan in store::plans::published_late(conn)? {
+            let (Some(c), Some(p)) = (plan.completion.clone(), plan.results_publication.clone())
+            else {
+                continue;
+            };
+            out.push(PlanDeadlineLine {
+                deadline: c.deadline,
+                provisional: c.provisional,
+                watch,
+                working_days: p.days_late.max(0) as u32,
+                plan,
+            });
+        }
+    } else {
+        for plan in store::plans::awaiting_results(conn)? {
+            let Some(c) = plan.completion.clone() else {
+                continue;
+            };
+            let line = |working_days, watch| PlanDeadlineLine {
+                deadline: c.deadline,
+                provisional: c.provisional,
+                watch,
+                working_days,
+                plan: plan.clone(),
+            };
+            if c.deadline < today {
+                if watch == Watch::Overdue {
+                    let (n, _) = app
+                        .calendars()
+                        .workdays_between(conn, &region, c.deadline, today, true)?;
+                    out.push(line(n, Watch::Overdue));
+                }
+            } else if watch == Watch::Due {
+                let (n, _) = app
+                    .calendars()
+                    .workdays_between(conn, &region, today, c.deadline, true)?;
+                if n <= within {
+                    out.push(line(n, Watch::Due));
+                }
+            }
+        }
+    }
+    match watch {
+        Watch::Due => out.sort_by(|a, b| {
+            a.working_days
+                .cmp(&b.working_days)
+                .then(a.deadline.cmp(&b.deadline))
+        }),
+        _ => out.sort_by(|a, b| {
+            b.working_days
+                .cmp(&a.working_days)
+                .then(a.plan.id.cmp(&b.plan.id))
+        }),
+    }
+    Ok(out)
+}

@@ -1,0 +1,845 @@
+//! Random-inspection plans (issue 13): draft → announced → drawn → in progress → completed →
+//! results published, over the demo directory and roster, with the clock fixed.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use serde_json::{json, Value};
+
+use crate::helpers::{assert_problem, spawn_app_tuned, TestApp};
+
+/// 10:00 in Asia/Shanghai on `day`.
+fn at(day: &str) -> chrono::DateTime<Utc> {
+    let d: NaiveDate = day.parse().unwrap();
+    Utc.from_utc_datetime(&d.and_hms_opt(2, 0, 0).unwrap())
+}
+
+struct Bureau {
+    app: TestApp,
+    /// The clerk's and the reviewer's tokens (renewed when the clock moves past their 12 hours).
+    tokens: std::sync::Mutex<(String, String)>,
+}
+
+const PASSWORD: &str = "a long test password";
+
+impl Bureau {
+    fn clerk(&self) -> String {
+        self.tokens.lock().unwrap().0.clone()
+    }
+
+    fn reviewer(&self) -> String {
+        self.tokens.lock().unwrap().1.clone()
+    }
+
+    /// Moves the clock to 10:00 Asia/Shanghai on `day` and signs both in again.
+    async fn to(&self, day: &str) {
+        self.app.clock().set(at(day)).unwrap();
+        let mut fresh = Vec::new();
+        for name in ["zhang", "wang"] {
+            let res = self.app.login(name, PASSWORD).await;
+            assert_eq!(res.status(), 201);
+            let body: Value = res.json().await.unwrap();
+            fresh.push(body["token"].as_str().unwrap().to_string());
+        }
+        *self.tokens.lock().unwrap() = (fresh[0].clone(), fresh[1].clone());
+    }
+}
+
+async fn bureau_with(tune: impl FnOnce(&mut gongshi::server::Settings)) -> Bureau {
+    let app = spawn_app_tuned(|s| {
+        s.demo = true;
+        s.clock = gongshi::clock::Clock::fixed(at("2026-12-01"));
+        tune(s);
+    })
+    .await;
+    let clerk = app.user_with_role("zhang", "clerk").await;
+    let reviewer = app.user_with_role("wang", "reviewer").await;
+    Bureau {
+        app,
+        tokens: std::sync::Mutex::new((clerk, reviewer)),
+    }
+}
+
+async fn bureau() -> Bureau {
+    bureau_with(|_| {}).await
+}
+
+async fn item_id(app: &TestApp, code: &str) -> i64 {
+    let items: Value = app
+        .get("/api/v1/public/inspection-items")
+        .await
+        .json()
+        .await
+        .unwrap();
+    items["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == code)
+        .unwrap_or_else(|| panic!("item {code}"))["id"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn plan_body(app: &TestApp, extra: Value) -> Value {
+    let mut body = json!({
+        "title": "2026年12月互联网上网服务营业场所双随机抽查",
+        "item_ids": [item_id(app, "internet_venue_daily").await],
+        "sample_size": 5,
+        "random_sources": [
+            {"description": "中国福利彩票双色球 2026-12-03 开奖的六个红球", "available_on": "2026-12-03"},
+            {"description": "上证综合指数 2026-12-03 收盘点数（去掉小数点）", "available_on": "2026-12-03"}
+        ],
+        "planned_month": "2026-12",
+        "responsible_unit": "文化市场综合执法支队"
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    body
+}
+
+async fn create(b: &Bureau, extra: Value) -> i64 {
+    let body = plan_body(&b.app, extra).await;
+    let res = b
+        .app
+        .post_json(Some(&b.clerk()), "/api/v1/plans", &body)
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    res.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+}
+
+async fn step(b: &Bureau, token: &str, id: i64, name: &str, body: Value) -> reqwest::Response {
+    b.app
+        .post_json(Some(token), &format!("/api/v1/plans/{id}/{name}"), &body)
+        .await
+}
+
+async fn ok(res: reqwest::Response) -> Value {
+    let status = res.status();
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+const VALUES: &str = r#"{"sources": [[3, 7, 12, 19, 26, 31], [338862]]}"#;
+
+fn values() -> Value {
+    serde_json::from_str(VALUES).unwrap()
+}
+
+/// Announced on 12-01 and drawn on 12-03.
+async fn drawn(b: &Bureau, extra: Value) -> i64 {
+    let id = create(b, extra).await;
+    ok(step(b, &b.reviewer(), id, "announce", json!({})).await).await;
+    b.to("2026-12-03").await;
+    ok(step(b, &b.reviewer(), id, "draw", values()).await).await;
+    id
+}
+
+/// Every audit record about plans, oldest first (the reviewer may read the log).
+async fn plan_audit(b: &Bureau) -> Vec<Value> {
+    let mut after = 0;
+    let mut out = Vec::new();
+    loop {
+        let page: Value = b
+            .app
+            .get_as(
+                &b.reviewer(),
+                &format!("/api/v1/audit?after={after}&limit=1000"),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let items = page["items"].as_array().unwrap();
+        let Some(last) = items.last() else {
+            return out;
+        };
+        after = last["seq"].as_i64().unwrap();
+        out.extend(items.iter().filter(|r| r["object_type"] == "plan").cloned());
+    }
+}
+
+fn run_verifier(program: &str, args: &[&str]) -> (bool, String) {
+    let out = std::process::Command::new(program)
+        .args(args)
+        .output()
+        .expect("run verifier");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+fn verify_both(bundle: &Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bundle.json");
+    std::fs::write(&path, serde_json::to_vec(bundle).unwrap()).unwrap();
+    let path = path.to_str().unwrap();
+    let (ok, out) = run_verifier(env!("CARGO_BIN_EXE_gongshi"), &["draw", "verify", path]);
+    assert!(ok && out.starts_with("match"), "gongshi draw verify: {out}");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/verify_draw.py");
+    let (ok, out) = run_verifier("python3", &[script, "bundle", path]);
+    assert!(ok && out.trim() == "match", "verify_draw.py: {out}");
+}
+
+#[tokio::test]
+async fn a_plan_over_the_demo_directory_goes_from_draft_to_published_results() {
+    let b = bureau().await;
+    let app = &b.app;
+    let id = create(&b, json!({})).await;
+    // A draft is the bureau's own: not public, and only a reviewer announces.
+    assert_eq!(
+        app.get(&format!("/api/v1/public/plans/{id}"))
+            .await
+            .status(),
+        404
+    );
+    let public: Value = app.get("/api/v1/public/plans").await.json().await.unwrap();
+    assert_eq!(public["items"].as_array().unwrap().len(), 0);
+    assert_problem(
+        step(&b, &b.clerk(), id, "announce", json!({})).await,
+        403,
+        "forbidden",
+    )
+    .await;
+
+    let announced = ok(step(&b, &b.reviewer(), id, "announce", json!({})).await).await;
+    assert_eq!(announced["status"], "announced");
+    assert_eq!(announced["sample"], 5);
+    let size = announced["snapshot"]["size"].as_i64().unwrap();
+    assert!(size > 20, "the demo has dozens of active 网吧: {size}");
+    assert_eq!(announced["snapshot"]["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(announced["random_sources"][0]["values"], Value::Null);
+
+    // The draw waits for the last source's day, and takes one list per source.
+    let early = step(&b, &b.reviewer(), id, "draw", values()).await;
+    let body = assert_problem(early, 422, "validation").await;
+    assert_eq!(body["errors"][0]["code"], "too_early", "{body}");
+    b.to("2026-12-03").await;
+    let short = step(
+        &b,
+        &b.reviewer(),
+        id,
+        "draw",
+        json!({"sources": [[1, 2, 3]]}),
+    )
+    .await;
+    let body = assert_problem(short, 400, "validation").await;
+    assert_eq!(body["errors"][0]["field"], "sources");
+    let negative = step(
+        &b,
+        &b.reviewer(),
+        id,
+        "draw",
+        json!({"sources": [[-1], [2]]}),
+    )
+    .await;
+    assert_problem(negative, 400, "validation").await;
+
+    let d = ok(step(&b, &b.reviewer(), id, "draw", values()).await).await;
+    assert_eq!(d["status"], "drawn");
+    assert_eq!(d["drawn_on"], "2026-12-03");
+    assert_eq!(d["key"], "3.7.12.19.26.31./338862./");
+    assert_eq!(d["random_sources"][1]["values"], json!([338862]));
+    // Drawn once: there is no re-draw, even with other values.
+    let again = step(
+        &b,
+        &b.reviewer(),
+        id,
+        "draw",
+        json!({"sources": [[1], [2]]}),
+    )
+    .await;
+    assert_problem(again, 409, "invalid-transition").await;
+
+    // The public sees who was drawn and who inspects them, and can recompute it all.
+    let detail: Value = app
+        .get(&format!("/api/v1/public/plans/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let selections = detail["selections"].as_array().unwrap().clone();
+    assert_eq!(selections.len(), 5);
+    for s in &selections {
+        let team = s["inspectors"].as_array().unwrap();
+        assert_eq!(team.len(), 2, "{s}");
+        assert_ne!(team[0]["certificate_no"], team[1]["certificate_no"]);
+        assert!(team[0]["name"].is_string() && s["name"].is_string(), "{s}");
+        assert_eq!(s["result"], Value::Null);
+    }
+    let bundle: Value = app
+        .get(&format!("/api/v1/public/plans/{id}/bundle"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(bundle["algorithm"], "gongshi-draw/1");
+    assert_eq!(bundle["snapshot"]["size"], size);
+    assert_eq!(
+        bundle["snapshot"]["sha256"],
+        announced["snapshot"]["sha256"]
+    );
+    for (s, t) in selections.iter().zip(bundle["teams"].as_array().unwrap()) {
+        assert_eq!(s["credit_code"], t["credit_code"]);
+        let team: Vec<&Value> = s["inspectors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| &i["certificate_no"])
+            .collect();
+        let bundled: Vec<&Value> = t["inspectors"].as_array().unwrap().iter().collect();
+        assert_eq!(team, bundled);
+    }
+    verify_both(&bundle);
+    // A tampered bundle is caught by both verifiers.
+    let mut forged = bundle.clone();
+    forged["teams"][0]["inspectors"] = json!([
+        bundle["teams"][0]["inspectors"][1],
+        bundle["teams"][0]["inspectors"][0]
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("forged.json");
+    std::fs::write(&path, serde_json::to_vec(&forged).unwrap()).unwrap();
+    let path = path.to_str().unwrap();
+    let (good, out) = run_verifier(env!("CARGO_BIN_EXE_gongshi"), &["draw", "verify", path]);
+    assert!(!good && out.contains("team 1"), "{out}");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/verify_draw.py");
+    let (good, out) = run_verifier("python3", &[script, "bundle", path]);
+    assert!(!good && out.contains("team 1"), "{out}");
+
+    // Results: a bad one refuses the whole request; then each entity's result.
+    b.to("2026-12-08").await;
+    let team = |s: &Value| -> Vec<Value> {
+        s["inspectors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["certificate_no"].clone())
+            .collect()
+    };
+    let bad = json!({"results": [
+        {"credit_code": selections[0]["credit_code"], "outcome": "未发现问题",
+         "inspected_on": "2026-12-09", "inspectors": team(&selections[0])},
+        {"credit_code": "92640104MA0000001X", "outcome": "未发现问题",
+         "inspected_on": "2026-12-08", "inspectors": team(&selections[0])}
+    ]});
+    let body = assert_problem(
+        step(&b, &b.clerk(), id, "results", bad).await,
+        400,
+        "validation",
+    )
+    .await;
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        ["results[0].inspected_on", "results[1].credit_code"]
+    );
+    let first = json!({"results": [{
+        "credit_code": selections[0]["credit_code"], "outcome": "发现问题已责令整改",
+        "inspected_on": "2026-12-08", "inspectors": team(&selections[0]),
+        "notes": "内部备注：消防通道堆放杂物"
+    }]});
+    let d = ok(step(&b, &b.clerk(), id, "results", first).await).await;
+    assert_eq!(d["status"], "in_progress");
+    assert_eq!(
+        d["selections"][0]["result"]["notes"],
+        "内部备注：消防通道堆放杂物"
+    );
+    // Completing needs every entity's result.
+    let body = assert_problem(
+        step(&b, &b.clerk(), id, "complete", json!({})).await,
+        422,
+        "validation",
+    )
+    .await;
+    assert_eq!(body["errors"][0]["code"], "incomplete");
+    let rest: Vec<Value> = selections[1..]
+        .iter()
+        .map(|s| {
+            json!({"credit_code": s["credit_code"], "outcome": "no_problem",
+                   "inspected_on": "2026-12-08", "inspectors": team(s)})
+        })
+        .collect();
+    ok(step(&b, &b.clerk(), id, "results", json!({"results": rest})).await).await;
+    b.to("2026-12-10").await;
+    let done = ok(step(&b, &b.clerk(), id, "complete", json!({})).await).await;
+    assert_eq!(done["status"], "completed");
+    // 20 working days from 12-10 reach into 2027, whose calendar is not loaded: provisional.
+    let expected: Value = app
+        .get("/api/v1/calendar/add-workdays?from=2026-12-10&days=20&provisional=true")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(done["results_deadline"], expected["date"], "{expected}");
+    assert_eq!(done["results_deadline_provisional"], true);
+
+    // Not public before publication; then the outcomes without the staff notes.
+    let detail: Value = app
+        .get(&format!("/api/v1/public/plans/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(detail["selections"][0]["result"], Value::Null);
+    assert_problem(
+        step(&b, &b.clerk(), id, "publish-results", json!({})).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let published = ok(step(&b, &b.reviewer(), id, "publish-results", json!({})).await).await;
+    assert_eq!(published["status"], "results_published");
+    assert_eq!(published["results_days_late"], 0);
+    let res = app.get(&format!("/api/v1/public/plans/{id}")).await;
+    let text = res.text().await.unwrap();
+    assert!(
+        !text.contains("内部备注"),
+        "a staff note reached the public: {text}"
+    );
+    assert!(
+        !text.contains("zhang") && !text.contains("wang"),
+        "staff names: {text}"
+    );
+    let detail: Value = serde_json::from_str(&text).unwrap();
+    // Exactly the allow-listed keys (http/public/plan_views.rs).
+    let keys = |v: &Value| -> Vec<String> {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    assert_eq!(
+        keys(&detail),
+        [
+            "announced_at",
+            "categories",
+            "completed_on",
+            "districts",
+            "drawn_on",
+            "exclusions",
+            "frequency_cap",
+            "id",
+            "items",
+            "key",
+            "load_cap",
+            "planned_month",
+            "random_sources",
+            "responsible_unit",
+            "results_days_late",
+            "results_deadline",
+            "results_published_on",
+            "sample",
+            "sample_ratio",
+            "sample_size",
+            "selections",
+            "snapshot",
+            "status",
+            "status_label",
+            "team_size",
+            "title",
+            "void"
+        ]
+    );
+    let s0 = &detail["selections"][0];
+    assert_eq!(
+        keys(s0),
+        ["credit_code", "inspectors", "name", "pick", "result"]
+    );
+    assert_eq!(
+        keys(&s0["inspectors"][0]),
+        ["certificate_no", "name", "unit"]
+    );
+    assert_eq!(
+        keys(&s0["result"]),
+        ["inspected_on", "inspectors", "outcome", "outcome_label"]
+    );
+    assert_eq!(detail["selections"][0]["result"]["outcome"], "rectified");
+    assert_eq!(
+        detail["selections"][0]["result"]["outcome_label"],
+        "发现问题已责令整改"
+    );
+    assert_eq!(detail["selections"][1]["result"]["outcome"], "no_problem");
+    // Every step is in the audit log.
+    let audit = plan_audit(&b).await;
+    let actions: Vec<&str> = audit
+        .iter()
+        .map(|r| r["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "plan.create",
+            "plan.announce",
+            "plan.draw",
+            "plan.results",
+            "plan.results",
+            "plan.complete",
+            "plan.publish_results"
+        ]
+    );
+    // The bundle is unchanged by the later steps.
+    let later: Value = app
+        .get(&format!("/api/v1/public/plans/{id}/bundle"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(later, bundle);
+    b.app.stop().await;
+}
+
+#[tokio::test]
+async fn a_source_already_known_when_announcing_is_refused() {
+    let b = bureau().await;
+    let id = create(
+        &b,
+        json!({"random_sources": [
+            {"description": "深证成指 2026-12-02 收盘", "available_on": "2026-12-02"},
+            {"description": "双色球 2026-11-30", "available_on": "2026-12-01"}
+        ]}),
+    )
+    .await;
+    let res = step(&b, &b.reviewer(), id, "announce", json!({})).await;
+    let body = assert_problem(res, 422, "validation").await;
+    assert_eq!(body["errors"].as_array().unwrap().len(), 1, "{body}");
+    assert_eq!(body["errors"][0]["field"], "random_sources[1].available_on");
+    assert_eq!(body["errors"][0]["code"], "not_future");
+    let plan: Value = b
+        .app
+        .get_as(&b.clerk(), &format!("/api/v1/plans/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(plan["status"], "draft");
+    b.app.stop().await;
+}
+
+#[tokio::test]
+async fn concurrent_draws_of_one_plan_give_one_draw_and_409s() {
+    let b = bureau().await;
+    let id = create(&b, json!({})).await;
+    ok(step(&b, &b.reviewer(), id, "announce", json!({})).await).await;
+    b.to("2026-12-03").await;
+    let tries: Vec<_> = (0..8u64)
+        .map(|i| {
+            let client = reqwest::Client::new();
+            let url = b.app.url(&format!("/api/v1/plans/{id}/draw"));
+            let token = b.reviewer();
+            tokio::spawn(async move {
+                client
+                    .post(url)
+                    .bearer_auth(token)
+                    .json(&json!({"sources": [[i + 1], [338862]]}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tries {
+        statuses.push(t.await.unwrap());
+    }
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 409, 409, 409, 409, 409, 409, 409]);
+    let bundle: Value = b
+        .app
+        .get(&format!("/api/v1/public/plans/{id}/bundle"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(bundle["entity_picks"].as_array().unwrap().len(), 5);
+    verify_both(&bundle);
+    b.app.stop().await;
+}
+
+#[tokio::test]
+async fn entities_at_the_yearly_cap_are_left_out_and_listed() {
+    let b = bureau_with(|s| {
+        s.frequency_cap = gongshi::service::plans::FrequencyCap(Some(1));
+    })
+    .await;
+    let first = drawn(&b, json!({})).await;
+    let picked: Vec<String> = b
+        .app
+        .get(&format!("/api/v1/public/plans/{first}"))
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["selections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["credit_code"].as_str().unwrap().to_string())
+        .collect();
+    let second = create(
+        &b,
+        json!({"random_sources": [
+            {"description": "双色球 2026-12-06", "available_on": "2026-12-06"}
+        ]}),
+    )
+    .await;
+    let announced = ok(step(&b, &b.reviewer(), second, "announce", json!({})).await).await;
+    let first_size = b
+        .app
+        .get(&format!("/api/v1/public/plans/{first}"))
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["snapshot"]["size"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        announced["snapshot"]["size"].as_i64().unwrap(),
+        first_size - 5
+    );
+    assert_eq!(announced["frequency_cap"], 1);
+    let detail: Value = b
+        .app
+        .get(&format!("/api/v1/public/plans/{second}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut excluded: Vec<String> = detail["exclusions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            assert_eq!(e["inspections"], 1);
+            e["credit_code"].as_str().unwrap().to_string()
+        })
+        .collect();
+    excluded.sort();
+    let mut picked = picked;
+    picked.sort();
+    assert_eq!(excluded, picked);
+    b.app.stop().await;
+}
+
+#[tokio::test]
+async fn a_draw_that_cannot_staff_a_team_writes_nothing_and_names_the_entity() {
+    let b = bureau().await;
+    // Teams of ten: the demo roster has fewer 网吧 inspectors than that.
+    let id = create(&b, json!({"team_size": 10})).await;
+    ok(step(&b, &b.reviewer(), id, "announce", json!({})).await).await;
+    b.to("2026-12-03").await;
+    let res = step(&b, &b.reviewer(), id, "draw", values()).await;
+    let body = assert_problem(res, 422, "validation").await;
+    assert_eq!(body["errors"][0]["code"], "not_enough_inspectors", "{body}");
+    let message = body["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("(pick 1)") && message.contains("needs 10"),
+        "{message}"
+    );
+    let plan: Value = b
+        .app
+        .get_as(&b.reviewer(), &format!("/api/v1/plans/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(plan["status"], "announced");
+    assert_eq!(plan["selections"].as_array().unwrap().len(), 0);
+    assert_eq!(plan["key"], Value::Null);
+    // The refusal is on the record (全程留痕), with the values tried.
+    let audit = plan_audit(&b).await;
+    let refused = audit
+        .iter()
+        .find(|r| r["action"] == "plan.draw_refused")
+        .expect("a plan.draw_refused record");
+    assert_eq!(refused["after"]["sources"], values()["sources"]);
+    b.app.stop().await;
+}
+
+#[tokio::test]
+async fn a_voided_plan_shows_its_public_reason_and_takes_no_further_step() {
+    let b = bureau().await;
+    let id = drawn(&b, json!({})).await;
+    let res = step(&b, &b.reviewer(), id, "void", json!({"reason": "  "})).await;
+    let body = assert_problem(res, 400, "validation").await;
+    assert_eq!(body["errors"][0]["field"], "reason");
+    let voided = ok(step(
+        &b,
+        &b.reviewer(),
+        id,
+        "void",
+        json!({"reason": "抽查对象名录库数据有误，重新制定计划"}),
+    )
+    .await)
+    .await;
+    assert_eq!(voided["status"], "voided");
+    let public: Value = b
+        .app
+        .get(&format!("/api/v1/public/plans/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        public["void"]["reason"],
+        "抽查对象名录库数据有误，重新制定计划"
+    );
+    assert_eq!(public["void"]["from"], "drawn");
+    // The draw that was made stays public and verifiable.
+    assert_eq!(public["selections"].as_array().unwrap().len(), 5);
+    let bundle: Value = b
+        .app
+        .get(&format!("/api/v1/public/plans/{id}/bundle"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    verify_both(&bundle);
+    let again = step(&b, &b.reviewer(), id, "void", json!({"reason": "再次作废"})).await;
+    assert_problem(again, 409, "invalid-transition").await;
+    let results = step(&b, &b.clerk(), id, "results", json!({"results": []})).await;
+    assert_problem(results, 409, "invalid-transition").await;
+    b.app.stop().await;
+}
+
+#[tokio::test]
+async fn a_plan_is_refused_with_every_bad_field_named() {
+    let b = bureau().await;
+    let body = json!({
+        "title": "",
+        "item_ids": [999999],
+        "sample_ratio": 1.5,
+        "team_size": 1,
+        "random_sources": [],
+        "planned_month": "2026-13",
+        "responsible_unit": "执法支队"
+    });
+    let res = b
+        .app
+        .post_json(Some(&b.clerk()), "/api/v1/plans", &body)
+        .await;
+    let body = assert_problem(res, 400, "validation").await;
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "title",
+            "planned_month",
+            "item_ids[0]",
+            "sample_ratio",
+            "team_size",
+            "random_sources"
+        ]
+    );
+    // A reviewer does not draft; nothing was written by either attempt.
+    let body = plan_body(&b.app, json!({})).await;
+    let res = b
+        .app
+        .post_json(Some(&b.reviewer()), "/api/v1/plans", &body)
+        .await;
+    assert_problem(res, 403, "forbidden").await;
+    let plans: Value = b
+        .app
+        .get_as(&b.clerk(), "/api/v1/plans")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(plans["items"].as_array().unwrap().len(), 0);
+    b.app.stop().await;
+}
+
+#[tokio::test]
+async fn a_completed_plan_is_on_the_deadlines_report_until_its_results_are_out_and_late_after() {
+    let b = bureau().await;
+    let id = drawn(&b, json!({"sample_size": 2})).await;
+    let detail: Value = b
+        .app
+        .get_as(&b.clerk(), &format!("/api/v1/plans/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let results: Vec<Value> = detail["selections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let team: Vec<&Value> = s["inspectors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| &i["certificate_no"])
+                .collect();
+            json!({"credit_code": s["credit_code"], "outcome": "未找到检查对象",
+                   "inspected_on": "2026-12-03", "inspectors": team})
+        })
+        .collect();
+    ok(step(&b, &b.clerk(), id, "results", json!({"results": results})).await).await;
+    // Completed on Friday 2026-12-04: 20 working days reach past the loaded 2026 calendar, so
+    // the deadline skips only 2027's statutory New Year's Day: provisional Monday 2027-01-04.
+    b.to("2026-12-04").await;
+    let done = ok(step(&b, &b.clerk(), id, "complete", json!({})).await).await;
+    let deadline = done["results_deadline"].as_str().unwrap().to_string();
+    assert_eq!(deadline, "2027-01-04");
+    assert_eq!(done["results_deadline_provisional"], true);
+    let report = |state: &'static str| {
+        let b = &b;
+        async move {
+            let r: Value = b
+                .app
+                .get_as(
+                    &b.reviewer(),
+                    &format!("/api/v1/plans/deadlines?state={state}&within=20"),
+                )
+                .await
+                .json()
+                .await
+                .unwrap();
+            r["items"].as_array().unwrap().clone()
+        }
+    };
+    let due = report("due").await;
+    assert_eq!(due.len(), 1, "{due:?}");
+    assert_eq!(due[0]["id"], id);
+    assert_eq!(due[0]["working_days_left"], 20);
+    assert_eq!(due[0]["deadline"], deadline.as_str());
+    assert!(report("overdue").await.is_empty());
+    // The day after the deadline it is overdue; published then, it is late by that much.
+    let after: Value = b
+        .app
+        .get(&format!(
+            "/api/v1/calendar/add-workdays?from={deadline}&days=1&provisional=true"
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    b.to(after["date"].as_str().unwrap()).await;
+    let overdue = report("overdue").await;
+    assert_eq!(overdue.len(), 1);
+    assert_eq!(overdue[0]["working_days_exceeded"], 1);
+    let published = ok(step(&b, &b.reviewer(), id, "publish-results", json!({})).await).await;
+    assert_eq!(published["results_days_late"], 1);
+    assert!(report("overdue").await.is_empty());
+    let late = report("published_late").await;
+    assert_eq!(late.len(), 1);
+    assert_eq!(late[0]["working_days_exceeded"], 1);
+    let bad = b
+        .app
+        .get_as(&b.reviewer(), "/api/v1/plans/deadlines?state=soon")
+        .await;
+    assert_problem(bad, 400, "validation").await;
+    b.app.stop().await;
+}
