@@ -63,6 +63,52 @@ impl TestDb {
         }
     }
 
+    /// A copy of this database as an operator moves it to another machine: `VACUUM INTO` a new
+    /// file (SQLite), `pg_dump | psql` into a new database (PostgreSQL).
+    pub fn copy(&self) -> TestDb {
+        match self {
+            TestDb::Sqlite { url, .. } => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let target = dir.path().join("gongshi.db");
+                let DatabaseUrl::Sqlite(source) = url else {
+                    unreachable!()
+                };
+                let mut c = diesel::SqliteConnection::establish(&source.display().to_string())
+                    .expect("open the SQLite database");
+                c.batch_execute(&format!("VACUUM INTO '{}'", target.display()))
+                    .expect("VACUUM INTO");
+                TestDb::Sqlite {
+                    _dir: dir,
+                    url: DatabaseUrl::Sqlite(target),
+                }
+            }
+            TestDb::Postgres { admin_url, .. } => {
+                let name = format!("gongshi_copy_{}", random_suffix());
+                let mut admin = diesel::PgConnection::establish(admin_url).expect("admin");
+                admin
+                    .batch_execute(&format!("CREATE DATABASE {name}"))
+                    .expect("create the copy");
+                let mut target = url::Url::parse(admin_url).expect("a URL");
+                target.set_path(&format!("/{name}"));
+                let target = target.to_string();
+                let source = self.url_string();
+                let status = std::process::Command::new("sh")
+                    .arg("-c")
+                    .arg(format!(
+                        "pg_dump --no-owner '{source}' | psql -q -v ON_ERROR_STOP=1 '{target}' >/dev/null"
+                    ))
+                    .status()
+                    .expect("run pg_dump | psql");
+                assert!(status.success(), "pg_dump | psql failed");
+                TestDb::Postgres {
+                    admin_url: admin_url.clone(),
+                    name,
+                    url: DatabaseUrl::Postgres(target),
+                }
+            }
+        }
+    }
+
     /// The URL as the CLI takes it.
     pub fn url_string(&self) -> String {
         match self.url() {

@@ -843,3 +843,54 @@ async fn a_completed_plan_is_on_the_deadlines_report_until_its_results_are_out_a
     assert_problem(bad, 400, "validation").await;
     b.app.stop().await;
 }
+
+#[tokio::test]
+async fn a_bundle_is_the_same_from_a_copy_of_the_database_on_another_server() {
+    let b = bureau().await;
+    let id = drawn(
+        &b,
+        json!({"sample_size": null, "sample_ratio": 0.2, "load_cap": 5}),
+    )
+    .await;
+    let path = format!("/api/v1/public/plans/{id}/bundle");
+    let bundle: Value = b.app.get(&path).await.json().await.unwrap();
+    assert_eq!(bundle["plan"]["load_cap"], 5);
+    let size = bundle["snapshot"]["size"].as_u64().unwrap();
+    assert_eq!(
+        bundle["entity_picks"].as_array().unwrap().len() as u64,
+        (size * 2).div_ceil(10),
+        "a ratio rounds up"
+    );
+    verify_both(&bundle);
+    // Another machine: a copy of the database, a new server, the roster changed since.
+    let copy = std::sync::Arc::new(b.app.test_db.copy());
+    let other = crate::helpers::spawn_app_on(copy).await;
+    // An inspector of the first team retires after the draw: the frozen roster keeps the draw.
+    let cert = bundle["teams"][0]["inspectors"][0].as_str().unwrap();
+    let roster: Value = other
+        .get_as(&other.admin_token, "/api/v1/inspectors?limit=100")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let inspector = roster["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["certificate_no"] == cert)
+        .unwrap()
+        .clone();
+    let res = other
+        .patch_json(
+            &other.admin_token,
+            &format!("/api/v1/inspectors/{}", inspector["id"]),
+            &json!({"version": inspector["version"], "status": "retired"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let again: Value = other.get(&path).await.json().await.unwrap();
+    assert_eq!(again, bundle);
+    verify_both(&again);
+    other.stop().await;
+    b.app.stop().await;
+}
