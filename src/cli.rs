@@ -440,10 +440,10 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
                 );
             }
             println!("{} decision(s)", lines.len());
-            let plans = service::plans::deadlines(
+            let plans = service::plan_deadlines::deadlines(
                 &app,
                 &Actor::command_line(),
-                &service::plans::PlanDeadlineParams {
+                &service::plan_deadlines::PlanDeadlineParams {
                     state: Some(state),
                     within: Some(within),
                 },

@@ -20,6 +20,8 @@ pub mod login_guard;
 pub mod paging;
 pub mod penalties;
 pub mod penalty_imports;
+pub mod plan_deadlines;
+pub mod plan_results;
 pub mod plans;
 pub mod snapshots;
 pub mod system;

@@ -6,7 +6,6 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDateTime;
 
 use super::paging::{PageRequest, Slice};
-use super::penalties::Watch;
 use super::snapshots::{self, PlanSnapshot};
 use super::{Actor, App, ConflictKind, FieldError, ServiceError};
 use crate::domain::category::CategoryCode;
@@ -15,10 +14,8 @@ use crate::domain::draw::frozen::{self, DrawError, DrawRules, FrozenRoster, Memb
 use crate::domain::field::{required_text, Errors};
 use crate::domain::plan::fields::{earliest_draw, known_sources};
 use crate::domain::plan::lifecycle::next;
-use crate::domain::plan::outcome::{RawResult, ResultContext, ResultFields};
 use crate::domain::plan::record::{
-    Announcement, Completion, DrawFacts, Exclusion, PlanRecord, ResultsPublication, Selection,
-    StoredResult, Void,
+    Announcement, DrawFacts, Exclusion, PlanRecord, Selection, StoredResult, Void,
 };
 use crate::domain::plan::{PlanFields, PlanStatus, RawPlan, Step};
 use crate::domain::policy::Action;
@@ -36,13 +33,13 @@ impl Default for FrequencyCap {
     }
 }
 
-fn find(conn: &mut AnyConn, id: i64) -> Result<PlanRecord, ServiceError> {
+pub(super) fn find(conn: &mut AnyConn, id: i64) -> Result<PlanRecord, ServiceError> {
     store::plans::get(conn, id)?
         .ok_or_else(|| ServiceError::NotFound(format!("no plan with id {id}")))
 }
 
 /// The status `step` leads to, or 409 naming the plan's status.
-fn allowed(plan: &PlanRecord, step: Step) -> Result<PlanStatus, ServiceError> {
+pub(super) fn allowed(plan: &PlanRecord, step: Step) -> Result<PlanStatus, ServiceError> {
     next(plan.status, step).ok_or_else(|| {
         ServiceError::conflict(
             ConflictKind::InvalidTransition,
@@ -58,7 +55,7 @@ fn allowed(plan: &PlanRecord, step: Step) -> Result<PlanStatus, ServiceError> {
 }
 
 /// The same 409 when a concurrent request moved the plan first.
-fn moved(id: i64, step: Step) -> ServiceError {
+pub(super) fn moved(id: i64, step: Step) -> ServiceError {
     ServiceError::conflict(
         ConflictKind::InvalidTransition,
         format!(
@@ -68,7 +65,7 @@ fn moved(id: i64, step: Step) -> ServiceError {
     )
 }
 
-fn audit(
+pub(super) fn audit(
     conn: &mut AnyConn,
     by: &str,
     action: &str,
@@ -175,7 +172,7 @@ pub struct PlanDetail {
     pub inspectors: HashMap<String, (String, String)>,
 }
 
-fn detail(conn: &mut AnyConn, plan: PlanRecord) -> Result<PlanDetail, ServiceError> {
+pub(super) fn detail(conn: &mut AnyConn, plan: PlanRecord) -> Result<PlanDetail, ServiceError> {
     let exclusions = store::plans::exclusions(conn, plan.id)?;
     let selections = store::plans::selections(conn, plan.id)?;
     let results = store::plans::results(conn, plan.id)?;
@@ -344,7 +341,10 @@ fn rules(plan: &PlanRecord, draw_date: chrono::NaiveDate) -> DrawRules {
     }
 }
 
-fn frozen_inputs(conn: &mut AnyConn, id: i64) -> Result<(Vec<Member>, FrozenRoster), ServiceError> {
+pub(super) fn frozen_inputs(
+    conn: &mut AnyConn,
+    id: i64,
+) -> Result<(Vec<Member>, FrozenRoster), ServiceError> {
     store::plans::snapshot(conn, id)?.ok_or_else(|| {
         ServiceError::internal(format!("plan {id} was announced without a snapshot"))
     })
@@ -541,187 +541,6 @@ pub fn bundle(app: &App, id: i64) -> Result<Bundle, ServiceError> {
     Ok(bundle)
 }
 
-/// Results as they arrive.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ResultsBody {
-    pub results: Option<Vec<RawResult>>,
-}
-
-/// Records (or corrects) results of selected entities (clerk); the first moves the plan to
-/// in progress. All or nothing: one bad result refuses the request.
-pub fn record_results(
-    app: &App,
-    actor: &Actor,
-    id: i64,
-    body: &ResultsBody,
-) -> Result<PlanDetail, ServiceError> {
-    actor.require(Action::PlanInspections)?;
-    let now = app.now();
-    let today = app.today();
-    let conn = &mut *app.conn()?;
-    let plan = write_tx(conn, |conn| {
-        let before = find(conn, id)?;
-        let to = allowed(&before, Step::RecordResult)?;
-        let raws = body.results.as_deref().unwrap_or_default();
-        if raws.is_empty() {
-            return Err(ServiceError::invalid(
-                "results",
-                "required",
-                "results lists at least one entity's result",
-            ));
-        }
-        let selections = store::plans::selections(conn, id)?;
-        let (_, roster) = frozen_inputs(conn, id)?;
-        let selected: HashSet<&str> = selections.iter().map(|s| s.credit_code.as_str()).collect();
-        let certs: HashSet<&str> = roster
-            .inspectors
-            .iter()
-            .map(|i| i.certificate_no.as_str())
-            .collect();
-        let cx = ResultContext {
-            draw_date: before.draw.as_ref().map_or(today, |d| d.on),
-            today,
-            selected: &selected,
-            roster: &certs,
-        };
-        let mut e = Errors::default();
-        let mut parsed: Vec<(i32, ResultFields)> = Vec::new();
-        for (i, raw) in raws.iter().enumerate() {
-            let prefix = format!("results[{i}]");
-            if let Some(r) = ResultFields::parse(&mut e, &prefix, raw, &cx) {
-                let pick = selections
-                    .iter()
-                    .find(|s| s.credit_code == r.credit_code)
-                    .map_or(0, |s| s.pick);
-                if parsed.iter().any(|(p, _)| *p == pick) {
-                    e.push(
-                        &format!("{prefix}.credit_code"),
-                        "duplicate",
-                        format!("{} appears twice in this request", r.credit_code),
-                    );
-                } else {
-                    parsed.push((pick, r));
-                }
-            }
-        }
-        if !e.is_empty() {
-            return Err(ServiceError::Validation(e.into_vec()));
-        }
-        store::plans::save_results(conn, id, &parsed, &actor.name, now)?;
-        if before.status != to && !store::plans::set_status(conn, id, before.status, to, now)? {
-            return Err(moved(id, Step::RecordResult));
-        }
-        let after = find(conn, id)?;
-        audit(
-            conn,
-            &actor.name,
-            "plan.results",
-            Some(&before),
-            &after,
-            now,
-        )?;
-        Ok(after)
-    })?;
-    detail(conn, plan)
-}
-
-/// Completes a plan (clerk) once every selected entity has a result; the results are then due
-/// within 20 working days (`inspection_result_publication`).
-pub fn complete(app: &App, actor: &Actor, id: i64) -> Result<PlanRecord, ServiceError> {
-    actor.require(Action::PlanInspections)?;
-    let now = app.now();
-    let today = app.today();
-    let conn = &mut *app.conn()?;
-    write_tx(conn, |conn| {
-        let before = find(conn, id)?;
-        allowed(&before, Step::Complete)?;
-        let selections = store::plans::selections(conn, id)?;
-        let results = store::plans::results(conn, id)?;
-        let done: HashSet<i32> = results.iter().map(|r| r.pick).collect();
-        let missing: Vec<&str> = selections
-            .iter()
-            .filter(|s| !done.contains(&s.pick))
-            .map(|s| s.credit_code.as_str())
-            .collect();
-        if !missing.is_empty() {
-            return Err(ServiceError::Unprocessable(vec![FieldError::new(
-                "results",
-                "incomplete",
-                format!(
-                    "{} selected entit{} have no result yet: {}",
-                    missing.len(),
-                    if missing.len() == 1 { "y" } else { "ies" },
-                    missing
-                        .iter()
-                        .take(10)
-                        .copied()
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            )]));
-        }
-        let due = super::penalties::deadline(app, conn, "inspection_result_publication", today)?;
-        let c = Completion {
-            at: now,
-            by: actor.name.clone(),
-            on: today,
-            deadline: due.date,
-            provisional: due.provisional,
-        };
-        if !store::plans::complete(conn, id, &c)? {
-            return Err(moved(id, Step::Complete));
-        }
-        let after = find(conn, id)?;
-        audit(
-            conn,
-            &actor.name,
-            "plan.complete",
-            Some(&before),
-            &after,
-            now,
-        )?;
-        Ok(after)
-    })
-}
-
-/// Publishes a completed plan's results (reviewer), noting working days past the deadline.
-pub fn publish_results(app: &App, actor: &Actor, id: i64) -> Result<PlanRecord, ServiceError> {
-    actor.require(Action::ReviewInspections)?;
-    let now = app.now();
-    let today = app.today();
-    let conn = &mut *app.conn()?;
-    write_tx(conn, |conn| {
-        let before = find(conn, id)?;
-        allowed(&before, Step::PublishResults)?;
-        let deadline = before
-            .completion
-            .as_ref()
-            .map(|c| c.deadline)
-            .ok_or_else(|| ServiceError::internal(format!("plan {id} completed without a date")))?;
-        let days_late = super::penalties::late_by(app.calendars(), conn, deadline, today)?;
-        let p = ResultsPublication {
-            at: now,
-            by: actor.name.clone(),
-            on: today,
-            days_late,
-        };
-        if !store::plans::publish_results(conn, id, &p)? {
-            return Err(moved(id, Step::PublishResults));
-        }
-        let after = find(conn, id)?;
-        audit(
-            conn,
-            &actor.name,
-            "plan.publish_results",
-            Some(&before),
-            &after,
-            now,
-        )?;
-        Ok(after)
-    })
-}
-
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VoidBody {
@@ -759,106 +578,4 @@ pub fn void(
         audit(conn, &actor.name, "plan.void", Some(&before), &after, now)?;
         Ok(after)
     })
-}
-
-/// A plan deadline report's parameters.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PlanDeadlineParams {
-    pub state: Option<String>,
-    pub within: Option<u32>,
-}
-
-/// One completed plan and its results deadline (`inspection_result_publication`).
-#[derive(Debug, Clone)]
-pub struct PlanDeadlineLine {
-    pub plan: PlanRecord,
-    pub deadline: chrono::NaiveDate,
-    pub provisional: bool,
-    pub watch: Watch,
-    /// Working days left (due), past the deadline (overdue) or late (published late).
-    pub working_days: u32,
-}
-
-/// Completed plans whose results are due within `within` (default 3) working days, overdue, or
-/// were published late, most urgent first (staff).
-pub fn deadlines(
-    app: &App,
-    actor: &Actor,
-    p: &PlanDeadlineParams,
-) -> Result<Vec<PlanDeadlineLine>, ServiceError> {
-    actor.require(Action::ReadPlans)?;
-    let watch = match p.state.as_deref().map(str::trim).unwrap_or("overdue") {
-        "due" => Watch::Due,
-        "overdue" | "" => Watch::Overdue,
-        "published_late" => Watch::PublishedLate,
-        other => {
-            return Err(ServiceError::invalid(
-                "state",
-                "unknown",
-                format!("{other:?}: expected due, overdue or published_late"),
-            ))
-        }
-    };
-    let within = p.within.unwrap_or(3);
-    let today = app.today();
-    let conn = &mut *app.conn()?;
-    let region = app.calendars().default_region().clone();
-    let mut out = Vec::new();
-    if watch == Watch::PublishedLate {
-        for plan in store::plans::published_late(conn)? {
-            let (Some(c), Some(p)) = (plan.completion.clone(), plan.results_publication.clone())
-            else {
-                continue;
-            };
-            out.push(PlanDeadlineLine {
-                deadline: c.deadline,
-                provisional: c.provisional,
-                watch,
-                working_days: p.days_late.max(0) as u32,
-                plan,
-            });
-        }
-    } else {
-        for plan in store::plans::awaiting_results(conn)? {
-            let Some(c) = plan.completion.clone() else {
-                continue;
-            };
-            let line = |working_days, watch| PlanDeadlineLine {
-                deadline: c.deadline,
-                provisional: c.provisional,
-                watch,
-                working_days,
-                plan: plan.clone(),
-            };
-            if c.deadline < today {
-                if watch == Watch::Overdue {
-                    let (n, _) = app
-                        .calendars()
-                        .workdays_between(conn, &region, c.deadline, today, true)?;
-                    out.push(line(n, Watch::Overdue));
-                }
-            } else if watch == Watch::Due {
-                let (n, _) = app
-                    .calendars()
-                    .workdays_between(conn, &region, today, c.deadline, true)?;
-                if n <= within {
-                    out.push(line(n, Watch::Due));
-                }
-            }
-        }
-    }
-    match watch {
-        Watch::Due => out.sort_by(|a, b| {
-            a.working_days
-                .cmp(&b.working_days)
-                .then(a.deadline.cmp(&b.deadline))
-        }),
-        _ => out.sort_by(|a, b| {
-            b.working_days
-                .cmp(&a.working_days)
-                .then(a.plan.id.cmp(&b.plan.id))
-        }),
-    }
-    Ok(out)
 }

@@ -116,8 +116,8 @@ pub struct PlanDeadlineView {
     pub working_days_exceeded: Option<u32>,
 }
 
-impl From<&crate::service::plans::PlanDeadlineLine> for PlanDeadlineView {
-    fn from(l: &crate::service::plans::PlanDeadlineLine) -> Self {
+impl From<&crate::service::plan_deadlines::PlanDeadlineLine> for PlanDeadlineView {
+    fn from(l: &crate::service::plan_deadlines::PlanDeadlineLine) -> Self {
         use crate::service::penalties::Watch;
         let (status, left, exceeded) = match l.watch {
             Watch::Due => ("due", Some(l.working_days), None),

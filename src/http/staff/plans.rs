@@ -15,9 +15,9 @@ use crate::http::filters::{self, authenticated, json_body, json_or_empty, query,
 use crate::http::paging::Page;
 use crate::http::path::api;
 use crate::http::{respond, AppState};
-use crate::service::plans::{
-    self, DrawBody, PlanDeadlineParams, PlanParams, ResultsBody, VoidBody,
-};
+use crate::service::plan_deadlines::{self, PlanDeadlineParams};
+use crate::service::plan_results::{self, ResultsBody};
+use crate::service::plans::{self, DrawBody, PlanParams, VoidBody};
 use crate::service::{Actor, ServiceError};
 
 /// The body of a step that takes no fields: none, or `{}`.
@@ -155,8 +155,8 @@ async fn plain_step(
         .app
         .blocking(move |app| match name {
             "announce" => plans::announce(app, &actor, id),
-            "complete" => plans::complete(app, &actor, id),
-            _ => plans::publish_results(app, &actor, id),
+            "complete" => plan_results::complete(app, &actor, id),
+            _ => plan_results::publish_results(app, &actor, id),
         })
         .await;
     Ok(respond(StatusCode::OK, result.map(|p| StaffPlan::from(&p))))
@@ -185,7 +185,7 @@ async fn results(
 ) -> Result<Response, Infallible> {
     let result: Result<_, ServiceError> = state
         .app
-        .blocking(move |app| plans::record_results(app, &actor, id, &body))
+        .blocking(move |app| plan_results::record_results(app, &actor, id, &body))
         .await;
     Ok(respond(
         StatusCode::OK,
@@ -215,7 +215,7 @@ async fn deadlines(
 ) -> Result<Response, Infallible> {
     let result: Result<_, ServiceError> = state
         .app
-        .blocking(move |app| plans::deadlines(app, &actor, &p))
+        .blocking(move |app| plan_deadlines::deadlines(app, &actor, &p))
         .await;
     Ok(respond(
         StatusCode::OK,

@@ -1,0 +1,110 @@
+//! The plans' deadline report: completed plans whose inspection results are due, overdue, or
+//! were published late (`inspection_result_publication`, 20 working days after completion).
+
+use super::penalties::Watch;
+use super::{Actor, App, ServiceError};
+use crate::domain::plan::record::PlanRecord;
+use crate::domain::policy::Action;
+use crate::store;
+
+/// A plan deadline report's parameters.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanDeadlineParams {
+    pub state: Option<String>,
+    pub within: Option<u32>,
+}
+
+/// One completed plan and its results deadline (`inspection_result_publication`).
+#[derive(Debug, Clone)]
+pub struct PlanDeadlineLine {
+    pub plan: PlanRecord,
+    pub deadline: chrono::NaiveDate,
+    pub provisional: bool,
+    pub watch: Watch,
+    /// Working days left (due), past the deadline (overdue) or late (published late).
+    pub working_days: u32,
+}
+
+/// Completed plans whose results are due within `within` (default 3) working days, overdue, or
+/// were published late, most urgent first (staff).
+pub fn deadlines(
+    app: &App,
+    actor: &Actor,
+    p: &PlanDeadlineParams,
+) -> Result<Vec<PlanDeadlineLine>, ServiceError> {
+    actor.require(Action::ReadPlans)?;
+    let watch = match p.state.as_deref().map(str::trim).unwrap_or("overdue") {
+        "due" => Watch::Due,
+        "overdue" | "" => Watch::Overdue,
+        "published_late" => Watch::PublishedLate,
+        other => {
+            return Err(ServiceError::invalid(
+                "state",
+                "unknown",
+                format!("{other:?}: expected due, overdue or published_late"),
+            ))
+        }
+    };
+    let within = p.within.unwrap_or(3);
+    let today = app.today();
+    let conn = &mut *app.conn()?;
+    let region = app.calendars().default_region().clone();
+    let mut out = Vec::new();
+    if watch == Watch::PublishedLate {
+        for plan in store::plans::published_late(conn)? {
+            let (Some(c), Some(p)) = (plan.completion.clone(), plan.results_publication.clone())
+            else {
+                continue;
+            };
+            out.push(PlanDeadlineLine {
+                deadline: c.deadline,
+                provisional: c.provisional,
+                watch,
+                working_days: p.days_late.max(0) as u32,
+                plan,
+            });
+        }
+    } else {
+        for plan in store::plans::awaiting_results(conn)? {
+            let Some(c) = plan.completion.clone() else {
+                continue;
+            };
+            let line = |working_days, watch| PlanDeadlineLine {
+                deadline: c.deadline,
+                provisional: c.provisional,
+                watch,
+                working_days,
+                plan: plan.clone(),
+            };
+            if c.deadline < today {
+                if watch == Watch::Overdue {
+                    let (n, _) = app
+                        .calendars()
+                        .workdays_between(conn, &region, c.deadline, today, true)?;
+                    out.push(line(n, Watch::Overdue));
+                }
+            } else if watch == Watch::Due {
+                let (n, _) = app
+                    .calendars()
+                    .workdays_between(conn, &region, today, c.deadline, true)?;
+                if n <= within {
+                    out.push(line(n, Watch::Due));
+                }
+            }
+        }
+    }
+    match watch {
+        Watch::Due => out.sort_by(|a, b| {
+            a.working_days
+                .cmp(&b.working_days)
+                .then(a.deadline.cmp(&b.deadline))
+        }),
+        _ => out.sort_by(|a, b| {
+            b.working_days
+                .cmp(&a.working_days)
+                .then(a.plan.id.cmp(&b.plan.id))
+        }),
+    }
+    Ok(out)
+}

@@ -1,0 +1,194 @@
+//! What happens after a draw: results per drawn entity (clerk), completion with its deadline
+//! (clerk) and publication of the results (reviewer).
+
+use std::collections::HashSet;
+
+use super::plans::{allowed, audit, detail, find, frozen_inputs, moved, PlanDetail};
+use super::{Actor, App, FieldError, ServiceError};
+use crate::domain::field::Errors;
+use crate::domain::plan::outcome::{RawResult, ResultContext, ResultFields};
+use crate::domain::plan::record::{Completion, PlanRecord, ResultsPublication};
+use crate::domain::plan::Step;
+use crate::domain::policy::Action;
+use crate::store::{self, write_tx};
+
+/// Results as they arrive.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultsBody {
+    pub results: Option<Vec<RawResult>>,
+}
+
+/// Records (or corrects) results of selected entities (clerk); the first moves the plan to
+/// in progress. All or nothing: one bad result refuses the request.
+pub fn record_results(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    body: &ResultsBody,
+) -> Result<PlanDetail, ServiceError> {
+    actor.require(Action::PlanInspections)?;
+    let now = app.now();
+    let today = app.today();
+    let conn = &mut *app.conn()?;
+    let plan = write_tx(conn, |conn| {
+        let before = find(conn, id)?;
+        let to = allowed(&before, Step::RecordResult)?;
+        let raws = body.results.as_deref().unwrap_or_default();
+        if raws.is_empty() {
+            return Err(ServiceError::invalid(
+                "results",
+                "required",
+                "results lists at least one entity's result",
+            ));
+        }
+        let selections = store::plans::selections(conn, id)?;
+        let (_, roster) = frozen_inputs(conn, id)?;
+        let selected: HashSet<&str> = selections.iter().map(|s| s.credit_code.as_str()).collect();
+        let certs: HashSet<&str> = roster
+            .inspectors
+            .iter()
+            .map(|i| i.certificate_no.as_str())
+            .collect();
+        let cx = ResultContext {
+            draw_date: before.draw.as_ref().map_or(today, |d| d.on),
+            today,
+            selected: &selected,
+            roster: &certs,
+        };
+        let mut e = Errors::default();
+        let mut parsed: Vec<(i32, ResultFields)> = Vec::new();
+        for (i, raw) in raws.iter().enumerate() {
+            let prefix = format!("results[{i}]");
+            if let Some(r) = ResultFields::parse(&mut e, &prefix, raw, &cx) {
+                let pick = selections
+                    .iter()
+                    .find(|s| s.credit_code == r.credit_code)
+                    .map_or(0, |s| s.pick);
+                if parsed.iter().any(|(p, _)| *p == pick) {
+                    e.push(
+                        &format!("{prefix}.credit_code"),
+                        "duplicate",
+                        format!("{} appears twice in this request", r.credit_code),
+                    );
+                } else {
+                    parsed.push((pick, r));
+                }
+            }
+        }
+        if !e.is_empty() {
+            return Err(ServiceError::Validation(e.into_vec()));
+        }
+        store::plans::save_results(conn, id, &parsed, &actor.name, now)?;
+        if before.status != to && !store::plans::set_status(conn, id, before.status, to, now)? {
+            return Err(moved(id, Step::RecordResult));
+        }
+        let after = find(conn, id)?;
+        audit(
+            conn,
+            &actor.name,
+            "plan.results",
+            Some(&before),
+            &after,
+            now,
+        )?;
+        Ok(after)
+    })?;
+    detail(conn, plan)
+}
+
+/// Completes a plan (clerk) once every selected entity has a result; the results are then due
+/// within 20 working days (`inspection_result_publication`).
+pub fn complete(app: &App, actor: &Actor, id: i64) -> Result<PlanRecord, ServiceError> {
+    actor.require(Action::PlanInspections)?;
+    let now = app.now();
+    let today = app.today();
+    let conn = &mut *app.conn()?;
+    write_tx(conn, |conn| {
+        let before = find(conn, id)?;
+        allowed(&before, Step::Complete)?;
+        let selections = store::plans::selections(conn, id)?;
+        let results = store::plans::results(conn, id)?;
+        let done: HashSet<i32> = results.iter().map(|r| r.pick).collect();
+        let missing: Vec<&str> = selections
+            .iter()
+            .filter(|s| !done.contains(&s.pick))
+            .map(|s| s.credit_code.as_str())
+            .collect();
+        if !missing.is_empty() {
+            return Err(ServiceError::Unprocessable(vec![FieldError::new(
+                "results",
+                "incomplete",
+                format!(
+                    "{} selected entit{} have no result yet: {}",
+                    missing.len(),
+                    if missing.len() == 1 { "y" } else { "ies" },
+                    missing
+                        .iter()
+                        .take(10)
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )]));
+        }
+        let due = super::penalties::deadline(app, conn, "inspection_result_publication", today)?;
+        let c = Completion {
+            at: now,
+            by: actor.name.clone(),
+            on: today,
+            deadline: due.date,
+            provisional: due.provisional,
+        };
+        if !store::plans::complete(conn, id, &c)? {
+            return Err(moved(id, Step::Complete));
+        }
+        let after = find(conn, id)?;
+        audit(
+            conn,
+            &actor.name,
+            "plan.complete",
+            Some(&before),
+            &after,
+            now,
+        )?;
+        Ok(after)
+    })
+}
+
+/// Publishes a completed plan's results (reviewer), noting working days past the deadline.
+pub fn publish_results(app: &App, actor: &Actor, id: i64) -> Result<PlanRecord, ServiceError> {
+    actor.require(Action::ReviewInspections)?;
+    let now = app.now();
+    let today = app.today();
+    let conn = &mut *app.conn()?;
+    write_tx(conn, |conn| {
+        let before = find(conn, id)?;
+        allowed(&before, Step::PublishResults)?;
+        let deadline = before
+            .completion
+            .as_ref()
+            .map(|c| c.deadline)
+            .ok_or_else(|| ServiceError::internal(format!("plan {id} completed without a date")))?;
+        let days_late = super::penalties::late_by(app.calendars(), conn, deadline, today)?;
+        let p = ResultsPublication {
+            at: now,
+            by: actor.name.clone(),
+            on: today,
+            days_late,
+        };
+        if !store::plans::publish_results(conn, id, &p)? {
+            return Err(moved(id, Step::PublishResults));
+        }
+        let after = find(conn, id)?;
+        audit(
+            conn,
+            &actor.name,
+            "plan.publish_results",
+            Some(&before),
+            &after,
+            now,
+        )?;
+        Ok(after)
+    })
+}
