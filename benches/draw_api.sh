@@ -16,6 +16,7 @@
 #   COUNT=1000000  PICKS=50000  INSPECTORS=1000  CONFLICTS=10000  BENCH_DIR=/tmp/gongshi-bench
 #   BACKENDS="sqlite postgres"  PG_URL_BASE=postgres://root@127.0.0.1  PG_DB=gongshi_bench_draw
 #   PORT=18082  BIN=target/release/gongshi   SKIP_PY=1 (skip the Python verifier)
+#   SKIP_SETUP=1 (reuse the databases of an earlier run: a new plan on the same data)
 # Each run rewrites $BENCH_DIR/draw-results.tsv and prints a table at the end.
 set -euo pipefail
 
@@ -37,6 +38,8 @@ CONCURRENCY=1
 DURATION=1s
 export PATH="$HOME/.cargo/bin:$PATH"
 export GONGSHI_LOG=${GONGSHI_LOG:-warn}
+# Every run draws from the whole directory: earlier runs' selections do not count against it.
+export GONGSHI_DRAW_YEARLY_CAP=0
 mkdir -p "$WORK"
 : >"$RESULTS"
 # shellcheck source=benches/lib.sh
@@ -44,10 +47,11 @@ source benches/lib.sh
 trap stop_server EXIT
 
 prepare_tools
-if ! command -v faketime >/dev/null; then
-  log "installing faketime"
+if ! dpkg -s libfaketime >/dev/null 2>&1; then
+  log "installing libfaketime"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime
 fi
+FAKETIME_LIB=$(dpkg -L libfaketime | grep 'libfaketimeMT\.so\.1$' | head -1)
 
 ENTITIES=$WORK/entities-$COUNT.csv
 [[ -s $ENTITIES ]] || { log "generating $COUNT entities"; python3 benches/gen_entities.py "$COUNT" "$ENTITIES"; }
@@ -72,6 +76,10 @@ PY
 # setup BACKEND URL: a fresh database with the directory, roster, conflicts and the item.
 setup() {
   local backend=$1 url=$2
+  if [[ -n ${SKIP_SETUP:-} ]]; then
+    start_server "$backend" "$url"
+    return
+  fi
   GONGSHI_DATABASE_URL=$url "$BIN" migrate >/dev/null
   import_once "$backend" "$url" entities "$ENTITIES"
   GONGSHI_DATABASE_URL=$url "$BIN" import inspectors "$ROSTER" >/dev/null
@@ -125,8 +133,10 @@ timed() {
   wait_quiet
   local out
   out=$(curl "${args[@]}")
-  printf 'request\t%s\t%s\t%s\n' "$backend" "$label" "$out" >>"$RESULTS"
-  log "$backend: $label: $out"
+  local rss
+  rss=$(awk '/^VmRSS/{printf "%.0f", $2/1024}' "/proc/$SERVER_PID/status")
+  printf 'request\t%s\t%s\t%s\t%s\t%s\n' "$backend" "$label" "$out" "$rss" "$(server_peak_rss)" >>"$RESULTS"
+  log "$backend: $label: $out; server RSS now $rss MiB, peak $(server_peak_rss) MiB"
   [[ $(cut -f3 <<<"$out") == 2* ]] || { head -c 600 "$WORK/last.json" >&2; return 1; }
 }
 
@@ -134,8 +144,9 @@ run() {
   local backend=$1 url=$2
   setup "$backend" "$url"
   local clerk reviewer tomorrow plan
-  clerk=$(GONGSHI_DATABASE_URL=$url "$BIN" user add --name bench-clerk --role clerk --token-ttl-hours 96 | tail -1)
-  reviewer=$(GONGSHI_DATABASE_URL=$url "$BIN" user add --name bench-reviewer --role reviewer --token-ttl-hours 96 | tail -1)
+  local suffix=$RANDOM
+  clerk=$(GONGSHI_DATABASE_URL=$url "$BIN" user add --name "bench-clerk-$suffix" --role clerk --token-ttl-hours 96 | tail -1)
+  reviewer=$(GONGSHI_DATABASE_URL=$url "$BIN" user add --name "bench-reviewer-$suffix" --role reviewer --token-ttl-hours 96 | tail -1)
   tomorrow=$(TZ=Asia/Shanghai date -d tomorrow +%F)
   local item
   item=$(curl -fs "$BASE/api/v1/public/inspection-items" | python3 -c 'import json,sys; print([i["id"] for i in json.load(sys.stdin)["items"] if i["code"]=="province_wide_bench"][0])')
@@ -145,9 +156,12 @@ run() {
   python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("snapshot", d["snapshot"], "sample", d["sample"])' "$WORK/last.json" >&2
   stop_server
   # The next day: the sources are known.
-  GONGSHI_DATABASE_URL=$url faketime -f "+1d" "$BIN" serve --bind "127.0.0.1:$PORT" 2>"$WORK/serve-$backend-next.log" &
+  # libfaketime preloaded into the server itself (the faketime wrapper would be another process).
+  GONGSHI_DATABASE_URL=$url FAKETIME="+1d" LD_PRELOAD=$FAKETIME_LIB \
+    "$BIN" serve --bind "127.0.0.1:$PORT" 2>"$WORK/serve-$backend-next.log" &
   SERVER_PID=$!
   for _ in $(seq 1 600); do curl -fs "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
+  log "$backend server up the next day: $(curl -fs "$BASE/api/v1/calendar/today")"
   timed "draw ($PICKS picks, teams of 2)" "$backend" POST "/api/v1/plans/$plan/draw" "$reviewer" '{"sources":[[3,7,12,19,26,31],[338862]]}'
   timed "public bundle" "$backend" GET "/api/v1/public/plans/$plan/bundle" ""
   cp "$WORK/last.json" "$WORK/bundle-$backend.json"
@@ -175,19 +189,20 @@ for backend in $BACKENDS; do
   case $backend in
     sqlite)
       db=$WORK/draw-$COUNT.db
-      rm -f "$db" "$db-wal" "$db-shm"
+      [[ -n ${SKIP_SETUP:-} ]] || rm -f "$db" "$db-wal" "$db-shm"
       run sqlite "$db"
       ;;
     postgres)
-      psql "$PG_URL_BASE/postgres" -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" -c "CREATE DATABASE $PG_DB"
+      [[ -n ${SKIP_SETUP:-} ]] ||
+        psql "$PG_URL_BASE/postgres" -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" -c "CREATE DATABASE $PG_DB"
       run postgres "$PG_URL_BASE/$PG_DB"
       ;;
   esac
 done
 
 echo
-echo "| backend | request | seconds | bytes | status |"
-echo "|---|---|---|---|---|"
-awk -F'\t' '$1=="request"{printf "| %s | %s | %s | %s | %s |\n", $2, $3, $4, $5, $6}' "$RESULTS"
+echo "| backend | request | seconds | bytes | status | server RSS after (MiB) | peak so far (MiB) |"
+echo "|---|---|---|---|---|---|---|"
+awk -F'\t' '$1=="request"{printf "| %s | %s | %s | %s | %s | %s | %s |\n", $2, $3, $4, $5, $6, $7, $8}' "$RESULTS"
 echo
 awk -F'\t' '$1=="verify"{printf "verify %s: %s in %s, max RSS %s\n", $2, $3, $4, $5} $1=="rss"{printf "server peak RSS %s: %s\n", $2, $3} $1=="import"{printf "import %s: %s rows/s, %s\n", $2, $4, $5}' "$RESULTS"

@@ -1,7 +1,7 @@
 //! What happens after a draw: results per drawn entity (clerk), completion with its deadline
 //! (clerk) and publication of the results (reviewer).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::plans::{allowed, audit, detail, find, frozen_inputs, moved, PlanDetail};
 use super::{Actor, App, FieldError, ServiceError};
@@ -56,16 +56,18 @@ pub fn record_results(
             selected: &selected,
             roster: &certs,
         };
+        let pick_of: HashMap<&str, i32> = selections
+            .iter()
+            .map(|s| (s.credit_code.as_str(), s.pick))
+            .collect();
         let mut e = Errors::default();
         let mut parsed: Vec<(i32, ResultFields)> = Vec::new();
+        let mut seen: HashSet<i32> = HashSet::new();
         for (i, raw) in raws.iter().enumerate() {
             let prefix = format!("results[{i}]");
             if let Some(r) = ResultFields::parse(&mut e, &prefix, raw, &cx) {
-                let pick = selections
-                    .iter()
-                    .find(|s| s.credit_code == r.credit_code)
-                    .map_or(0, |s| s.pick);
-                if parsed.iter().any(|(p, _)| *p == pick) {
+                let pick = pick_of.get(r.credit_code.as_str()).copied().unwrap_or(0);
+                if !seen.insert(pick) {
                     e.push(
                         &format!("{prefix}.credit_code"),
                         "duplicate",

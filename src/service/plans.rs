@@ -9,7 +9,7 @@ use super::paging::{PageRequest, Slice};
 use super::snapshots::{self, PlanSnapshot};
 use super::{Actor, App, ConflictKind, FieldError, ServiceError};
 use crate::domain::category::CategoryCode;
-use crate::domain::draw::bundle::{Bundle, BundlePlan, BundleSource};
+use crate::domain::draw::bundle::{BundlePlan, BundleSource};
 use crate::domain::draw::frozen::{self, DrawError, DrawRules, FrozenRoster, Member};
 use crate::domain::field::{required_text, Errors};
 use crate::domain::plan::fields::{earliest_draw, known_sources};
@@ -170,6 +170,16 @@ pub struct PlanDetail {
     pub entity_names: HashMap<String, String>,
     /// Name and unit of every inspector named, by certificate number.
     pub inspectors: HashMap<String, (String, String)>,
+}
+
+impl PlanDetail {
+    /// The result recorded for `pick` (the store gives results in pick order).
+    pub fn result_of(&self, pick: i32) -> Option<&StoredResult> {
+        self.results
+            .binary_search_by_key(&pick, |r| r.pick)
+            .ok()
+            .map(|i| &self.results[i])
+    }
 }
 
 pub(super) fn detail(conn: &mut AnyConn, plan: PlanRecord) -> Result<PlanDetail, ServiceError> {
@@ -483,9 +493,12 @@ fn draw_error(e: DrawError) -> ServiceError {
     }
 }
 
+/// A bundle as the JSON text the public receives.
+pub struct BundleJson(pub Vec<u8>);
+
 /// The public bundle of a drawn plan: recomputed from the frozen inputs and the published
-/// values, and checked against the stored selections.
-pub fn bundle(app: &App, id: i64) -> Result<Bundle, ServiceError> {
+/// values, checked against the stored selections, and written as JSON.
+pub fn bundle(app: &App, id: i64) -> Result<BundleJson, ServiceError> {
     let conn = &mut *app.conn()?;
     let plan = store::plans::get(conn, id)?
         .filter(|p| p.status != PlanStatus::Draft)
@@ -498,6 +511,7 @@ pub fn bundle(app: &App, id: i64) -> Result<Bundle, ServiceError> {
         )));
     };
     let (members, roster) = frozen_inputs(conn, id)?;
+    let stored = store::plans::selections(conn, id)?;
     let drawn = frozen::draw(
         &members,
         &roster,
@@ -505,40 +519,44 @@ pub fn bundle(app: &App, id: i64) -> Result<Bundle, ServiceError> {
         rules(&plan, facts.on),
     )
     .map_err(|e| ServiceError::internal(format!("plan {id} no longer draws: {e}")))?;
-    let stored = store::plans::selections(conn, id)?;
-    let bundle = Bundle::new(
-        BundlePlan {
-            id,
-            title: plan.fields.title.clone(),
-            team_size: plan.fields.team_size as usize,
-            load_cap: plan.fields.load_cap,
-            draw_date: facts.on,
-        },
-        &members,
-        &roster,
-        plan.fields
-            .sources
-            .iter()
-            .zip(&facts.source_values)
-            .map(|(s, v)| BundleSource {
-                description: s.description.clone(),
-                available_on: s.available_on,
-                values: v.clone(),
-            })
-            .collect(),
-        &drawn,
-    );
-    let agrees = stored.len() == bundle.teams.len()
+    let cert = |ix: &u32| roster.inspectors[*ix as usize].certificate_no.as_str();
+    let agrees = stored.len() == drawn.teams.len()
         && stored
             .iter()
-            .zip(&bundle.teams)
-            .all(|(s, t)| s.credit_code == t.credit_code && s.inspectors == t.inspectors);
+            .zip(drawn.entity_picks.iter().zip(&drawn.teams))
+            .all(|(s, (p, t))| {
+                s.credit_code == members[p.position - 1].credit_code
+                    && s.inspectors
+                        .iter()
+                        .map(String::as_str)
+                        .eq(t.members.iter().map(cert))
+            });
     if !agrees {
         return Err(ServiceError::internal(format!(
             "plan {id}: the stored selections differ from the recomputed draw"
         )));
     }
-    Ok(bundle)
+    let sources: Vec<BundleSource> = plan
+        .fields
+        .sources
+        .iter()
+        .zip(&facts.source_values)
+        .map(|(s, v)| BundleSource {
+            description: s.description.clone(),
+            available_on: s.available_on,
+            values: v.clone(),
+        })
+        .collect();
+    let head = BundlePlan {
+        id,
+        title: plan.fields.title.clone(),
+        team_size: plan.fields.team_size as usize,
+        load_cap: plan.fields.load_cap,
+        draw_date: facts.on,
+    };
+    crate::domain::draw::bundle::to_json(&head, &members, &roster, &sources, &drawn)
+        .map(BundleJson)
+        .map_err(ServiceError::internal)
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]

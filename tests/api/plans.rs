@@ -786,6 +786,16 @@ async fn a_completed_plan_is_on_the_deadlines_report_until_its_results_are_out_a
                    "inspected_on": "2026-12-03", "inspectors": team})
         })
         .collect();
+    // The same entity twice in one request is refused whole.
+    let twice = json!({"results": [results[0].clone(), results[0].clone()]});
+    let body = assert_problem(
+        step(&b, &b.clerk(), id, "results", twice).await,
+        400,
+        "validation",
+    )
+    .await;
+    assert_eq!(body["errors"][0]["field"], "results[1].credit_code");
+    assert_eq!(body["errors"][0]["code"], "duplicate");
     ok(step(&b, &b.clerk(), id, "results", json!({"results": results})).await).await;
     // Completed on Friday 2026-12-04: 20 working days reach past the loaded 2026 calendar, so
     // the deadline skips only 2027's statutory New Year's Day: provisional Monday 2027-01-04.

@@ -150,6 +150,146 @@ impl Bundle {
     }
 }
 
+/// The bundle of a draw as JSON, written straight from the draw and the frozen inputs: the same
+/// text as serialising [`Bundle::new`], without a `String` per certificate number (a
+/// province-size bundle lists millions of them).
+pub fn to_json(
+    plan: &BundlePlan,
+    members: &[Member],
+    roster: &FrozenRoster,
+    sources: &[BundleSource],
+    drawn: &Drawn,
+) -> serde_json::Result<Vec<u8>> {
+    let view = View {
+        plan,
+        members,
+        roster,
+        sources,
+        drawn,
+    };
+    serde_json::to_vec(&view)
+}
+
+struct View<'a> {
+    plan: &'a BundlePlan,
+    members: &'a [Member],
+    roster: &'a FrozenRoster,
+    sources: &'a [BundleSource],
+    drawn: &'a Drawn,
+}
+
+/// A sequence written from an iterator made on demand.
+struct Seq<F>(F);
+
+impl<F, I> Serialize for Seq<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
+    }
+}
+
+#[derive(Serialize)]
+struct PickView<'a> {
+    index: usize,
+    md5: String,
+    divisor: usize,
+    remainder: usize,
+    position: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    credit_code: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    certificate_no: Option<&'a str>,
+}
+
+impl<'a> PickView<'a> {
+    fn of(p: &Pick) -> PickView<'a> {
+        PickView {
+            index: p.index,
+            md5: p.md5_hex(),
+            divisor: p.divisor,
+            remainder: p.remainder,
+            position: p.position,
+            credit_code: None,
+            certificate_no: None,
+        }
+    }
+}
+
+impl Serialize for View<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let codes = self.members;
+        let certs = &self.roster.inspectors;
+        let cert = move |ix: &u32| certs[*ix as usize].certificate_no.as_str();
+        let mut st = s.serialize_struct("Bundle", 7)?;
+        st.serialize_field("algorithm", ALGORITHM)?;
+        st.serialize_field("plan", self.plan)?;
+        #[derive(Serialize)]
+        struct Snapshot<C: Serialize> {
+            sha256: String,
+            size: usize,
+            credit_codes: C,
+        }
+        st.serialize_field(
+            "snapshot",
+            &Snapshot {
+                sha256: snapshot_sha256(codes.iter().map(|m| m.credit_code.as_str())),
+                size: codes.len(),
+                credit_codes: Seq(|| codes.iter().map(|m| m.credit_code.as_str())),
+            },
+        )?;
+        st.serialize_field("sources", self.sources)?;
+        st.serialize_field("key", self.drawn.key.as_str())?;
+        st.serialize_field(
+            "entity_picks",
+            &Seq(|| {
+                self.drawn.entity_picks.iter().map(|p| PickView {
+                    credit_code: Some(codes[p.position - 1].credit_code.as_str()),
+                    ..PickView::of(p)
+                })
+            }),
+        )?;
+        #[derive(Serialize)]
+        struct TeamView<'a, E: Serialize, P: Serialize, M: Serialize> {
+            pick: usize,
+            credit_code: &'a str,
+            key: String,
+            eligible: E,
+            picks: P,
+            inspectors: M,
+        }
+        let key = &self.drawn.key;
+        st.serialize_field(
+            "teams",
+            &Seq(|| {
+                self.drawn
+                    .teams
+                    .iter()
+                    .zip(&self.drawn.entity_picks)
+                    .enumerate()
+                    .map(move |(i, (team, p))| TeamView {
+                        pick: i + 1,
+                        credit_code: codes[p.position - 1].credit_code.as_str(),
+                        key: team_key(key, i + 1).as_str().to_string(),
+                        eligible: Seq(move || team.eligible.iter().map(cert)),
+                        picks: Seq(move || {
+                            team.picks.iter().map(move |t| PickView {
+                                certificate_no: Some(cert(&team.eligible[t.position - 1])),
+                                ..PickView::of(t)
+                            })
+                        }),
+                        inspectors: Seq(move || team.members.iter().map(cert)),
+                    })
+            }),
+        )?;
+        st.end()
+    }
+}
+
 /// Where a bundle and its recomputation first part.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{what}: published {published}, recomputed {recomputed}")]
@@ -331,6 +471,61 @@ mod tests {
         assert_eq!(b.teams[0].key, format!("{}inspectors:1/", b.key));
         assert_eq!(b.entity_picks[0].md5.len(), 32);
         assert_eq!(b.entity_picks[0].md5, b.entity_picks[0].md5.to_uppercase());
+    }
+
+    #[test]
+    fn the_borrowed_json_is_the_bundle_byte_for_byte() {
+        let members: Vec<Member> = (0..40)
+            .map(|i| Member {
+                credit_code: format!("9164010{i:011}"),
+                category: "internet_venue".into(),
+            })
+            .collect();
+        let roster = FrozenRoster::new(
+            (1..=8)
+                .map(|i| super::super::frozen::RosterEntry {
+                    certificate_no: format!("640100{i:02}"),
+                    active: true,
+                    valid_from: "2025-01-01".parse().unwrap(),
+                    valid_to: "2027-12-31".parse().unwrap(),
+                    fields: vec!["internet_venue".into()],
+                    conflict_categories: Vec::new(),
+                    conflict_entities: Vec::new(),
+                })
+                .collect(),
+            Default::default(),
+        );
+        let rules = DrawRules {
+            sample: 6,
+            team_size: 3,
+            load_cap: Some(4),
+            draw_date: "2026-12-04".parse().unwrap(),
+        };
+        let drawn = draw(&members, &roster, &[vec![7], vec![1, 2]], rules).unwrap();
+        let plan = BundlePlan {
+            id: 3,
+            title: "抽查".into(),
+            team_size: 3,
+            load_cap: Some(4),
+            draw_date: rules.draw_date,
+        };
+        let sources = vec![
+            BundleSource {
+                description: "a".into(),
+                available_on: "2026-12-03".parse().unwrap(),
+                values: vec![7],
+            },
+            BundleSource {
+                description: "b".into(),
+                available_on: "2026-12-03".parse().unwrap(),
+                values: vec![1, 2],
+            },
+        ];
+        let owned = Bundle::new(plan.clone(), &members, &roster, sources.clone(), &drawn);
+        let bytes = to_json(&plan, &members, &roster, &sources, &drawn).unwrap();
+        assert_eq!(bytes, serde_json::to_vec(&owned).unwrap());
+        let back: Bundle = serde_json::from_slice(&bytes).unwrap();
+        verify(&back).unwrap();
     }
 
     #[test]

@@ -193,20 +193,24 @@ pub(crate) fn result(d: &PlanDetail, r: &StoredResult) -> PublicResult {
     }
 }
 
+/// The entities left out at the yearly cap (public).
+pub(crate) fn exclusions(d: &PlanDetail) -> Vec<PublicExclusion> {
+    d.exclusions
+        .iter()
+        .map(|e| PublicExclusion {
+            credit_code: e.credit_code.clone(),
+            name: d.entity_names.get(&e.credit_code).cloned(),
+            inspections: e.inspections,
+        })
+        .collect()
+}
+
 impl From<&PlanDetail> for PublicPlanDetail {
     fn from(d: &PlanDetail) -> Self {
         let published = d.plan.status == PlanStatus::ResultsPublished;
         PublicPlanDetail {
             plan: PublicPlan::from(&d.plan),
-            exclusions: d
-                .exclusions
-                .iter()
-                .map(|e| PublicExclusion {
-                    credit_code: e.credit_code.clone(),
-                    name: d.entity_names.get(&e.credit_code).cloned(),
-                    inspections: e.inspections,
-                })
-                .collect(),
+            exclusions: exclusions(d),
             selections: d
                 .selections
                 .iter()
@@ -216,7 +220,7 @@ impl From<&PlanDetail> for PublicPlanDetail {
                     name: d.entity_names.get(&s.credit_code).cloned(),
                     inspectors: s.inspectors.iter().map(|c| member(d, c)).collect(),
                     result: published
-                        .then(|| d.results.iter().find(|r| r.pick == s.pick))
+                        .then(|| d.result_of(s.pick))
                         .flatten()
                         .map(|r| result(d, r)),
                 })

@@ -58,7 +58,15 @@ async fn one(id: i64, state: Arc<AppState>) -> Result<Response, Infallible> {
 }
 
 async fn bundle(id: i64, state: Arc<AppState>) -> Result<Response, Infallible> {
+    use warp::Reply;
     let result: Result<_, ServiceError> =
         state.app.blocking(move |app| plans::bundle(app, id)).await;
-    Ok(respond(StatusCode::OK, result))
+    Ok(match result {
+        Ok(plans::BundleJson(bytes)) => warp::http::Response::builder()
+            .header(warp::http::header::CONTENT_TYPE, "application/json")
+            .body(bytes)
+            .map(Reply::into_response)
+            .unwrap_or_else(|_| crate::http::problem::internal().into_response()),
+        Err(e) => crate::http::problem::Problem::from(e).into_response(),
+    })
 }

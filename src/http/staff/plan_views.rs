@@ -70,10 +70,9 @@ pub struct StaffPlanDetail {
 
 impl From<&PlanDetail> for StaffPlanDetail {
     fn from(d: &PlanDetail) -> Self {
-        let public = plan_views::PublicPlanDetail::from(d);
         StaffPlanDetail {
             plan: StaffPlan::from(&d.plan),
-            exclusions: public.exclusions,
+            exclusions: plan_views::exclusions(d),
             selections: d
                 .selections
                 .iter()
@@ -86,16 +85,12 @@ impl From<&PlanDetail> for StaffPlanDetail {
                         .iter()
                         .map(|c| plan_views::member(d, c))
                         .collect(),
-                    result: d
-                        .results
-                        .iter()
-                        .find(|r| r.pick == s.pick)
-                        .map(|r| StaffResult {
-                            public: plan_views::result(d, r),
-                            notes: r.fields.notes.clone(),
-                            recorded_at: format_utc(r.recorded_at),
-                            recorded_by: r.recorded_by.clone(),
-                        }),
+                    result: d.result_of(s.pick).map(|r| StaffResult {
+                        public: plan_views::result(d, r),
+                        notes: r.fields.notes.clone(),
+                        recorded_at: format_utc(r.recorded_at),
+                        recorded_by: r.recorded_by.clone(),
+                    }),
                 })
                 .collect(),
         }
