@@ -167,7 +167,23 @@ pub fn to_json(
         sources,
         drawn,
     };
-    serde_json::to_vec(&view)
+    // Sized up front: growing a buffer of hundreds of megabytes by doubling would hold the old
+    // and the new one at once.
+    let cert_len = roster
+        .inspectors
+        .iter()
+        .map(|i| i.certificate_no.len() + 3)
+        .max()
+        .unwrap_or(3);
+    let listed: usize = drawn
+        .teams
+        .iter()
+        .map(|t| t.eligible.len() + 2 * t.members.len())
+        .sum();
+    let estimate = members.len() * 21 + listed * cert_len + drawn.teams.len() * 600 + 4096;
+    let mut out = Vec::with_capacity(estimate);
+    serde_json::to_writer(&mut out, &view)?;
+    Ok(out)
 }
 
 struct View<'a> {
