@@ -956,6 +956,22 @@ pub enum Watch {
     PublishedLate,
 }
 
+impl Watch {
+    /// A report's `state` parameter: `due`, `overdue` (the default) or `published_late`.
+    pub fn parse(state: Option<&str>) -> Result<Watch, ServiceError> {
+        match state.map(str::trim).unwrap_or("overdue") {
+            "due" => Ok(Watch::Due),
+            "overdue" | "" => Ok(Watch::Overdue),
+            "published_late" => Ok(Watch::PublishedLate),
+            other => Err(ServiceError::invalid(
+                "state",
+                "unknown",
+                format!("{other:?}: expected due, overdue or published_late"),
+            )),
+        }
+    }
+}
+
 /// A deadline report's parameters as they arrive.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -986,18 +1002,7 @@ pub fn deadlines(
     p: &DeadlineParams,
 ) -> Result<Vec<DeadlineLine>, ServiceError> {
     actor.require(Action::ReadPenalties)?;
-    let watch = match p.state.as_deref().map(str::trim).unwrap_or("overdue") {
-        "due" => Watch::Due,
-        "overdue" | "" => Watch::Overdue,
-        "published_late" => Watch::PublishedLate,
-        other => {
-            return Err(ServiceError::invalid(
-                "state",
-                "unknown",
-                format!("{other:?}: expected due, overdue or published_late"),
-            ))
-        }
-    };
+    let watch = Watch::parse(p.state.as_deref())?;
     let within = p.within.unwrap_or(3);
     let authority = match (actor.authority_id, p.authority_id) {
         (Some(bound), Some(asked)) if bound != asked => return Ok(Vec::new()),

@@ -34,18 +34,7 @@ pub fn deadlines(
     p: &PlanDeadlineParams,
 ) -> Result<Vec<PlanDeadlineLine>, ServiceError> {
     actor.require(Action::ReadPlans)?;
-    let watch = match p.state.as_deref().map(str::trim).unwrap_or("overdue") {
-        "due" => Watch::Due,
-        "overdue" | "" => Watch::Overdue,
-        "published_late" => Watch::PublishedLate,
-        other => {
-            return Err(ServiceError::invalid(
-                "state",
-                "unknown",
-                format!("{other:?}: expected due, overdue or published_late"),
-            ))
-        }
-    };
+    let watch = Watch::parse(p.state.as_deref())?;
     let within = p.within.unwrap_or(3);
     let today = app.today();
     let conn = &mut *app.conn()?;

@@ -62,13 +62,13 @@ async fn bureau() -> Bureau {
     bureau_with(|_| {}).await
 }
 
+/// A response's JSON body.
+async fn json_of(res: reqwest::Response) -> Value {
+    res.json().await.expect("a JSON body")
+}
+
 async fn item_id(app: &TestApp, code: &str) -> i64 {
-    let items: Value = app
-        .get("/api/v1/public/inspection-items")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let items: Value = json_of(app.get("/api/v1/public/inspection-items").await).await;
     items["items"]
         .as_array()
         .unwrap()
@@ -140,16 +140,15 @@ async fn plan_audit(b: &Bureau) -> Vec<Value> {
     let mut after = 0;
     let mut out = Vec::new();
     loop {
-        let page: Value = b
-            .app
-            .get_as(
-                &b.reviewer(),
-                &format!("/api/v1/audit?after={after}&limit=1000"),
-            )
-            .await
-            .json()
-            .await
-            .unwrap();
+        let page: Value = json_of(
+            b.app
+                .get_as(
+                    &b.reviewer(),
+                    &format!("/api/v1/audit?after={after}&limit=1000"),
+                )
+                .await,
+        )
+        .await;
         let items = page["items"].as_array().unwrap();
         let Some(last) = items.last() else {
             return out;
@@ -194,7 +193,7 @@ async fn a_plan_over_the_demo_directory_goes_from_draft_to_published_results() {
             .status(),
         404
     );
-    let public: Value = app.get("/api/v1/public/plans").await.json().await.unwrap();
+    let public: Value = json_of(app.get("/api/v1/public/plans").await).await;
     assert_eq!(public["items"].as_array().unwrap().len(), 0);
     assert_problem(
         step(&b, &b.clerk(), id, "announce", json!({})).await,
@@ -253,12 +252,7 @@ async fn a_plan_over_the_demo_directory_goes_from_draft_to_published_results() {
     assert_problem(again, 409, "invalid-transition").await;
 
     // The public sees who was drawn and who inspects them, and can recompute it all.
-    let detail: Value = app
-        .get(&format!("/api/v1/public/plans/{id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let detail: Value = json_of(app.get(&format!("/api/v1/public/plans/{id}")).await).await;
     let selections = detail["selections"].as_array().unwrap().clone();
     assert_eq!(selections.len(), 5);
     for s in &selections {
@@ -268,12 +262,7 @@ async fn a_plan_over_the_demo_directory_goes_from_draft_to_published_results() {
         assert!(team[0]["name"].is_string() && s["name"].is_string(), "{s}");
         assert_eq!(s["result"], Value::Null);
     }
-    let bundle: Value = app
-        .get(&format!("/api/v1/public/plans/{id}/bundle"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let bundle: Value = json_of(app.get(&format!("/api/v1/public/plans/{id}/bundle")).await).await;
     assert_eq!(bundle["algorithm"], "gongshi-draw/1");
     assert_eq!(bundle["snapshot"]["size"], size);
     assert_eq!(
@@ -371,22 +360,16 @@ async fn a_plan_over_the_demo_directory_goes_from_draft_to_published_results() {
     let done = ok(step(&b, &b.clerk(), id, "complete", json!({})).await).await;
     assert_eq!(done["status"], "completed");
     // 20 working days from 12-10 reach into 2027, whose calendar is not loaded: provisional.
-    let expected: Value = app
-        .get("/api/v1/calendar/add-workdays?from=2026-12-10&days=20&provisional=true")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let expected: Value = json_of(
+        app.get("/api/v1/calendar/add-workdays?from=2026-12-10&days=20&provisional=true")
+            .await,
+    )
+    .await;
     assert_eq!(done["results_deadline"], expected["date"], "{expected}");
     assert_eq!(done["results_deadline_provisional"], true);
 
     // Not public before publication; then the outcomes without the staff notes.
-    let detail: Value = app
-        .get(&format!("/api/v1/public/plans/{id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let detail: Value = json_of(app.get(&format!("/api/v1/public/plans/{id}")).await).await;
     assert_eq!(detail["selections"][0]["result"], Value::Null);
     assert_problem(
         step(&b, &b.clerk(), id, "publish-results", json!({})).await,
@@ -484,12 +467,7 @@ async fn a_plan_over_the_demo_directory_goes_from_draft_to_published_results() {
         ]
     );
     // The bundle is unchanged by the later steps.
-    let later: Value = app
-        .get(&format!("/api/v1/public/plans/{id}/bundle"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let later: Value = json_of(app.get(&format!("/api/v1/public/plans/{id}/bundle")).await).await;
     assert_eq!(later, bundle);
     b.app.stop().await;
 }
@@ -510,13 +488,12 @@ async fn a_source_already_known_when_announcing_is_refused() {
     assert_eq!(body["errors"].as_array().unwrap().len(), 1, "{body}");
     assert_eq!(body["errors"][0]["field"], "random_sources[1].available_on");
     assert_eq!(body["errors"][0]["code"], "not_future");
-    let plan: Value = b
-        .app
-        .get_as(&b.clerk(), &format!("/api/v1/plans/{id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let plan: Value = json_of(
+        b.app
+            .get_as(&b.clerk(), &format!("/api/v1/plans/{id}"))
+            .await,
+    )
+    .await;
     assert_eq!(plan["status"], "draft");
     b.app.stop().await;
 }
@@ -551,13 +528,12 @@ async fn concurrent_draws_of_one_plan_give_one_draw_and_409s() {
     }
     statuses.sort_unstable();
     assert_eq!(statuses, [200, 409, 409, 409, 409, 409, 409, 409]);
-    let bundle: Value = b
-        .app
-        .get(&format!("/api/v1/public/plans/{id}/bundle"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let bundle: Value = json_of(
+        b.app
+            .get(&format!("/api/v1/public/plans/{id}/bundle"))
+            .await,
+    )
+    .await;
     assert_eq!(bundle["entity_picks"].as_array().unwrap().len(), 5);
     verify_both(&bundle);
     b.app.stop().await;
@@ -604,13 +580,7 @@ async fn entities_at_the_yearly_cap_are_left_out_and_listed() {
         first_size - 5
     );
     assert_eq!(announced["frequency_cap"], 1);
-    let detail: Value = b
-        .app
-        .get(&format!("/api/v1/public/plans/{second}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let detail: Value = json_of(b.app.get(&format!("/api/v1/public/plans/{second}")).await).await;
     let mut excluded: Vec<String> = detail["exclusions"]
         .as_array()
         .unwrap()
@@ -642,13 +612,12 @@ async fn a_draw_that_cannot_staff_a_team_writes_nothing_and_names_the_entity() {
         message.contains("(pick 1)") && message.contains("needs 10"),
         "{message}"
     );
-    let plan: Value = b
-        .app
-        .get_as(&b.reviewer(), &format!("/api/v1/plans/{id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let plan: Value = json_of(
+        b.app
+            .get_as(&b.reviewer(), &format!("/api/v1/plans/{id}"))
+            .await,
+    )
+    .await;
     assert_eq!(plan["status"], "announced");
     assert_eq!(plan["selections"].as_array().unwrap().len(), 0);
     assert_eq!(plan["key"], Value::Null);
@@ -679,13 +648,7 @@ async fn a_voided_plan_shows_its_public_reason_and_takes_no_further_step() {
     .await)
     .await;
     assert_eq!(voided["status"], "voided");
-    let public: Value = b
-        .app
-        .get(&format!("/api/v1/public/plans/{id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let public: Value = json_of(b.app.get(&format!("/api/v1/public/plans/{id}")).await).await;
     assert_eq!(
         public["void"]["reason"],
         "抽查对象名录库数据有误，重新制定计划"
@@ -693,13 +656,12 @@ async fn a_voided_plan_shows_its_public_reason_and_takes_no_further_step() {
     assert_eq!(public["void"]["from"], "drawn");
     // The draw that was made stays public and verifiable.
     assert_eq!(public["selections"].as_array().unwrap().len(), 5);
-    let bundle: Value = b
-        .app
-        .get(&format!("/api/v1/public/plans/{id}/bundle"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let bundle: Value = json_of(
+        b.app
+            .get(&format!("/api/v1/public/plans/{id}/bundle"))
+            .await,
+    )
+    .await;
     verify_both(&bundle);
     let again = step(&b, &b.reviewer(), id, "void", json!({"reason": "再次作废"})).await;
     assert_problem(again, 409, "invalid-transition").await;
@@ -749,13 +711,7 @@ async fn a_plan_is_refused_with_every_bad_field_named() {
         .post_json(Some(&b.reviewer()), "/api/v1/plans", &body)
         .await;
     assert_problem(res, 403, "forbidden").await;
-    let plans: Value = b
-        .app
-        .get_as(&b.clerk(), "/api/v1/plans")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let plans: Value = json_of(b.app.get_as(&b.clerk(), "/api/v1/plans").await).await;
     assert_eq!(plans["items"].as_array().unwrap().len(), 0);
     b.app.stop().await;
 }
@@ -764,13 +720,12 @@ async fn a_plan_is_refused_with_every_bad_field_named() {
 async fn a_completed_plan_is_on_the_deadlines_report_until_its_results_are_out_and_late_after() {
     let b = bureau().await;
     let id = drawn(&b, json!({"sample_size": 2})).await;
-    let detail: Value = b
-        .app
-        .get_as(&b.clerk(), &format!("/api/v1/plans/{id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let detail: Value = json_of(
+        b.app
+            .get_as(&b.clerk(), &format!("/api/v1/plans/{id}"))
+            .await,
+    )
+    .await;
     let results: Vec<Value> = detail["selections"]
         .as_array()
         .unwrap()
@@ -807,16 +762,15 @@ async fn a_completed_plan_is_on_the_deadlines_report_until_its_results_are_out_a
     let report = |state: &'static str| {
         let b = &b;
         async move {
-            let r: Value = b
-                .app
-                .get_as(
-                    &b.reviewer(),
-                    &format!("/api/v1/plans/deadlines?state={state}&within=20"),
-                )
-                .await
-                .json()
-                .await
-                .unwrap();
+            let r: Value = json_of(
+                b.app
+                    .get_as(
+                        &b.reviewer(),
+                        &format!("/api/v1/plans/deadlines?state={state}&within=20"),
+                    )
+                    .await,
+            )
+            .await;
             r["items"].as_array().unwrap().clone()
         }
     };
@@ -827,15 +781,14 @@ async fn a_completed_plan_is_on_the_deadlines_report_until_its_results_are_out_a
     assert_eq!(due[0]["deadline"], deadline.as_str());
     assert!(report("overdue").await.is_empty());
     // The day after the deadline it is overdue; published then, it is late by that much.
-    let after: Value = b
-        .app
-        .get(&format!(
-            "/api/v1/calendar/add-workdays?from={deadline}&days=1&provisional=true"
-        ))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let after: Value = json_of(
+        b.app
+            .get(&format!(
+                "/api/v1/calendar/add-workdays?from={deadline}&days=1&provisional=true"
+            ))
+            .await,
+    )
+    .await;
     b.to(after["date"].as_str().unwrap()).await;
     let overdue = report("overdue").await;
     assert_eq!(overdue.len(), 1);
@@ -877,12 +830,12 @@ async fn a_bundle_is_the_same_from_a_copy_of_the_database_on_another_server() {
     let other = crate::helpers::spawn_app_on(copy).await;
     // An inspector of the first team retires after the draw: the frozen roster keeps the draw.
     let cert = bundle["teams"][0]["inspectors"][0].as_str().unwrap();
-    let roster: Value = other
-        .get_as(&other.admin_token, "/api/v1/inspectors?limit=100")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let roster: Value = json_of(
+        other
+            .get_as(&other.admin_token, "/api/v1/inspectors?limit=100")
+            .await,
+    )
+    .await;
     let inspector = roster["items"]
         .as_array()
         .unwrap()

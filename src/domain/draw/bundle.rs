@@ -430,7 +430,8 @@ mod tests {
     use super::super::frozen::{draw, DrawRules};
     use super::*;
 
-    fn bundle(load_cap: Option<u32>, sample: usize) -> Bundle {
+    /// 40 网吧 and 8 inspectors who may all inspect them.
+    fn inputs() -> (Vec<Member>, FrozenRoster) {
         let members: Vec<Member> = (0..40)
             .map(|i| Member {
                 credit_code: format!("9164010{i:011}"),
@@ -451,6 +452,11 @@ mod tests {
                 .collect(),
             Default::default(),
         );
+        (members, roster)
+    }
+
+    fn bundle(load_cap: Option<u32>, sample: usize) -> Bundle {
+        let (members, roster) = inputs();
         let sources = vec![vec![9319], vec![2, 5, 12, 8, 10]];
         let rules = DrawRules {
             sample,
@@ -491,26 +497,7 @@ mod tests {
 
     #[test]
     fn the_borrowed_json_is_the_bundle_byte_for_byte() {
-        let members: Vec<Member> = (0..40)
-            .map(|i| Member {
-                credit_code: format!("9164010{i:011}"),
-                category: "internet_venue".into(),
-            })
-            .collect();
-        let roster = FrozenRoster::new(
-            (1..=8)
-                .map(|i| super::super::frozen::RosterEntry {
-                    certificate_no: format!("640100{i:02}"),
-                    active: true,
-                    valid_from: "2025-01-01".parse().unwrap(),
-                    valid_to: "2027-12-31".parse().unwrap(),
-                    fields: vec!["internet_venue".into()],
-                    conflict_categories: Vec::new(),
-                    conflict_entities: Vec::new(),
-                })
-                .collect(),
-            Default::default(),
-        );
+        let (members, roster) = inputs();
         let rules = DrawRules {
             sample: 6,
             team_size: 3,
