@@ -95,6 +95,10 @@ enum Command {
         /// entity at the cap is left out of a plan's snapshot at announcement. 0: no cap.
         #[arg(long, env = "GONGSHI_DRAW_YEARLY_CAP", default_value_t = 2)]
         draw_yearly_cap: u32,
+        /// Sites whose pages may read the public API (CORS): `*`, or a comma-separated list of
+        /// origins such as https://www.yinchuan.gov.cn. Staff routes never allow another site.
+        #[arg(long, env = "GONGSHI_CORS_ORIGINS", default_value = "*")]
+        cors_origins: String,
     },
     /// Random draws (双随机).
     Draw {
@@ -343,6 +347,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             demo,
             header_read_timeout_secs,
             draw_yearly_cap,
+            cors_origins,
         } => serve(crate::server::Settings {
             database_url: url.clone(),
             bind,
@@ -355,6 +360,8 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             frequency_cap: crate::service::plans::FrequencyCap(
                 Some(draw_yearly_cap).filter(|n| *n > 0),
             ),
+            cors_origins: crate::http::cors::Origins::parse(&cors_origins)
+                .map_err(|e| CliError::Other(format!("GONGSHI_CORS_ORIGINS: {e}")))?,
         }),
         Command::Draw {
             command: DrawCommand::Verify { bundle },

@@ -40,6 +40,8 @@ pub struct Settings {
     pub sqlite_busy_timeout: Duration,
     /// The yearly cap on random inspections of one entity (国办发〔2024〕54号).
     pub frequency_cap: crate::service::plans::FrequencyCap,
+    /// Which sites' pages may read public answers (CORS).
+    pub cors_origins: crate::http::cors::Origins,
 }
 
 impl Settings {
@@ -56,6 +58,7 @@ impl Settings {
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
             sqlite_busy_timeout: crate::store::SQLITE_BUSY_TIMEOUT,
             frequency_cap: Default::default(),
+            cors_origins: Default::default(),
         }
     }
 }
@@ -108,6 +111,7 @@ pub async fn start(settings: Settings) -> Result<Running, StartError> {
         header_read_timeout,
         sqlite_busy_timeout,
         frequency_cap,
+        cors_origins,
     } = settings;
     let app = tokio::task::spawn_blocking(move || -> Result<App, StartError> {
         let db = Db::open_with(&database_url, pool_size.max(1), sqlite_busy_timeout)?;
@@ -129,7 +133,10 @@ pub async fn start(settings: Settings) -> Result<Running, StartError> {
         .local_addr()
         .map_err(|source| StartError::Bind { addr: bind, source })?;
     let server = serve(
-        Arc::new(AppState { app: app.clone() }),
+        Arc::new(AppState {
+            app: app.clone(),
+            cors: cors_origins,
+        }),
         listener,
         header_read_timeout,
         async move {

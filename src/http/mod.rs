@@ -4,6 +4,7 @@
 //! store types here.
 
 mod allow;
+pub mod cors;
 pub mod filters;
 pub mod limits;
 pub mod paging;
@@ -15,8 +16,8 @@ pub mod staff;
 use std::sync::Arc;
 
 use warp::filters::BoxedFilter;
-use warp::http::header::{self, HeaderName, HeaderValue};
-use warp::http::StatusCode;
+use warp::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use warp::http::{Method, StatusCode};
 use warp::path::FullPath;
 use warp::reply::Response;
 use warp::{Filter, Reply};
@@ -118,11 +119,23 @@ pub struct ClientAddr(pub std::net::SocketAddr);
 /// What every handler may use. Built only by `server::start`.
 pub struct AppState {
     pub app: App,
+    /// Who may read public answers from another site.
+    pub cors: cors::Origins,
 }
 
 /// The whole API, with the one `recover` that turns every rejection into problem+json, and the
 /// headers every answer carries.
 pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
+    let origins = state.cors.clone();
+    let for_preflight = origins.clone();
+    // A public route's preflight is answered before routing; anything else falls through.
+    let preflight = warp::method()
+        .and(warp::path::full())
+        .and(warp::header::headers_cloned())
+        .and_then(move |method: Method, path: FullPath, headers: HeaderMap| {
+            let answer = cors::preflight(&for_preflight, &method, path.as_str(), &headers);
+            async move { answer.ok_or_else(warp::reject::not_found) }
+        });
     // Staff answers hold private data or a token: no cache may keep them.
     let staff = staff::routes(state.clone()).map(|mut res: Response| {
         res.headers_mut()
@@ -130,14 +143,27 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         res
     });
     warp::path::full()
+        .and(warp::method())
+        .and(warp::header::optional::<String>("origin"))
         .and(
-            public::routes(state)
-                .or(staff)
+            preflight
+                .or(public::routes(state).or(staff).unify())
                 .unify()
                 .recover(problem::recover)
                 .unify(),
         )
-        .map(finish)
+        .map(
+            move |path: FullPath, method: Method, origin: Option<String>, mut res: Response| {
+                cors::decorate(
+                    &origins,
+                    &method,
+                    path.as_str(),
+                    origin.as_deref(),
+                    &mut res,
+                );
+                finish(path, res)
+            },
+        )
         .with(warp::trace::request())
         .map(Reply::into_response)
         .boxed()

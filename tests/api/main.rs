@@ -8,6 +8,7 @@ mod calendar;
 mod categories;
 mod cli;
 mod connections;
+mod cors;
 mod directory;
 mod draws;
 mod errors;
