@@ -99,6 +99,10 @@ enum Command {
         /// origins such as https://www.yinchuan.gov.cn. Staff routes never allow another site.
         #[arg(long, env = "GONGSHI_CORS_ORIGINS", default_value = "*")]
         cors_origins: String,
+        /// Seconds a portal or proxy may reuse a public answer (Cache-Control: max-age); after
+        /// that it revalidates with If-None-Match and gets 304 while nothing changed.
+        #[arg(long, env = "GONGSHI_PUBLIC_MAX_AGE", default_value_t = crate::server::DEFAULT_PUBLIC_MAX_AGE)]
+        public_max_age: u32,
     },
     /// Random draws (双随机).
     Draw {
@@ -348,6 +352,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             header_read_timeout_secs,
             draw_yearly_cap,
             cors_origins,
+            public_max_age,
         } => serve(crate::server::Settings {
             database_url: url.clone(),
             bind,
@@ -362,6 +367,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             ),
             cors_origins: crate::http::cors::Origins::parse(&cors_origins)
                 .map_err(|e| CliError::Other(format!("GONGSHI_CORS_ORIGINS: {e}")))?,
+            public_max_age,
         }),
         Command::Draw {
             command: DrawCommand::Verify { bundle },

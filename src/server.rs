@@ -21,6 +21,9 @@ use crate::store::{Db, StoreError};
 /// How long a connection may take to send a request's header, or sit idle between requests.
 pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How long a portal or a proxy may reuse a public answer without asking again (seconds).
+pub const DEFAULT_PUBLIC_MAX_AGE: u32 = 60;
+
 /// Everything a server needs to start.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -42,6 +45,8 @@ pub struct Settings {
     pub frequency_cap: crate::service::plans::FrequencyCap,
     /// Which sites' pages may read public answers (CORS).
     pub cors_origins: crate::http::cors::Origins,
+    /// `Cache-Control: max-age` of public answers, in seconds.
+    pub public_max_age: u32,
 }
 
 impl Settings {
@@ -59,6 +64,7 @@ impl Settings {
             sqlite_busy_timeout: crate::store::SQLITE_BUSY_TIMEOUT,
             frequency_cap: Default::default(),
             cors_origins: Default::default(),
+            public_max_age: DEFAULT_PUBLIC_MAX_AGE,
         }
     }
 }
@@ -112,6 +118,7 @@ pub async fn start(settings: Settings) -> Result<Running, StartError> {
         sqlite_busy_timeout,
         frequency_cap,
         cors_origins,
+        public_max_age,
     } = settings;
     let app = tokio::task::spawn_blocking(move || -> Result<App, StartError> {
         let db = Db::open_with(&database_url, pool_size.max(1), sqlite_busy_timeout)?;
@@ -136,6 +143,7 @@ pub async fn start(settings: Settings) -> Result<Running, StartError> {
         Arc::new(AppState {
             app: app.clone(),
             cors: cors_origins,
+            public_max_age,
         }),
         listener,
         header_read_timeout,

@@ -5,6 +5,7 @@
 
 mod allow;
 pub mod cors;
+pub mod etag;
 pub mod filters;
 pub mod limits;
 pub mod paging;
@@ -121,6 +122,8 @@ pub struct AppState {
     pub app: App,
     /// Who may read public answers from another site.
     pub cors: cors::Origins,
+    /// `Cache-Control: max-age` of public answers, in seconds.
+    pub public_max_age: u32,
 }
 
 /// The whole API, with the one `recover` that turns every rejection into problem+json, and the
@@ -142,9 +145,11 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         res
     });
+    let max_age = state.public_max_age;
     warp::path::full()
         .and(warp::method())
         .and(warp::header::optional::<String>("origin"))
+        .and(warp::header::optional::<String>("if-none-match"))
         .and(
             preflight
                 .or(public::routes(state).or(staff).unify())
@@ -152,16 +157,28 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
                 .recover(problem::recover)
                 .unify(),
         )
-        .map(
-            move |path: FullPath, method: Method, origin: Option<String>, mut res: Response| {
-                cors::decorate(
-                    &origins,
-                    &method,
-                    path.as_str(),
-                    origin.as_deref(),
-                    &mut res,
-                );
-                finish(path, res)
+        .then(
+            move |path: FullPath,
+                  method: Method,
+                  origin: Option<String>,
+                  if_none_match: Option<String>,
+                  res: Response| {
+                let origins = origins.clone();
+                async move {
+                    let mut res = if cors::is_public(&method, path.as_str()) {
+                        etag::tag(res, if_none_match.as_deref(), max_age).await
+                    } else {
+                        res
+                    };
+                    cors::decorate(
+                        &origins,
+                        &method,
+                        path.as_str(),
+                        origin.as_deref(),
+                        &mut res,
+                    );
+                    finish(path, res)
+                }
             },
         )
         .with(warp::trace::request())

@@ -491,8 +491,14 @@ async fn a_decision_leaves_the_public_list_at_midnight_after_its_publicity_ends(
     ok_step(&app, &b.reviewer, id, "publish", json!({})).await;
     app.clock().set(shanghai(2027, 11, 27, 23, 59, 59)).unwrap();
     assert_eq!(public_names(&app, "").await.len(), 1, "its last day");
+    let last_day = list_etag(&app).await;
     app.clock().set(shanghai(2027, 11, 28, 0, 0, 0)).unwrap();
     assert!(public_names(&app, "").await.is_empty(), "the day after");
+    assert_ne!(
+        list_etag(&app).await,
+        last_day,
+        "the list's ETag changes at midnight"
+    );
     let (status, _) = public(&app, &format!("/api/v1/public/penalties/{id}")).await;
     assert_eq!(status, 404);
     let reviewer = token(&app, "reviewer1").await;
@@ -721,6 +727,72 @@ fn organisation(date: &str) -> Value {
         "procedure": "ordinary",
         "case_officers": ["64010020260001", "64010020260002"]
     })
+}
+
+const LIST: &str = "/api/v1/public/penalties?limit=100";
+
+/// The public list's ETag, after checking its caching headers.
+async fn list_etag(app: &TestApp) -> String {
+    let res = app.get(LIST).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "public, max-age=60");
+    res.headers()["etag"].to_str().unwrap().to_string()
+}
+
+async fn if_none_match(app: &TestApp, etag: &str) -> reqwest::Response {
+    app.client
+        .get(app.url(LIST))
+        .header("if-none-match", etag)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_public_lists_etag_changes_when_what_the_public_sees_changes_and_only_then() {
+    let app = spawn_app_at(december()).await;
+    let b = bureau(&app).await;
+    let empty = list_etag(&app).await;
+    // A draft, and a change to it, are nothing the public sees.
+    let d = draft(&app, &b, &organisation("2026-11-27")).await;
+    assert_eq!(list_etag(&app).await, empty);
+    let res = app
+        .patch_json(
+            &b.clerk,
+            &format!("/api/v1/penalties/{}", d["id"]),
+            &json!({"version": d["version"], "facts": "当事人超时经营，接纳未成年人。"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    assert_eq!(list_etag(&app).await, empty);
+    // Unchanged: 304, no body, the same tag.
+    let res = if_none_match(&app, &empty).await;
+    assert_eq!(res.status(), 304);
+    assert_eq!(res.headers()["etag"].to_str().unwrap(), empty);
+    assert!(res.bytes().await.unwrap().is_empty());
+    // A publication changes it; the old tag then gets the whole answer.
+    let id = publish(&app, &b, &natural_person("2026-11-27")).await;
+    let published = list_etag(&app).await;
+    assert_ne!(published, empty);
+    let res = if_none_match(&app, &empty).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["etag"].to_str().unwrap(), published);
+    // So does a withdrawal.
+    ok_step(
+        &app,
+        &b.reviewer,
+        id,
+        "withdraw",
+        json!({"reason": "行政复议决定撤销原处罚决定", "event_date": "2026-11-30"}),
+    )
+    .await;
+    assert_ne!(list_etag(&app).await, published);
+    // Staff answers are never cached and carry no ETag.
+    let res = app.get_as(&b.reviewer, "/api/v1/penalties").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    assert!(res.headers().get("etag").is_none());
+    app.stop().await;
 }
 
 async fn publish(app: &TestApp, b: &Bureau, body: &Value) -> i64 {
