@@ -103,6 +103,19 @@ enum Command {
         /// that it revalidates with If-None-Match and gets 304 while nothing changed.
         #[arg(long, env = "GONGSHI_PUBLIC_MAX_AGE", default_value_t = crate::server::DEFAULT_PUBLIC_MAX_AGE)]
         public_max_age: u32,
+        /// Public requests per second each client may make on average (0: no limit).
+        #[arg(long, env = "GONGSHI_PUBLIC_RATE", default_value_t = 20.0)]
+        public_rate: f64,
+        /// Public requests a client may make at once before the rate applies.
+        #[arg(long, env = "GONGSHI_PUBLIC_BURST", default_value_t = 40)]
+        public_burst: u32,
+        /// Limit loopback clients too (off by default: the operator's tools, a local proxy).
+        #[arg(long, env = "GONGSHI_RATE_LIMIT_LOOPBACK")]
+        rate_limit_loopback: bool,
+        /// Behind a reverse proxy: count requests against the last X-Forwarded-For address
+        /// (the one the proxy appended) instead of the proxy's own.
+        #[arg(long, env = "GONGSHI_TRUST_FORWARDED_FOR")]
+        trust_forwarded_for: bool,
     },
     /// Random draws (双随机).
     Draw {
@@ -353,6 +366,10 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             draw_yearly_cap,
             cors_origins,
             public_max_age,
+            public_rate,
+            public_burst,
+            rate_limit_loopback,
+            trust_forwarded_for,
         } => serve(crate::server::Settings {
             database_url: url.clone(),
             bind,
@@ -368,6 +385,16 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             cors_origins: crate::http::cors::Origins::parse(&cors_origins)
                 .map_err(|e| CliError::Other(format!("GONGSHI_CORS_ORIGINS: {e}")))?,
             public_max_age,
+            rate: crate::http::rate_limit::RateSettings {
+                rate: (public_rate > 0.0 && public_rate.is_finite() && public_burst > 0).then_some(
+                    crate::domain::rate::Rate {
+                        per_second: public_rate,
+                        burst: public_burst,
+                    },
+                ),
+                limit_loopback: rate_limit_loopback,
+                trust_forwarded_for,
+            },
         }),
         Command::Draw {
             command: DrawCommand::Verify { bundle },

@@ -47,6 +47,8 @@ pub struct Settings {
     pub cors_origins: crate::http::cors::Origins,
     /// `Cache-Control: max-age` of public answers, in seconds.
     pub public_max_age: u32,
+    /// Per-client limits on the public group.
+    pub rate: crate::http::rate_limit::RateSettings,
 }
 
 impl Settings {
@@ -65,6 +67,7 @@ impl Settings {
             frequency_cap: Default::default(),
             cors_origins: Default::default(),
             public_max_age: DEFAULT_PUBLIC_MAX_AGE,
+            rate: Default::default(),
         }
     }
 }
@@ -119,6 +122,7 @@ pub async fn start(settings: Settings) -> Result<Running, StartError> {
         frequency_cap,
         cors_origins,
         public_max_age,
+        rate,
     } = settings;
     let app = tokio::task::spawn_blocking(move || -> Result<App, StartError> {
         let db = Db::open_with(&database_url, pool_size.max(1), sqlite_busy_timeout)?;
@@ -144,6 +148,7 @@ pub async fn start(settings: Settings) -> Result<Running, StartError> {
             app: app.clone(),
             cors: cors_origins,
             public_max_age,
+            limiter: crate::http::rate_limit::Limiter::new(rate),
         }),
         listener,
         header_read_timeout,

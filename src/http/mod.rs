@@ -12,6 +12,7 @@ pub mod paging;
 pub mod path;
 pub mod problem;
 pub mod public;
+pub mod rate_limit;
 pub mod staff;
 
 use std::sync::Arc;
@@ -124,6 +125,8 @@ pub struct AppState {
     pub cors: cors::Origins,
     /// `Cache-Control: max-age` of public answers, in seconds.
     pub public_max_age: u32,
+    /// Per-client limits on the public group.
+    pub limiter: rate_limit::Limiter,
 }
 
 /// The whole API, with the one `recover` that turns every rejection into problem+json, and the
@@ -139,6 +142,33 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
             let answer = cors::preflight(&for_preflight, &method, path.as_str(), &headers);
             async move { answer.ok_or_else(warp::reject::not_found) }
         });
+    // Over its rate a client's public request is answered 429 before any work is done.
+    let gate_state = state.clone();
+    let gate = warp::method()
+        .and(warp::path::full())
+        .and(filters::client_ip())
+        .and(warp::header::headers_cloned())
+        .and_then(
+            move |method: Method,
+                  path: FullPath,
+                  ip: Option<std::net::IpAddr>,
+                  headers: HeaderMap| {
+                let wait = if cors::is_public(&method, path.as_str()) {
+                    gate_state
+                        .limiter
+                        .check(ip, &headers, gate_state.app.clock().now())
+                        .err()
+                } else {
+                    None
+                };
+                async move {
+                    match wait {
+                        Some(secs) => Ok(problem::rate_limited(secs).into_response()),
+                        None => Err(warp::reject::not_found()),
+                    }
+                }
+            },
+        );
     // Staff answers hold private data or a token: no cache may keep them.
     let staff = staff::routes(state.clone()).map(|mut res: Response| {
         res.headers_mut()
@@ -152,6 +182,8 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::header::optional::<String>("if-none-match"))
         .and(
             preflight
+                .or(gate)
+                .unify()
                 .or(public::routes(state).or(staff).unify())
                 .unify()
                 .recover(problem::recover)

@@ -188,6 +188,21 @@ impl From<ServiceError> for Problem {
     }
 }
 
+/// 429 for a client over its public rate (`rate-limited`), with `Retry-After`.
+pub fn rate_limited(retry_after: u64) -> Problem {
+    Problem {
+        retry_after: Some(retry_after),
+        ..Problem::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate-limited",
+            "Too many requests",
+            format!(
+                "this client made more requests than its rate allows; try again in {retry_after} s"
+            ),
+        )
+    }
+}
+
 pub fn internal() -> Problem {
     Problem::new(
         StatusCode::INTERNAL_SERVER_ERROR,

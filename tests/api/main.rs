@@ -21,6 +21,7 @@ mod openapi;
 mod penalties;
 mod plans;
 mod public_views;
+mod rate_limit;
 mod roster;
 mod schema;
 mod text_rule;
