@@ -1042,10 +1042,8 @@ pub fn deadlines(
                 });
             }
         }
-        out.sort_by(|a, b| {
-            b.working_days
-                .cmp(&a.working_days)
-                .then(a.record.id.cmp(&b.record.id))
+        sort_lines(&mut out, watch, |l| {
+            (l.working_days, l.deadline, l.record.id)
         });
         return Ok(out);
     }
@@ -1066,33 +1064,59 @@ pub fn deadlines(
             working_days,
             record: r.clone(),
         };
-        if due < today {
-            if watch == Watch::Overdue {
-                let (n, _) = app
-                    .calendars()
-                    .workdays_between(conn, &region, due, today, true)?;
-                out.push(line(n, Watch::Overdue));
-            }
-        } else if watch == Watch::Due {
-            let (n, _) = app
-                .calendars()
-                .workdays_between(conn, &region, today, due, true)?;
-            if n <= within {
-                out.push(line(n, Watch::Due));
-            }
+        if let Some(n) = standing(app, conn, watch, within, due, today)? {
+            out.push(line(n, watch));
         }
     }
+    sort_lines(&mut out, watch, |l| {
+        (l.working_days, l.deadline, l.record.id)
+    });
+    Ok(out)
+}
+
+/// Whether a deadline not yet met belongs on a `due` or `overdue` report on `today`, and with
+/// how many working days (left, or past it): due within `within` working days, or overdue.
+pub(super) fn standing(
+    app: &App,
+    conn: &mut AnyConn,
+    watch: Watch,
+    within: u32,
+    deadline: NaiveDate,
+    today: NaiveDate,
+) -> Result<Option<u32>, ServiceError> {
+    let region = app.calendars().default_region().clone();
+    Ok(match watch {
+        Watch::Overdue if deadline < today => Some(
+            app.calendars()
+                .workdays_between(conn, &region, deadline, today, true)?
+                .0,
+        ),
+        Watch::Due if deadline >= today => {
+            let (n, _) = app
+                .calendars()
+                .workdays_between(conn, &region, today, deadline, true)?;
+            (n <= within).then_some(n)
+        }
+        _ => None,
+    })
+}
+
+/// A report's lines, most urgent first: fewest working days left (then the earliest deadline)
+/// for `due`; most working days past (then the lowest id) otherwise. `key` gives a line's
+/// (working days, deadline, id).
+pub(super) fn sort_lines<T>(
+    lines: &mut [T],
+    watch: Watch,
+    key: impl Fn(&T) -> (u32, NaiveDate, i64),
+) {
     match watch {
-        Watch::Due => out.sort_by(|a, b| {
-            a.working_days
-                .cmp(&b.working_days)
-                .then(a.deadline.cmp(&b.deadline))
+        Watch::Due => lines.sort_by_key(|l| {
+            let (n, deadline, _) = key(l);
+            (n, deadline)
         }),
-        _ => out.sort_by(|a, b| {
-            b.working_days
-                .cmp(&a.working_days)
-                .then(a.record.id.cmp(&b.record.id))
+        _ => lines.sort_by_key(|l| {
+            let (n, _, id) = key(l);
+            (std::cmp::Reverse(n), id)
         }),
     }
-    Ok(out)
 }

@@ -1,7 +1,7 @@
 //! The plans' deadline report: completed plans whose inspection results are due, overdue, or
 //! were published late (`inspection_result_publication`, 20 working days after completion).
 
-use super::penalties::Watch;
+use super::penalties::{sort_lines, standing, Watch};
 use super::{Actor, App, ServiceError};
 use crate::domain::plan::record::PlanRecord;
 use crate::domain::policy::Action;
@@ -38,7 +38,6 @@ pub fn deadlines(
     let within = p.within.unwrap_or(3);
     let today = app.today();
     let conn = &mut *app.conn()?;
-    let region = app.calendars().default_region().clone();
     let mut out = Vec::new();
     if watch == Watch::PublishedLate {
         for plan in store::plans::published_late(conn)? {
@@ -66,34 +65,11 @@ pub fn deadlines(
                 working_days,
                 plan: plan.clone(),
             };
-            if c.deadline < today {
-                if watch == Watch::Overdue {
-                    let (n, _) = app
-                        .calendars()
-                        .workdays_between(conn, &region, c.deadline, today, true)?;
-                    out.push(line(n, Watch::Overdue));
-                }
-            } else if watch == Watch::Due {
-                let (n, _) = app
-                    .calendars()
-                    .workdays_between(conn, &region, today, c.deadline, true)?;
-                if n <= within {
-                    out.push(line(n, Watch::Due));
-                }
+            if let Some(n) = standing(app, conn, watch, within, c.deadline, today)? {
+                out.push(line(n, watch));
             }
         }
     }
-    match watch {
-        Watch::Due => out.sort_by(|a, b| {
-            a.working_days
-                .cmp(&b.working_days)
-                .then(a.deadline.cmp(&b.deadline))
-        }),
-        _ => out.sort_by(|a, b| {
-            b.working_days
-                .cmp(&a.working_days)
-                .then(a.plan.id.cmp(&b.plan.id))
-        }),
-    }
+    sort_lines(&mut out, watch, |l| (l.working_days, l.deadline, l.plan.id));
     Ok(out)
 }
