@@ -319,7 +319,8 @@ fn describe_service_error(e: &service::ServiceError) -> String {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing(&cli.log);
+    // Flushes the log's writer thread when main returns.
+    let _log = init_tracing(&cli.log);
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -329,17 +330,23 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn init_tracing(filter: &str) {
+/// Logs to stderr through a writer thread (tracing-appender), so a request never waits for the
+/// terminal or a pipe; lines are never dropped (a full buffer makes loggers wait instead).
+fn init_tracing(filter: &str) -> tracing_appender::non_blocking::WorkerGuard {
     let filter = tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|e| {
         eprintln!("gongshi: warning: bad log filter '{filter}' ({e}); using 'info'");
         tracing_subscriber::EnvFilter::new("info")
     });
     use std::io::IsTerminal;
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .finish(std::io::stderr());
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(writer)
         .with_ansi(std::io::stderr().is_terminal())
         .init();
+    guard
 }
 
 fn run(cli: Cli) -> Result<ExitCode, CliError> {

@@ -149,6 +149,7 @@ pub async fn start(settings: Settings) -> Result<Running, StartError> {
             cors: cors_origins,
             public_max_age,
             limiter: crate::http::rate_limit::Limiter::new(rate),
+            answers: Default::default(),
         }),
         listener,
         header_read_timeout,
@@ -173,7 +174,10 @@ async fn serve(
     header_read_timeout: Duration,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
-    let service = warp::service(routes(state));
+    let service = crate::http::answers::WithAnswers {
+        inner: TowerToHyperService::new(warp::service(routes(state.clone()))),
+        state,
+    };
     // HTTP/1.1 only: HTTP/2 without TLS (h2c) is not what browsers or reverse proxies speak,
     // and hyper's version sniffing would wait for a first byte before any timeout applies.
     let mut builder = hyper::server::conn::http1::Builder::new();
@@ -196,7 +200,7 @@ async fn serve(
             _ = &mut shutdown => break,
         };
         let service = WithClientAddr {
-            inner: TowerToHyperService::new(service.clone()),
+            inner: service.clone(),
             peer,
         };
         let connection = builder.serve_connection(

@@ -29,6 +29,16 @@ pub fn date_at(now: DateTime<Utc>) -> NaiveDate {
     .expect("time's date is a valid chrono date")
 }
 
+/// The instant the Asia/Shanghai day `date` begins (00:00 there), as naive UTC: e.g. the
+/// 16:00 UTC of the day before.
+pub fn start_of_day_utc(date: NaiveDate) -> NaiveDateTime {
+    let midnight_as_utc = date.and_hms_opt(0, 0, 0).expect("midnight exists");
+    let offset = in_shanghai(midnight_as_utc.and_utc())
+        .offset()
+        .whole_seconds();
+    midnight_as_utc - chrono::Duration::seconds(i64::from(offset))
+}
+
 /// RFC 3339 with Shanghai's offset, to the microsecond, e.g. `2026-11-24T09:30:00.123456+08:00`.
 pub fn format_utc(naive_utc: NaiveDateTime) -> String {
     let local = in_shanghai(naive_utc.and_utc());
@@ -46,6 +56,18 @@ pub fn format_utc(naive_utc: NaiveDateTime) -> String {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn a_shanghai_day_starts_at_16_utc_the_day_before() {
+        let d = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+        let start = start_of_day_utc(d);
+        assert_eq!(start.to_string(), "2026-12-31 16:00:00");
+        assert_eq!(date_at(start.and_utc()), d);
+        assert_eq!(
+            date_at((start - chrono::Duration::microseconds(1)).and_utc()),
+            d.pred_opt().unwrap()
+        );
+    }
 
     #[test]
     fn the_shanghai_date_turns_at_16_utc() {

@@ -53,12 +53,20 @@ impl Origins {
     }
 }
 
-/// Whether `method` on `path` is a public route (the draw verifier is the one public POST).
+/// Whether `method` on `path` is a public route (the draw verifier is the one public POST). The
+/// authorities' list is read by portals too (to offer a 处罚机关 filter), so it is public here
+/// though it sits with the staff routes that write authorities.
 pub fn is_public(method: &Method, path: &str) -> bool {
     let get = method == Method::GET || method == Method::HEAD;
     (get && (path.starts_with("/api/v1/public/")
         || path.starts_with("/api/v1/calendar/")
-        || path.starts_with("/api/v1/credit-codes/")))
+        || path.starts_with("/api/v1/credit-codes/")
+        || path.starts_with("/embed/")
+        || path == "/api/v1/authorities"
+        || matches!(
+            path,
+            "/api/v1/openapi.yaml" | "/api/v1/openapi.json" | "/docs"
+        )))
         || (method == Method::POST && path == "/api/v1/public/draws/rfc3797")
 }
 

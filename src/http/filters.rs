@@ -20,6 +20,18 @@ pub fn get() -> impl Filter<Extract = (), Error = Rejection> + Clone {
     warp::get().or(warp::head()).unify()
 }
 
+/// A request header as text, or `None` when absent. A value that is not visible ASCII (which
+/// warp's own header filters reject with a bare 400 outside the problem+json recovery) is read
+/// lossily, so it reaches the check that refuses it properly (401, 415, no match).
+pub fn text_header(
+    name: &'static str,
+) -> impl Filter<Extract = (Option<String>,), Error = std::convert::Infallible> + Clone {
+    warp::header::headers_cloned().map(move |h: warp::http::HeaderMap| {
+        h.get(name)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+    })
+}
+
 /// The client's address (the connection's peer), when the server recorded one.
 pub fn client_ip(
 ) -> impl Filter<Extract = (Option<std::net::IpAddr>,), Error = std::convert::Infallible> + Clone {
@@ -103,7 +115,7 @@ fn is_json(content_type: &str) -> bool {
 pub fn json_or_empty<T: DeserializeOwned + Default + Send + 'static>(
 ) -> impl Filter<Extract = (T,), Error = Rejection> + Clone {
     warp::header::optional::<u64>("content-length")
-        .and(warp::header::optional::<String>("transfer-encoding"))
+        .and(text_header("transfer-encoding"))
         .and_then(|len: Option<u64>, chunked: Option<String>| async move {
             if len.unwrap_or(0) == 0 && chunked.is_none() {
                 Ok(T::default())
@@ -117,7 +129,7 @@ pub fn json_or_empty<T: DeserializeOwned + Default + Send + 'static>(
 
 pub fn json_body<T: DeserializeOwned + Send>(
 ) -> impl Filter<Extract = (T,), Error = Rejection> + Clone {
-    warp::header::optional::<String>("content-type")
+    text_header("content-type")
         .and_then(|ct: Option<String>| async move {
             match ct {
                 Some(ct) if is_json(&ct) => Ok(()),
@@ -263,7 +275,7 @@ pub fn authenticated(
 pub fn authenticated_with_token(
     state: Arc<AppState>,
 ) -> impl Filter<Extract = (Actor, String), Error = Rejection> + Clone {
-    warp::header::optional::<String>("authorization")
+    text_header("authorization")
         .and_then(move |header: Option<String>| {
             let state = state.clone();
             async move {

@@ -4,6 +4,7 @@
 //! store types here.
 
 mod allow;
+pub mod answers;
 pub mod cors;
 pub mod etag;
 pub mod filters;
@@ -31,6 +32,11 @@ use crate::service::{App, ServiceError};
 pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/healthz"),
     ("GET", "/api/v1/meta"),
+    ("GET", "/api/v1/openapi.yaml"),
+    ("GET", "/api/v1/openapi.json"),
+    ("GET", "/docs"),
+    ("GET", "/embed/v1/penalties.js"),
+    ("GET", "/embed/demo.html"),
     ("POST", "/api/v1/auth/tokens"),
     ("DELETE", "/api/v1/auth/tokens/current"),
     ("GET", "/api/v1/users"),
@@ -68,6 +74,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/penalties/{id}/repair"),
     ("GET", "/api/v1/public/penalties"),
     ("GET", "/api/v1/public/penalties/{id}"),
+    ("GET", "/api/v1/public/penalties.csv"),
+    ("GET", "/api/v1/public/penalties/feed.atom"),
     ("POST", "/api/v1/public/draws/rfc3797"),
     ("GET", "/api/v1/public/inspection-items"),
     ("GET", "/api/v1/public/inspection-items/{id}"),
@@ -127,6 +135,8 @@ pub struct AppState {
     pub public_max_age: u32,
     /// Per-client limits on the public group.
     pub limiter: rate_limit::Limiter,
+    /// Public answers kept per data version.
+    pub answers: answers::Answers,
 }
 
 /// The whole API, with the one `recover` that turns every rejection into problem+json, and the
@@ -178,8 +188,8 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
     let max_age = state.public_max_age;
     warp::path::full()
         .and(warp::method())
-        .and(warp::header::optional::<String>("origin"))
-        .and(warp::header::optional::<String>("if-none-match"))
+        .and(filters::text_header("origin"))
+        .and(filters::text_header("if-none-match"))
         .and(
             preflight
                 .or(gate)
@@ -220,18 +230,23 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
 
 /// `nosniff` on every answer (a JSON or CSV body is never to be run as a script or page), and
 /// `Allow` on a 405.
-fn finish(path: FullPath, mut res: Response) -> Response {
-    let headers = res.headers_mut();
-    headers.insert(
-        HeaderName::from_static("x-content-type-options"),
-        HeaderValue::from_static("nosniff"),
-    );
+fn finish(path: FullPath, res: Response) -> Response {
+    let mut res = finish_headers(res);
     if res.status() == StatusCode::METHOD_NOT_ALLOWED {
         let allowed = allow::allowed_methods(path.as_str()).join(", ");
         if let Ok(v) = HeaderValue::from_str(&allowed) {
             res.headers_mut().insert(header::ALLOW, v);
         }
     }
+    res
+}
+
+/// `nosniff` on an answer.
+pub(crate) fn finish_headers(mut res: Response) -> Response {
+    res.headers_mut().insert(
+        HeaderName::from_static("x-content-type-options"),
+        HeaderValue::from_static("nosniff"),
+    );
     res
 }
 

@@ -17,6 +17,42 @@ const BUSY_RETRY_AFTER_SECS: u64 = 5;
 /// Every problem type is `urn:gongshi:problem:<slug>`; the slug is the stable part clients match.
 const TYPE_PREFIX: &str = "urn:gongshi:problem:";
 
+/// Every slug a problem `type` can end in: those built here, by the filters (`malformed-json`,
+/// `body-unreadable`) and the import handler (`import-refused`), the conflict kinds
+/// (`ConflictKind::slug`), and the bare parser answers `bare_errors` rewrites (`bad-request`,
+/// `uri-too-long`, `headers-too-large`). `tests/api/openapi.rs` checks this list against the
+/// sources and against the `type` enum of `Problem` in `api-spec/openapi.yaml`.
+pub const SLUGS: &[&str] = &[
+    "validation",
+    "malformed-json",
+    "body-unreadable",
+    "bad-request",
+    "unauthorized",
+    "forbidden",
+    "separation-of-duties",
+    "not-found",
+    "unknown-route",
+    "method-not-allowed",
+    "stale-version",
+    "duplicate",
+    "invalid-transition",
+    "concurrent-change",
+    "last-admin",
+    "not-publishable",
+    "length-required",
+    "payload-too-large",
+    "uri-too-long",
+    "unsupported-media-type",
+    "calendar-not-loaded",
+    "import-refused",
+    "too-many-attempts",
+    "rate-limited",
+    "headers-too-large",
+    "internal",
+    "database-unavailable",
+    "database-busy",
+];
+
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Problem {
     #[serde(rename = "type")]

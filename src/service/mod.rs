@@ -17,6 +17,7 @@ pub mod imports;
 pub mod inspection_items;
 pub mod inspectors;
 pub mod login_guard;
+pub mod open_data;
 pub mod paging;
 pub mod penalties;
 pub mod penalty_imports;

@@ -28,3 +28,15 @@ pub fn meta(app: &App) -> Result<Meta, ServiceError> {
         coverage: cal.coverage(&mut *app.conn()?)?,
     })
 }
+
+/// The version of everything the public sees: the audit log's last `seq` and the name indexes'
+/// formats. Public answers change only through audited writes, an index rebuilt in a new format,
+/// and midnight Asia/Shanghai, so these with today name one state of every public answer
+/// (DESIGN §9).
+pub fn data_version(app: &App) -> Result<(i64, i64), ServiceError> {
+    let conn = &mut *app.conn()?;
+    Ok((
+        store::audit::last_seq(conn)?,
+        store::name_index::formats(conn)?,
+    ))
+}

@@ -258,3 +258,13 @@ fn truncate_to_micros(t: NaiveDateTime) -> NaiveDateTime {
     t.with_nanosecond(t.nanosecond() / 1_000 * 1_000)
         .unwrap_or(t)
 }
+
+/// The last record's `seq` (0 for an empty log). Every write appends its audit record in its own
+/// transaction, and appends are serialised (SQLite's single writer, the PostgreSQL advisory
+/// lock), so `seq` order is commit order.
+pub fn last_seq(conn: &mut AnyConn) -> QueryResult<i64> {
+    Ok(audit_log::table
+        .select(diesel::dsl::max(audit_log::seq))
+        .first::<Option<i64>>(conn)?
+        .unwrap_or(0))
+}

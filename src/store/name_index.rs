@@ -427,3 +427,13 @@ impl NameIndex {
         })
     }
 }
+
+/// The formats the name indexes are built in, summed: it changes when an index is rebuilt (by a
+/// migration, on this instance or another), which changes what a search finds without any record
+/// changing.
+pub fn formats(conn: &mut AnyConn) -> QueryResult<i64> {
+    Ok(derived_indexes::table
+        .select(diesel::dsl::sum(derived_indexes::version))
+        .first::<Option<i64>>(conn)?
+        .unwrap_or(0))
+}

@@ -773,6 +773,53 @@ pub fn late(conn: &mut AnyConn, authority: Option<i64>) -> QueryResult<Vec<Penal
     rows.into_iter().map(|(p, s)| record(p, s)).collect()
 }
 
+/// The decisions the newest publication events can be about (`domain::penalty::feed`): the
+/// `n` most recently published, the `n` most recently withdrawn or repaired, and the `n` whose
+/// publicity period ended last (before `today`); of one authority when asked. Each of the three
+/// reads its own index (migration 000013) and stops after `n` rows.
+pub fn recent_publicity(
+    conn: &mut AnyConn,
+    authority: Option<i64>,
+    today: NaiveDate,
+    n: usize,
+) -> QueryResult<Vec<PenaltyRecord>> {
+    let n = i64::try_from(n).unwrap_or(i64::MAX);
+    let base = || {
+        let q = penalties::table
+            .inner_join(penalty_states::table)
+            .select((PenaltyRow::as_select(), StateRow::as_select()))
+            .into_boxed();
+        match authority {
+            Some(a) => q.filter(penalties::authority_id.eq(a)),
+            None => q,
+        }
+    };
+    let mut rows = base()
+        .filter(penalty_states::state.eq_any(["published", "withdrawn"]))
+        .filter(penalty_states::published_at.is_not_null())
+        .order(penalty_states::published_at.desc())
+        .limit(n)
+        .load::<(PenaltyRow, StateRow)>(conn)?;
+    rows.extend(
+        base()
+            .filter(penalty_states::state.eq_any(["withdrawn", "repaired"]))
+            .order(penalty_states::updated_at.desc())
+            .limit(n)
+            .load::<(PenaltyRow, StateRow)>(conn)?,
+    );
+    rows.extend(
+        base()
+            .filter(penalty_states::state.eq_any(["published", "withdrawn"]))
+            .filter(penalty_states::publicity_max_end.lt(today))
+            .order(penalty_states::publicity_max_end.desc())
+            .limit(n)
+            .load::<(PenaltyRow, StateRow)>(conn)?,
+    );
+    rows.sort_unstable_by_key(|(p, _)| p.id);
+    rows.dedup_by_key(|(p, _)| p.id);
+    rows.into_iter().map(|(p, s)| record(p, s)).collect()
+}
+
 /// The decision `authority` recorded under this number (in any spelling).
 pub fn by_number(
     conn: &mut AnyConn,

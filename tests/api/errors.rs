@@ -293,3 +293,43 @@ async fn every_answer_is_nosniff_and_private_answers_are_never_cached() {
     assert_eq!(staff.headers()["x-content-type-options"], "nosniff");
     app.stop().await;
 }
+
+/// Header values with bytes beyond ASCII (RFC 9110 obs-text) are refused as problems by the checks
+/// that read them, never with a bare text 400 or a 500.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn header_values_beyond_ascii_get_the_same_answers_as_other_bad_values() {
+    let app = spawn_app().await;
+    let odd = reqwest::header::HeaderValue::from_bytes(b"\"x\xff\"").unwrap();
+    // A conditional public request or a cross-site one: the answer, unconditionally.
+    for name in ["if-none-match", "origin"] {
+        let res = app
+            .client
+            .get(app.url("/api/v1/public/entities"))
+            .header(name, odd.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{name}");
+    }
+    // A token that cannot be one: 401.
+    let res = app
+        .client
+        .get(app.url("/api/v1/users"))
+        .header("authorization", odd.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 401, "unauthorized").await;
+    // A media type that cannot be one: 415.
+    let res = app
+        .client
+        .post(app.url("/api/v1/imports/entities"))
+        .bearer_auth(&app.admin_token)
+        .header("content-type", odd)
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 415, "unsupported-media-type").await;
+    app.stop().await;
+}

@@ -1,6 +1,7 @@
 //! The integration suite: one binary, the real server, a fresh database per test.
 //! Runs on SQLite by default and on PostgreSQL when GONGSHI_TEST_POSTGRES_URL is set.
 
+mod answers;
 mod audit;
 mod auth;
 mod busy;
@@ -17,6 +18,7 @@ mod helpers;
 mod imports;
 mod inspection_items;
 mod login;
+mod open_data;
 mod openapi;
 mod penalties;
 mod plans;
@@ -24,6 +26,7 @@ mod public_views;
 mod rate_limit;
 mod roster;
 mod schema;
+mod spec_served;
 mod text_rule;
 mod tokens;
 mod users;

@@ -6,9 +6,9 @@ use serde_json::{json, Value};
 
 use crate::helpers::{assert_problem, credit_code, spawn_app_at, TestApp};
 
-const ID_NUMBER: &str = "11010519491231002X";
-const ADDRESS: &str = "兴庆区示例路1号";
-const FULL_NAME: &str = "欧阳明华";
+pub(crate) const ID_NUMBER: &str = "11010519491231002X";
+pub(crate) const ADDRESS: &str = "兴庆区示例路1号";
+pub(crate) const FULL_NAME: &str = "欧阳明华";
 
 /// The keys of a published decision's public view, sorted.
 const PUBLIC_KEYS: &[&str] = &[
@@ -39,11 +39,18 @@ const PUBLIC_KEYS: &[&str] = &[
 ];
 
 /// 2026-12-01 10:00 in Asia/Shanghai.
-fn december() -> chrono::DateTime<chrono::Utc> {
+pub(crate) fn december() -> chrono::DateTime<chrono::Utc> {
     shanghai(2026, 12, 1, 10, 0, 0)
 }
 
-fn shanghai(y: i32, m: u32, d: u32, h: u32, min: u32, s: u32) -> chrono::DateTime<chrono::Utc> {
+pub(crate) fn shanghai(
+    y: i32,
+    m: u32,
+    d: u32,
+    h: u32,
+    min: u32,
+    s: u32,
+) -> chrono::DateTime<chrono::Utc> {
     chrono::FixedOffset::east_opt(8 * 3600)
         .unwrap()
         .with_ymd_and_hms(y, m, d, h, min, s)
@@ -52,13 +59,13 @@ fn shanghai(y: i32, m: u32, d: u32, h: u32, min: u32, s: u32) -> chrono::DateTim
 }
 
 /// An authority, two certified inspectors, a clerk and a reviewer.
-struct Bureau {
-    authority: i64,
-    clerk: String,
-    reviewer: String,
+pub(crate) struct Bureau {
+    pub(crate) authority: i64,
+    pub(crate) clerk: String,
+    pub(crate) reviewer: String,
 }
 
-async fn bureau(app: &TestApp) -> Bureau {
+pub(crate) async fn bureau(app: &TestApp) -> Bureau {
     let res = app
         .post_json(
             Some(&app.admin_token),
@@ -88,7 +95,7 @@ async fn bureau(app: &TestApp) -> Bureau {
     }
 }
 
-fn natural_person(date: &str) -> Value {
+pub(crate) fn natural_person(date: &str) -> Value {
     json!({
         "allocate_decision_number": true,
         "party_kind": "natural_person",
@@ -112,7 +119,7 @@ fn natural_person(date: &str) -> Value {
 
 /// A fresh token for an account `user_with_role` made (after the clock moved past the old
 /// token's lifetime, or a role change revoked it).
-async fn token(app: &TestApp, name: &str) -> String {
+pub(crate) async fn token(app: &TestApp, name: &str) -> String {
     let res = app.login(name, "a long test password").await;
     assert_eq!(res.status(), 201);
     res.json::<Value>().await.unwrap()["token"]
@@ -121,7 +128,7 @@ async fn token(app: &TestApp, name: &str) -> String {
         .to_string()
 }
 
-async fn draft(app: &TestApp, b: &Bureau, body: &Value) -> Value {
+pub(crate) async fn draft(app: &TestApp, b: &Bureau, body: &Value) -> Value {
     let res = app
         .post_json(Some(&b.clerk), "/api/v1/penalties", body)
         .await;
@@ -129,7 +136,13 @@ async fn draft(app: &TestApp, b: &Bureau, body: &Value) -> Value {
     res.json().await.unwrap()
 }
 
-async fn step(app: &TestApp, token: &str, id: i64, step: &str, body: Value) -> reqwest::Response {
+pub(crate) async fn step(
+    app: &TestApp,
+    token: &str,
+    id: i64,
+    step: &str,
+    body: Value,
+) -> reqwest::Response {
     app.post_json(
         Some(token),
         &format!("/api/v1/penalties/{id}/{step}"),
@@ -138,14 +151,14 @@ async fn step(app: &TestApp, token: &str, id: i64, step: &str, body: Value) -> r
     .await
 }
 
-async fn ok_step(app: &TestApp, token: &str, id: i64, name: &str, body: Value) -> Value {
+pub(crate) async fn ok_step(app: &TestApp, token: &str, id: i64, name: &str, body: Value) -> Value {
     let res = step(app, token, id, name, body).await;
     assert_eq!(res.status(), 200, "{name}: {}", res.text().await.unwrap());
     res.json().await.unwrap()
 }
 
 /// A public GET: its status and body text, checked for every private value.
-async fn public(app: &TestApp, path: &str) -> (u16, String) {
+pub(crate) async fn public(app: &TestApp, path: &str) -> (u16, String) {
     let res = app.get(path).await;
     let status = res.status().as_u16();
     let text = res.text().await.unwrap();
@@ -708,7 +721,7 @@ async fn the_demo_decisions_cover_every_state_and_their_public_pages_hold_nothin
     app.stop().await;
 }
 
-fn organisation(date: &str) -> Value {
+pub(crate) fn organisation(date: &str) -> Value {
     json!({
         "decision_number": "银文旅罚〔2026〕88号",
         "party_kind": "legal_person",
@@ -795,7 +808,7 @@ async fn the_public_lists_etag_changes_when_what_the_public_sees_changes_and_onl
     app.stop().await;
 }
 
-async fn publish(app: &TestApp, b: &Bureau, body: &Value) -> i64 {
+pub(crate) async fn publish(app: &TestApp, b: &Bureau, body: &Value) -> i64 {
     let id = draft(app, b, body).await["id"].as_i64().unwrap();
     ok_step(app, &b.clerk, id, "submit", json!({})).await;
     ok_step(app, &b.reviewer, id, "approve", json!({})).await;

@@ -6,12 +6,16 @@
 mod calendar;
 mod categories;
 mod directory;
+mod docs_page;
 mod draws;
+mod embed;
 mod inspection_items;
+mod open_data;
 mod penalties;
 pub mod plan_views;
 mod plans;
 mod roster;
+pub mod spec;
 mod system;
 pub mod views;
 
@@ -25,6 +29,10 @@ use super::AppState;
 
 pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
     system::routes(state.clone())
+        .or(spec::routes())
+        .unify()
+        .or(embed::routes())
+        .unify()
         .or(calendar::routes(state.clone()))
         .unify()
         .or(directory::routes(state.clone()))
@@ -34,6 +42,8 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .or(categories::routes(state.clone()))
         .unify()
         .or(penalties::routes(state.clone()))
+        .unify()
+        .or(open_data::routes(state.clone()))
         .unify()
         .or(draws::routes(state.clone()))
         .unify()

@@ -49,7 +49,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(with_state(state.clone()))
         .and(authenticated(state))
         .and(query::<UploadQuery>())
-        .and(warp::header::optional::<String>("content-type"))
+        .and(crate::http::filters::text_header("content-type"))
         .and(limited_body())
         .and_then(upload)
         .boxed()

@@ -48,7 +48,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(with_state(state.clone()))
         .and(authenticated(state))
         .and(query::<ImportParams>())
-        .and(warp::header::optional::<String>("content-type"))
+        .and(crate::http::filters::text_header("content-type"))
         .and(body_up_to(MAX_IMPORT_BYTES))
         .and_then(import)
         .boxed()

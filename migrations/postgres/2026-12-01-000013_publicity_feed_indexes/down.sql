@@ -1,0 +1,3 @@
+DROP INDEX penalty_states_publicity_end;
+DROP INDEX penalty_states_state_updated;
+DROP INDEX penalty_states_published_at;

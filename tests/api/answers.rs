@@ -1,0 +1,119 @@
+//! Public answers kept in memory per data version (issue 14): a write, through this instance or
+//! another on the same database, is seen by the next answer; a kept answer is byte-identical to a
+//! computed one, its conditional requests get 304, and CORS follows each request's Origin.
+
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+
+use crate::helpers::{credit_code, spawn_app_on, spawn_app_tuned, TestApp};
+
+const LIST: &str = "/api/v1/public/entities?limit=100";
+
+async fn names(app: &TestApp) -> (Vec<String>, String) {
+    let res = app.get(LIST).await;
+    assert_eq!(res.status(), 200);
+    let etag = res.headers()["etag"].to_str().unwrap().to_string();
+    let v: Value = res.json().await.unwrap();
+    let names = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap().to_string())
+        .collect();
+    (names, etag)
+}
+
+async fn add(app: &TestApp, n: u32, name: &str) {
+    let res = app
+        .post_json(
+            Some(&app.admin_token),
+            "/api/v1/entities",
+            &json!({"credit_code": credit_code("640104", n), "name": name,
+                    "category": "互联网上网服务营业场所", "district": "640104"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_write_through_another_instance_is_seen_by_the_next_answer() {
+    let first = crate::helpers::spawn_app().await;
+    let second = spawn_app_on(Arc::clone(&first.test_db)).await;
+    add(&first, 1, "银川星光网吧").await;
+    let (before, tag) = names(&first).await;
+    assert_eq!(before, ["银川星光网吧"]);
+    // Asked again: the same answer (now from memory), the same tag, 304 when held.
+    assert_eq!(names(&first).await, (before.clone(), tag.clone()));
+    let res = first
+        .client
+        .get(first.url(LIST))
+        .header("if-none-match", &tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 304);
+    assert!(res.bytes().await.unwrap().is_empty());
+    // A write through the other instance.
+    add(&second, 2, "银川月光网咖").await;
+    let (after, new_tag) = names(&first).await;
+    assert_eq!(
+        after.len(),
+        2,
+        "the first instance's next answer shows it: {after:?}"
+    );
+    assert_ne!(new_tag, tag);
+    let res = first
+        .client
+        .get(first.url(LIST))
+        .header("if-none-match", &tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "an old tag gets the new answer");
+    // And the other way round.
+    add(&first, 3, "银川日光网吧").await;
+    assert_eq!(names(&second).await.0.len(), 3);
+    second.stop().await;
+    first.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kept_answer_carries_the_same_bytes_and_headers_and_cors_follows_each_origin() {
+    let app = spawn_app_tuned(|s| {
+        s.cors_origins =
+            gongshi::http::cors::Origins::parse("https://a.gov.cn,https://b.gov.cn").unwrap();
+    })
+    .await;
+    add(&app, 1, "银川星光网吧").await;
+    let ask = |origin: &'static str| {
+        app.client
+            .get(app.url(LIST))
+            .header("origin", origin)
+            .send()
+    };
+    let first = ask("https://a.gov.cn").await.unwrap();
+    let second = ask("https://b.gov.cn").await.unwrap();
+    let third = ask("https://evil.example").await.unwrap();
+    for (res, allowed) in [
+        (&first, Some("https://a.gov.cn")),
+        (&second, Some("https://b.gov.cn")),
+        (&third, None),
+    ] {
+        assert_eq!(res.status(), 200);
+        assert_eq!(
+            res.headers()
+                .get("access-control-allow-origin")
+                .map(|v| v.to_str().unwrap()),
+            allowed
+        );
+        assert_eq!(res.headers()["vary"], "Origin");
+        assert_eq!(res.headers()["cache-control"], "public, max-age=60");
+        assert_eq!(res.headers()["content-type"], "application/json");
+        assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    }
+    assert_eq!(first.headers()["etag"], second.headers()["etag"]);
+    let (a, b) = (first.bytes().await.unwrap(), second.bytes().await.unwrap());
+    assert_eq!(a, b);
+    app.stop().await;
+}
