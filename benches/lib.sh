@@ -102,3 +102,25 @@ import_once() {
   counts=$(grep '^rows:' "$out" | tr -s ' ')
   printf 'import\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$load" "$rate" "$wall" "$rss" "$counts" >>"$RESULTS"
 }
+
+# token URL NAME ROLE: a fresh account's bearer token (the last line `user add` prints).
+token() { GONGSHI_DATABASE_URL=$1 "$BIN" user add --name "$2" --role "$3" | tail -1; }
+
+# setup_authorities URL AUTHORITIES_JSON [SEED_ARGS…]: migrations and seeds (`gongshi seed`
+# SEED_ARGS), then the generated authorities created through the API as an admin.
+setup_authorities() {
+  local url=$1 authorities=$2 admin
+  shift 2
+  GONGSHI_DATABASE_URL=$url "$BIN" seed "$@" >&2
+  admin=$(token "$url" "bench-admin-$RANDOM" admin)
+  start_server setup "$url"
+  python3 - "$authorities" "$BASE" "$admin" <<'PY'
+import json, sys, urllib.request
+path, base, token = sys.argv[1:]
+for a in json.load(open(path, encoding="utf-8")):
+    req = urllib.request.Request(base + "/api/v1/authorities", data=json.dumps(a).encode(), method="POST",
+                                 headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+    urllib.request.urlopen(req).read()
+PY
+  stop_server
+}

@@ -58,25 +58,8 @@ else
 fi
 log "file: $(du -h "$CSV" | cut -f1), sha256 $(sha256sum "$CSV" | cut -c1-16)…"
 
-# token URL NAME ROLE: a fresh account's bearer token (the last line `user add` prints).
-token() { GONGSHI_DATABASE_URL=$1 "$BIN" user add --name "$2" --role "$3" | tail -1; }
-
 # setup URL: migrations, seeds and the demo data, then the generated authorities (API, admin).
-setup() {
-  local url=$1 admin
-  GONGSHI_DATABASE_URL=$url "$BIN" seed --demo >&2
-  admin=$(token "$url" "bench-admin-$RANDOM" admin)
-  start_server setup "$url"
-  python3 - "$CSV.authorities.json" "$BASE" "$admin" <<'PY'
-import json, sys, urllib.request
-path, base, token = sys.argv[1:]
-for a in json.load(open(path, encoding="utf-8")):
-    req = urllib.request.Request(base + "/api/v1/authorities", data=json.dumps(a).encode(), method="POST",
-                                 headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
-    urllib.request.urlopen(req).read()
-PY
-  stop_server
-}
+setup() { setup_authorities "$1" "$CSV.authorities.json" --demo; }
 
 
 if [[ ${SKIP_IMPORT:-0} != 1 ]]; then

@@ -14,7 +14,8 @@
 #   COUNT=1000000   BENCH_DIR=/tmp/gongshi-bench   DURATION=15s   CLIENTS="16 64"
 #   TODAY=(today in Asia/Shanghai)   PG_URL_BASE=postgres://root@127.0.0.1
 #   PG_DB=gongshi_bench_portal (dropped and recreated)   SKIP_PG=1   SKIP_IMPORT=1 (reuse)
-#   PORT=18082   CEILING_PORT=18090   BIN=target/release/gongshi
+#   PORT=18082   CEILING_PORT=18090   BIN=target/release/gongshi (another BIN is not built)
+#   NO_BUILD=1 (use target/release/examples/ceiling as it is)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -47,8 +48,10 @@ mkdir -p "$WORK"
 : >"$RESULTS"
 log "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1), $(free -g | awk '/^Mem:/{print $2" GiB"}')"
 prepare_tools
-log "building the ceiling (examples/ceiling.rs)"
-cargo build --release --quiet --example ceiling
+if [[ ${NO_BUILD:-0} != 1 ]]; then
+  log "building the ceiling (examples/ceiling.rs)"
+  cargo build --release --quiet --example ceiling
+fi
 
 if [[ ! -s $PENALTIES ]]; then
   log "generating $COUNT decisions dated up to $TODAY"
@@ -62,24 +65,8 @@ if [[ ! -s $ENTITIES ]]; then
   mv "$ENTITIES.part" "$ENTITIES"
 fi
 
-token() { GONGSHI_DATABASE_URL=$1 "$BIN" user add --name "$2" --role "$3" | tail -1; }
-
-# setup URL: migrations, seeds, then the generated authorities (through the API).
-setup() {
-  local url=$1 admin
-  GONGSHI_DATABASE_URL=$url "$BIN" seed >&2
-  admin=$(token "$url" "bench-admin-$RANDOM" admin)
-  start_server setup "$url"
-  python3 - "$PENALTIES.authorities.json" "$BASE" "$admin" <<'PY'
-import json, sys, urllib.request
-path, base, token = sys.argv[1:]
-for a in json.load(open(path, encoding="utf-8")):
-    req = urllib.request.Request(base + "/api/v1/authorities", data=json.dumps(a).encode(), method="POST",
-                                 headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
-    urllib.request.urlopen(req).read()
-PY
-  stop_server
-}
+# setup URL: migrations, seeds, then the generated authorities (API, admin).
+setup() { setup_authorities "$1" "$PENALTIES.authorities.json"; }
 
 load() {
   local url=$1 label=$2

@@ -530,21 +530,7 @@ pub fn export<W: std::io::Write>(
     out: W,
 ) -> Result<(W, usize), ServiceError> {
     actor.require(Action::ReadPenalties)?;
-    let date =
-        |field: &str, v: &Option<String>| -> Result<Option<chrono::NaiveDate>, ServiceError> {
-            match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-                None => Ok(None),
-                Some(s) => crate::domain::penalty::fields::parse_date(s)
-                    .map(Some)
-                    .ok_or_else(|| {
-                        ServiceError::invalid(
-                            field,
-                            "format",
-                            format!("{s:?} is not a date such as 2026-03-01"),
-                        )
-                    }),
-            }
-        };
+    let date = super::open_data::optional_date;
     let (from, to) = (date("from", &p.from)?, date("to", &p.to)?);
     let conn = &mut *app.conn()?;
     let authorities = store::authorities::list(conn)?;
