@@ -87,6 +87,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/public/plans"),
     ("GET", "/api/v1/public/plans/{id}"),
     ("GET", "/api/v1/public/plans/{id}/bundle"),
+    ("GET", "/api/v1/public/plans/{id}/selections"),
     ("GET", "/api/v1/plans"),
     ("POST", "/api/v1/plans"),
     ("GET", "/api/v1/plans/deadlines"),

@@ -186,6 +186,17 @@ pub(super) fn detail(conn: &mut AnyConn, plan: PlanRecord) -> Result<PlanDetail,
     let exclusions = store::plans::exclusions(conn, plan.id)?;
     let selections = store::plans::selections(conn, plan.id)?;
     let results = store::plans::results(conn, plan.id)?;
+    named(conn, plan, exclusions, selections, results)
+}
+
+/// A detail of these records, with the names of the entities and inspectors they name.
+fn named(
+    conn: &mut AnyConn,
+    plan: PlanRecord,
+    exclusions: Vec<Exclusion>,
+    selections: Vec<Selection>,
+    results: Vec<StoredResult>,
+) -> Result<PlanDetail, ServiceError> {
     let codes: Vec<&str> = selections
         .iter()
         .map(|s| s.credit_code.as_str())
@@ -229,6 +240,44 @@ pub fn public_get(app: &App, id: i64) -> Result<PlanDetail, ServiceError> {
         .filter(|p| p.status != PlanStatus::Draft)
         .ok_or_else(|| ServiceError::NotFound(format!("no public plan with id {id}")))?;
     detail(conn, plan)
+}
+
+/// The cursor parameters of a plan's selections.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SelectionParams {
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// One page of an announced (or later) plan's selections, in pick order (public): the detail
+/// holds only these selections and their results, and no exclusions; `next` is the cursor of
+/// the next page.
+pub fn public_selections(
+    app: &App,
+    id: i64,
+    p: &SelectionParams,
+) -> Result<(PlanDetail, Option<String>), ServiceError> {
+    let mut errors = Vec::new();
+    let page = PageRequest::parse(p.limit, p.cursor.as_deref(), &mut errors);
+    if !errors.is_empty() {
+        return Err(ServiceError::Validation(errors));
+    }
+    let conn = &mut *app.conn()?;
+    let plan = store::plans::get(conn, id)?
+        .filter(|p| p.status != PlanStatus::Draft)
+        .ok_or_else(|| ServiceError::NotFound(format!("no public plan with id {id}")))?;
+    let after = i32::try_from(page.after).unwrap_or(i32::MAX);
+    let fetched = store::plans::selections_after(conn, id, after, page.fetch())?;
+    let slice = Slice::of(fetched, page, |s| i64::from(s.pick));
+    let results = match (slice.items.first(), slice.items.last()) {
+        (Some(first), Some(last)) => {
+            store::plans::results_between(conn, id, first.pick, last.pick)?
+        }
+        _ => Vec::new(),
+    };
+    let d = named(conn, plan, Vec::new(), slice.items, results)?;
+    Ok((d, slice.next_cursor))
 }
 
 /// Announces a draft (reviewer): refuses sources already known today (Asia/Shanghai), freezes

@@ -542,9 +542,21 @@ pub fn record_draw(
 }
 
 pub fn selections(conn: &mut AnyConn, id: i64) -> QueryResult<Vec<Selection>> {
+    selections_after(conn, id, 0, i64::MAX)
+}
+
+/// Up to `limit` of a plan's selections with `pick > after`, in pick order (picks start at 1).
+pub fn selections_after(
+    conn: &mut AnyConn,
+    id: i64,
+    after: i32,
+    limit: i64,
+) -> QueryResult<Vec<Selection>> {
     plan_selections::table
         .filter(plan_selections::plan_id.eq(id))
+        .filter(plan_selections::pick.gt(after))
         .order(plan_selections::pick.asc())
+        .limit(limit)
         .select((
             plan_selections::pick,
             plan_selections::credit_code,
@@ -633,6 +645,16 @@ type ResultRow = (
 
 /// Every recorded result, by pick; the credit code comes from the selection.
 pub fn results(conn: &mut AnyConn, id: i64) -> QueryResult<Vec<StoredResult>> {
+    results_between(conn, id, i32::MIN, i32::MAX)
+}
+
+/// A plan's results for picks in `first..=last`, in pick order.
+pub fn results_between(
+    conn: &mut AnyConn,
+    id: i64,
+    first: i32,
+    last: i32,
+) -> QueryResult<Vec<StoredResult>> {
     let rows: Vec<(ResultRow, String)> = plan_results::table
         .inner_join(
             plan_selections::table.on(plan_selections::plan_id
@@ -640,6 +662,7 @@ pub fn results(conn: &mut AnyConn, id: i64) -> QueryResult<Vec<StoredResult>> {
                 .and(plan_selections::pick.eq(plan_results::pick))),
         )
         .filter(plan_results::plan_id.eq(id))
+        .filter(plan_results::pick.between(first, last))
         .order(plan_results::pick.asc())
         .select((
             (

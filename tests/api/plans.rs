@@ -391,6 +391,33 @@ async fn a_plan_over_the_demo_directory_goes_from_draft_to_published_results() {
         "staff names: {text}"
     );
     let detail: Value = serde_json::from_str(&text).unwrap();
+    // The same selections, results included, page by page through their cursor.
+    let (mut paged, mut cursor) = (Vec::new(), String::new());
+    loop {
+        let page: Value = json_of(
+            app.get(&format!(
+                "/api/v1/public/plans/{id}/selections?limit=1{cursor}"
+            ))
+            .await,
+        )
+        .await;
+        let items = page["items"].as_array().unwrap();
+        assert!(items.len() <= 1);
+        paged.extend(items.iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = format!("&cursor={c}"),
+            None => break,
+        }
+    }
+    assert!(paged.len() > 1, "more than one page");
+    assert_eq!(Value::Array(paged), detail["selections"]);
+    assert_problem(
+        app.get(&format!("/api/v1/public/plans/{id}/selections?limit=0"))
+            .await,
+        400,
+        "validation",
+    )
+    .await;
     // Exactly the allow-listed keys (http/public/plan_views.rs).
     let keys = |v: &Value| -> Vec<String> {
         let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();

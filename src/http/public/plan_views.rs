@@ -207,24 +207,29 @@ pub(crate) fn exclusions(d: &PlanDetail) -> Vec<PublicExclusion> {
 
 impl From<&PlanDetail> for PublicPlanDetail {
     fn from(d: &PlanDetail) -> Self {
-        let published = d.plan.status == PlanStatus::ResultsPublished;
         PublicPlanDetail {
             plan: PublicPlan::from(&d.plan),
             exclusions: exclusions(d),
-            selections: d
-                .selections
-                .iter()
-                .map(|s| PublicSelection {
-                    pick: s.pick,
-                    credit_code: s.credit_code.clone(),
-                    name: d.entity_names.get(&s.credit_code).cloned(),
-                    inspectors: s.inspectors.iter().map(|c| member(d, c)).collect(),
-                    result: published
-                        .then(|| d.result_of(s.pick))
-                        .flatten()
-                        .map(|r| result(d, r)),
-                })
-                .collect(),
+            selections: selections(d),
         }
     }
+}
+
+/// The detail's selections as the public sees them: each entity and its team, and its result
+/// once the plan's results are published.
+pub(crate) fn selections(d: &PlanDetail) -> Vec<PublicSelection> {
+    let published = d.plan.status == PlanStatus::ResultsPublished;
+    d.selections
+        .iter()
+        .map(|s| PublicSelection {
+            pick: s.pick,
+            credit_code: s.credit_code.clone(),
+            name: d.entity_names.get(&s.credit_code).cloned(),
+            inspectors: s.inspectors.iter().map(|c| member(d, c)).collect(),
+            result: published
+                .then(|| d.result_of(s.pick))
+                .flatten()
+                .map(|r| result(d, r)),
+        })
+        .collect()
 }

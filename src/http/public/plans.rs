@@ -14,7 +14,7 @@ use crate::http::filters::{self, query, with_state};
 use crate::http::paging::Page;
 use crate::http::path::api;
 use crate::http::{respond, AppState};
-use crate::service::plans::{self, PlanParams};
+use crate::service::plans::{self, PlanParams, SelectionParams};
 use crate::service::ServiceError;
 
 pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
@@ -35,7 +35,19 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(filters::get())
         .and(s())
         .and_then(bundle);
-    list.or(one).unify().or(bundle).unify().boxed()
+    let selections = api()
+        .and(warp::path!("public" / "plans" / i64 / "selections"))
+        .and(filters::get())
+        .and(s())
+        .and(query::<SelectionParams>())
+        .and_then(selections);
+    list.or(one)
+        .unify()
+        .or(bundle)
+        .unify()
+        .or(selections)
+        .unify()
+        .boxed()
 }
 
 async fn list(state: Arc<AppState>, p: PlanParams) -> Result<Response, Infallible> {
@@ -54,6 +66,24 @@ async fn one(id: i64, state: Arc<AppState>) -> Result<Response, Infallible> {
     Ok(respond(
         StatusCode::OK,
         result.map(|d| PublicPlanDetail::from(&d)),
+    ))
+}
+
+async fn selections(
+    id: i64,
+    state: Arc<AppState>,
+    p: SelectionParams,
+) -> Result<Response, Infallible> {
+    let result: Result<_, ServiceError> = state
+        .app
+        .blocking(move |app| plans::public_selections(app, id, &p))
+        .await;
+    Ok(respond(
+        StatusCode::OK,
+        result.map(|(d, next_cursor)| Page {
+            items: super::plan_views::selections(&d),
+            next_cursor,
+        }),
     ))
 }
 
