@@ -56,26 +56,22 @@ pub fn each_published(
     let today = app.today();
     let conn = &mut *app.conn()?;
     let authorities = store::authorities::list(conn)?;
-    let (mut after, mut n) = (0, 0);
-    loop {
-        let batch = store::penalties::search(
-            conn,
-            &store::penalties::PenaltyQuery {
-                states: vec![State::Published],
-                shown_on: Some(today),
-                authority_id: p.authority_id,
-                from,
-                to,
-                after,
-                limit: 1_000,
-                ..Default::default()
-            },
-        )?;
-        let Some(last) = batch.last() else { break };
-        after = last.id;
-        n += batch.len();
-        each(&batch, &authorities, today)?;
-    }
+    let mut n = 0;
+    store::penalties::each_batch(
+        conn,
+        store::penalties::PenaltyQuery {
+            states: vec![State::Published],
+            shown_on: Some(today),
+            authority_id: p.authority_id,
+            from,
+            to,
+            ..Default::default()
+        },
+        |batch| {
+            n += batch.len();
+            each(batch, &authorities, today)
+        },
+    )?;
     Ok(n)
 }
 

@@ -536,30 +536,27 @@ pub fn export<W: std::io::Write>(
     let authorities = store::authorities::list(conn)?;
     let mut w = crate::io::export::penalty_writer(out, LAYOUT.iter().map(|c| c.1))
         .map_err(ServiceError::internal)?;
-    let (mut after, mut n) = (0, 0);
-    loop {
-        let batch = store::penalties::search(
-            conn,
-            &store::penalties::PenaltyQuery {
-                states: vec![State::Published],
-                authority_id: actor.authority_id,
-                from,
-                to,
-                after,
-                limit: 1_000,
-                ..Default::default()
-            },
-        )?;
-        let Some(last) = batch.last() else { break };
-        after = last.id;
-        for r in &batch {
-            let Some(a) = authorities.iter().find(|a| a.id == r.authority_id) else {
-                continue;
-            };
-            crate::io::export::write_penalty(&mut w, r, a).map_err(ServiceError::internal)?;
-            n += 1;
-        }
-    }
+    let mut n = 0;
+    store::penalties::each_batch(
+        conn,
+        store::penalties::PenaltyQuery {
+            states: vec![State::Published],
+            authority_id: actor.authority_id,
+            from,
+            to,
+            ..Default::default()
+        },
+        |batch| {
+            for r in batch {
+                let Some(a) = authorities.iter().find(|a| a.id == r.authority_id) else {
+                    continue;
+                };
+                crate::io::export::write_penalty(&mut w, r, a).map_err(ServiceError::internal)?;
+                n += 1;
+            }
+            Ok::<_, ServiceError>(())
+        },
+    )?;
     let out = w
         .into_inner()
         .map_err(|e| ServiceError::internal(e.into_error()))?;

@@ -716,6 +716,25 @@ pub fn search(conn: &mut AnyConn, q: &PenaltyQuery) -> QueryResult<Vec<PenaltyRe
     rows.into_iter().map(|(p, s)| record(p, s)).collect()
 }
 
+/// Calls `each` with every decision matching `q` (its `after` and `limit` aside), a thousand at
+/// a time in id order: how the exports walk a province's decisions without holding them all.
+pub fn each_batch<E: From<diesel::result::Error>>(
+    conn: &mut AnyConn,
+    mut q: PenaltyQuery,
+    mut each: impl FnMut(&[PenaltyRecord]) -> Result<(), E>,
+) -> Result<(), E> {
+    q.after = 0;
+    q.limit = 1_000;
+    loop {
+        let batch = search(conn, &q)?;
+        let Some(last) = batch.last() else {
+            return Ok(());
+        };
+        q.after = last.id;
+        each(&batch)?;
+    }
+}
+
 /// Every decision with a provisional deadline (to recompute after a calendar year is loaded).
 pub fn with_provisional_deadlines(conn: &mut AnyConn) -> QueryResult<Vec<PenaltyRecord>> {
     penalties::table

@@ -24,6 +24,16 @@ async fn names(app: &TestApp) -> (Vec<String>, String) {
     (names, etag)
 }
 
+/// The list asked for with `If-None-Match: tag`.
+async fn held(app: &TestApp, tag: &str) -> reqwest::Response {
+    app.client
+        .get(app.url(LIST))
+        .header("if-none-match", tag)
+        .send()
+        .await
+        .unwrap()
+}
+
 async fn add(app: &TestApp, n: u32, name: &str) {
     let res = app
         .post_json(
@@ -45,13 +55,7 @@ async fn a_write_through_another_instance_is_seen_by_the_next_answer() {
     assert_eq!(before, ["银川星光网吧"]);
     // Asked again: the same answer (now from memory), the same tag, 304 when held.
     assert_eq!(names(&first).await, (before.clone(), tag.clone()));
-    let res = first
-        .client
-        .get(first.url(LIST))
-        .header("if-none-match", &tag)
-        .send()
-        .await
-        .unwrap();
+    let res = held(&first, &tag).await;
     assert_eq!(res.status(), 304);
     assert!(res.bytes().await.unwrap().is_empty());
     // A write through the other instance.
@@ -63,13 +67,7 @@ async fn a_write_through_another_instance_is_seen_by_the_next_answer() {
         "the first instance's next answer shows it: {after:?}"
     );
     assert_ne!(new_tag, tag);
-    let res = first
-        .client
-        .get(first.url(LIST))
-        .header("if-none-match", &tag)
-        .send()
-        .await
-        .unwrap();
+    let res = held(&first, &tag).await;
     assert_eq!(res.status(), 200, "an old tag gets the new answer");
     // And the other way round.
     add(&first, 3, "银川日光网吧").await;
