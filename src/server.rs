@@ -94,6 +94,8 @@ pub struct Running {
     pub app: App,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     server: tokio::task::JoinHandle<()>,
+    /// Ends the public answers' watch thread (`http::answers::spawn_watch`).
+    watch_stop: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Running {
@@ -105,6 +107,8 @@ impl Running {
         if let Err(e) = (&mut self.server).await {
             tracing::error!(error = %e, "the server task failed");
         }
+        self.watch_stop
+            .store(true, std::sync::atomic::Ordering::SeqCst);
     }
 }
 
@@ -143,25 +147,27 @@ pub async fn start(settings: Settings) -> Result<Running, StartError> {
     let addr = listener
         .local_addr()
         .map_err(|source| StartError::Bind { addr: bind, source })?;
-    let server = serve(
-        Arc::new(AppState {
-            app: app.clone(),
-            cors: cors_origins,
-            public_max_age,
-            limiter: crate::http::rate_limit::Limiter::new(rate),
-            answers: Default::default(),
-        }),
-        listener,
-        header_read_timeout,
-        async move {
-            let _ = rx.await;
-        },
-    );
+    let state = Arc::new(AppState {
+        app: app.clone(),
+        cors: cors_origins,
+        public_max_age,
+        limiter: crate::http::rate_limit::Limiter::new(rate),
+        answers: Default::default(),
+    });
+    let watch_stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    if let Err(e) = crate::http::answers::spawn_watch(&state, watch_stop.clone()) {
+        // Without the watch every public request reads the data version: slower, never stale.
+        tracing::warn!(error = %e, "cannot start the watch thread");
+    }
+    let server = serve(state, listener, header_read_timeout, async move {
+        let _ = rx.await;
+    });
     Ok(Running {
         addr,
         app,
         shutdown: Some(tx),
         server: tokio::spawn(server),
+        watch_stop,
     })
 }
 

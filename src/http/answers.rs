@@ -5,14 +5,18 @@
 //! (version, day) and then served from memory with its ETag, without routing, a database query
 //! or serialisation.
 //!
-//! Every request still reads the version, so a write through another instance (or the command
-//! line) is seen by the next answer: reads are coalesced, one read serving every request that
-//! arrived before it started (`VersionGate`), so under load the cost is one indexed `max(seq)`
-//! per batch of requests rather than per request.
+//! The version is known without a read per request: a watch thread ([`spawn_watch`]) asks the
+//! database every [`WATCH_INTERVAL`] whether any connection of any process committed
+//! (`service::system::ChangeWatch`: SQLite's `data_version`, PostgreSQL's `LISTEN`), and a write
+//! through this instance's own HTTP routes says so before its answer leaves. Either makes the
+//! known version stale ([`Known`]); the next request then reads it, and reads are coalesced, one
+//! read serving every request that arrived before it started (`VersionGate`). Without a running
+//! watch (it failed, or none was started) every request reads the version, as a safe default.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, Weak};
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use chrono::NaiveDate;
@@ -71,11 +75,56 @@ struct Store {
     bytes: usize,
 }
 
+/// How often the watch asks whether another connection committed: the longest a write through
+/// another instance or the command line goes unseen by this instance's answers (plus one read).
+pub const WATCH_INTERVAL: Duration = Duration::from_millis(2);
+
+/// How often the version is read again whatever the watch says: a bound on staleness should a
+/// notice ever be missed without the watch's connection failing.
+pub const REREAD_INTERVAL: Duration = Duration::from_secs(1);
+
 /// The kept answers of the current version, and the version reads.
 #[derive(Default)]
 pub struct Answers {
     store: Mutex<Store>,
     gate: VersionGate,
+    known: Known,
+}
+
+/// The data version as last read, valid until a notice says the data may have changed.
+#[derive(Default)]
+struct Known {
+    /// Counts the notices; a version read in an earlier epoch is not used.
+    epoch: AtomicU64,
+    /// The latest read and the epoch it began in.
+    value: Mutex<Option<(u64, (i64, i64))>>,
+    /// A watch is running; without one every request reads the version.
+    watched: AtomicBool,
+}
+
+impl Known {
+    fn get(&self) -> Option<(i64, i64)> {
+        if !self.watched.load(Ordering::SeqCst) {
+            return None;
+        }
+        let epoch = self.epoch.load(Ordering::SeqCst);
+        match *self.value.lock().unwrap_or_else(|p| p.into_inner()) {
+            Some((e, data)) if e == epoch => Some(data),
+            _ => None,
+        }
+    }
+
+    /// Keeps `data`, read by a read that began in `epoch`, unless a notice came since.
+    fn learn(&self, epoch: u64, data: (i64, i64)) {
+        let mut value = self.value.lock().unwrap_or_else(|p| p.into_inner());
+        if self.epoch.load(Ordering::SeqCst) == epoch {
+            *value = Some((epoch, data));
+        }
+    }
+
+    fn stale(&self) {
+        self.epoch.fetch_add(1, Ordering::SeqCst);
+    }
 }
 
 /// Whether a request's answer may be kept: a public GET or HEAD (the verifier's POST is not).
@@ -84,13 +133,23 @@ pub fn cacheable(method: &Method, path: &str) -> bool {
 }
 
 impl Answers {
-    /// The current version: read from the database by a read that began after this call.
+    /// The current version: the known one while no notice says otherwise, else read from the
+    /// database by a read that began after this call.
     pub async fn version(&self, app: &App) -> Result<Version, ServiceError> {
-        let data = self.gate.current(app).await?;
+        let data = match self.known.get() {
+            Some(data) => data,
+            None => self.gate.current(app, &self.known).await?,
+        };
         Ok(Version {
             data,
             day: app.today(),
         })
+    }
+
+    /// Notice that the data may have changed (a write committed): the next request reads the
+    /// version.
+    pub fn changed(&self) {
+        self.known.stale();
     }
 
     /// The kept answer to `key` at `version`.
@@ -146,7 +205,7 @@ struct VersionGate {
 }
 
 impl VersionGate {
-    async fn current(&self, app: &App) -> Result<(i64, i64), ServiceError> {
+    async fn current(&self, app: &App, known: &Known) -> Result<(i64, i64), ServiceError> {
         let arrival = self.started.load(Ordering::SeqCst);
         let fresh = || {
             let (index, seq) = *self.latest.lock().unwrap_or_else(|p| p.into_inner());
@@ -159,8 +218,10 @@ impl VersionGate {
         if let Some(seq) = fresh() {
             return Ok(seq);
         }
+        let epoch = known.epoch.load(Ordering::SeqCst);
         let index = self.started.fetch_add(1, Ordering::SeqCst) + 1;
         let seq = app.blocking(service::system::data_version).await?;
+        known.learn(epoch, seq);
         let mut latest = self.latest.lock().unwrap_or_else(|p| p.into_inner());
         if index > latest.0 {
             *latest = (index, seq);
@@ -204,8 +265,19 @@ where
 
     fn call(&self, mut req: hyper::Request<B>) -> Self::Future {
         if !cacheable(req.method(), req.uri().path()) {
+            let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
             let f = self.inner.call(req);
-            return Box::pin(f);
+            if !writes {
+                return Box::pin(f);
+            }
+            // A write's own client must see it in its next answer: the known version is made
+            // stale once the write has committed, before its answer leaves.
+            let state = self.state.clone();
+            return Box::pin(async move {
+                let res = f.await;
+                state.answers.changed();
+                res
+            });
         }
         let (inner, state) = (self.inner.clone(), self.state.clone());
         Box::pin(async move {
@@ -271,5 +343,58 @@ where
             state.answers.put(key, version, kept);
             Ok(res)
         })
+    }
+}
+
+/// Starts the watch thread of `state`'s answers; it ends when `stop` is set or the state is gone.
+pub fn spawn_watch(state: &Arc<super::AppState>, stop: Arc<AtomicBool>) -> std::io::Result<()> {
+    let state = Arc::downgrade(state);
+    std::thread::Builder::new()
+        .name("gongshi-watch".into())
+        .spawn(move || watch(state, stop))
+        .map(drop)
+}
+
+fn watch(state: Weak<super::AppState>, stop: Arc<AtomicBool>) {
+    let mut watch: Option<service::system::ChangeWatch> = None;
+    let (mut reread_at, mut retry_at) = (Instant::now(), Instant::now());
+    while !stop.load(Ordering::SeqCst) {
+        let Some(state) = state.upgrade() else {
+            return;
+        };
+        let known = &state.answers.known;
+        let now = Instant::now();
+        if watch.is_none() && now >= retry_at {
+            match service::system::ChangeWatch::open(&state.app) {
+                Ok(w) => {
+                    // Commits before the watch began are covered by the read this notice causes.
+                    watch = Some(w);
+                    known.stale();
+                    known.watched.store(true, Ordering::SeqCst);
+                }
+                Err(e) => {
+                    tracing::warn!(error = %crate::error_chain::error_chain(&e), "cannot watch the database for writes; every public request reads the data version");
+                    retry_at = now + Duration::from_secs(1);
+                }
+            }
+        }
+        if let Some(w) = &mut watch {
+            match w.changed() {
+                Ok(true) => known.stale(),
+                Ok(false) => {}
+                Err(e) => {
+                    known.watched.store(false, Ordering::SeqCst);
+                    tracing::warn!(error = %crate::error_chain::error_chain(&e), "lost the watch on the database; reconnecting");
+                    watch = None;
+                    retry_at = now + Duration::from_secs(1);
+                }
+            }
+        }
+        if now >= reread_at {
+            known.stale();
+            reread_at = now + REREAD_INTERVAL;
+        }
+        drop(state);
+        std::thread::sleep(WATCH_INTERVAL);
     }
 }

@@ -40,3 +40,21 @@ pub fn data_version(app: &App) -> Result<(i64, i64), ServiceError> {
         store::name_index::formats(conn)?,
     ))
 }
+
+/// Tells whether any write was committed since it last looked, by any connection of any process
+/// on this database, without reading the data (`store::changes`). Public answers in memory use it
+/// so a request need not read the version itself.
+pub struct ChangeWatch(store::changes::Watch);
+
+impl ChangeWatch {
+    /// A connection of its own, outside the pool.
+    pub fn open(app: &App) -> Result<ChangeWatch, ServiceError> {
+        Ok(ChangeWatch(app.db().watch()?))
+    }
+
+    /// Whether something may have changed; an error means the watch is lost (open another, and
+    /// assume everything changed meanwhile).
+    pub fn changed(&mut self) -> Result<bool, ServiceError> {
+        Ok(self.0.changed()?)
+    }
+}

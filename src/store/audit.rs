@@ -79,6 +79,8 @@ pub fn append_many(
         return Ok(Vec::new());
     }
     super::serialise_on(conn, POSTGRES_AUDIT_LOCK_KEY)?;
+    // Other instances' public answers in memory learn of the write at commit.
+    super::changes::notify(conn)?;
     let head: Option<(i64, String)> = audit_log::table
         .order(audit_log::seq.desc())
         .select((audit_log::seq, audit_log::hash))

@@ -242,6 +242,7 @@ impl r2d2::ManageConnection for Manager {
 pub struct Db {
     pool: r2d2::Pool<Manager>,
     backend: &'static str,
+    url: DatabaseUrl,
 }
 
 impl Db {
@@ -273,11 +274,17 @@ impl Db {
         Ok(Self {
             pool,
             backend: url.backend(),
+            url: url.clone(),
         })
     }
 
     pub fn backend(&self) -> &'static str {
         self.backend
+    }
+
+    /// Watches for commits on a connection of its own, outside the pool.
+    pub fn watch(&self) -> Result<super::changes::Watch, StoreError> {
+        super::changes::Watch::open(&self.url)
     }
 
     /// A pooled connection for blocking code (CLI commands, tests).

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod authorities;
 pub mod calendar;
 pub mod categories;
+pub mod changes;
 mod conn;
 pub mod entities;
 pub mod inspection_items;

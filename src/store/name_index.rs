@@ -423,6 +423,7 @@ impl NameIndex {
                     derived_indexes::version.eq(FORMAT_VERSION),
                 ))
                 .execute(conn)?;
+            super::changes::notify(conn)?;
             Ok(Some(indexed))
         })
     }
