@@ -59,16 +59,19 @@ start_server() {
 # The server's peak resident set so far (VmHWM), in MiB.
 server_peak_rss() { awk '/^VmHWM/{printf "%.0f", $2/1024}' "/proc/$SERVER_PID/status"; }
 
-# load_test BACKEND NAME LABEL URL HITS: a warm-up, then oha for DURATION at CONCURRENCY;
-# appends "search BACKEND load NAME LABEL HITS p50 p90 p99 req/s non-200" to RESULTS.
+# load_test BACKEND NAME LABEL URL HITS [TOKEN]: a warm-up, then oha for DURATION at CONCURRENCY
+# (with TOKEN as a bearer token when given); appends
+# "search BACKEND load NAME LABEL HITS p50 p90 p99 req/s non-200" to RESULTS.
 load_test() {
   local backend=$1 name=$2 label=$3 target=$4 hits=$5 json load
+  local auth=()
+  [[ -z ${6:-} ]] || auth=(-H "authorization: Bearer $6")
   wait_quiet
   load=$(load_avg)
-  oha -z 3s -c "$CONCURRENCY" --no-tui --output-format json "$target" >/dev/null # warm-up
+  oha -z 3s -c "$CONCURRENCY" --no-tui --output-format json "${auth[@]}" "$target" >/dev/null # warm-up
   json=$WORK/oha-$backend-$(printf '%s' "$name$label" | sha256sum | cut -c1-12).json
   log "$backend: $label ($name, $hits), load $load"
-  oha -z "$DURATION" -c "$CONCURRENCY" --no-tui --output-format json "$target" >"$json"
+  oha -z "$DURATION" -c "$CONCURRENCY" --no-tui --output-format json "${auth[@]}" "$target" >"$json"
   python3 - "$json" "$backend" "$name" "$label" "$hits" "$load" >>"$RESULTS" <<'PY'
 import json, sys
 path, backend, name, label, hits, load = sys.argv[1:]

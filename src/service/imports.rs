@@ -249,6 +249,7 @@ pub fn entities(
     progress: Progress<'_>,
 ) -> Result<ImportReport, ImportFailure> {
     actor.require(Action::EditDirectory)?;
+    let mut phases = Phases::start();
     let (t, encoding) = read_file(bytes, ENTITY_COLUMNS)?;
     // Categories are only ever added, so what resolves now stays valid until the write.
     let categories = super::categories::vocabulary(&mut *app.conn()?)?;
@@ -277,6 +278,9 @@ pub fn entities(
         progress,
     );
     let mut report = start_report(&t, encoding, errors);
+    let mut good = good;
+    good.sort_unstable_by(|a, b| a.1.credit_code.as_str().cmp(b.1.credit_code.as_str()));
+    phases.done("read and validate");
     if !report.errors.is_empty() && !skip_invalid {
         return Err(ImportFailure::Refused(report));
     }
@@ -291,6 +295,7 @@ pub fn entities(
         // has statistics only for what is committed) stays the one it has statistics for.
         let fields: Vec<&EntityFields> = good.iter().map(|(_, f)| f).collect();
         let stored = store::entities::compare_stored(conn, &fields)?;
+        phases.done("look up stored");
         let mut done = 0;
         // The name index is written once, in key order, after every entity (see Tally).
         let mut tally = store::entities::Tally::deferring();
@@ -335,7 +340,9 @@ pub fn entities(
             // The progress bar moves per part inserted, not only once per chunk.
             let mut written = chunk.len() - new.len();
             for part in new.chunks(PROGRESS_STEP) {
-                for record in store::entities::insert_tallied(conn, part, now, &mut tally)? {
+                let records = store::entities::insert_tallied(conn, part, now, &mut tally)?;
+                phases.done("insert entities");
+                for record in records {
                     audits.push(NewAudit {
                         actor: &actor.name,
                         action: "entity.import_create",
@@ -345,15 +352,18 @@ pub fn entities(
                         after: Some(snapshots::json(&EntitySnapshot::from(&record))),
                     });
                 }
+                phases.done("audit snapshots");
                 written += part.len();
                 progress(Phase::Writing, done + written);
             }
             report.inserted += new.len();
             store::audit::append_many(conn, audits, now)?;
+            phases.done("append audit");
             done += chunk.len();
             progress(Phase::Writing, done);
         }
         store::entities::write_name_counts(conn, tally)?;
+        phases.done("name index");
         finish(
             conn,
             actor,
@@ -365,6 +375,8 @@ pub fn entities(
         )
     })
     .map_err(ImportFailure::Service)?;
+    phases.done("finish and commit");
+    phases.log();
     if report.inserted + report.updated >= STATISTICS_AFTER {
         // The import is committed: a failed ANALYZE only leaves the planner's old statistics.
         if let Err(e) = store::entities::refresh_statistics(conn) {
@@ -524,4 +536,39 @@ pub(super) fn finish<'a>(
     store::audit::append_many(conn, audits, now)?;
     report.written = true;
     Ok(report.clone())
+}
+
+/// Where an import's time went, phase by phase (summed over chunks), logged at debug level
+/// (`GONGSHI_LOG=gongshi=debug`).
+struct Phases {
+    last: std::time::Instant,
+    spent: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Phases {
+    fn start() -> Phases {
+        Phases {
+            last: std::time::Instant::now(),
+            spent: Vec::new(),
+        }
+    }
+
+    /// The time since the previous phase ended goes to `phase`.
+    fn done(&mut self, phase: &'static str) {
+        let now = std::time::Instant::now();
+        let took = now - std::mem::replace(&mut self.last, now);
+        match self.spent.iter_mut().find(|(p, _)| *p == phase) {
+            Some((_, d)) => *d += took,
+            None => self.spent.push((phase, took)),
+        }
+    }
+
+    fn log(&self) {
+        let phases: Vec<String> = self
+            .spent
+            .iter()
+            .map(|(p, d)| format!("{p} {:.2} s", d.as_secs_f64()))
+            .collect();
+        tracing::debug!(phases = %phases.join(", "), "import phases");
+    }
 }

@@ -91,8 +91,7 @@ pub fn append_many(
         None => (1, GENESIS_HASH.to_string()),
     };
     let recorded_at = truncate_to_micros(now);
-    let mut records = Vec::with_capacity(new.len());
-    for n in new {
+    let mut link = |n: NewAudit<'_>| {
         let entry = AuditEntry {
             seq,
             recorded_at,
@@ -104,15 +103,22 @@ pub fn append_many(
             after_json: n.after.map(|v| v.to_string()),
         };
         let hash = chain_hash(&prev_hash, &entry);
-        records.push(AuditRecord {
+        seq += 1;
+        AuditRecord {
             entry,
             prev_hash: std::mem::replace(&mut prev_hash, hash.clone()),
             hash,
-        });
-        seq += 1;
+        }
+    };
+    match conn {
+        // Linked while the COPY streams, so PostgreSQL stores records while the next are hashed.
+        AnyConn::Pg(c) => copy_linked(c, new, &mut link, recorded_at),
+        AnyConn::Sqlite(c) => {
+            let records: Vec<AuditRecord> = new.into_iter().map(link).collect();
+            insert(c, &records, recorded_at)?;
+            Ok(records)
+        }
     }
-    insert(conn, &records, recorded_at)?;
-    Ok(records)
 }
 
 /// One record as the bulk INSERT reads it: `[seq, actor, action, object_type, object_id,
@@ -138,28 +144,19 @@ const SQLITE_BULK: &str = "WITH r(v) AS MATERIALIZED (SELECT value FROM json_eac
      SELECT v ->> 0, ?2, v ->> 1, v ->> 2, v ->> 3, v ->> 4, v ->> 5, v ->> 6, v ->> 7, v ->> 8 \
      FROM r";
 
-/// PostgreSQL's bulk path: the chained records sent with COPY.
-fn copy(
+/// PostgreSQL's bulk path: each record linked into the chain by `link` and streamed with one
+/// COPY; returns the records in order.
+fn copy_linked(
     c: &mut diesel::PgConnection,
-    records: &[AuditRecord],
+    new: Vec<NewAudit<'_>>,
+    link: &mut dyn FnMut(NewAudit<'_>) -> AuditRecord,
     recorded_at: NaiveDateTime,
-) -> QueryResult<usize> {
-    let mut rows = super::pg_copy::Rows::with_capacity(records.len() * 600);
-    for r in records {
-        let e = &r.entry;
-        rows.int(e.seq)
-            .timestamp(recorded_at)
-            .text(Some(&e.actor))
-            .text(Some(&e.action))
-            .text(Some(&e.object_type))
-            .text(Some(&e.object_id))
-            .text(e.before_json.as_deref())
-            .text(e.after_json.as_deref())
-            .text(Some(&r.prev_hash))
-            .text(Some(&r.hash));
-        rows.end_row();
-    }
+) -> QueryResult<Vec<AuditRecord>> {
     use audit_log::dsl as a;
+    // diesel calls the COPY's writer once, through `Fn`: what it consumes and fills is handed
+    // over in cells.
+    let records = std::cell::RefCell::new(Vec::with_capacity(new.len()));
+    let pending = std::cell::RefCell::new(Some((new, link)));
     diesel::copy_from(audit_log::table)
         .from_raw_data(
             (
@@ -175,51 +172,65 @@ fn copy(
                 a::hash,
             ),
             |w| {
-                w.write_all(rows.bytes())
-                    .map_err(super::pg_copy::write_error)
+                let Some((new, link)) = pending.borrow_mut().take() else {
+                    return Ok(());
+                };
+                let mut records = records.borrow_mut();
+                super::pg_copy::stream(w, new, |rows, n| {
+                    let r = link(n);
+                    let e = &r.entry;
+                    rows.int(e.seq)
+                        .timestamp(recorded_at)
+                        .text(Some(&e.actor))
+                        .text(Some(&e.action))
+                        .text(Some(&e.object_type))
+                        .text(Some(&e.object_id))
+                        .text(e.before_json.as_deref())
+                        .text(e.after_json.as_deref())
+                        .text(Some(&r.prev_hash))
+                        .text(Some(&r.hash));
+                    records.push(r);
+                    Ok(())
+                })
             },
         )
-        .execute(c)
+        .execute(c)?;
+    Ok(records.into_inner())
 }
 
 /// Records per bulk INSERT (bounds the size of its one JSON parameter).
 const BULK_CHUNK: usize = 5_000;
 
-/// Writes chained records, a chunk per statement: on SQLite one INSERT taking the rows as one
-/// JSON text, on PostgreSQL one COPY.
+/// SQLite's bulk path: chained records written a chunk per INSERT, each taking its rows as one
+/// JSON text.
 fn insert(
-    conn: &mut AnyConn,
+    c: &mut diesel::SqliteConnection,
     records: &[AuditRecord],
     recorded_at: NaiveDateTime,
 ) -> QueryResult<()> {
     use diesel::sql_types::{Text, Timestamp};
     for chunk in records.chunks(BULK_CHUNK) {
-        match conn {
-            AnyConn::Sqlite(c) => {
-                let rows: Vec<BulkRow> = chunk
-                    .iter()
-                    .map(|r| {
-                        let e = &r.entry;
-                        BulkRow(
-                            e.seq,
-                            &e.actor,
-                            &e.action,
-                            &e.object_type,
-                            &e.object_id,
-                            e.before_json.as_deref(),
-                            e.after_json.as_deref(),
-                            &r.prev_hash,
-                            &r.hash,
-                        )
-                    })
-                    .collect();
-                diesel::sql_query(SQLITE_BULK)
-                    .bind::<Text, _>(serde_json::to_string(&rows).map_err(super::unserialisable)?)
-                    .bind::<Timestamp, _>(recorded_at)
-                    .execute(c)?
-            }
-            AnyConn::Pg(c) => copy(c, chunk, recorded_at)?,
-        };
+        let rows: Vec<BulkRow> = chunk
+            .iter()
+            .map(|r| {
+                let e = &r.entry;
+                BulkRow(
+                    e.seq,
+                    &e.actor,
+                    &e.action,
+                    &e.object_type,
+                    &e.object_id,
+                    e.before_json.as_deref(),
+                    e.after_json.as_deref(),
+                    &r.prev_hash,
+                    &r.hash,
+                )
+            })
+            .collect();
+        diesel::sql_query(SQLITE_BULK)
+            .bind::<Text, _>(serde_json::to_string(&rows).map_err(super::unserialisable)?)
+            .bind::<Timestamp, _>(recorded_at)
+            .execute(c)?;
     }
     Ok(())
 }

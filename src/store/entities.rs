@@ -146,25 +146,6 @@ fn copy_entities(
     now: NaiveDateTime,
 ) -> QueryResult<Vec<Inserted>> {
     let ids = super::pg_copy::reserve_ids(c, "entities", rows.len())?;
-    let mut copy = super::pg_copy::Rows::with_capacity(rows.len() * 320);
-    for (id, v) in ids.iter().zip(rows) {
-        copy.int(*id)
-            .text(Some(&v.credit_code))
-            .text(Some(&v.name))
-            .text(Some(&v.search_name))
-            .text(Some(v.kind))
-            .text(Some(&v.category))
-            .text(Some(&v.district))
-            .text(v.address.as_deref())
-            .text(v.legal_representative.as_deref())
-            .text(Some(&v.licence_numbers))
-            .text(Some(v.status))
-            .text(Some(&v.risk_tags))
-            .int(1)
-            .timestamp(now)
-            .timestamp(now);
-        copy.end_row();
-    }
     use entities::dsl as e;
     diesel::copy_from(entities::table)
         .from_raw_data(
@@ -186,8 +167,24 @@ fn copy_entities(
                 e::updated_at,
             ),
             |w| {
-                w.write_all(copy.bytes())
-                    .map_err(super::pg_copy::write_error)
+                super::pg_copy::stream(w, ids.iter().zip(rows), |copy, (id, v)| {
+                    copy.int(*id)
+                        .text(Some(&v.credit_code))
+                        .text(Some(&v.name))
+                        .text(Some(&v.search_name))
+                        .text(Some(v.kind))
+                        .text(Some(&v.category))
+                        .text(Some(&v.district))
+                        .text(v.address.as_deref())
+                        .text(v.legal_representative.as_deref())
+                        .text(Some(&v.licence_numbers))
+                        .text(Some(v.status))
+                        .text(Some(&v.risk_tags))
+                        .int(1)
+                        .timestamp(now)
+                        .timestamp(now);
+                    Ok(())
+                })
             },
         )
         .execute(c)?;
@@ -204,19 +201,12 @@ fn copy_entities(
 /// Copies sorted `(gram, entity_id)` postings into `entity_name_grams` (the name index's bulk
 /// path on PostgreSQL).
 fn copy_postings(c: &mut diesel::PgConnection, postings: &[(i64, i64)]) -> QueryResult<usize> {
-    let mut copy = super::pg_copy::Rows::with_capacity(postings.len() * 24);
-    for &(gram, id) in postings {
-        copy.int(gram).int(id);
-        copy.end_row();
-    }
     diesel::copy_from(entity_name_grams::table)
         .from_raw_data(
             (entity_name_grams::gram, entity_name_grams::entity_id),
-            |w| {
-                w.write_all(copy.bytes())
-                    .map_err(super::pg_copy::write_error)
-            },
+            |w| super::pg_copy::stream_pairs(w, postings),
         )
+        .with_format(diesel::pg::CopyFormat::Binary)
         .execute(c)
 }
 

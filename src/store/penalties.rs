@@ -29,19 +29,12 @@ pub const NAME_INDEX: NameIndex = NameIndex {
 };
 
 fn copy_postings(c: &mut diesel::PgConnection, postings: &[(i64, i64)]) -> QueryResult<usize> {
-    let mut copy = super::pg_copy::Rows::with_capacity(postings.len() * 24);
-    for &(gram, id) in postings {
-        copy.int(gram).int(id);
-        copy.end_row();
-    }
     diesel::copy_from(penalty_name_grams::table)
         .from_raw_data(
             (penalty_name_grams::gram, penalty_name_grams::penalty_id),
-            |w| {
-                w.write_all(copy.bytes())
-                    .map_err(super::pg_copy::write_error)
-            },
+            |w| super::pg_copy::stream_pairs(w, postings),
         )
+        .with_format(diesel::pg::CopyFormat::Binary)
         .execute(c)
 }
 
