@@ -265,17 +265,22 @@ where
 
     fn call(&self, mut req: hyper::Request<B>) -> Self::Future {
         if !cacheable(req.method(), req.uri().path()) {
-            let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+            // Public routes never write (the verifier's POST computes); staff writes may.
+            let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+                && !super::cors::is_public(req.method(), req.uri().path());
             let f = self.inner.call(req);
             if !writes {
                 return Box::pin(f);
             }
             // A write's own client must see it in its next answer: the known version is made
-            // stale once the write has committed, before its answer leaves.
+            // stale once the write has committed, before its answer leaves. A refused write
+            // (401, 422…) committed nothing and costs no read; the watch is there regardless.
             let state = self.state.clone();
             return Box::pin(async move {
                 let res = f.await;
-                state.answers.changed();
+                if res.as_ref().is_ok_and(|r| r.status().is_success()) {
+                    state.answers.changed();
+                }
                 res
             });
         }
@@ -356,6 +361,16 @@ pub fn spawn_watch(state: &Arc<super::AppState>, stop: Arc<AtomicBool>) -> std::
 }
 
 fn watch(state: Weak<super::AppState>, stop: Arc<AtomicBool>) {
+    // However the thread ends (stopped, or a panic), requests go back to reading the version.
+    struct Unwatched(Weak<super::AppState>);
+    impl Drop for Unwatched {
+        fn drop(&mut self) {
+            if let Some(state) = self.0.upgrade() {
+                state.answers.known.watched.store(false, Ordering::SeqCst);
+            }
+        }
+    }
+    let _unwatched = Unwatched(state.clone());
     let mut watch: Option<service::system::ChangeWatch> = None;
     let (mut reread_at, mut retry_at) = (Instant::now(), Instant::now());
     while !stop.load(Ordering::SeqCst) {
