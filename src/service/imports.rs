@@ -295,6 +295,7 @@ pub fn entities(
         // has statistics only for what is committed) stays the one it has statistics for.
         let fields: Vec<&EntityFields> = good.iter().map(|(_, f)| f).collect();
         let stored = store::entities::compare_stored(conn, &fields)?;
+        let mut ids = store::entities::IdSupply::start(app.db(), fields.len() - stored.len());
         phases.done("look up stored");
         let mut done = 0;
         // The name index is written once, in key order, after every entity (see Tally).
@@ -340,7 +341,8 @@ pub fn entities(
             // The progress bar moves per part inserted, not only once per chunk.
             let mut written = chunk.len() - new.len();
             for part in new.chunks(PROGRESS_STEP) {
-                let records = store::entities::insert_tallied(conn, part, now, &mut tally)?;
+                let records =
+                    store::entities::insert_tallied(conn, part, now, &mut tally, &mut ids)?;
                 phases.done("insert entities");
                 for record in records {
                     audits.push(NewAudit {

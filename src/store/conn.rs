@@ -282,6 +282,11 @@ impl Db {
         self.backend
     }
 
+    /// The URL when this is PostgreSQL (for a connection of its own, outside the pool).
+    pub fn postgres_url(&self) -> Option<DatabaseUrl> {
+        matches!(self.url, DatabaseUrl::Postgres(_)).then(|| self.url.clone())
+    }
+
     /// Watches for commits on a connection of its own, outside the pool.
     pub fn watch(&self) -> Result<super::changes::Watch, StoreError> {
         super::changes::Watch::open(&self.url)

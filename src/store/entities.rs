@@ -144,8 +144,9 @@ fn copy_entities(
     c: &mut diesel::PgConnection,
     rows: &[EntityValues],
     now: NaiveDateTime,
+    supply: &mut IdSupply,
 ) -> QueryResult<Vec<Inserted>> {
-    let ids = super::pg_copy::reserve_ids(c, "entities", rows.len())?;
+    let ids = supply.take(c, rows.len())?;
     use entities::dsl as e;
     diesel::copy_from(entities::table)
         .from_raw_data(
@@ -210,6 +211,78 @@ fn copy_postings(c: &mut diesel::PgConnection, postings: &[(i64, i64)]) -> Query
         .execute(c)
 }
 
+/// Ids drawn ahead for an import's new entities. PostgreSQL's COPY cannot return the ids it
+/// assigns, so they are drawn from the sequence first, and a million `nextval` calls take about
+/// 2.6 s; a thread with a connection of its own draws them, a piece at a time, while the import
+/// writes (a sequence is not transactional, so which connection draws them does not matter; the
+/// ids of an import that rolls back are lost, as any sequence's are). SQLite assigns ids as it
+/// inserts and draws none. Should the thread fail, ids are drawn on the import's own connection.
+pub struct IdSupply {
+    ahead: Option<std::sync::mpsc::Receiver<Vec<i64>>>,
+    drawn: std::collections::VecDeque<i64>,
+}
+
+/// Ids the supply's thread draws per statement.
+const ID_PIECE: usize = 10_000;
+
+impl IdSupply {
+    /// No ids drawn ahead: each chunk draws its own.
+    pub fn none() -> IdSupply {
+        IdSupply {
+            ahead: None,
+            drawn: Default::default(),
+        }
+    }
+
+    /// Starts drawing `n` ids on another connection to `db` (PostgreSQL only).
+    pub fn start(db: &super::Db, n: usize) -> IdSupply {
+        let Some(url) = db.postgres_url().filter(|_| n > 0) else {
+            return IdSupply::none();
+        };
+        let (tx, rx) = std::sync::mpsc::sync_channel(4);
+        let spawned = std::thread::Builder::new()
+            .name("gongshi-ids".into())
+            .spawn(move || {
+                let Ok(AnyConn::Pg(mut c)) = super::connect(&url) else {
+                    return;
+                };
+                let mut left = n;
+                while left > 0 {
+                    let k = left.min(ID_PIECE);
+                    let Ok(ids) = super::pg_copy::reserve_ids(&mut c, "entities", k) else {
+                        return;
+                    };
+                    if tx.send(ids).is_err() {
+                        return;
+                    }
+                    left -= k;
+                }
+            });
+        IdSupply {
+            ahead: spawned.ok().map(|_| rx),
+            drawn: Default::default(),
+        }
+    }
+
+    /// `k` ids in increasing order: drawn ahead when the thread has them, else on `c`.
+    fn take(&mut self, c: &mut diesel::PgConnection, k: usize) -> QueryResult<Vec<i64>> {
+        while self.drawn.len() < k {
+            match self.ahead.as_ref().map(|rx| rx.recv()) {
+                Some(Ok(piece)) => self.drawn.extend(piece),
+                _ => {
+                    self.ahead = None;
+                    let missing = k - self.drawn.len();
+                    self.drawn
+                        .extend(super::pg_copy::reserve_ids(c, "entities", missing)?);
+                }
+            }
+        }
+        let mut ids: Vec<i64> = self.drawn.drain(..k).collect();
+        ids.sort_unstable();
+        Ok(ids)
+    }
+}
+
 #[derive(QueryableByName)]
 struct Inserted {
     #[diesel(sql_type = diesel::sql_types::BigInt)]
@@ -226,7 +299,7 @@ pub fn insert_many(
     now: NaiveDateTime,
 ) -> QueryResult<Vec<EntityRecord>> {
     let mut tally = Tally::default();
-    let out = insert_tallied(conn, new, now, &mut tally)?;
+    let out = insert_tallied(conn, new, now, &mut tally, &mut IdSupply::none())?;
     NAME_INDEX.write_tally(conn, tally)?;
     Ok(out)
 }
@@ -238,6 +311,7 @@ pub fn insert_tallied(
     new: &[EntityFields],
     now: NaiveDateTime,
     tally: &mut Tally,
+    supply: &mut IdSupply,
 ) -> QueryResult<Vec<EntityRecord>> {
     use diesel::sql_types::{Text, Timestamp};
     let mut out = Vec::with_capacity(new.len());
@@ -248,7 +322,7 @@ pub fn insert_tallied(
                 .bind::<Text, _>(serde_json::to_string(&rows).map_err(super::unserialisable)?)
                 .bind::<Timestamp, _>(now)
                 .load(c)?,
-            AnyConn::Pg(c) => copy_entities(c, &rows, now)?,
+            AnyConn::Pg(c) => copy_entities(c, &rows, now, supply)?,
         };
         let by_code: std::collections::HashMap<String, i64> = inserted
             .into_iter()
