@@ -11,7 +11,6 @@
 use diesel::prelude::*;
 
 use super::{AnyConn, StoreError};
-use crate::config::DatabaseUrl;
 
 /// The PostgreSQL channel an audited write notifies at commit.
 pub const CHANNEL: &str = "gongshi_data";
@@ -39,9 +38,8 @@ struct DataVersion {
 }
 
 impl Watch {
-    /// Opens the connection (and `LISTEN`s on PostgreSQL).
-    pub fn open(url: &DatabaseUrl) -> Result<Watch, StoreError> {
-        let mut conn = super::connect(url)?;
+    /// Watches on `conn`, a connection of its own (it `LISTEN`s on PostgreSQL).
+    pub fn open(mut conn: AnyConn) -> Result<Watch, StoreError> {
         if let AnyConn::Pg(c) = &mut conn {
             diesel::sql_query(format!("LISTEN {CHANNEL}"))
                 .execute(c)

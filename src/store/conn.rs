@@ -282,14 +282,14 @@ impl Db {
         self.backend
     }
 
-    /// The URL when this is PostgreSQL (for a connection of its own, outside the pool).
-    pub fn postgres_url(&self) -> Option<DatabaseUrl> {
-        matches!(self.url, DatabaseUrl::Postgres(_)).then(|| self.url.clone())
+    /// A connection of its own, outside the pool (the change watch, an import's id supply).
+    pub fn dedicated(&self) -> Result<AnyConn, StoreError> {
+        connect(&self.url)
     }
 
     /// Watches for commits on a connection of its own, outside the pool.
     pub fn watch(&self) -> Result<super::changes::Watch, StoreError> {
-        super::changes::Watch::open(&self.url)
+        super::changes::Watch::open(self.dedicated()?)
     }
 
     /// A pooled connection for blocking code (CLI commands, tests).

@@ -236,14 +236,15 @@ impl IdSupply {
 
     /// Starts drawing `n` ids on another connection to `db` (PostgreSQL only).
     pub fn start(db: &super::Db, n: usize) -> IdSupply {
-        let Some(url) = db.postgres_url().filter(|_| n > 0) else {
+        if db.backend() != "postgres" || n == 0 {
             return IdSupply::none();
-        };
+        }
+        let db = db.clone();
         let (tx, rx) = std::sync::mpsc::sync_channel(4);
         let spawned = std::thread::Builder::new()
             .name("gongshi-ids".into())
             .spawn(move || {
-                let Ok(AnyConn::Pg(mut c)) = super::connect(&url) else {
+                let Ok(AnyConn::Pg(mut c)) = db.dedicated() else {
                     return;
                 };
                 let mut left = n;
@@ -264,7 +265,8 @@ impl IdSupply {
         }
     }
 
-    /// `k` ids in increasing order: drawn ahead when the thread has them, else on `c`.
+    /// `k` ids in increasing order (the sequence's, drawn one piece after another): drawn ahead
+    /// when the thread has them, else on `c`.
     fn take(&mut self, c: &mut diesel::PgConnection, k: usize) -> QueryResult<Vec<i64>> {
         while self.drawn.len() < k {
             match self.ahead.as_ref().map(|rx| rx.recv()) {
@@ -277,9 +279,7 @@ impl IdSupply {
                 }
             }
         }
-        let mut ids: Vec<i64> = self.drawn.drain(..k).collect();
-        ids.sort_unstable();
-        Ok(ids)
+        Ok(self.drawn.drain(..k).collect())
     }
 }
 
