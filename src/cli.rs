@@ -80,8 +80,9 @@ enum Command {
         /// Address to listen on.
         #[arg(long, env = "GONGSHI_BIND", default_value = "127.0.0.1:8080")]
         bind: SocketAddr,
-        /// Database connections in the pool.
-        #[arg(long, env = "GONGSHI_DB_POOL_SIZE", default_value_t = 8)]
+        /// Database connections in the pool (default: twice the cores, plus one).
+        #[arg(long, env = "GONGSHI_DB_POOL_SIZE", default_value_t = crate::server::default_pool_size(),
+              value_parser = clap::value_parser!(u32).range(1..=1000))]
         pool_size: u32,
         /// Also load the synthetic demo directory and roster in seeds/demo/ (idempotent).
         #[arg(long, env = "GONGSHI_DEMO")]

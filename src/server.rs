@@ -51,14 +51,24 @@ pub struct Settings {
     pub rate: crate::http::rate_limit::RateSettings,
 }
 
+/// The pool's default size: twice the machine's cores plus one, PostgreSQL's own rule of thumb
+/// for connections (cores × 2 + one disk). More connections than that only take turns on the
+/// same cores: on 2 cores at 16 clients, a pool of 8 gave the staff search on PostgreSQL a p99
+/// of 22–25 ms, a pool of 5 one of 10–11 ms at the same or higher throughput, and SQLite's did
+/// not suffer either (benches/RESULTS.md, issue 11, third round).
+pub fn default_pool_size() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+    u32::try_from(cores.saturating_mul(2).saturating_add(1)).unwrap_or(u32::MAX)
+}
+
 impl Settings {
-    /// The defaults of `gongshi serve` for `database_url`: system clock, pool of 8, `CN`,
+    /// The defaults of `gongshi serve` for `database_url`: system clock, [`default_pool_size`], `CN`,
     /// 127.0.0.1:8080, no demo data.
     pub fn new(database_url: DatabaseUrl) -> Settings {
         Settings {
             database_url,
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
-            pool_size: 8,
+            pool_size: default_pool_size(),
             calendar_regions: vec![Region::national()],
             demo: false,
             clock: Clock::system(),

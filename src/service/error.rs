@@ -121,9 +121,10 @@ impl From<StoreError> for ServiceError {
                     "a concurrent change won; retry with fresh data",
                 )
             }
-            StoreError::Query(D::DatabaseError(DatabaseErrorKind::ClosedConnection, _)) => {
-                ServiceError::Unavailable(e)
-            }
+            StoreError::Query(D::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                _,
+            )) => ServiceError::Unavailable(e),
             other => ServiceError::Internal(Box::new(other)),
         }
     }

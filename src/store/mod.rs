@@ -10,6 +10,7 @@ mod conn;
 pub mod entities;
 pub mod inspection_items;
 pub mod inspectors;
+mod liveness;
 pub mod name_index;
 pub mod penalties;
 mod pg_copy;

@@ -24,6 +24,7 @@ mod penalties;
 mod plans;
 mod public_views;
 mod rate_limit;
+mod reconnect;
 mod roster;
 mod schema;
 mod spec_served;
