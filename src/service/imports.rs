@@ -308,12 +308,13 @@ pub fn entities(
                     None => new.push(fields.clone()),
                     Some(Stored::Same) => report.unchanged += 1,
                     Some(Stored::Differs(before)) => {
-                        if !store::entities::update_if_version(
+                        if !store::entities::update_if_version_tallied(
                             conn,
                             before,
                             before.version,
                             fields,
                             now,
+                            &mut tally,
                         )? {
                             return Err(ServiceError::conflict(
                                 ConflictKind::StaleVersion,

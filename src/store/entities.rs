@@ -362,6 +362,24 @@ pub fn update_if_version(
     fields: &EntityFields,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
+    let mut tally = Tally::default();
+    let updated =
+        update_if_version_tallied(conn, before, expected_version, fields, now, &mut tally)?;
+    NAME_INDEX.write_tally(conn, tally)?;
+    Ok(updated)
+}
+
+/// [`update_if_version`] for a bulk load: the name index's counts (and, when deferring, its new
+/// postings) are gathered in `tally`, which [`write_name_counts`] must write before the
+/// transaction ends.
+pub fn update_if_version_tallied(
+    conn: &mut AnyConn,
+    before: &EntityRecord,
+    expected_version: i32,
+    fields: &EntityFields,
+    now: NaiveDateTime,
+    tally: &mut Tally,
+) -> QueryResult<bool> {
     let changed = diesel::update(
         entities::table
             .filter(entities::id.eq(before.id))
@@ -372,7 +390,7 @@ pub fn update_if_version(
     if changed == 0 {
         return Ok(false);
     }
-    NAME_INDEX.rename(conn, before.id, &before.fields.name, &fields.name)?;
+    NAME_INDEX.rename_tallied(conn, before.id, &before.fields.name, &fields.name, tally)?;
     Ok(true)
 }
 

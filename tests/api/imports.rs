@@ -228,6 +228,89 @@ async fn utf8_with_bom_and_english_headers_updates_changed_rows_and_the_export_r
     app.stop().await;
 }
 
+/// Names a public search for `q` finds.
+async fn found(app: &TestApp, q: &str) -> Vec<String> {
+    let page: Value = app
+        .get(&format!("/api/v1/public/entities?q={q}&limit=100"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut names: Vec<String> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap().to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Renames in a file are counted once for the whole file (the name index's counts decide when a
+/// query can match nothing): the search follows every rename, across files.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn renames_by_import_are_followed_by_the_search() {
+    let app = spawn_app().await;
+    let codes: Vec<String> = (1..=3).map(|n| credit_code("640104", n)).collect();
+    let file = |names: [&str; 3]| {
+        let mut csv = "统一社会信用代码,名称,类别,所在地区\n".to_string();
+        for (code, name) in codes.iter().zip(names) {
+            csv.push_str(&format!("{code},{name},网吧,640104\n"));
+        }
+        csv.into_bytes()
+    };
+    let report: Value = import(
+        &app,
+        "entities",
+        "",
+        file(["银川星光网吧", "银川月光网吧", "银川阳光网吧"]),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(report["inserted"], 3);
+
+    // Two renamed to names that share keys no stored name has; one left as it was.
+    let report: Value = import(
+        &app,
+        "entities",
+        "",
+        file(["沙坡头驼铃网吧", "沙坡头驼铃网咖", "银川阳光网吧"]),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(
+        (report["updated"].as_i64(), report["unchanged"].as_i64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(
+        found(&app, "沙坡头驼铃").await,
+        ["沙坡头驼铃网吧", "沙坡头驼铃网咖"]
+    );
+    assert_eq!(found(&app, "星光网吧").await, Vec::<String>::new());
+    assert_eq!(found(&app, "银川").await, ["银川阳光网吧"]);
+
+    // One of the two renamed away again: the other is still found by the keys they shared.
+    let report: Value = import(
+        &app,
+        "entities",
+        "",
+        file(["沙坡头驼铃网吧", "银川月光网吧", "银川阳光网吧"]),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(report["updated"], 1);
+    assert_eq!(found(&app, "沙坡头驼铃").await, ["沙坡头驼铃网吧"]);
+    assert_eq!(found(&app, "坡头驼铃网咖").await, Vec::<String>::new());
+    assert_eq!(found(&app, "银川").await, ["银川月光网吧", "银川阳光网吧"]);
+    app.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn files_that_cannot_be_read_are_refused_with_the_reason() {
     let app = spawn_app().await;
