@@ -80,7 +80,7 @@ enum Command {
         /// Address to listen on.
         #[arg(long, env = "GONGSHI_BIND", default_value = "127.0.0.1:8080")]
         bind: SocketAddr,
-        /// Database connections in the pool (default: twice the cores, plus one).
+        /// Database connections in the pool (default: twice the cores, plus one, at most 16).
         #[arg(long, env = "GONGSHI_DB_POOL_SIZE", default_value_t = crate::server::default_pool_size(),
               value_parser = clap::value_parser!(u32).range(1..=1000))]
         pool_size: u32,

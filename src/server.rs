@@ -52,14 +52,21 @@ pub struct Settings {
 }
 
 /// The pool's default size: twice the machine's cores plus one, PostgreSQL's own rule of thumb
-/// for connections (cores × 2 + one disk). More connections than that only take turns on the
-/// same cores: on 2 cores at 16 clients, a pool of 8 gave the staff search on PostgreSQL a p99
-/// of 22–25 ms, a pool of 5 one of 10–11 ms at the same or higher throughput, and SQLite's did
-/// not suffer either (benches/RESULTS.md, issue 11, third round).
+/// for connections (cores × 2 + one disk), at most [`MAX_DEFAULT_POOL`]. More connections than
+/// that only take turns on the same cores: on 2 cores at 16 clients, a pool of 8 gave the staff
+/// search on PostgreSQL a p99 of 22–25 ms, a pool of 5 one of 10–11 ms at the same or higher
+/// throughput, and SQLite's did not suffer either (benches/RESULTS.md, issue 11, third round).
+/// The cores counted are this machine's: where PostgreSQL runs elsewhere, set the size.
 pub fn default_pool_size() -> u32 {
     let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
-    u32::try_from(cores.saturating_mul(2).saturating_add(1)).unwrap_or(u32::MAX)
+    u32::try_from(cores.saturating_mul(2).saturating_add(1))
+        .unwrap_or(u32::MAX)
+        .min(MAX_DEFAULT_POOL)
 }
+
+/// The default pool never exceeds this: every connection is opened at start-up, and PostgreSQL
+/// allows 100 by default (minus its reserved 3), to be shared with other instances and tools.
+pub const MAX_DEFAULT_POOL: u32 = 16;
 
 impl Settings {
     /// The defaults of `gongshi serve` for `database_url`: system clock, [`default_pool_size`], `CN`,

@@ -7,7 +7,8 @@
 //! by diesel's instrumentation: a connection whose last query succeeded within
 //! [`ALIVE_BYPASS`] is handed out as it is (HikariCP's `aliveBypassWindowMs` does the same, with
 //! the same 500 ms); an idler one is still pinged. A query that finds the connection gone marks
-//! it lost, and the pool discards it when it comes back ([`lost`]).
+//! it lost, and the pool discards it when it comes back ([`lost`]); diesel also marks its
+//! transaction manager broken after such a failure, so this is a second line of defence.
 //!
 //! What this trades: a server restart within 500 ms of a connection's last success fails the
 //! one request that next uses it (503), where the ping would have replaced it first.
@@ -35,8 +36,9 @@ impl Liveness {
         match error {
             None => self.last_ok = Some(at),
             Some(e) if means_lost(e) => self.lost = true,
-            // The server answered (a constraint, a bad value): alive, but not vouched for anew.
-            Some(_) => {}
+            // Any other error (a constraint, a bad value, or a failed COPY, which diesel reports
+            // as `Unknown` even when the connection is gone): pinged at the next checkout.
+            Some(_) => self.last_ok = None,
         }
     }
 
@@ -63,7 +65,7 @@ fn means_lost(e: &Error) -> bool {
         Error::DatabaseError(
             DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
             _
-        ) | Error::BrokenTransactionManager
+        )
     )
 }
 
@@ -125,7 +127,7 @@ mod tests {
     }
 
     #[test]
-    fn an_error_the_server_answered_neither_loses_nor_renews() {
+    fn any_other_error_ends_the_vouching_without_losing_the_connection() {
         let t0 = Instant::now();
         let mut r = Liveness::default();
         r.saw(None, t0);
@@ -133,9 +135,17 @@ mod tests {
             DatabaseErrorKind::UniqueViolation,
             Box::new("duplicate key".to_string()),
         );
-        r.saw(Some(&unique), t0 + Duration::from_millis(400));
+        r.saw(Some(&unique), t0 + Duration::from_millis(100));
         assert!(!r.lost);
-        assert!(!r.vouches(t0 + Duration::from_millis(600)));
+        assert!(
+            !r.vouches(t0 + Duration::from_millis(100)),
+            "pinged next time"
+        );
+        r.saw(None, t0 + Duration::from_millis(200));
+        assert!(
+            r.vouches(t0 + Duration::from_millis(200)),
+            "a success vouches again"
+        );
     }
 
     #[test]
