@@ -245,13 +245,8 @@ impl NameIndex {
         Ok(())
     }
 
-    /// Makes `owner`'s postings follow a rename from `old` to `new`.
-    pub fn rename(&self, conn: &mut AnyConn, owner: i64, old: &str, new: &str) -> QueryResult<()> {
-        self.replace_keys(conn, owner, &name_keys(old), &name_keys(new))
-    }
-
-    /// [`NameIndex::rename`] inside a bulk load: the counts (and, when deferring, the new
-    /// postings) go to `tally`, which [`NameIndex::write_tally`] writes once.
+    /// Makes `owner`'s postings follow a rename from `old` to `new`; the counts (and, when
+    /// deferring, the new postings) go to `tally`, which [`NameIndex::write_tally`] writes.
     pub fn rename_tallied(
         &self,
         conn: &mut AnyConn,

@@ -17,7 +17,7 @@ async fn create(app: &TestApp, token: &str, code: &str, name: &str, category: &s
     res.json().await.unwrap()
 }
 
-async fn names(app: &TestApp, query: &str) -> Vec<String> {
+pub(crate) async fn names(app: &TestApp, query: &str) -> Vec<String> {
     let res = app.get(&format!("/api/v1/public/entities?{query}")).await;
     assert_eq!(res.status(), 200);
     let page: Value = res.json().await.unwrap();

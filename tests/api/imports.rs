@@ -228,20 +228,9 @@ async fn utf8_with_bom_and_english_headers_updates_changed_rows_and_the_export_r
     app.stop().await;
 }
 
-/// Names a public search for `q` finds.
+/// Names a public search for `q` finds, sorted.
 async fn found(app: &TestApp, q: &str) -> Vec<String> {
-    let page: Value = app
-        .get(&format!("/api/v1/public/entities?q={q}&limit=100"))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let mut names: Vec<String> = page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["name"].as_str().unwrap().to_string())
-        .collect();
+    let mut names = crate::directory::names(app, &format!("q={q}&limit=100")).await;
     names.sort();
     names
 }
