@@ -3,6 +3,7 @@
 use super::category::{CategoryCode, Vocabulary};
 use super::credit_code::CreditCode;
 use super::field::{optional_text, required_text, split_list, Errors, FieldError};
+use super::private_data;
 
 /// Generates an enum of stable English codes with their Chinese labels and accepted aliases.
 macro_rules! labelled_enum {
@@ -179,6 +180,14 @@ impl EntityFields {
             "legal_representative",
             raw.legal_representative.as_deref(),
             100,
+        );
+        // The public directory shows these as written.
+        private_data::check(&mut e, "name", name.as_deref());
+        private_data::check(&mut e, "address", address.clone().flatten().as_deref());
+        private_data::check(
+            &mut e,
+            "legal_representative",
+            legal_representative.clone().flatten().as_deref(),
         );
         let status = match raw
             .status

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use super::category::{CategoryCode, Vocabulary};
 use super::entity::labelled_enum;
 use super::field::{optional_text, parse_date, required_text, split_list, Errors, FieldError};
+use super::private_data;
 
 labelled_enum! {
     /// 事项类别: 一般 items have a limited ratio; 重点 items (safety, quality, public interest)
@@ -117,13 +118,13 @@ impl ItemFields {
         vocabulary: &Vocabulary,
     ) -> Result<ItemFields, Vec<FieldError>> {
         let mut e = Errors::default();
-        let text =
-            |e: &mut Errors, name: &str, v: &Option<String>, old: Option<&String>, max| match (
-                v, old,
-            ) {
+        let text = |e: &mut Errors, name: &str, v: &Option<String>, old: Option<&String>, max| {
+            match (v, old) {
                 (None, Some(o)) => Some(o.clone()),
                 (v, _) => required_text(e, name, v.as_deref(), max),
-            };
+            }
+            .inspect(|t| private_data::check(e, name, Some(t)))
+        };
         let field = text(&mut e, "field", &raw.field, before.map(|b| &b.field), 50);
         let name = text(&mut e, "name", &raw.name, before.map(|b| &b.name), 100);
         let content = text(

@@ -6,6 +6,7 @@ use super::category::{CategoryCode, Vocabulary};
 use super::entity::{enum_field, labelled_enum};
 use super::field::{required_text, split_list, Errors, FieldError};
 use super::id_number::IdNumber;
+use super::private_data;
 use super::text::fold_width;
 
 labelled_enum! {
@@ -160,6 +161,9 @@ impl InspectorFields {
             }
         }
         let unit = required_text(&mut e, "unit", raw.unit.as_deref(), 100);
+        // The public roster shows both as written.
+        private_data::check(&mut e, "name", name.as_deref());
+        private_data::check(&mut e, "unit", unit.as_deref());
         let joined = raw.fields.as_ref().map(|v| v.join(";")).unwrap_or_default();
         let mut fields = Vec::new();
         for item in split_list(&joined) {

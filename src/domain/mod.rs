@@ -15,6 +15,7 @@ pub mod inspector;
 pub mod penalty;
 pub mod plan;
 pub mod policy;
+pub mod private_data;
 pub mod rate;
 pub mod role;
 pub mod shanghai;

@@ -130,6 +130,19 @@ impl Reply for Problem {
 impl From<ServiceError> for Problem {
     fn from(e: ServiceError) -> Self {
         match e {
+            // Text that is well-formed but holds private data (private_in_public_text) is
+            // refused on its content, 422, wherever it is found; other field errors are 400.
+            ServiceError::Validation(errors)
+                if !errors.is_empty()
+                    && errors
+                        .iter()
+                        .all(|e| e.code == crate::domain::private_data::CODE) =>
+            {
+                Problem {
+                    status: StatusCode::UNPROCESSABLE_ENTITY.as_u16(),
+                    ..Problem::validation(errors)
+                }
+            }
             ServiceError::Validation(errors) => Problem::validation(errors),
             ServiceError::Unprocessable(errors) => Problem {
                 status: StatusCode::UNPROCESSABLE_ENTITY.as_u16(),

@@ -570,11 +570,24 @@ pub fn step(
     } else {
         None
     };
-    if !e.is_empty() {
-        return Err(ServiceError::Unprocessable(e.into_vec()));
-    }
+    let mut invalid = e.into_vec();
     write_tx(&mut *app.conn()?, |conn| {
+        // Another authority's decision is not found (404) whatever the body says.
         let before = find_for(conn, actor, id)?;
+        if let (Step::Withdraw, Some(reason)) = (step, reason.as_deref()) {
+            // The withdrawal reason is published: the same check as the decision's own texts.
+            let mask = super::authorities::find(conn, before.authority_id)?
+                .fields
+                .mask_natural_person_names;
+            invalid.extend(crate::domain::private_data::refusal(
+                "reason",
+                reason,
+                &before.fields.party_secrets(mask),
+            ));
+        }
+        if !invalid.is_empty() {
+            return Err(ServiceError::Unprocessable(std::mem::take(&mut invalid)));
+        }
         if let Some(v) = body.version {
             if v != before.life.version {
                 return Err(stale(id, before.life.version, v));

@@ -624,7 +624,9 @@ pub fn void(
     actor.require(Action::ReviewInspections)?;
     let mut e = Errors::default();
     let reason = required_text(&mut e, "reason", body.reason.as_deref(), 500);
-    let Some(reason) = reason else {
+    // The void reason is published with the plan.
+    crate::domain::private_data::check(&mut e, "reason", reason.as_deref());
+    let Some(reason) = reason.filter(|_| e.is_empty()) else {
         return Err(ServiceError::Validation(e.into_vec()));
     };
     let now = app.now();

@@ -22,6 +22,7 @@ mod open_data;
 mod openapi;
 mod penalties;
 mod plans;
+mod private_text;
 mod public_views;
 mod rate_limit;
 mod reconnect;

@@ -665,6 +665,16 @@ async fn a_voided_plan_shows_its_public_reason_and_takes_no_further_step() {
     let res = step(&b, &b.reviewer(), id, "void", json!({"reason": "  "})).await;
     let body = assert_problem(res, 400, "validation").await;
     assert_eq!(body["errors"][0]["field"], "reason");
+    // The void reason is published: private data in it is refused (issue 23), the plan unchanged.
+    for reason in [
+        "被检查人张三（身份证号 6401 0419 7707 0777 76）投诉",
+        "联系人电话139-1234-5678",
+    ] {
+        let res = step(&b, &b.reviewer(), id, "void", json!({ "reason": reason })).await;
+        let body = assert_problem(res, 422, "validation").await;
+        assert_eq!(body["errors"][0]["field"], "reason");
+        assert_eq!(body["errors"][0]["code"], "private_in_public_text");
+    }
     let voided = ok(step(
         &b,
         &b.reviewer(),

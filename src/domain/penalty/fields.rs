@@ -8,11 +8,13 @@ use chrono::NaiveDate;
 use super::kinds::{IdType, PartyKind, PenaltyType, Procedure, Severity};
 use super::number::DecisionNumber;
 use super::publicity::default_severity;
+use super::redact::surname_len;
 use crate::domain::category::CategoryCode;
 use crate::domain::credit_code::CreditCode;
 use crate::domain::field::{optional_text, required_text, Errors, FieldError};
 use crate::domain::id_number::IdNumber;
 use crate::domain::inspector::{CertificateNo, InspectorStatus};
+use crate::domain::private_data::{self, PartySecrets};
 
 /// The party's other registration codes (行政相对人代码_2…_6), all optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
@@ -597,70 +599,53 @@ impl PenaltyFields {
 }
 
 impl PenaltyFields {
-    /// The public text fields (违法行为类型, 违法事实, 处罚依据, 处罚内容, 证照) that hold what the
-    /// public must not read: any 18-character 身份证 number, and for a natural person their ID
-    /// number, their address, or (when the authority masks names) their full name. The public view
-    /// shows these texts as written, so they are refused rather than published (422, one error per
-    /// field, code `private_in_public_text`).
-    pub fn private_in_public_text(&self, mask_names: bool) -> Vec<FieldError> {
-        let natural = self.party_kind == PartyKind::NaturalPerson;
-        let mut secrets: Vec<(&str, &str)> = Vec::new();
-        if natural {
-            if let Some(id) = &self.party_id_number {
-                secrets.push((id.as_str(), "the party's ID number"));
-            }
-            if let Some(a) = self
-                .party_address
-                .as_deref()
-                .filter(|a| a.chars().count() >= 4)
-            {
-                secrets.push((a, "the party's address"));
-            }
-            if mask_names && self.party_name.chars().count() >= 2 {
-                secrets.push((
-                    self.party_name.as_str(),
-                    "the party's full name (published masked)",
-                ));
-            }
+    /// What the public must not read about this party (`domain::private_data`): for a natural
+    /// person their ID number and address, and when the authority masks names (`mask_names`) their
+    /// full and given name.
+    pub fn party_secrets(&self, mask_names: bool) -> PartySecrets {
+        let mut secrets = PartySecrets::default();
+        if self.party_kind != PartyKind::NaturalPerson {
+            return secrets;
         }
-        let mut out = Vec::new();
-        for (field, text) in [
+        if let Some(id) = &self.party_id_number {
+            secrets = secrets.id_number(id);
+        }
+        if let Some(a) = &self.party_address {
+            secrets = secrets.address(a);
+        }
+        if mask_names {
+            secrets = secrets.masked_name(&self.party_name, surname_len(&self.party_name));
+        }
+        secrets
+    }
+
+    /// Every field of this decision the public reads as written (违法行为类型, 违法事实, 处罚依据,
+    /// 处罚内容, 证照, and an organisation's or individual business's name and legal
+    /// representative) that holds private data: any ID, phone or bank card number, and this
+    /// party's secrets ([`PenaltyFields::party_secrets`]). Such text is refused rather than
+    /// published (422, one error per field, code `private_in_public_text`).
+    pub fn private_in_public_text(&self, mask_names: bool) -> Vec<FieldError> {
+        let secrets = self.party_secrets(mask_names);
+        let shown_whole = self.party_kind != PartyKind::NaturalPerson;
+        [
+            (
+                "party_name",
+                Some(self.party_name.as_str()).filter(|_| shown_whole),
+            ),
+            (
+                "legal_representative",
+                self.legal_representative.as_deref().filter(|_| shown_whole),
+            ),
             ("violation_type", Some(self.violation_type.as_str())),
             ("facts", Some(self.facts.as_str())),
             ("legal_basis", Some(self.legal_basis.as_str())),
             ("content", Some(self.content.as_str())),
             ("licence_affected", self.licence_affected.as_deref()),
-        ] {
-            let Some(text) = text else { continue };
-            let upper = text.to_uppercase();
-            let found = secrets
-                .iter()
-                .find(|(s, _)| upper.contains(&s.to_uppercase()))
-                .map(|(_, what)| *what)
-                .or_else(|| holds_id_number(text).then_some("an ID number"));
-            if let Some(what) = found {
-                out.push(FieldError::new(
-                    field,
-                    "private_in_public_text",
-                    format!("{field} is published as written and holds {what}; remove or mask it (e.g. 当事人欧阳**)"),
-                ));
-            }
-        }
-        out
+        ]
+        .into_iter()
+        .filter_map(|(field, text)| private_data::refusal(field, text?, &secrets))
+        .collect()
     }
-}
-
-/// Whether `text` holds 18 consecutive characters that form a valid 身份证 number.
-fn holds_id_number(text: &str) -> bool {
-    let chars: Vec<char> = text.chars().collect();
-    chars.windows(18).any(|w| {
-        w[..17].iter().all(char::is_ascii_digit)
-            && (w[17].is_ascii_digit() || w[17] == 'X' || w[17] == 'x')
-            && {
-                let s: String = w.iter().collect();
-                IdNumber::parse(&s, NaiveDate::MAX).is_ok()
-            }
-    })
 }
 
 fn has(v: &Option<serde_json::Value>) -> bool {

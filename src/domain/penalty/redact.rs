@@ -13,17 +13,23 @@ const COMPOUND_SURNAMES: &[&str] = &[
     "南荣", "东里", "东宫", "仲长", "子书", "子桑", "即墨", "达奚", "褚师",
 ];
 
+/// How many characters of `name` are its surname: 2 for a 复姓 of a name longer than 2, else 1.
+pub fn surname_len(name: &str) -> usize {
+    let name = name.trim();
+    if COMPOUND_SURNAMES.iter().any(|s| name.starts_with(s)) && name.chars().count() > 2 {
+        2
+    } else {
+        1
+    }
+}
+
 /// The name with everything after the surname replaced by one `*` per character (spaces and
 /// the middle dot of transliterated names kept, so `约翰·史密斯` shows as `约*·***`). A name of
 /// one character is shown as `*`.
 pub fn mask_name(name: &str) -> String {
     let name = name.trim();
     let chars: Vec<char> = name.chars().collect();
-    let keep = if COMPOUND_SURNAMES.iter().any(|s| name.starts_with(s)) && chars.len() > 2 {
-        2
-    } else {
-        1
-    };
+    let keep = surname_len(name);
     if chars.len() <= 1 {
         return "*".to_string();
     }

@@ -7,6 +7,7 @@ use crate::domain::category::{CategoryCode, Vocabulary};
 use crate::domain::entity::DistrictCode;
 use crate::domain::field::{parse_date, required_text, Errors, FieldError};
 use crate::domain::inspection_item::ItemVersion;
+use crate::domain::private_data;
 
 /// At most this many random sources (each a lottery draw or an index close).
 pub const MAX_SOURCES: usize = 10;
@@ -137,6 +138,9 @@ impl PlanFields {
             raw.responsible_unit.as_deref(),
             100,
         );
+        // Both are published with the plan.
+        private_data::check(&mut e, "title", title.as_deref());
+        private_data::check(&mut e, "responsible_unit", responsible_unit.as_deref());
         let planned_month = match raw.planned_month.as_deref() {
             None => {
                 e.push(
@@ -380,6 +384,11 @@ fn parse_sources(e: &mut Errors, raw: &RawPlan) -> Option<Vec<SourceSpec>> {
             &format!("random_sources[{i}].description"),
             s.description.as_deref(),
             200,
+        );
+        private_data::check(
+            e,
+            &format!("random_sources[{i}].description"),
+            description.as_deref(),
         );
         let field = format!("random_sources[{i}].available_on");
         let available_on = match s.available_on.as_deref().map(parse_date) {

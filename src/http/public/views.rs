@@ -45,8 +45,15 @@ impl LabelledView<EntityRecord> for PublicEntity {
             category: f.category.clone(),
             category_label: categories.label(&f.category).to_string(),
             district: f.district.clone(),
-            address: f.address.clone(),
-            legal_representative: f.legal_representative.clone(),
+            // A natural person's address is private; so is anything under their name.
+            address: f
+                .address
+                .clone()
+                .filter(|_| f.kind != EntityKind::NaturalPerson),
+            legal_representative: f
+                .legal_representative
+                .clone()
+                .filter(|_| f.kind != EntityKind::NaturalPerson),
             licence_numbers: f.licence_numbers.clone(),
             status: f.status,
             status_label: f.status.label(),
