@@ -29,6 +29,27 @@ pub struct AuditRecord {
     pub hash: String,
 }
 
+/// The authority an entry's object belongs to: a decision's and a bound account's (from the
+/// record's after state, else its before state), an authority's own; `None` for the shared
+/// registers (directory, roster, calendar, plans, items) and for logins, imports and exports. An
+/// account bound to an authority reads only the records of its own (issue 23). Derived, never
+/// hashed: the migration that added it computed it the same way for older records.
+pub fn authority_of(e: &AuditEntry) -> Option<i64> {
+    match e.object_type.as_str() {
+        "penalty" | "user" => [&e.after_json, &e.before_json]
+            .into_iter()
+            .flatten()
+            .find_map(|json| {
+                serde_json::from_str::<serde_json::Value>(json)
+                    .ok()?
+                    .get("authority_id")?
+                    .as_i64()
+            }),
+        "authority" => e.object_id.parse().ok(),
+        _ => None,
+    }
+}
+
 /// SHA-256, hex, over the previous hash and every field, each length-prefixed so that no two
 /// different records encode the same bytes.
 pub fn chain_hash(prev_hash: &str, e: &AuditEntry) -> String {
@@ -124,6 +145,48 @@ impl ChainVerifier {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_records_authority_comes_from_its_object() {
+        let e = |object_type: &str, object_id: &str, before: Option<&str>, after: Option<&str>| {
+            AuditEntry {
+                seq: 1,
+                recorded_at: NaiveDateTime::default(),
+                actor: "a".into(),
+                action: "x".into(),
+                object_type: object_type.into(),
+                object_id: object_id.into(),
+                before_json: before.map(str::to_string),
+                after_json: after.map(str::to_string),
+            }
+        };
+        let penalty = e("penalty", "9", None, Some(r#"{"authority_id":2,"x":1}"#));
+        assert_eq!(authority_of(&penalty), Some(2));
+        let unbound = e(
+            "user",
+            "3",
+            Some(r#"{"authority_id":4}"#),
+            Some(r#"{"authority_id":null}"#),
+        );
+        assert_eq!(authority_of(&unbound), Some(4), "the authority it left");
+        assert_eq!(
+            authority_of(&e("authority", "7", None, Some("{}"))),
+            Some(7)
+        );
+        assert_eq!(
+            authority_of(&e(
+                "entity",
+                "91640100",
+                None,
+                Some(r#"{"authority_id":2}"#)
+            )),
+            None
+        );
+        assert_eq!(
+            authority_of(&e("penalty", "9", None, Some("not json"))),
+            None
+        );
+    }
     use chrono::NaiveDate;
 
     fn entry(seq: i64) -> AuditEntry {

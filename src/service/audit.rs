@@ -29,7 +29,9 @@ pub fn verify(app: &App) -> Result<Result<i64, ChainBreak>, ServiceError> {
 /// Largest page of the audit log one request may read.
 pub const MAX_LIMIT: i64 = 1_000;
 
-/// One page of the log, oldest first, after record `after` (admin, reviewer).
+/// One page of the log, oldest first, after record `after` (admin, reviewer). An account bound to
+/// an authority reads only the records of that authority's objects (its decisions, its accounts,
+/// the authority itself): the others hold other authorities' parties and notes.
 pub fn page(
     app: &App,
     actor: &Actor,
@@ -44,5 +46,9 @@ pub fn page(
         ));
     }
     actor.require(Action::ReadAudit)?;
-    Ok(store::audit::page(&mut *app.conn()?, after, limit)?)
+    let conn = &mut *app.conn()?;
+    Ok(match actor.authority_id {
+        Some(authority) => store::audit::page_of_authority(conn, authority, after, limit)?,
+        None => store::audit::page(conn, after, limit)?,
+    })
 }

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::audit_log;
 use super::AnyConn;
-use crate::domain::audit_chain::{chain_hash, AuditEntry, AuditRecord, GENESIS_HASH};
+use crate::domain::audit_chain::{authority_of, chain_hash, AuditEntry, AuditRecord, GENESIS_HASH};
 
 /// Any key will do as long as every gongshi instance uses the same one.
 const POSTGRES_AUDIT_LOCK_KEY: i64 = 0x0067_6f6e_6773_6869; // "gongshi" in ASCII
@@ -122,7 +122,7 @@ pub fn append_many(
 }
 
 /// One record as the bulk INSERT reads it: `[seq, actor, action, object_type, object_id,
-/// before_json, after_json, prev_hash, hash]`.
+/// before_json, after_json, prev_hash, hash, authority_id]`.
 #[derive(serde::Serialize)]
 struct BulkRow<'a>(
     i64,
@@ -134,14 +134,16 @@ struct BulkRow<'a>(
     Option<&'a str>,
     &'a str,
     &'a str,
+    Option<i64>,
 );
 
 /// The MATERIALIZED row text is parsed once per row; `value ->> n` straight on json_each would
 /// re-serialise the row for every column.
 const SQLITE_BULK: &str = "WITH r(v) AS MATERIALIZED (SELECT value FROM json_each(?1)) \
      INSERT INTO audit_log (seq, recorded_at, actor, action, object_type, \
-     object_id, before_json, after_json, prev_hash, hash) \
-     SELECT v ->> 0, ?2, v ->> 1, v ->> 2, v ->> 3, v ->> 4, v ->> 5, v ->> 6, v ->> 7, v ->> 8 \
+     object_id, before_json, after_json, prev_hash, hash, authority_id) \
+     SELECT v ->> 0, ?2, v ->> 1, v ->> 2, v ->> 3, v ->> 4, v ->> 5, v ->> 6, v ->> 7, v ->> 8, \
+     v ->> 9 \
      FROM r";
 
 /// PostgreSQL's bulk path: each record linked into the chain by `link` and streamed with one
@@ -170,6 +172,7 @@ fn copy_linked(
                 a::after_json,
                 a::prev_hash,
                 a::hash,
+                a::authority_id,
             ),
             |w| {
                 let Some((new, link)) = pending.borrow_mut().take() else {
@@ -188,7 +191,8 @@ fn copy_linked(
                         .text(e.before_json.as_deref())
                         .text(e.after_json.as_deref())
                         .text(Some(&r.prev_hash))
-                        .text(Some(&r.hash));
+                        .text(Some(&r.hash))
+                        .int_or_null(authority_of(e));
                     records.push(r);
                     Ok(())
                 })
@@ -224,6 +228,7 @@ fn insert(
                     e.after_json.as_deref(),
                     &r.prev_hash,
                     &r.hash,
+                    authority_of(e),
                 )
             })
             .collect();
@@ -238,6 +243,26 @@ fn insert(
 /// Up to `limit` records with `seq > after`, oldest first.
 pub fn page(conn: &mut AnyConn, after: i64, limit: i64) -> QueryResult<Vec<AuditRecord>> {
     Ok(audit_log::table
+        .filter(audit_log::seq.gt(after))
+        .order(audit_log::seq.asc())
+        .limit(limit)
+        .select(AuditRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(AuditRecord::from)
+        .collect())
+}
+
+/// Up to `limit` records with `seq > after` whose object belongs to `authority`
+/// ([`authority_of`]), oldest first.
+pub fn page_of_authority(
+    conn: &mut AnyConn,
+    authority: i64,
+    after: i64,
+    limit: i64,
+) -> QueryResult<Vec<AuditRecord>> {
+    Ok(audit_log::table
+        .filter(audit_log::authority_id.eq(authority))
         .filter(audit_log::seq.gt(after))
         .order(audit_log::seq.asc())
         .limit(limit)

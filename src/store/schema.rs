@@ -37,6 +37,7 @@ diesel::table! {
         after_json -> Nullable<Text>,
         prev_hash -> Text,
         hash -> Text,
+        authority_id -> Nullable<BigInt>,
     }
 }
 

@@ -141,3 +141,126 @@ async fn two_instances_writing_at_once_keep_one_chain() {
     second.stop().await;
     first.stop().await;
 }
+
+/// Issue 23, finding 3: a reviewer bound to one authority reads the audit records of its own
+/// authority's objects only; another authority's parties, notes and case officers never show.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bound_account_reads_only_its_own_authoritys_audit_records() {
+    use crate::penalties::{bureau, december, draft, natural_person, token, FULL_NAME};
+    let app = crate::helpers::spawn_app_at(december()).await;
+    let b = bureau(&app).await;
+    let theirs = draft(&app, &b, &natural_person("2026-11-27")).await;
+    let res = app
+        .post_json(
+            Some(&app.admin_token),
+            "/api/v1/authorities",
+            &json!({"name": "永宁县文化旅游广电局", "credit_code": crate::helpers::credit_code("640121", 8),
+                    "number_prefix": "永文旅"}),
+        )
+        .await;
+    let other: Value = res.json().await.unwrap();
+    for (name, role) in [("yn-clerk", "clerk"), ("yn-reviewer", "reviewer")] {
+        let res = app
+            .post_json(
+                Some(&app.admin_token),
+                "/api/v1/users",
+                &json!({"name": name, "role": role, "password": "a long test password",
+                        "authority_id": other["id"]}),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+    }
+    let clerk = token(&app, "yn-clerk").await;
+    let reviewer = token(&app, "yn-reviewer").await;
+    let mut body = natural_person("2026-11-27");
+    body["party_name"] = json!("司马相如");
+    body["internal_notes"] = json!("永宁内部备注");
+    let res = app
+        .post_json(Some(&clerk), "/api/v1/penalties", &body)
+        .await;
+    assert_eq!(res.status(), 201);
+    let mine: Value = res.json().await.unwrap();
+
+    let page: Value = app
+        .get_as(&reviewer, "/api/v1/audit?limit=1000")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let text = page.to_string();
+    for private in [FULL_NAME, "内部备注：当事人态度恶劣", "兴庆区示例路1号"] {
+        // The other authority's decision (its party, its notes) is not there…
+        assert!(!text.contains(private), "{private} in {text}");
+    }
+    let items = page["items"].as_array().unwrap();
+    let objects: Vec<(String, String)> = items
+        .iter()
+        .map(|r| {
+            (
+                r["object_type"].as_str().unwrap().to_string(),
+                r["object_id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    // …its own decision, accounts and authority are.
+    assert!(objects.contains(&("penalty".into(), mine["id"].to_string())));
+    assert!(objects.contains(&("authority".into(), other["id"].to_string())));
+    assert!(!objects.contains(&("penalty".into(), theirs["id"].to_string())));
+    assert!(
+        objects
+            .iter()
+            .all(|(t, _)| ["penalty", "user", "authority"].contains(&t.as_str())),
+        "{objects:?}"
+    );
+    assert!(text.contains("永宁内部备注"));
+    // An unbound admin still reads everything, and the chain still verifies.
+    let all: Value = app
+        .get_as(&app.admin_token, "/api/v1/audit?limit=1000")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(all.to_string().contains(FULL_NAME));
+    assert!(verify(&app).await.is_ok());
+
+    // The migration's backfill of older records gives every record the authority the append
+    // path gives it (the same rule in SQL, on both backends).
+    let db = app.db.clone();
+    tokio::task::spawn_blocking(move || {
+        let conn = &mut *db.get().unwrap();
+        let stored = authorities(conn);
+        assert!(stored.iter().any(|(_, a)| a.is_some()));
+        diesel::sql_query("UPDATE audit_log SET authority_id = NULL")
+            .execute(conn)
+            .unwrap();
+        let up = match conn.backend() {
+            "postgres" => {
+                include_str!("../../migrations/postgres/2026-12-06-000014_audit_authority/up.sql")
+            }
+            _ => include_str!("../../migrations/sqlite/2026-12-06-000014_audit_authority/up.sql"),
+        };
+        let sql: String = up
+            .lines()
+            .filter(|l| !l.starts_with("--"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for statement in sql
+            .split(';')
+            .filter(|s| s.trim_start().starts_with("UPDATE"))
+        {
+            diesel::sql_query(statement).execute(conn).unwrap();
+        }
+        assert_eq!(authorities(conn), stored);
+    })
+    .await
+    .unwrap();
+    app.stop().await;
+}
+
+fn authorities(conn: &mut gongshi::store::AnyConn) -> Vec<(i64, Option<i64>)> {
+    audit_log::table
+        .select((audit_log::seq, audit_log::authority_id))
+        .order(audit_log::seq)
+        .load(conn)
+        .unwrap()
+}

@@ -1,0 +1,2 @@
+DROP INDEX audit_log_authority;
+ALTER TABLE audit_log DROP COLUMN authority_id;
