@@ -87,6 +87,23 @@ pub fn rewrite(buf: &[u8]) -> Option<Vec<u8>> {
     Some(out.into_bytes())
 }
 
+/// What a connection past the server's connection cap is told before it is closed, without
+/// reading its request: 503 problem+json with `Retry-After`.
+pub fn too_many_connections() -> Vec<u8> {
+    let body = serde_json::json!({
+        "type": "urn:gongshi:problem:too-many-connections",
+        "title": "Too many connections",
+        "status": 503,
+        "detail": "the server is serving as many connections as it may at once; retry in a moment",
+    })
+    .to_string();
+    format!(
+        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/problem+json\r\nx-content-type-options: nosniff\r\nretry-after: 1\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
 impl<T: Write + Unpin> ProblemIo<T> {
     /// Writes what is left of a replacement answer.
     fn drain(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {

@@ -92,6 +92,17 @@ enum Command {
         #[arg(long, env = "GONGSHI_HEADER_READ_TIMEOUT_SECS", default_value_t = 10,
               value_parser = clap::value_parser!(u64).range(1..=3600))]
         header_read_timeout_secs: u64,
+        /// Seconds a request's body may take to arrive (a second more for each 64 KiB that keeps
+        /// arriving) before it is answered 408 and its connection closed.
+        #[arg(long, env = "GONGSHI_BODY_READ_TIMEOUT_SECS", default_value_t = 30,
+              value_parser = clap::value_parser!(u64).range(1..=3600))]
+        body_read_timeout_secs: u64,
+        /// Connections served at once; past it a new connection is answered 503 and closed.
+        /// Default: the open-file limit (raised to its hard limit at start-up) less what the pool
+        /// and the process need, at most 16,384.
+        #[arg(long, env = "GONGSHI_MAX_CONNECTIONS",
+              value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+        max_connections: Option<u64>,
         /// At most this many random inspections of one entity per year (国办发〔2024〕54号): an
         /// entity at the cap is left out of a plan's snapshot at announcement. 0: no cap.
         #[arg(long, env = "GONGSHI_DRAW_YEARLY_CAP", default_value_t = 2)]
@@ -371,6 +382,8 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             pool_size,
             demo,
             header_read_timeout_secs,
+            body_read_timeout_secs,
+            max_connections,
             draw_yearly_cap,
             cors_origins,
             public_max_age,
@@ -386,6 +399,8 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             demo,
             clock: Clock::system(),
             header_read_timeout: std::time::Duration::from_secs(header_read_timeout_secs),
+            body_read_timeout: std::time::Duration::from_secs(body_read_timeout_secs),
+            max_connections: max_connections.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
             sqlite_busy_timeout: store::SQLITE_BUSY_TIMEOUT,
             frequency_cap: crate::service::plans::FrequencyCap(
                 Some(draw_yearly_cap).filter(|n| *n > 0),

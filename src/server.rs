@@ -13,6 +13,7 @@ use hyper_util::service::TowerToHyperService;
 use crate::clock::Clock;
 use crate::config::DatabaseUrl;
 use crate::domain::calendar::Region;
+use crate::http::limits::BodyDeadline;
 use crate::http::{routes, AppState, ClientAddr};
 use crate::service::calendar::Calendars;
 use crate::service::{App, ServiceError};
@@ -39,6 +40,12 @@ pub struct Settings {
     /// A connection must deliver a request's whole header within this time after it opens or
     /// after its previous answer (so it also bounds an idle keep-alive connection).
     pub header_read_timeout: Duration,
+    /// A request's body must arrive within this time (longer for a large body that keeps
+    /// arriving, `http::limits::MIN_BODY_RATE`), else 408 and the connection is closed.
+    pub body_read_timeout: Duration,
+    /// Connections served at once; past it a new connection is answered 503 and closed at once.
+    /// `None`: [`default_max_connections`] of the file limit this process has at start-up.
+    pub max_connections: Option<usize>,
     /// How long a write waits for SQLite's write lock before answering 503 `database-busy`.
     pub sqlite_busy_timeout: Duration,
     /// The yearly cap on random inspections of one entity (国办发〔2024〕54号).
@@ -80,6 +87,8 @@ impl Settings {
             demo: false,
             clock: Clock::system(),
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            body_read_timeout: crate::http::limits::DEFAULT_BODY_READ_TIMEOUT,
+            max_connections: None,
             sqlite_busy_timeout: crate::store::SQLITE_BUSY_TIMEOUT,
             frequency_cap: Default::default(),
             cors_origins: Default::default(),
@@ -139,6 +148,8 @@ pub async fn start(settings: Settings) -> Result<Running, StartError> {
         demo,
         clock,
         header_read_timeout,
+        body_read_timeout,
+        max_connections,
         sqlite_busy_timeout,
         frequency_cap,
         cors_origins,
@@ -176,7 +187,15 @@ pub async fn start(settings: Settings) -> Result<Running, StartError> {
         // Without the watch every public request reads the data version: slower, never stale.
         tracing::warn!(error = %e, "cannot start the watch thread");
     }
-    let server = serve(state, listener, header_read_timeout, async move {
+    let max_connections =
+        max_connections.unwrap_or_else(|| default_max_connections(raise_file_limit(), pool_size));
+    tracing::info!(max_connections, "serving");
+    let limits = ConnectionLimits {
+        header_read_timeout,
+        body_read_timeout,
+        max_connections,
+    };
+    let server = serve(state, listener, limits, async move {
         let _ = rx.await;
     });
     Ok(Running {
@@ -188,13 +207,53 @@ pub async fn start(settings: Settings) -> Result<Running, StartError> {
     })
 }
 
+/// What bounds a connection's hold on the server.
+#[derive(Debug, Clone, Copy)]
+struct ConnectionLimits {
+    header_read_timeout: Duration,
+    body_read_timeout: Duration,
+    max_connections: usize,
+}
+
+/// Raises this process's soft limit on open files to its hard limit (where the hard limit allows
+/// more) and returns the soft limit now in force; `u64::MAX` when it cannot be read. Every
+/// connection and every pooled SQLite connection holds files.
+pub fn raise_file_limit() -> u64 {
+    use rustix::process::{getrlimit, setrlimit, Resource};
+    let limit = getrlimit(Resource::Nofile);
+    let (Some(current), hard) = (limit.current, limit.maximum) else {
+        return u64::MAX;
+    };
+    let wanted = hard.unwrap_or(current.max(65_536));
+    if wanted > current {
+        let raised = rustix::process::Rlimit {
+            current: Some(wanted),
+            maximum: hard,
+        };
+        if setrlimit(Resource::Nofile, raised).is_ok() {
+            return wanted;
+        }
+    }
+    current
+}
+
+/// Connections served at once by default: the open-file limit less what the pool (three files
+/// per SQLite connection: the database, its WAL and shared memory) and the process itself (the
+/// listener, logs, the watch's connection) need, at most 16,384 and at least 16.
+pub fn default_max_connections(file_limit: u64, pool_size: u32) -> usize {
+    let reserve = 3 * u64::from(pool_size) + 64;
+    usize::try_from(file_limit.saturating_sub(reserve).clamp(16, 16_384)).unwrap_or(16_384)
+}
+
 /// Serves `listener` until `shutdown` fires, then lets in-flight requests finish. Each
 /// connection gets hyper's header-read timeout (with a timer, which warp's own server does not
-/// install) and each request the peer's address as a [`ClientAddr`] extension.
+/// install), each request the peer's address as a [`ClientAddr`] extension and its body's
+/// deadline; past `max_connections` a new connection is answered 503 and closed before any
+/// request is read, so that slow clients cannot exhaust the process's files.
 async fn serve(
     state: Arc<AppState>,
     listener: tokio::net::TcpListener,
-    header_read_timeout: Duration,
+    limits: ConnectionLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
     let service = crate::http::answers::WithAnswers {
@@ -206,9 +265,11 @@ async fn serve(
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder
         .timer(TokioTimer::new())
-        .header_read_timeout(header_read_timeout)
+        .header_read_timeout(limits.header_read_timeout)
         .max_header_size(crate::http::limits::MAX_HEAD_BYTES);
     let graceful = GracefulShutdown::new();
+    let open = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
+    let at_capacity = crate::bare_errors::too_many_connections();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -223,9 +284,16 @@ async fn serve(
             },
             _ = &mut shutdown => break,
         };
+        let Ok(permit) = open.clone().try_acquire_owned() else {
+            // At the cap: told so without waiting on the client, and closed.
+            let _ = stream.try_write(&at_capacity);
+            tracing::warn!(%peer, max = limits.max_connections, "connection refused: at the connection limit");
+            continue;
+        };
         let service = WithClientAddr {
             inner: service.clone(),
             peer,
+            body_deadline: BodyDeadline(limits.body_read_timeout),
         };
         let connection = builder.serve_connection(
             crate::bare_errors::ProblemIo::new(TokioIo::new(stream)),
@@ -233,6 +301,7 @@ async fn serve(
         );
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
+            let _permit = permit;
             if let Err(e) = connection.await {
                 // A client that timed out, reset or sent garbage: its own business.
                 tracing::debug!(error = %e, %peer, "connection ended with an error");
@@ -247,6 +316,7 @@ async fn serve(
 struct WithClientAddr<S> {
     inner: S,
     peer: SocketAddr,
+    body_deadline: BodyDeadline,
 }
 
 impl<S, B> hyper::service::Service<hyper::Request<B>> for WithClientAddr<S>
@@ -259,6 +329,7 @@ where
 
     fn call(&self, mut req: hyper::Request<B>) -> Self::Future {
         req.extensions_mut().insert(ClientAddr(self.peer));
+        req.extensions_mut().insert(self.body_deadline);
         self.inner.call(req)
     }
 }

@@ -9,8 +9,10 @@ use serde::de::DeserializeOwned;
 use warp::http::StatusCode;
 use warp::{Filter, Rejection};
 
-use super::limits::MAX_BODY_BYTES;
-use super::problem::{reject, too_large, unsupported_media_type, Problem};
+use std::time::Duration;
+
+use super::limits::{BodyDeadline, DEFAULT_BODY_READ_TIMEOUT, MAX_BODY_BYTES, MIN_BODY_RATE};
+use super::problem::{body_timeout, reject, too_large, unsupported_media_type, Problem};
 use super::AppState;
 use crate::service::{self, Actor, FieldError, ServiceError};
 
@@ -60,18 +62,31 @@ pub fn body_up_to(max: usize) -> impl Filter<Extract = (Bytes,), Error = Rejecti
             }
         })
         .untuple_one()
+        .and(warp::ext::optional::<BodyDeadline>())
         .and(warp::body::stream())
-        .and_then(move |stream| collect_limited(stream, max))
+        .and_then(move |deadline: Option<BodyDeadline>, stream| {
+            let base = deadline.map_or(DEFAULT_BODY_READ_TIMEOUT, |d| d.0);
+            collect_limited(stream, max, base)
+        })
 }
 
-async fn collect_limited<S, B>(stream: S, max: usize) -> Result<Bytes, Rejection>
+/// The body, at most `max` bytes, arriving within `base` plus a second per [`MIN_BODY_RATE`]
+/// bytes received (408 otherwise: a client that sends a Content-Length and then too little
+/// holds no connection for ever).
+async fn collect_limited<S, B>(stream: S, max: usize, base: Duration) -> Result<Bytes, Rejection>
 where
     S: futures_util::Stream<Item = Result<B, warp::Error>> + Send,
     B: Buf,
 {
     let mut stream = std::pin::pin!(stream);
     let mut body = Vec::new();
-    while let Some(chunk) = stream.next().await {
+    let start = tokio::time::Instant::now();
+    loop {
+        let allowed = base + Duration::from_secs(body.len() as u64 / MIN_BODY_RATE);
+        let Ok(next) = tokio::time::timeout_at(start + allowed, stream.next()).await else {
+            return Err(reject(body_timeout(allowed)));
+        };
+        let Some(chunk) = next else { break };
         let mut chunk = chunk.map_err(|e| {
             reject(Problem::new(
                 StatusCode::BAD_REQUEST,

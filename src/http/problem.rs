@@ -317,6 +317,19 @@ pub fn too_large(max: usize) -> Problem {
     )
 }
 
+/// A body that did not arrive in time (the connection is closed after this answer).
+pub fn body_timeout(allowed: std::time::Duration) -> Problem {
+    Problem::new(
+        StatusCode::REQUEST_TIMEOUT,
+        "body-timeout",
+        "Request body too slow",
+        format!(
+            "the request body did not arrive within {} s; send it whole, or at 64 KiB/s or faster",
+            allowed.as_secs()
+        ),
+    )
+}
+
 pub fn unsupported_media_type(expected: &str) -> Problem {
     Problem::new(
         StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -102,3 +102,95 @@ async fn requests_the_http_parser_refuses_get_problem_json_too() {
     assert_eq!(app.get("/healthz").await.status(), 200);
     app.stop().await;
 }
+
+/// A request that announces a body and sends only part of it.
+const SLOW_BODY: &[u8] = b"POST /api/v1/auth/tokens HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{}";
+
+/// Issue 23, finding 4: a body that never arrives whole is answered 408 problem+json after the
+/// body-read deadline and its connection closed; so is one that stops after most of it arrived.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_that_does_not_arrive_is_answered_408_and_its_connection_closed() {
+    let app = spawn_app_tuned(|s| s.body_read_timeout = Duration::from_secs(1)).await;
+    for path in ["/api/v1/auth/tokens", "/api/v1/public/draws/rfc3797"] {
+        let mut s = TcpStream::connect(app.addr).await.unwrap();
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{{\"name\": "
+        );
+        s.write_all(head.as_bytes()).await.unwrap();
+        let (t, answer) = closed_after(&mut s, Duration::from_secs(10)).await;
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(answer.starts_with("HTTP/1.1 408"), "{path}: {answer}");
+        assert!(answer.contains("application/problem+json"), "{answer}");
+        assert!(
+            answer.contains("urn:gongshi:problem:body-timeout"),
+            "{answer}"
+        );
+        assert!(
+            t >= Duration::from_millis(900) && t < Duration::from_secs(5),
+            "{t:?}"
+        );
+    }
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    app.stop().await;
+}
+
+/// Issue 23, finding 4: past the connection cap a new connection is told 503 at once and closed;
+/// once the slow clients' bodies time out, the server serves again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn past_the_connection_cap_a_connection_is_refused_at_once_and_service_resumes() {
+    let app = spawn_app_tuned(|s| {
+        s.body_read_timeout = Duration::from_secs(2);
+        s.max_connections = Some(8);
+    })
+    .await;
+    let mut slow = Vec::new();
+    for _ in 0..8 {
+        let mut s = TcpStream::connect(app.addr).await.unwrap();
+        s.write_all(SLOW_BODY).await.unwrap();
+        slow.push(s);
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut extra = TcpStream::connect(app.addr).await.unwrap();
+    let (t, answer) = closed_after(&mut extra, Duration::from_secs(1)).await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+    assert!(answer.contains("too-many-connections"), "{answer}");
+    assert!(
+        answer.to_ascii_lowercase().contains("retry-after: 1"),
+        "{answer}"
+    );
+    assert!(
+        t < Duration::from_millis(500),
+        "refused at once, not after {t:?}"
+    );
+    for s in &mut slow {
+        let (_, answer) = closed_after(s, Duration::from_secs(10)).await;
+        assert!(answer.starts_with(b"HTTP/1.1 408"));
+    }
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    app.stop().await;
+}
+
+#[test]
+fn the_default_connection_cap_leaves_room_for_the_pool_and_the_process() {
+    use gongshi::server::default_max_connections;
+    assert_eq!(default_max_connections(1024, 5), 1024 - 15 - 64);
+    assert_eq!(default_max_connections(20_000, 5), 16_384);
+    assert_eq!(default_max_connections(50, 16), 16, "never below 16");
+    assert_eq!(default_max_connections(u64::MAX, 5), 16_384);
+    // Raising the soft limit never lowers it.
+    let before = rustix_free_soft_limit();
+    assert!(gongshi::server::raise_file_limit() >= before);
+}
+
+/// The soft file limit as /proc reports it (without the crate the server uses).
+fn rustix_free_soft_limit() -> u64 {
+    std::fs::read_to_string("/proc/self/limits")
+        .ok()
+        .and_then(|l| {
+            l.lines()
+                .find(|l| l.starts_with("Max open files"))
+                .and_then(|l| l.split_whitespace().nth(3).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
