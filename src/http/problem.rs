@@ -51,6 +51,8 @@ pub const SLUGS: &[&str] = &[
     "internal",
     "database-unavailable",
     "database-busy",
+    "body-timeout",
+    "too-many-connections",
 ];
 
 #[derive(Debug, Clone, serde::Serialize)]

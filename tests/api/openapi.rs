@@ -543,6 +543,11 @@ fn emitted_slugs() -> BTreeSet<String> {
             .strip_prefix("urn:gongshi:problem:");
         out.insert(slug.unwrap().to_string());
     }
+    // The answer to a connection past the cap, written before any request is read.
+    let answer = String::from_utf8(gongshi::bare_errors::too_many_connections()).unwrap();
+    let body: Value =
+        serde_json::from_str(&answer[answer.find("\r\n\r\n").unwrap() + 4..]).expect("JSON");
+    out.insert(body["type"].as_str().unwrap()["urn:gongshi:problem:".len()..].to_string());
     out
 }
 
