@@ -128,6 +128,11 @@ enum Command {
         /// (the one the proxy appended) instead of the proxy's own.
         #[arg(long, env = "GONGSHI_TRUST_FORWARDED_FOR")]
         trust_forwarded_for: bool,
+        /// IPv6 clients are counted by this many leading bits of their address (one client per
+        /// /64 by default), for the rate limit and the login throttle.
+        #[arg(long, env = "GONGSHI_RATE_IPV6_PREFIX", default_value_t = crate::domain::client::DEFAULT_IPV6_PREFIX,
+              value_parser = clap::value_parser!(u8).range(1..=128))]
+        rate_ipv6_prefix: u8,
     },
     /// Random draws (双随机).
     Draw {
@@ -391,6 +396,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             public_burst,
             rate_limit_loopback,
             trust_forwarded_for,
+            rate_ipv6_prefix,
         } => serve(crate::server::Settings {
             database_url: url.clone(),
             bind,
@@ -417,6 +423,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
                 ),
                 limit_loopback: rate_limit_loopback,
                 trust_forwarded_for,
+                ipv6_prefix: rate_ipv6_prefix,
             },
         }),
         Command::Draw {

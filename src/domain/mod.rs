@@ -4,6 +4,7 @@
 pub mod audit_chain;
 pub mod calendar;
 pub mod category;
+pub mod client;
 pub mod credit_code;
 pub mod deadline;
 pub mod draw;

@@ -37,12 +37,20 @@ impl Bucket {
 
     /// Takes a token: `Ok`, or the whole seconds until one is there (at least 1).
     pub fn take(&mut self, rate: Rate, now: DateTime<Utc>) -> Result<(), u64> {
+        self.take_n(rate, now, 1)
+    }
+
+    /// Takes `n` tokens at once (a costly request; at most the burst, which a full bucket holds):
+    /// `Ok`, or the whole seconds until they are there (at least 1). Nothing is taken when
+    /// refused.
+    pub fn take_n(&mut self, rate: Rate, now: DateTime<Utc>, n: u32) -> Result<(), u64> {
         self.refill(rate, now);
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
+        let n = f64::from(n.min(rate.burst));
+        if self.tokens >= n {
+            self.tokens -= n;
             return Ok(());
         }
-        let wait = (1.0 - self.tokens) / rate.per_second;
+        let wait = (n - self.tokens) / rate.per_second;
         Err((wait.ceil() as u64).max(1))
     }
 
@@ -85,6 +93,25 @@ mod tests {
             assert_eq!(b.take(rate, idle), Ok(()));
         }
         assert!(b.take(rate, idle).is_err());
+    }
+
+    #[test]
+    fn a_costly_request_takes_several_tokens_or_none() {
+        let rate = Rate {
+            per_second: 10.0,
+            burst: 40,
+        };
+        let mut b = Bucket::new(rate, t0());
+        assert_eq!(b.take_n(rate, t0(), 32), Ok(()));
+        // 8 left: a second costly request waits for 24 more, 2.4 s, and takes nothing meanwhile.
+        assert_eq!(b.take_n(rate, t0(), 32), Err(3));
+        for _ in 0..8 {
+            assert_eq!(b.take(rate, t0()), Ok(()));
+        }
+        // More than the burst costs the burst: a full bucket pays for it.
+        let full = t0() + Duration::seconds(10);
+        assert_eq!(b.take_n(rate, full, 1000), Ok(()));
+        assert!(b.take(rate, full).is_err());
     }
 
     #[test]

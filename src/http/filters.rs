@@ -14,6 +14,7 @@ use std::time::Duration;
 use super::limits::{BodyDeadline, DEFAULT_BODY_READ_TIMEOUT, MAX_BODY_BYTES, MIN_BODY_RATE};
 use super::problem::{body_timeout, reject, too_large, unsupported_media_type, Problem};
 use super::AppState;
+use crate::domain::client::ClientKey;
 use crate::service::{self, Actor, FieldError, ServiceError};
 
 /// GET, and HEAD for the same route (RFC 9110 §9.3.2): the server sends HEAD's headers without
@@ -39,6 +40,16 @@ pub fn client_ip(
 ) -> impl Filter<Extract = (Option<std::net::IpAddr>,), Error = std::convert::Infallible> + Clone {
     warp::ext::optional::<super::ClientAddr>()
         .map(|c: Option<super::ClientAddr>| c.map(|c| c.0.ip()))
+}
+
+/// Who the request counts against (`domain::client`: the peer, or behind a trusted proxy its
+/// forwarded address), as the rate limit and the login throttle both see it.
+pub fn client(
+    state: Arc<AppState>,
+) -> impl Filter<Extract = (Option<ClientKey>,), Error = std::convert::Infallible> + Clone {
+    client_ip()
+        .and(warp::header::headers_cloned())
+        .map(move |ip, headers: warp::http::HeaderMap| state.limiter.client(ip, &headers))
 }
 
 pub fn with_state(

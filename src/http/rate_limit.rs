@@ -3,11 +3,15 @@
 //! work is done. Loopback clients are not limited unless asked (the operator's own tools, a
 //! reverse proxy on the same machine without `trust_forwarded_for`). Behind a reverse proxy, set
 //! `trust_forwarded_for`: the client is then the last address of `X-Forwarded-For`, the one the
-//! proxy appended.
+//! proxy appended. Who the client is (an IPv6 /64, an IPv4-mapped address as IPv4, an unreadable
+//! or loopback forwarded entry as one shared limited client) is `domain::client`'s answer, which
+//! the login throttle uses too.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
+
+use crate::domain::client::{ClientKey, DEFAULT_IPV6_PREFIX};
 
 use chrono::{DateTime, Utc};
 use warp::http::HeaderMap;
@@ -23,6 +27,8 @@ pub struct RateSettings {
     pub rate: Option<Rate>,
     pub limit_loopback: bool,
     pub trust_forwarded_for: bool,
+    /// IPv6 clients are counted by this many leading bits of their address.
+    pub ipv6_prefix: u8,
 }
 
 impl Default for RateSettings {
@@ -34,6 +40,7 @@ impl Default for RateSettings {
             }),
             limit_loopback: false,
             trust_forwarded_for: false,
+            ipv6_prefix: DEFAULT_IPV6_PREFIX,
         }
     }
 }
@@ -41,7 +48,7 @@ impl Default for RateSettings {
 #[derive(Debug, Default)]
 pub struct Limiter {
     settings: RateSettings,
-    buckets: Mutex<HashMap<IpAddr, Bucket>>,
+    buckets: Mutex<HashMap<ClientKey, Bucket>>,
 }
 
 impl Limiter {
@@ -52,22 +59,42 @@ impl Limiter {
         }
     }
 
-    /// The client a request counts against.
-    fn client(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> Option<IpAddr> {
-        if self.settings.trust_forwarded_for {
-            // Only the last entry: the one our proxy appended (earlier ones the client wrote).
-            let entries: Vec<&str> = headers
-                .get_all("x-forwarded-for")
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .flat_map(|v| v.split(','))
-                .collect();
-            let forwarded = entries.last().and_then(|a| a.trim().parse::<IpAddr>().ok());
-            if forwarded.is_some() {
-                return forwarded;
-            }
+    /// The client a request counts against (`domain::client`), for this limit and the login
+    /// throttle.
+    pub fn client(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> Option<ClientKey> {
+        let forwarded: Vec<&str> = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .map(|v| v.to_str().unwrap_or(""))
+            .collect();
+        ClientKey::of_request(
+            peer,
+            &forwarded,
+            self.settings.trust_forwarded_for,
+            self.settings.ipv6_prefix,
+        )
+    }
+
+    /// Charges `client` `tokens` more (a costly public request, on top of the one every request
+    /// costs; at most what a full bucket holds): `Ok`, or the seconds to wait. The same
+    /// exemptions as [`Limiter::check`].
+    pub fn charge(
+        &self,
+        client: Option<ClientKey>,
+        tokens: u32,
+        now: DateTime<Utc>,
+    ) -> Result<(), u64> {
+        let (Some(rate), Some(client)) = (self.settings.rate, client) else {
+            return Ok(());
+        };
+        if tokens == 0 || (client.is_loopback() && !self.settings.limit_loopback) {
+            return Ok(());
         }
-        peer
+        let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        buckets
+            .entry(client)
+            .or_insert_with(|| Bucket::new(rate, now))
+            .take_n(rate, now, tokens.min(rate.burst.saturating_sub(1)))
     }
 
     /// `Ok`, or the seconds to wait before the client's next request.

@@ -1,7 +1,7 @@
 //! Passwords (argon2id) and bearer tokens (256 random bits, stored as SHA-256).
 
+use crate::domain::client::ClientKey;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use std::net::IpAddr;
 
 use argon2::Argon2;
 use chrono::{Duration, NaiveDateTime};
@@ -125,7 +125,7 @@ impl Refusal {
 pub fn login(
     app: &App,
     login: &Login,
-    client: Option<IpAddr>,
+    client: Option<ClientKey>,
 ) -> Result<IssuedToken, ServiceError> {
     let (name, password) = (login.name.as_str(), login.password.as_str());
     let guard = app.login_guard();
@@ -171,7 +171,7 @@ pub fn login(
 fn audit_refusal(
     app: &App,
     name: &str,
-    client: Option<IpAddr>,
+    client: Option<ClientKey>,
     refusal: Refusal,
 ) -> Result<(), ServiceError> {
     // A name that breaks the text rule is not stored as given (it may hold a NUL).

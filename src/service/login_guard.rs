@@ -3,11 +3,11 @@
 //! checks run at once, so a burst of logins cannot take every blocking thread and CPU.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
 use std::sync::{Condvar, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::domain::client::ClientKey;
 use crate::domain::throttle::{Failures, Limit};
 
 /// Five wrong passwords for one account within 15 minutes lock that account's logins.
@@ -28,7 +28,7 @@ const SWEEP_ABOVE: usize = 10_000;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Key {
     Name(String),
-    Address(IpAddr),
+    Address(ClientKey),
 }
 
 pub struct LoginGuard {
@@ -47,7 +47,7 @@ impl Default for LoginGuard {
 }
 
 impl LoginGuard {
-    fn keys(name: &str, client: Option<IpAddr>) -> Vec<(Key, Limit)> {
+    fn keys(name: &str, client: Option<ClientKey>) -> Vec<(Key, Limit)> {
         let mut keys = vec![(Key::Name(name.trim().to_lowercase()), PER_NAME)];
         keys.extend(client.map(|a| (Key::Address(a), PER_ADDRESS)));
         keys
@@ -56,7 +56,12 @@ impl LoginGuard {
     /// Admits an attempt, counting it as a failure in advance so that attempts running at the
     /// same time cannot slip past the limit together; `Err(seconds to wait)` when the name or
     /// the address is locked.
-    pub fn admit(&self, name: &str, client: Option<IpAddr>, now: DateTime<Utc>) -> Result<(), u64> {
+    pub fn admit(
+        &self,
+        name: &str,
+        client: Option<ClientKey>,
+        now: DateTime<Utc>,
+    ) -> Result<(), u64> {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         let keys = Self::keys(name, client);
         let wait = keys
@@ -77,7 +82,7 @@ impl LoginGuard {
 
     /// The attempt admitted at `admitted` was right: it is not a failure, and the account's
     /// earlier failures are cleared (the address's stay).
-    pub fn succeeded(&self, name: &str, client: Option<IpAddr>, admitted: DateTime<Utc>) {
+    pub fn succeeded(&self, name: &str, client: Option<ClientKey>, admitted: DateTime<Utc>) {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         map.remove(&Key::Name(name.trim().to_lowercase()));
         if let Some(f) = client.and_then(|a| map.get_mut(&Key::Address(a))) {
@@ -134,7 +139,7 @@ mod tests {
     fn a_name_locks_after_five_failures_and_an_address_after_twenty() {
         let g = LoginGuard::default();
         let now = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
-        let a: IpAddr = "10.0.0.1".parse().unwrap();
+        let a = ClientKey::of("10.0.0.1".parse().unwrap(), 64);
         for _ in 0..5 {
             assert_eq!(g.admit("li", Some(a), now), Ok(()));
         }
@@ -155,7 +160,7 @@ mod tests {
             Err(15 * 60),
             "the address is locked"
         );
-        let b: IpAddr = "10.0.0.2".parse().unwrap();
+        let b = ClientKey::of("10.0.0.2".parse().unwrap(), 64);
         assert_eq!(g.admit("wang", Some(b), now), Ok(()));
         g.succeeded("li", Some(b), now);
         assert_eq!(g.admit("li", Some(b), now), Ok(()));

@@ -9,8 +9,9 @@ use warp::reply::Response;
 use warp::Filter;
 
 use super::views::Rfc3797View;
-use crate::http::filters::{json_body, with_state};
+use crate::http::filters::{client, json_body, with_state};
 use crate::http::path::api;
+use crate::http::problem::rate_limited;
 use crate::http::{respond, AppState};
 use crate::service::draws::{self, Rfc3797Request};
 use crate::service::ServiceError;
@@ -19,13 +20,26 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
     api()
         .and(warp::path!("public" / "draws" / "rfc3797"))
         .and(warp::post())
-        .and(with_state(state))
+        .and(with_state(state.clone()))
+        .and(client(state))
         .and(json_body::<Rfc3797Request>())
         .and_then(rfc3797)
         .boxed()
 }
 
-async fn rfc3797(state: Arc<AppState>, req: Rfc3797Request) -> Result<Response, Infallible> {
+async fn rfc3797(
+    state: Arc<AppState>,
+    client: Option<crate::domain::client::ClientKey>,
+    req: Rfc3797Request,
+) -> Result<Response, Infallible> {
+    // A large draw costs its client more of its rate than a request (README "Rate limits").
+    let now = state.app.clock().now();
+    if let Err(secs) = state
+        .limiter
+        .charge(client, req.cost().saturating_sub(1), now)
+    {
+        return Ok(warp::Reply::into_response(rate_limited(secs)));
+    }
     // Up to 65,536 MD5s: off the async threads like every other use case.
     let result: Result<_, ServiceError> = state.app.blocking(move |_| draws::rfc3797(req)).await;
     Ok(respond(StatusCode::OK, result.map(Rfc3797View::from)))

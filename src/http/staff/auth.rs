@@ -9,7 +9,7 @@ use warp::http::StatusCode;
 use warp::reply::Response;
 use warp::{Filter, Reply};
 
-use crate::http::filters::{authenticated_with_token, client_ip, json_body, with_state};
+use crate::http::filters::{authenticated_with_token, client, json_body, with_state};
 use crate::http::path::api;
 use crate::http::problem::Problem;
 use crate::http::{respond, AppState};
@@ -21,7 +21,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::path!("auth" / "tokens"))
         .and(warp::post())
         .and(with_state(state.clone()))
-        .and(client_ip())
+        .and(client(state.clone()))
         .and(json_body::<Login>())
         .and_then(issue);
     let sign_out = api()
@@ -53,7 +53,7 @@ async fn sign_out(
 #[tracing::instrument(skip_all, fields(user = %body.name))]
 async fn issue(
     state: Arc<AppState>,
-    client: Option<std::net::IpAddr>,
+    client: Option<crate::domain::client::ClientKey>,
     body: Login,
 ) -> Result<Response, Infallible> {
     let result: Result<_, ServiceError> = state
