@@ -15,6 +15,7 @@ use super::limits::{BodyDeadline, DEFAULT_BODY_READ_TIMEOUT, MAX_BODY_BYTES, MIN
 use super::problem::{body_timeout, reject, too_large, unsupported_media_type, Problem};
 use super::AppState;
 use crate::domain::client::ClientKey;
+use crate::domain::policy::Action;
 use crate::service::{self, Actor, FieldError, ServiceError};
 
 /// GET, and HEAD for the same route (RFC 9110 §9.3.2): the server sends HEAD's headers without
@@ -295,6 +296,22 @@ pub fn authenticated(
     state: Arc<AppState>,
 ) -> impl Filter<Extract = (Actor,), Error = Rejection> + Clone {
     authenticated_with_token(state).map(|actor, _token| actor)
+}
+
+/// [`authenticated`], refused 403 before anything else is read (the body above all) unless the
+/// account's role permits `action`: a request's shape is judged only for those who may make it.
+pub fn permitted(
+    state: Arc<AppState>,
+    action: Action,
+) -> impl Filter<Extract = (Actor,), Error = Rejection> + Clone {
+    authenticated(state).and_then(move |actor: Actor| async move {
+        actor.require(action).map(|()| actor).map_err(refused)
+    })
+}
+
+/// A service refusal as a rejection (problem+json through the root `recover`).
+pub fn refused(e: ServiceError) -> Rejection {
+    reject(Problem::from(e))
 }
 
 /// [`authenticated`], also handing on the token itself (for signing out).

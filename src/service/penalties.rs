@@ -519,10 +519,7 @@ pub fn step(
     step: Step,
     body: &StepBody,
 ) -> Result<PenaltyRecord, ServiceError> {
-    actor.require(match step {
-        Step::Submit => Action::DraftPenalties,
-        _ => Action::ReviewPenalties,
-    })?;
+    actor.require(step_action(step))?;
     let now = app.now();
     let today = app.today();
     let mut e = Errors::default();
@@ -755,6 +752,24 @@ fn find_for(conn: &mut AnyConn, actor: &Actor, id: i64) -> Result<PenaltyRecord,
             "no penalty decision with id {id}"
         )))
     }
+}
+
+/// Who may take `step`: submit is a clerk's, every other step a reviewer's.
+pub fn step_action(step: Step) -> Action {
+    match step {
+        Step::Submit => Action::DraftPenalties,
+        _ => Action::ReviewPenalties,
+    }
+}
+
+/// 404 unless `actor` may see decision `id` (it exists and, for an account bound to an authority,
+/// is that authority's): asked before a request's body is read. Unbound accounts see every
+/// decision, and are not asked the database.
+pub fn ensure_visible(app: &App, actor: &Actor, id: i64) -> Result<(), ServiceError> {
+    if actor.authority_id.is_none() {
+        return Ok(());
+    }
+    find_for(&mut *app.conn()?, actor, id).map(drop)
 }
 
 /// One decision with every field (staff).

@@ -4,6 +4,7 @@
 mod answers;
 mod audit;
 mod auth;
+mod authorise_first;
 mod busy;
 mod calendar;
 mod categories;

@@ -11,9 +11,8 @@ use warp::{Filter, Reply};
 
 use super::views::LoadedYearReceipt;
 use crate::domain::calendar::{RawDay, Region};
-use crate::http::filters::{
-    authenticated, limited_body, media_type, parse_json, query, with_state,
-};
+use crate::domain::policy::Action;
+use crate::http::filters::{limited_body, media_type, parse_json, permitted, query, with_state};
 use crate::http::path::api;
 use crate::http::problem::{unsupported_media_type, Problem};
 use crate::http::{respond, AppState};
@@ -47,7 +46,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .untuple_one()
         .and(warp::put())
         .and(with_state(state.clone()))
-        .and(authenticated(state))
+        .and(permitted(state, Action::LoadCalendar))
         .and(query::<UploadQuery>())
         .and(crate::http::filters::text_header("content-type"))
         .and(limited_body())

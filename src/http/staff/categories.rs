@@ -10,7 +10,8 @@ use warp::reply::Response;
 use warp::Filter;
 
 use crate::domain::category::RawCategory;
-use crate::http::filters::{authenticated, json_body, with_state};
+use crate::domain::policy::Action;
+use crate::http::filters::{json_body, permitted, with_state};
 use crate::http::path::api;
 use crate::http::public::views::PublicCategory;
 use crate::http::{respond, AppState};
@@ -22,7 +23,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::path!("categories"))
         .and(warp::post())
         .and(with_state(state.clone()))
-        .and(authenticated(state))
+        .and(permitted(state, Action::ManageCategories))
         .and(json_body::<RawCategory>())
         .and_then(add)
         .boxed()

@@ -11,7 +11,8 @@ use warp::{Filter, Reply};
 
 use super::views::{AuditRecordView, StaffEntity};
 use crate::domain::entity::RawEntity;
-use crate::http::filters::{self, authenticated, json_body, query, with_state};
+use crate::domain::policy::Action;
+use crate::http::filters::{self, authenticated, json_body, permitted, query, with_state};
 use crate::http::paging::{self, Items, Page};
 use crate::http::path::{api, segment};
 use crate::http::problem::Problem;
@@ -85,7 +86,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::path!("entities"))
         .and(warp::post())
         .and(s())
-        .and(auth())
+        .and(permitted(state.clone(), Action::EditDirectory))
         .and(json_body::<RawEntity>())
         .and_then(create);
     let get = api()
@@ -100,14 +101,14 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and_then(not_export)
         .and(warp::patch())
         .and(s())
-        .and(auth())
+        .and(permitted(state.clone(), Action::EditDirectory))
         .and(json_body::<PatchBody>())
         .and_then(patch);
     let deregister = api()
         .and(warp::path!("entities" / String / "deregister"))
         .and(warp::post())
         .and(s())
-        .and(auth())
+        .and(permitted(state.clone(), Action::EditDirectory))
         .and(json_body::<VersionBody>())
         .and_then(deregister);
     let history = api()

@@ -10,7 +10,8 @@ use warp::http::StatusCode;
 use warp::reply::Response;
 use warp::{Filter, Reply};
 
-use crate::http::filters::{authenticated, body_up_to, media_type, query, with_state};
+use crate::domain::policy::Action;
+use crate::http::filters::{self, authenticated, body_up_to, media_type, query, with_state};
 use crate::http::limits::MAX_IMPORT_BYTES;
 use crate::http::path::api;
 use crate::http::problem::{unsupported_media_type, Problem};
@@ -47,6 +48,19 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::post())
         .and(with_state(state.clone()))
         .and(authenticated(state))
+        .and_then(
+            |target: Target, state: Arc<AppState>, actor: Actor| async move {
+                // The role is checked before the file is read.
+                let action = match target {
+                    Target::Entities => Action::EditDirectory,
+                    Target::Inspectors => Action::ManageRoster,
+                    Target::Penalties => Action::DraftPenalties,
+                };
+                actor.require(action).map_err(filters::refused)?;
+                Ok::<_, warp::Rejection>((target, state, actor))
+            },
+        )
+        .untuple_one()
         .and(query::<ImportParams>())
         .and(crate::http::filters::text_header("content-type"))
         .and(body_up_to(MAX_IMPORT_BYTES))

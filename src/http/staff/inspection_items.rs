@@ -10,7 +10,8 @@ use warp::reply::Response;
 use warp::Filter;
 
 use crate::domain::inspection_item::RawItem;
-use crate::http::filters::{authenticated, json_body, with_state};
+use crate::domain::policy::Action;
+use crate::http::filters::{json_body, permitted, with_state};
 use crate::http::path::api;
 use crate::http::public::views::PublicItem;
 use crate::http::{respond, AppState};
@@ -29,14 +30,14 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::path!("inspection-items"))
         .and(warp::post())
         .and(with_state(state.clone()))
-        .and(authenticated(state.clone()))
+        .and(permitted(state.clone(), Action::ManageInspectionItems))
         .and(json_body::<RawItem>())
         .and_then(create);
     let update = api()
         .and(warp::path!("inspection-items" / i64))
         .and(warp::patch())
         .and(with_state(state.clone()))
-        .and(authenticated(state))
+        .and(permitted(state, Action::ManageInspectionItems))
         .and(json_body::<ItemPatch>())
         .and_then(update);
     create.or(update).unify().boxed()

@@ -11,7 +11,8 @@ use warp::Filter;
 
 use super::views::{ConflictView, StaffInspector};
 use crate::domain::inspector::RawInspector;
-use crate::http::filters::{self, authenticated, json_body, query, with_state};
+use crate::domain::policy::Action;
+use crate::http::filters::{self, authenticated, json_body, permitted, query, with_state};
 use crate::http::paging::{self, Items, Page};
 use crate::http::path::api;
 use crate::http::{respond, AppState};
@@ -79,7 +80,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::path!("inspectors"))
         .and(warp::post())
         .and(s())
-        .and(auth())
+        .and(permitted(state.clone(), Action::ManageRoster))
         .and(json_body::<RawInspector>())
         .and_then(create);
     let get = api()
@@ -92,7 +93,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::path!("inspectors" / i64))
         .and(warp::patch())
         .and(s())
-        .and(auth())
+        .and(permitted(state.clone(), Action::ManageRoster))
         .and(json_body::<PatchBody>())
         .and_then(patch);
     let conflicts = api()
@@ -106,7 +107,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::path!("inspectors" / i64 / "conflicts"))
         .and(warp::post())
         .and(s())
-        .and(auth())
+        .and(permitted(state.clone(), Action::ManageRoster))
         .and(json_body::<RawConflict>())
         .and_then(declare);
     let remove = api()
@@ -115,7 +116,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         ))
         .and(warp::post())
         .and(s())
-        .and(auth())
+        .and(permitted(state.clone(), Action::ManageRoster))
         .and(json_body::<RemoveBody>())
         .and_then(remove);
     list.or(create)

@@ -7,13 +7,14 @@ use std::sync::Arc;
 use warp::filters::BoxedFilter;
 use warp::http::StatusCode;
 use warp::reply::Response;
-use warp::Filter;
+use warp::{Filter, Rejection};
 
 use super::views::{DeadlineView, StaffPenalty};
 use crate::domain::penalty::fields::RawPenalty;
 use crate::domain::penalty::record::RawAuthority;
 use crate::domain::penalty::workflow::Step;
-use crate::http::filters::{self, authenticated, json_body, query, with_state};
+use crate::domain::policy::Action;
+use crate::http::filters::{self, authenticated, json_body, permitted, query, refused, with_state};
 use crate::http::paging::{Items, Page};
 use crate::http::path::api;
 use crate::http::public::views::PublicAuthority;
@@ -53,7 +54,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::path!("penalties"))
         .and(warp::post())
         .and(s())
-        .and(auth())
+        .and(permitted(state.clone(), Action::DraftPenalties))
         .and(json_body::<RawPenalty>())
         .and_then(create);
     let export = api()
@@ -80,7 +81,12 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::path!("penalties" / i64))
         .and(warp::patch())
         .and(s())
-        .and(auth())
+        .and(permitted(state.clone(), Action::DraftPenalties))
+        .and_then(|id: i64, state: Arc<AppState>, actor: Actor| async move {
+            visible(&state, &actor, id).await?;
+            Ok::<_, Rejection>((id, state, actor))
+        })
+        .untuple_one()
         .and(json_body::<PatchBody>())
         .and_then(patch);
     let step = api()
@@ -88,6 +94,17 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::post())
         .and(s())
         .and(auth())
+        .and_then(
+            |id: i64, name: String, state: Arc<AppState>, actor: Actor| async move {
+                let step = step_named(&name).map_err(refused)?;
+                actor
+                    .require(penalties::step_action(step))
+                    .map_err(refused)?;
+                visible(&state, &actor, id).await?;
+                Ok::<_, Rejection>((id, step, state, actor))
+            },
+        )
+        .untuple_one()
         .and(filters::json_or_empty::<StepBody>())
         .and_then(step);
     let authorities_list = api()
@@ -99,14 +116,14 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::path!("authorities"))
         .and(warp::post())
         .and(s())
-        .and(auth())
+        .and(permitted(state.clone(), Action::ManageAuthorities))
         .and(json_body::<RawAuthority>())
         .and_then(create_authority);
     let authorities_patch = api()
         .and(warp::path!("authorities" / i64))
         .and(warp::patch())
         .and(s())
-        .and(auth())
+        .and(permitted(state.clone(), Action::ManageAuthorities))
         .and(json_body::<AuthorityPatch>())
         .and_then(patch_authority);
     list.or(create)
@@ -238,15 +255,9 @@ async fn patch(
     Ok(respond(StatusCode::OK, result.map(view(&state))))
 }
 
-#[tracing::instrument(skip_all, fields(actor = %actor.name, id, step = %name))]
-async fn step(
-    id: i64,
-    name: String,
-    state: Arc<AppState>,
-    actor: Actor,
-    body: StepBody,
-) -> Result<Response, Infallible> {
-    let step = match name.as_str() {
+/// The step a path names (404 for any other word).
+fn step_named(name: &str) -> Result<Step, ServiceError> {
+    Ok(match name {
         "submit" => Step::Submit,
         "approve" => Step::Approve,
         "reject" => Step::Reject,
@@ -254,14 +265,31 @@ async fn step(
         "withdraw" => Step::Withdraw,
         "repair" => Step::Repair,
         _ => {
-            return Ok(respond::<StaffPenalty>(
-                StatusCode::OK,
-                Err(ServiceError::NotFound(format!(
-                    "no step {name:?}: submit, approve, reject, publish, withdraw or repair"
-                ))),
-            ))
+            return Err(ServiceError::NotFound(format!(
+                "no step {name:?}: submit, approve, reject, publish, withdraw or repair"
+            )))
         }
-    };
+    })
+}
+
+/// 404 before the body is read when `actor` may not see decision `id`.
+async fn visible(state: &AppState, actor: &Actor, id: i64) -> Result<(), Rejection> {
+    let actor = actor.clone();
+    state
+        .app
+        .blocking(move |app| penalties::ensure_visible(app, &actor, id))
+        .await
+        .map_err(refused)
+}
+
+#[tracing::instrument(skip_all, fields(actor = %actor.name, id, step = step.name()))]
+async fn step(
+    id: i64,
+    step: Step,
+    state: Arc<AppState>,
+    actor: Actor,
+    body: StepBody,
+) -> Result<Response, Infallible> {
     let result: Result<_, ServiceError> = state
         .app
         .blocking(move |app| penalties::step(app, &actor, id, step, &body))

@@ -11,7 +11,10 @@ use warp::Filter;
 
 use super::plan_views::{PlanDeadlineView, StaffPlan, StaffPlanDetail};
 use crate::domain::plan::RawPlan;
-use crate::http::filters::{self, authenticated, json_body, json_or_empty, query, with_state};
+use crate::domain::policy::Action;
+use crate::http::filters::{
+    self, authenticated, json_body, json_or_empty, permitted, query, with_state,
+};
 use crate::http::paging::Page;
 use crate::http::path::api;
 use crate::http::{respond, AppState};
@@ -39,7 +42,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::path!("plans"))
         .and(warp::post())
         .and(s())
-        .and(auth())
+        .and(permitted(state.clone(), Action::PlanInspections))
         .and(json_body::<RawPlan>())
         .and_then(create);
     let deadlines = api()
@@ -63,7 +66,13 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
             .and(warp::path::end())
             .and(warp::post())
             .and(s())
-            .and(auth())
+            .and(permitted(
+                state.clone(),
+                match name {
+                    "complete" => Action::PlanInspections,
+                    _ => Action::ReviewInspections,
+                },
+            ))
             .and(json_or_empty::<NoFields>())
             .map(move |id, state, actor, _: NoFields| (name, id, state, actor))
             .untuple_one()
@@ -73,21 +82,21 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::path!("plans" / i64 / "draw"))
         .and(warp::post())
         .and(s())
-        .and(auth())
+        .and(permitted(state.clone(), Action::ReviewInspections))
         .and(json_body::<DrawBody>())
         .and_then(draw);
     let results = api()
         .and(warp::path!("plans" / i64 / "results"))
         .and(warp::post())
         .and(s())
-        .and(auth())
+        .and(permitted(state.clone(), Action::PlanInspections))
         .and(json_body::<ResultsBody>())
         .and_then(results);
     let void = api()
         .and(warp::path!("plans" / i64 / "void"))
         .and(warp::post())
         .and(s())
-        .and(auth())
+        .and(permitted(state.clone(), Action::ReviewInspections))
         .and(json_body::<VoidBody>())
         .and_then(void);
     list.or(create)

@@ -9,8 +9,9 @@ use warp::reply::Response;
 use warp::Filter;
 
 use super::views::{RevokedTokens, UserView};
+use crate::domain::policy::Action;
 use crate::domain::role::Role;
-use crate::http::filters::{self, authenticated, json_body, with_state};
+use crate::http::filters::{self, authenticated, json_body, permitted, with_state};
 use crate::http::paging::Items;
 use crate::http::path::api;
 use crate::http::{respond, AppState};
@@ -40,20 +41,20 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::path!("users"))
         .and(filters::get())
         .and(with_state(state.clone()))
-        .and(auth.clone())
+        .and(auth)
         .and_then(list);
     let create = api()
         .and(warp::path!("users"))
         .and(warp::post())
         .and(with_state(state.clone()))
-        .and(auth.clone())
+        .and(permitted(state.clone(), Action::ManageUsers))
         .and(json_body::<RawUser>())
         .and_then(create);
     let patch = api()
         .and(warp::path!("users" / i32))
         .and(warp::patch())
         .and(with_state(state.clone()))
-        .and(auth)
+        .and(permitted(state.clone(), Action::ManageUsers))
         .and(json_body::<PatchBody>())
         .and_then(patch);
     let revoke = api()
