@@ -229,6 +229,9 @@ enum CalendarCommand {
         /// The notice for the whole year, if the rows do not name it.
         #[arg(long)]
         source: Option<String>,
+        /// Load a national year although it leaves a statutory holiday out.
+        #[arg(long)]
+        confirm_incomplete: bool,
     },
     /// Print a year's special days and its working-day count.
     Show {
@@ -624,6 +627,7 @@ fn calendar(app: &App, command: CalendarCommand) -> Result<ExitCode, CliError> {
             region,
             year,
             source,
+            confirm_incomplete,
         } => {
             let bytes = std::fs::read(&file)
                 .map_err(|e| CliError::Other(format!("cannot read {}: {e}", file.display())))?;
@@ -637,6 +641,7 @@ fn calendar(app: &App, command: CalendarCommand) -> Result<ExitCode, CliError> {
                 year,
                 source.as_deref(),
                 &rows,
+                confirm_incomplete,
             )?;
             println!(
                 "loaded {region} {year}: {n} special day(s), revision {}, source {}",

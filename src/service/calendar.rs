@@ -208,6 +208,7 @@ impl Calendars {
         year: i32,
         source: Option<&str>,
         rows: &[RawDay],
+        confirm_incomplete: bool,
         now: chrono::NaiveDateTime,
     ) -> Result<(LoadedYear, usize), ServiceError> {
         actor.require(Action::LoadCalendar)?;
@@ -220,6 +221,35 @@ impl Calendars {
         }
         let schedule =
             YearSchedule::parse(region.clone(), year, source, rows).map_err(schedule_errors)?;
+        if region.is_national() && !confirm_incomplete {
+            // A national year without its statutory festival days is a wrong calendar (an empty
+            // upload, a file cut short): every deadline would be computed from it.
+            let holidays: std::collections::BTreeSet<_> = schedule
+                .days()
+                .iter()
+                .filter(|d| d.kind == crate::domain::calendar::SpecialKind::Holiday)
+                .map(|d| d.date)
+                .collect();
+            let missing = crate::domain::calendar::statutory::festival_days_missing(
+                year,
+                self.lunar.get(year),
+                &holidays,
+            );
+            if !missing.is_empty() {
+                let listed: Vec<String> = missing
+                    .iter()
+                    .map(|(d, name)| format!("{d} {name}"))
+                    .collect();
+                return Err(ServiceError::Unprocessable(vec![FieldError::new(
+                    "days",
+                    "statutory_holidays_missing",
+                    format!(
+                        "the year does not give these statutory holidays off (全国年节及纪念日放假办法 Art. 2): {}; add them, or send confirm_incomplete=true if the schedule really is so",
+                        listed.join(", ")
+                    ),
+                )]));
+            }
+        }
         write_tx(conn, |conn| {
             let before = store::calendar::year(conn, region, year)?;
             let loaded =
@@ -486,6 +516,7 @@ pub fn replace_year(
     year: &str,
     source: Option<&str>,
     rows: &[RawDay],
+    confirm_incomplete: bool,
 ) -> Result<(Region, i32, LoadedYear, usize), ServiceError> {
     let region = Region::parse(region)
         .map_err(|e| ServiceError::invalid("region", "invalid", e.to_string()))?;
@@ -497,6 +528,7 @@ pub fn replace_year(
         year,
         source,
         rows,
+        confirm_incomplete,
         app.now(),
     )?;
     Ok((region, year, loaded, n))
@@ -510,6 +542,7 @@ pub fn load_year(
     year: i32,
     source: Option<&str>,
     rows: &[RawDay],
+    confirm_incomplete: bool,
 ) -> Result<(LoadedYear, usize), ServiceError> {
     app.calendars().replace_year(
         &mut *app.conn()?,
@@ -518,6 +551,7 @@ pub fn load_year(
         year,
         source,
         rows,
+        confirm_incomplete,
         app.now(),
     )
 }
@@ -604,6 +638,45 @@ impl super::penalties::WorkingDays for Calendars {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The statutory-holiday check refuses a wrong year, never a real one: every shipped national
+    /// year from 2008 (State Council notices, including 2025's 13-day revision) gives every
+    /// festival day off.
+    #[test]
+    fn every_shipped_national_year_gives_every_statutory_festival_day_off() {
+        let lunar = LunarTable::parse(LUNAR_TABLE).unwrap();
+        let mut checked = 0;
+        for (region, year, text) in crate::assets::CALENDAR_SEEDS {
+            if *region != "CN" || *year < 2008 {
+                continue;
+            }
+            let rows = crate::io::calendar_csv::parse(text.as_bytes()).unwrap();
+            let schedule = YearSchedule::parse(Region::national(), *year, None, &rows).unwrap();
+            let holidays: std::collections::BTreeSet<_> = schedule
+                .days()
+                .iter()
+                .filter(|d| d.kind == crate::domain::calendar::SpecialKind::Holiday)
+                .map(|d| d.date)
+                .collect();
+            let missing = crate::domain::calendar::statutory::festival_days_missing(
+                *year,
+                lunar.get(*year),
+                &holidays,
+            );
+            assert!(missing.is_empty(), "{year}: {missing:?}");
+            // and an empty year misses them all (11 days until 2024, 13 from 2025; one fewer when
+            // 中秋 falls within 国庆, as in 2009 and 2020)
+            let none = crate::domain::calendar::statutory::festival_days_missing(
+                *year,
+                lunar.get(*year),
+                &Default::default(),
+            );
+            let days = if *year >= 2025 { 13 } else { 11 };
+            assert!((days - 1..=days).contains(&none.len()), "{year}: {none:?}");
+            checked += 1;
+        }
+        assert_eq!(checked, 19, "2008 to 2026");
+    }
 
     #[test]
     fn dates_must_be_exact_iso() {

@@ -159,11 +159,12 @@ async fn an_unloaded_year_is_refused_or_provisional_until_it_is_loaded() {
     )
     .await;
 
-    // A clerk may not load a year; an admin may, and it takes effect at once.
+    // A clerk may not load a year; an admin may, and it takes effect at once. (The test year
+    // holds four days only: it is confirmed as incomplete.)
     let clerk = app.user_with_role("clerk1", "clerk").await;
     let put = |token: String, body: &'static str| {
         app.client
-            .put(app.url("/api/v1/calendar/CN/2027"))
+            .put(app.url("/api/v1/calendar/CN/2027?confirm_incomplete=true"))
             .bearer_auth(token)
             .header("content-type", "text/csv")
             .body(body)
@@ -251,7 +252,8 @@ async fn a_bad_upload_is_refused_whole_with_every_line_and_changes_nothing() {
         .client
         .put(app.url("/api/v1/calendar/CN/2027"))
         .bearer_auth(&app.admin_token)
-        .json(&json!({"source": "json notice", "days": [{"date": "2027-01-01", "kind": "holiday", "name": "元旦"}]}))
+        .json(&json!({"source": "json notice", "confirm_incomplete": true,
+                      "days": [{"date": "2027-01-01", "kind": "holiday", "name": "元旦"}]}))
         .send()
         .await
         .unwrap();
@@ -395,5 +397,86 @@ async fn today_follows_the_injected_clock_in_shanghai_time() {
         (Some("2026-10-01"), Some("holiday")),
         "{today}"
     );
+    app.stop().await;
+}
+
+/// Issue 23, finding 9: a national year without its statutory holidays (the probe's empty upload)
+/// is refused with 422 naming them, nothing is stored, and only an explicit confirmation loads it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_national_year_without_its_statutory_holidays_is_refused_unless_confirmed() {
+    let app = spawn_app().await;
+    let put = |query: &'static str, body: Value| {
+        app.client
+            .put(app.url(&format!("/api/v1/calendar/CN/2027{query}")))
+            .bearer_auth(&app.admin_token)
+            .json(&body)
+            .send()
+    };
+    // The probe's body: an empty year needs at least its notice named…
+    let res = put("", json!({"source": null, "days": []})).await.unwrap();
+    let p = assert_problem(res, 400, "validation").await;
+    assert_eq!(p["errors"][0]["field"], "source");
+    // …and with it, it is refused for what it leaves out.
+    let res = put("", json!({"source": "国办发明电〔2026〕X号", "days": []}))
+        .await
+        .unwrap();
+    let p = assert_problem(res, 422, "validation").await;
+    assert_eq!(p["errors"][0]["field"], "days");
+    assert_eq!(p["errors"][0]["code"], "statutory_holidays_missing");
+    let message = p["errors"][0]["message"].as_str().unwrap();
+    for day in [
+        "2027-01-01 元旦",
+        "2027-02-05 春节",
+        "2027-05-02 劳动节",
+        "2027-10-03 国庆节",
+    ] {
+        assert!(message.contains(day), "{message}");
+    }
+    // One festival day left out is enough to refuse.
+    let mut days: Vec<Value> = Vec::new();
+    for (d, name) in [
+        ("2027-01-01", "元旦"),
+        ("2027-02-05", "春节"),
+        ("2027-02-06", "春节"),
+        ("2027-02-07", "春节"),
+        ("2027-02-08", "春节"),
+        ("2027-04-05", "清明节"),
+        ("2027-05-01", "劳动节"),
+        ("2027-05-02", "劳动节"),
+        ("2027-06-09", "端午节"),
+        ("2027-09-15", "中秋节"),
+        ("2027-10-01", "国庆节"),
+        ("2027-10-02", "国庆节"),
+    ] {
+        days.push(json!({"date": d, "kind": "holiday", "name": name}));
+    }
+    let body = json!({"source": "a notice cut short", "days": days});
+    let p = assert_problem(put("", body.clone()).await.unwrap(), 422, "validation").await;
+    assert!(
+        p["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("2027-10-03"),
+        "{p}"
+    );
+    assert_problem(
+        app.get("/api/v1/calendar/years/2027").await,
+        422,
+        "calendar-not-loaded",
+    )
+    .await;
+    // Confirmed, it loads (the operator's word, audited like any upload).
+    let res = put("?confirm_incomplete=true", body).await.unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    // A regional layer adds to the national one and is not checked for it.
+    let res = app
+        .client
+        .put(app.url("/api/v1/calendar/CN-NX/2027"))
+        .bearer_auth(&app.admin_token)
+        .json(&json!({"source": "宁夏 2027", "days": []}))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(res.status(), 422, "{}", res.text().await.unwrap());
     app.stop().await;
 }

@@ -306,6 +306,7 @@ fn calendar_load_and_show_work_from_the_command_line() {
             "2027",
             "--source",
             "test 2027",
+            "--confirm-incomplete",
         ],
     )
     .output()

@@ -398,7 +398,7 @@ async fn a_deadline_in_a_year_whose_calendar_is_not_loaded_is_provisional() {
                2027-01-04,holiday,元旦,test notice 2027\n";
     let res = app
         .client
-        .put(app.url("/api/v1/calendar/CN/2027"))
+        .put(app.url("/api/v1/calendar/CN/2027?confirm_incomplete=true"))
         .bearer_auth(&app.admin_token)
         .header("content-type", "text/csv")
         .body(csv)

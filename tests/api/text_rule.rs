@@ -61,7 +61,13 @@ async fn calendar_uploads_refuse_control_characters_in_names_and_sources() {
     // Nothing was stored, and a clean upload still works.
     let res = app.get("/api/v1/calendar/years/2031").await;
     assert_problem(res, 422, "calendar-not-loaded").await;
-    let res = put_calendar(&app, "?source=国办发明电〔2030〕1号", "text/csv", csv).await;
+    let res = put_calendar(
+        &app,
+        "?source=国办发明电〔2030〕1号&confirm_incomplete=true",
+        "text/csv",
+        csv,
+    )
+    .await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     app.stop().await;
 }

@@ -85,6 +85,27 @@ impl LunarTable {
 /// The days off the law fixes for `year`, with Art. 6 substitutes, each named. `None` before
 /// 2008, when the 1999 version with its week-long 劳动节 applied (no provisional answer then).
 pub fn statutory_days_off(year: i32, lunar: &LunarYear) -> Option<Vec<(NaiveDate, &'static str)>> {
+    let days = statutory_festival_days(year, lunar)?;
+    // Art. 6: each day off on a Saturday or Sunday gives one day off on the next working day.
+    let mut off: BTreeMap<NaiveDate, &'static str> = days.iter().copied().collect();
+    for (date, name) in days {
+        if is_weekend(date) {
+            let mut sub = date + Duration::days(1);
+            while is_weekend(sub) || off.contains_key(&sub) {
+                sub += Duration::days(1);
+            }
+            off.insert(sub, name);
+        }
+    }
+    Some(off.into_iter().collect())
+}
+
+/// The festival days themselves (Art. 2), without Art. 6 substitutes: every State Council notice
+/// gives each of them off, whatever it does with weekends and 调休. `None` before 2008.
+pub fn statutory_festival_days(
+    year: i32,
+    lunar: &LunarYear,
+) -> Option<Vec<(NaiveDate, &'static str)>> {
     let ymd = |m, d| NaiveDate::from_ymd_opt(year, m, d).expect("fixed festival dates exist");
     let plus = |d: NaiveDate, n| d + Duration::days(n);
     let mut days: Vec<(NaiveDate, &'static str)> = vec![(ymd(1, 1), "元旦")];
@@ -131,19 +152,23 @@ pub fn statutory_days_off(year: i32, lunar: &LunarYear) -> Option<Vec<(NaiveDate
     ]);
     days.sort();
     days.dedup_by_key(|(d, _)| *d);
+    Some(days)
+}
 
-    // Art. 6: each day off on a Saturday or Sunday gives one day off on the next working day.
-    let mut off: BTreeMap<NaiveDate, &'static str> = days.iter().copied().collect();
-    for (date, name) in days {
-        if is_weekend(date) {
-            let mut sub = date + Duration::days(1);
-            while is_weekend(sub) || off.contains_key(&sub) {
-                sub += Duration::days(1);
-            }
-            off.insert(sub, name);
-        }
-    }
-    Some(off.into_iter().collect())
+/// The festival days (Art. 2) a national schedule for `year` does not give off: a notice that
+/// leaves one out is wrong (or a file cut short), and every deadline computed from it would be.
+/// Empty when the year has no lunar data or precedes 2008 (nothing to check against).
+pub fn festival_days_missing(
+    year: i32,
+    lunar: Option<&LunarYear>,
+    holidays: &std::collections::BTreeSet<NaiveDate>,
+) -> Vec<(NaiveDate, &'static str)> {
+    lunar
+        .and_then(|l| statutory_festival_days(year, l))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(d, _)| !holidays.contains(d))
+        .collect()
 }
 
 pub fn is_weekend(d: NaiveDate) -> bool {

@@ -23,6 +23,9 @@ use crate::service::{Actor, ServiceError};
 #[serde(deny_unknown_fields)]
 struct UploadQuery {
     source: Option<String>,
+    /// Load a national year that leaves a statutory holiday out (the check is otherwise a 422).
+    #[serde(default)]
+    confirm_incomplete: bool,
 }
 
 #[derive(serde::Deserialize)]
@@ -30,6 +33,8 @@ struct UploadQuery {
 struct UploadJson {
     source: Option<String>,
     days: Vec<RawDay>,
+    #[serde(default)]
+    confirm_incomplete: bool,
 }
 
 pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
@@ -59,14 +64,13 @@ fn parse_upload(
     content_type: Option<&str>,
     query_source: Option<String>,
     body: &[u8],
-) -> Result<(Option<String>, Vec<RawDay>), Box<Problem>> {
+) -> Result<(Option<String>, Vec<RawDay>, bool), Box<Problem>> {
     match media_type(content_type).as_str() {
         "text/csv" => crate::io::calendar_csv::parse(body)
-            .map(|rows| (query_source, rows))
+            .map(|rows| (query_source, rows, false))
             .map_err(|e| Box::new(Problem::from(schedule_errors(e)))),
-        "application/json" => {
-            parse_json::<UploadJson>(body).map(|j| (j.source.or(query_source), j.days))
-        }
+        "application/json" => parse_json::<UploadJson>(body)
+            .map(|j| (j.source.or(query_source), j.days, j.confirm_incomplete)),
         _ => Err(Box::new(unsupported_media_type(
             "text/csv or application/json",
         ))),
@@ -82,14 +86,23 @@ async fn upload(
     content_type: Option<String>,
     body: Bytes,
 ) -> Result<Response, Infallible> {
-    let (source, rows) = match parse_upload(content_type.as_deref(), q.source, &body) {
+    let (source, rows, confirmed) = match parse_upload(content_type.as_deref(), q.source, &body) {
         Ok(v) => v,
         Err(problem) => return Ok(problem.into_response()),
     };
+    let confirm_incomplete = q.confirm_incomplete || confirmed;
     let result: Result<_, ServiceError> = state
         .app
         .blocking(move |app| {
-            calendar::replace_year(app, &actor, &region, &year, source.as_deref(), &rows)
+            calendar::replace_year(
+                app,
+                &actor,
+                &region,
+                &year,
+                source.as_deref(),
+                &rows,
+                confirm_incomplete,
+            )
         })
         .await;
     Ok(respond(
