@@ -83,8 +83,10 @@ fn parse_search(conn: &mut AnyConn, p: &SearchParams) -> Result<Search, ServiceE
             Err(m) => errors.push(FieldError::new("district", "format", m)),
         }
     }
-    if let Some(s) = given(&p.status) {
-        q.status = EntityStatus::parse(&s);
+    // An enumerated parameter sent empty (`status=`) is not "any status": refused like any value
+    // outside the enum (issue 23).
+    if let Some(s) = &p.status {
+        q.status = EntityStatus::parse(s);
         if q.status.is_none() {
             errors.push(FieldError::new(
                 "status",

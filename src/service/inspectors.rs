@@ -160,7 +160,8 @@ pub struct RosterParams {
 fn parse_roster(p: &RosterParams) -> Result<(PageRequest, Option<InspectorStatus>), ServiceError> {
     let mut errors = Vec::new();
     let page = PageRequest::parse(p.limit, p.cursor.as_deref(), &mut errors);
-    let status = match p.status.as_deref().filter(|s| !s.is_empty()) {
+    // `status=` empty is refused like any value outside the enum (issue 23).
+    let status = match p.status.as_deref() {
         None => None,
         Some(s) => {
             let parsed = InspectorStatus::parse(s);

@@ -852,7 +852,8 @@ fn parse_params(
             }
         }
     }
-    if let Some(s) = given(&p.state) {
+    // `state=` empty is refused like any value outside the enum (issue 23).
+    if let Some(s) = &p.state {
         if !staff {
             errors.push(FieldError::new(
                 "state",
@@ -860,7 +861,7 @@ fn parse_params(
                 "the public list has no state filter",
             ));
         } else {
-            match State::parse(&s) {
+            match State::parse(s) {
                 Some(s) => q.states = vec![s],
                 None => errors.push(FieldError::new(
                     "state",
@@ -989,7 +990,7 @@ impl Watch {
     pub fn parse(state: Option<&str>) -> Result<Watch, ServiceError> {
         match state.map(str::trim).unwrap_or("overdue") {
             "due" => Ok(Watch::Due),
-            "overdue" | "" => Ok(Watch::Overdue),
+            "overdue" => Ok(Watch::Overdue),
             "published_late" => Ok(Watch::PublishedLate),
             other => Err(ServiceError::invalid(
                 "state",

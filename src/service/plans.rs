@@ -117,7 +117,8 @@ pub struct PlanParams {
 fn list_as(app: &App, public: bool, p: &PlanParams) -> Result<Slice<PlanRecord>, ServiceError> {
     let mut errors = Vec::new();
     let page = PageRequest::parse(p.limit, p.cursor.as_deref(), &mut errors);
-    let status = match p.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    // `status=` empty is refused like any value outside the enum (issue 23).
+    let status = match p.status.as_deref().map(str::trim) {
         None => None,
         Some(s) => match PlanStatus::parse(s) {
             Some(PlanStatus::Draft) if public => {
