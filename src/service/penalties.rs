@@ -302,18 +302,13 @@ pub fn create(app: &App, actor: &Actor, raw: &RawPenalty) -> Result<PenaltyRecor
             )));
         }
         private_text(&fields, &authority)?;
-        let number = match &fields.decision_number {
+        let allocating = fields.decision_number.is_none();
+        let mut number = match &fields.decision_number {
             Some(n) => n.clone(),
             None => allocate(conn, &authority, fields.decision_date)?,
         };
         if store::penalties::number_taken(conn, authority.id, &number, None)? {
-            return Err(ServiceError::conflict(
-                ConflictKind::Duplicate,
-                format!(
-                    "{} already has a decision numbered {number}",
-                    authority.fields.name
-                ),
-            ));
+            return Err(duplicate_number(&authority, &number));
         }
         let workflow = Workflow {
             drafters: vec![actor.name.clone()],
@@ -323,9 +318,8 @@ pub fn create(app: &App, actor: &Actor, raw: &RawPenalty) -> Result<PenaltyRecor
         let public_name = authority
             .fields
             .public_name(fields.party_kind, &fields.party_name);
-        let id = store::penalties::insert(
-            conn,
-            NewPenalty {
+        let id = loop {
+            let new = NewPenalty {
                 authority_id: authority.id,
                 number: &number,
                 fields: &fields,
@@ -333,13 +327,29 @@ pub fn create(app: &App, actor: &Actor, raw: &RawPenalty) -> Result<PenaltyRecor
                 imported: false,
                 created_by: &actor.name,
                 life: &life,
-            },
-            now,
-        )?;
+            };
+            match store::unless_taken(conn, |c| store::penalties::insert(c, new, now))? {
+                Some(id) => break id,
+                // Another transaction recorded this number by hand (in any spelling) after it
+                // was allocated here: the next free one is taken instead.
+                None if allocating => number = allocate(conn, &authority, fields.decision_date)?,
+                None => return Err(duplicate_number(&authority, &number)),
+            }
+        };
         let record = find(conn, id)?;
         audit(conn, actor, "penalty.create", None, &record, now)?;
         Ok(record)
     })
+}
+
+fn duplicate_number(authority: &Authority, number: &DecisionNumber) -> ServiceError {
+    ServiceError::conflict(
+        ConflictKind::Duplicate,
+        format!(
+            "{} already has a decision numbered {number}",
+            authority.fields.name
+        ),
+    )
 }
 
 /// The next free number of `authority` for the year of `decided`. A number given by hand may
@@ -395,19 +405,15 @@ pub fn update(
         let merged = merge(&before, raw);
         let fields = parse(app, conn, &merged)?;
         private_text(&fields, &authority)?;
-        let number = match (&fields.decision_number, raw.allocate_decision_number) {
+        let allocating =
+            fields.decision_number.is_none() && raw.allocate_decision_number == Some(true);
+        let mut number = match (&fields.decision_number, raw.allocate_decision_number) {
             // Asked for on a draft: a fresh number for the (possibly new) decision year.
             (None, Some(true)) => allocate(conn, &authority, fields.decision_date)?,
             (n, _) => n.clone().unwrap_or_else(|| before.decision_number.clone()),
         };
         if store::penalties::number_taken(conn, authority.id, &number, Some(id))? {
-            return Err(ServiceError::conflict(
-                ConflictKind::Duplicate,
-                format!(
-                    "{} already has a decision numbered {number}",
-                    authority.fields.name
-                ),
-            ));
+            return Err(duplicate_number(&authority, &number));
         }
         let mut workflow = before.life.workflow.clone();
         if !workflow.drafters.contains(&actor.name) {
@@ -420,7 +426,17 @@ pub fn update(
         let public_name = authority
             .fields
             .public_name(fields.party_kind, &fields.party_name);
-        store::penalties::update_fields(conn, &before, &number, &fields, &public_name)?;
+        loop {
+            let written = store::unless_taken(conn, |c| {
+                store::penalties::update_fields(c, &before, &number, &fields, &public_name)
+            })?;
+            match written {
+                Some(()) => break,
+                // Taken by hand meanwhile (see create): the next free number instead.
+                None if allocating => number = allocate(conn, &authority, fields.decision_date)?,
+                None => return Err(duplicate_number(&authority, &number)),
+            }
+        }
         let after = find(conn, id)?;
         audit(conn, actor, "penalty.update", Some(&before), &after, now)?;
         Ok(after)

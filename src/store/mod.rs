@@ -45,6 +45,23 @@ pub(crate) fn serialise_on(conn: &mut AnyConn, key: i64) -> diesel::QueryResult<
     Ok(())
 }
 
+/// Runs `f` inside a savepoint of the caller's transaction: a unique-key violation rolls back
+/// just `f` and is `Ok(None)`, so the caller can try another key (a decision number another
+/// transaction took by hand while this one allocated it: PostgreSQL sees that only at the
+/// insert, where an error would otherwise abort the whole transaction).
+pub fn unless_taken<T>(
+    conn: &mut AnyConn,
+    f: impl FnOnce(&mut AnyConn) -> diesel::QueryResult<T>,
+) -> diesel::QueryResult<Option<T>> {
+    use diesel::result::{DatabaseErrorKind, Error};
+    use diesel::Connection;
+    match conn.transaction(f) {
+        Ok(v) => Ok(Some(v)),
+        Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// A row that could not be turned into a bulk statement's JSON parameter.
 pub(crate) fn unserialisable(e: serde_json::Error) -> diesel::result::Error {
     diesel::result::Error::SerializationError(Box::new(e))

@@ -689,7 +689,10 @@ async fn an_empty_enumerated_query_parameter_is_refused_naming_it() {
             let status = res.status().as_u16();
             let body: Value = res.json().await.unwrap();
             assert_eq!(status, 400, "{url}: {body}");
-            assert!(body.to_string().contains(name), "{url} names {name}: {body}");
+            assert!(
+                body.to_string().contains(name),
+                "{url} names {name}: {body}"
+            );
             checked.push(url);
         }
     }

@@ -1243,3 +1243,47 @@ fn url_encode(s: &str) -> String {
         })
         .collect()
 }
+
+/// Issue 23, finding 6: a decision number written by hand in another spelling while another
+/// request allocates that same number never costs the allocating request a 409: it takes the
+/// next free number (PostgreSQL sees the clash only at the insert; SQLite serialises writers).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn allocating_beside_a_hand_written_number_takes_the_next_free_one() {
+    let app = spawn_app_at(december()).await;
+    let b = bureau(&app).await;
+    let mut next = 1;
+    let mut numbers = std::collections::BTreeSet::new();
+    for _ in 0..40 {
+        let mut by_hand = natural_person("2026-11-27");
+        by_hand["allocate_decision_number"] = Value::Null;
+        by_hand["decision_number"] = json!(format!("银文旅罚[2026]第{next:03}号"));
+        let allocating = natural_person("2026-11-27");
+        let (hand, alloc) = tokio::join!(
+            app.post_json(Some(&b.clerk), "/api/v1/penalties", &by_hand),
+            app.post_json(Some(&b.clerk), "/api/v1/penalties", &allocating),
+        );
+        assert!(
+            [201, 409].contains(&hand.status().as_u16()),
+            "{}",
+            hand.text().await.unwrap()
+        );
+        let hand_ok = hand.status() == 201;
+        assert_eq!(alloc.status(), 201, "{}", alloc.text().await.unwrap());
+        let alloc: Value = alloc.json().await.unwrap();
+        let number = alloc["decision_number"].as_str().unwrap().to_string();
+        let n: u32 = number
+            .trim_start_matches("银文旅罚〔2026〕")
+            .trim_end_matches('号')
+            .parse()
+            .unwrap();
+        if hand_ok {
+            assert_ne!(
+                n, next,
+                "the hand-written number and the allocated one are one"
+            );
+        }
+        assert!(numbers.insert(n), "{number} twice");
+        next = n + 1;
+    }
+    app.stop().await;
+}
