@@ -187,9 +187,17 @@ pub async fn start(settings: Settings) -> Result<Running, StartError> {
         // Without the watch every public request reads the data version: slower, never stale.
         tracing::warn!(error = %e, "cannot start the watch thread");
     }
-    let max_connections =
-        max_connections.unwrap_or_else(|| default_max_connections(raise_file_limit(), pool_size));
-    tracing::info!(max_connections, "serving");
+    let file_limit = raise_file_limit();
+    let fits = default_max_connections(file_limit, pool_size);
+    let max_connections = max_connections.unwrap_or(fits);
+    if max_connections > fits {
+        tracing::warn!(
+            max_connections,
+            file_limit,
+            "GONGSHI_MAX_CONNECTIONS is more than the open-file limit leaves room for; past about {fits} connections new ones fail with 'too many open files' instead of a 503"
+        );
+    }
+    tracing::info!(max_connections, file_limit, "serving");
     let limits = ConnectionLimits {
         header_read_timeout,
         body_read_timeout,
@@ -269,7 +277,9 @@ async fn serve(
         .max_header_size(crate::http::limits::MAX_HEAD_BYTES);
     let graceful = GracefulShutdown::new();
     let open = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
-    let at_capacity = crate::bare_errors::too_many_connections();
+    let at_capacity: Arc<[u8]> = crate::bare_errors::too_many_connections().into();
+    let refusing = Arc::new(tokio::sync::Semaphore::new(REFUSALS_AT_ONCE));
+    let mut last_warning: Option<std::time::Instant> = None;
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -285,9 +295,11 @@ async fn serve(
             _ = &mut shutdown => break,
         };
         let Ok(permit) = open.clone().try_acquire_owned() else {
-            // At the cap: told so without waiting on the client, and closed.
-            let _ = stream.try_write(&at_capacity);
-            tracing::warn!(%peer, max = limits.max_connections, "connection refused: at the connection limit");
+            refuse(stream, &at_capacity, &refusing);
+            if last_warning.is_none_or(|t| t.elapsed() >= Duration::from_secs(1)) {
+                last_warning = Some(std::time::Instant::now());
+                tracing::warn!(%peer, max = limits.max_connections, "connections refused: at the connection limit (logged at most once a second)");
+            }
             continue;
         };
         let service = WithClientAddr {
@@ -310,6 +322,39 @@ async fn serve(
     }
     drop(listener);
     graceful.shutdown().await;
+}
+
+/// Refused connections told so gracefully at once; past this, one is told in a single write and
+/// dropped (refusing must not itself hold many files).
+const REFUSALS_AT_ONCE: usize = 64;
+
+/// Tells a connection past the cap that it is refused. Its request is unread, and closing a
+/// socket with unread input sends a reset that can destroy the answer before the client reads it,
+/// so (a few at a time) the answer is written, the write side shut and the input read away for
+/// up to a second before the socket is closed.
+fn refuse(
+    stream: tokio::net::TcpStream,
+    answer: &Arc<[u8]>,
+    refusing: &Arc<tokio::sync::Semaphore>,
+) {
+    let Ok(slot) = refusing.clone().try_acquire_owned() else {
+        let _ = stream.try_write(answer);
+        return;
+    };
+    let answer = answer.clone();
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let _slot = slot;
+        let mut stream = stream;
+        let _ = tokio::time::timeout(Duration::from_secs(1), async {
+            stream.write_all(&answer).await?;
+            stream.shutdown().await?;
+            let mut sink = [0u8; 4096];
+            while stream.read(&mut sink).await? > 0 {}
+            Ok::<_, std::io::Error>(())
+        })
+        .await;
+    });
 }
 
 #[derive(Clone)]

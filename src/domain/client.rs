@@ -34,6 +34,8 @@ impl ClientKey {
             IpAddr::V4(v4) => ClientKey::V4(v4),
             IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
                 Some(v4) => ClientKey::V4(v4),
+                // ::1 is this machine, whatever the prefix (masking would lose that).
+                None if v6.is_loopback() => ClientKey::V6(v6, 128),
                 None => {
                     let prefix = prefix.clamp(1, 128);
                     let mask = u128::MAX << (128 - u32::from(prefix));
@@ -194,9 +196,12 @@ mod tests {
             assert_eq!(k, ClientKey::Unknown, "{xff}");
             assert!(!k.is_loopback(), "{xff}");
         }
-        // No header: the peer itself (the operator's tool on the same machine).
+        // No header: the peer itself (the operator's tool on the same machine), over IPv4 or IPv6.
         let direct = of("127.0.0.1", &[]).unwrap();
         assert!(direct.is_loopback());
+        assert!(of("::1", &[]).unwrap().is_loopback());
+        assert!(ClientKey::of("::1".parse().unwrap(), 48).is_loopback());
+        assert!(!key("2001:db8::1").is_loopback());
         // Not trusted: the header is the client's own word and is ignored.
         assert_eq!(
             ClientKey::of_request(

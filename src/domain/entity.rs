@@ -210,6 +210,13 @@ impl EntityFields {
             raw.licence_numbers.as_deref(),
             60,
         );
+        // Published too; a 15-digit 注册号 is what a licence field rightly holds.
+        let private_licence = licence_numbers.iter().find_map(|l| {
+            private_data::refusal_in_licence("licence_numbers", l, &Default::default())
+        });
+        if let Some(f) = private_licence {
+            e.push(&f.field, &f.code, f.message);
+        }
         let risk_tags = list_field(&mut e, "risk_tags", raw.risk_tags.as_deref(), 30);
         match (
             credit_code,

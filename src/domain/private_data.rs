@@ -190,6 +190,17 @@ fn ignored(c: char) -> bool {
 
 /// The first kind of private data `text` holds, party secrets first.
 pub fn find(text: &str, party: &PartySecrets) -> Option<Private> {
+    find_with(text, party, true)
+}
+
+/// [`find`] for a licence's name and number (证照名称及编号, a directory entry's licence numbers):
+/// the legacy 15-digit ID form is not looked for, since a 15-digit 工商注册号 (a 个体工商户's
+/// 640104600123456 reads as born 1960-01-23) is what such a field rightly holds.
+pub fn find_in_licence(text: &str, party: &PartySecrets) -> Option<Private> {
+    find_with(text, party, false)
+}
+
+fn find_with(text: &str, party: &PartySecrets, legacy_id: bool) -> Option<Private> {
     let n = normalise(text);
     if n.is_empty() {
         return None;
@@ -197,7 +208,10 @@ pub fn find(text: &str, party: &PartySecrets) -> Option<Private> {
     if party.id_numbers.iter().any(|id| contains(&n, id)) {
         return Some(Private::PartyIdNumber);
     }
-    if let Some(p) = find_numbers(&n) {
+    // Numbers are read twice: with spaces removed (139 1234 5678 is one number) and with spaces
+    // as boundaries (13912345678 2025年 is a number and a year, not one 15-digit run).
+    if let Some(p) = find_numbers(&n, legacy_id).or_else(|| find_numbers(&spaced(text), legacy_id))
+    {
         return Some(p);
     }
     if party.address.as_ref().is_some_and(|a| contains(&n, a))
@@ -208,25 +222,101 @@ pub fn find(text: &str, party: &PartySecrets) -> Option<Private> {
     if party.full_name.as_ref().is_some_and(|f| contains(&n, f)) {
         return Some(Private::FullName);
     }
-    if party.given_name.as_ref().is_some_and(|g| contains(&n, g)) {
+    if party
+        .given_name
+        .as_ref()
+        .is_some_and(|g| contains(&normalise(&without_common_words(text)), g))
+    {
         return Some(Private::GivenName);
     }
     None
 }
 
+/// The text as [`normalise`] reads it, but with each run of whitespace kept as one space.
+fn spaced(text: &str) -> Vec<char> {
+    let mut out = Vec::new();
+    for c in text.nfkc() {
+        if c.is_whitespace() {
+            if out.last() != Some(&' ') {
+                out.push(' ');
+            }
+        } else if !ignored(c) {
+            out.push(c.to_ascii_uppercase());
+        }
+    }
+    out
+}
+
+/// Words of enforcement text that a two-character given name may be part of (王中华 and
+/// 《中华人民共和国行政处罚法》, 张人民 and 人民币, 刘国庆 and 国庆节): the titles in 《》 and these
+/// words are left out before a given name is looked for. The full name is always looked for.
+const COMMON_WORDS: &[&str] = &[
+    "中华人民共和国",
+    "人民政府",
+    "人民法院",
+    "人民检察院",
+    "人民币",
+    "国庆节",
+    "国庆",
+    "春节",
+    "治安管理",
+    "文化和旅游",
+    "文化旅游",
+    "广播电视",
+    "市场监督",
+    "行政处罚",
+    "行政复议",
+    "行政诉讼",
+    "营业执照",
+    "许可证",
+    "网络文化",
+    "互联网",
+    "娱乐场所",
+    "演出",
+    "文物",
+    "出版",
+    "新闻",
+    "执法",
+    "违法所得",
+];
+
+fn without_common_words(text: &str) -> String {
+    // 《…》 titles first (their brackets are separators to `normalise`).
+    let mut plain = String::new();
+    let mut depth = 0usize;
+    for c in text.nfkc() {
+        match c {
+            '《' | '〈' => depth += 1,
+            '》' | '〉' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => plain.push(c),
+            _ => {}
+        }
+    }
+    COMMON_WORDS
+        .iter()
+        .fold(plain, |t, w| t.replace(w, "\u{FFFC}"))
+}
+
 /// The refusal of `text` in `field` when it holds private data: 422 `private_in_public_text`
 /// naming the field and what it holds.
 pub fn refusal(field: &str, text: &str, party: &PartySecrets) -> Option<FieldError> {
-    find(text, party).map(|found| {
-        FieldError::new(
-            field,
-            CODE,
-            format!(
-                "{field} is published as written and holds {}; remove or mask it (e.g. 当事人欧阳**, 身份证号6401**********1234)",
-                found.describe()
-            ),
-        )
-    })
+    find(text, party).map(|found| refused(field, found))
+}
+
+fn refused(field: &str, found: Private) -> FieldError {
+    FieldError::new(
+        field,
+        CODE,
+        format!(
+            "{field} is published as written and holds {}; remove or mask it (e.g. 当事人欧阳**, 身份证号6401**********1234)",
+            found.describe()
+        ),
+    )
+}
+
+/// [`refusal`] of a licence's name and number ([`find_in_licence`]).
+pub fn refusal_in_licence(field: &str, text: &str, party: &PartySecrets) -> Option<FieldError> {
+    find_in_licence(text, party).map(|found| refused(field, found))
 }
 
 /// Records the refusal of a text no party is known for (a plan's title, an entity's address, a
@@ -244,8 +334,8 @@ fn contains(haystack: &[char], needle: &[char]) -> bool {
     !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-/// ID, phone and card numbers in normalised text.
-fn find_numbers(n: &[char]) -> Option<Private> {
+/// ID, phone and card numbers in normalised text (the 15-digit ID form when `legacy_id`).
+fn find_numbers(n: &[char], legacy_id: bool) -> Option<Private> {
     let mut i = 0;
     while i < n.len() {
         if !n[i].is_ascii_digit() {
@@ -263,7 +353,7 @@ fn find_numbers(n: &[char]) -> Option<Private> {
         } else {
             digits.clone()
         };
-        if holds_id18(&with_x) || (digits.len() == 15 && is_id15(&digits)) {
+        if holds_id18(&with_x) || (legacy_id && digits.len() == 15 && is_id15(&digits)) {
             return Some(Private::IdNumber);
         }
         if is_mobile(&digits) {
@@ -375,43 +465,66 @@ fn luhn(digits: &str) -> bool {
 }
 
 /// The address after its leading administrative divisions: 宁夏回族自治区银川市兴庆区解放东街123号
-/// → 解放东街123号. A division is a prefix of 2 to 10 characters ending in one of
-/// [`DIVISION_ENDINGS`] (with something before the ending).
+/// → 解放东街123号. A division is a prefix of 2 to 10 characters ending in a division's ending
+/// ([`division_level`]), each one of a lower level than the one before (province, prefecture,
+/// county, township), so 兴庆区苏州街5号 keeps 苏州街5号 and 金凤区阅海湾小区 keeps 阅海湾小区; an ending
+/// followed by 街, 路, 巷, 道, 场, 大街 or 大道 is a street or a market (苏州街, 广州大道, 市场路), not a
+/// division.
 pub fn strip_divisions(address: &[char]) -> &[char] {
     let mut rest = address;
+    let mut level = 0;
     loop {
-        let cut = (2..=rest.len().min(10)).find(|&n| {
-            DIVISION_ENDINGS.iter().any(|e| {
-                let e: Vec<char> = e.chars().collect();
-                n > e.len() && rest[..n].ends_with(&e)
-            })
+        let cut = (2..=rest.len().min(10)).find_map(|n| {
+            let l = division_level(&rest[..n], level)?;
+            let street = matches!(rest.get(n), Some('街' | '路' | '巷' | '道' | '场'))
+                || (rest.get(n) == Some(&'大') && matches!(rest.get(n + 1), Some('街' | '道')));
+            (!street).then_some((n, l))
         });
         match cut {
-            Some(n) => rest = &rest[n..],
+            Some((n, l)) => {
+                rest = &rest[n..];
+                level = l;
+            }
             None => return rest,
         }
     }
 }
 
-/// Endings of the administrative divisions an address starts with (GB/T 2260 and below).
-const DIVISION_ENDINGS: &[&str] = &[
-    "特别行政区",
-    "自治区",
-    "自治州",
-    "自治县",
-    "自治旗",
-    "地区",
-    "街道",
-    "省",
-    "市",
-    "区",
-    "县",
-    "旗",
-    "盟",
-    "州",
-    "镇",
-    "乡",
-];
+/// The level (1 province, 2 prefecture, 3 county, 4 township) of a division named `segment`,
+/// if it is one and ranks below `above`; 市 is a prefecture after a province (or first), a
+/// county-level city after a prefecture. 小区, 社区, 园区, 校区 and 景区 end in 区 but are places
+/// within an address, not divisions.
+fn division_level(segment: &[char], above: u8) -> Option<u8> {
+    let s: String = segment.iter().collect();
+    let ends = |e: &str| s.ends_with(e) && s.chars().count() > e.chars().count();
+    if ["小区", "社区", "园区", "校区", "景区"]
+        .iter()
+        .any(|e| s.ends_with(e))
+    {
+        return None;
+    }
+    let level = if ["特别行政区", "自治区", "省"].iter().any(|e| ends(e)) {
+        1
+    } else if ["自治州", "地区", "州", "盟"].iter().any(|e| ends(e)) {
+        2
+    } else if ends("市") {
+        if above < 2 {
+            2
+        } else {
+            3
+        }
+    } else if ["自治县", "自治旗", "区", "县", "旗"]
+        .iter()
+        .any(|e| ends(e))
+    {
+        3
+    } else if ["街道", "镇", "乡"].iter().any(|e| ends(e)) {
+        4
+    } else {
+        return None;
+    };
+    (level > above).then_some(level)
+}
 
 #[cfg(test)]
 mod tests {
@@ -597,6 +710,58 @@ mod tests {
     }
 
     #[test]
+    fn numbers_next_to_each_other_with_a_space_are_each_looked_at() {
+        for text in [
+            "联系电话13912345678 2025年3月1日到场",
+            "电话13912345678 13812345678",
+            "身份证号110105491231002 1号",
+        ] {
+            assert!(find(text, &none()).is_some(), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_given_name_that_is_a_common_word_of_the_text_is_not_found_there() {
+        let p = |name: &str| PartySecrets::default().masked_name(name, 1);
+        assert_eq!(
+            find("依据《中华人民共和国行政处罚法》第二十八条", &p("王中华")),
+            None
+        );
+        assert_eq!(find("罚款人民币5000元", &p("张人民")), None);
+        assert_eq!(find("依据《治安管理处罚法》", &p("李治安")), None);
+        assert_eq!(find("国庆节期间", &p("刘国庆")), None);
+        // …but the given name as a name, and the full name anywhere, are.
+        assert_eq!(
+            find("当事人中华申请复议", &p("王中华")),
+            Some(Private::GivenName)
+        );
+        assert_eq!(
+            find("《王中华诉某局案》", &p("王中华")),
+            Some(Private::FullName)
+        );
+    }
+
+    #[test]
+    fn a_registration_number_in_a_licence_field_is_not_a_legacy_id_number() {
+        let reg = "营业执照注册号640104600123456";
+        assert_eq!(find(reg, &none()), Some(Private::IdNumber));
+        assert_eq!(find_in_licence(reg, &none()), None);
+        assert_eq!(
+            find_in_licence(&format!("许可证{ID}"), &none()),
+            Some(Private::IdNumber)
+        );
+    }
+
+    #[test]
+    fn an_address_is_found_by_its_estate_and_not_by_a_street_named_after_a_city() {
+        let p = PartySecrets::default().address("银川市金凤区阅海湾小区12号楼3单元502室");
+        assert_eq!(find("当事人住阅海湾小区12号楼", &p), Some(Private::Address));
+        let q = PartySecrets::default().address("兴庆区苏州街5号");
+        assert_eq!(find("在解放西街5号经营", &q), None);
+        assert_eq!(find("在苏州街5号经营", &q), Some(Private::Address));
+    }
+
+    #[test]
     fn divisions_are_stripped_from_the_front_only() {
         let s = |a: &str| strip_divisions(&normalise(a)).iter().collect::<String>();
         assert_eq!(
@@ -607,6 +772,15 @@ mod tests {
         assert_eq!(s("市场路5号"), "市场路5号");
         assert_eq!(s("兴庆区"), "");
         assert_eq!(s("贺兰县习岗镇新平村三组"), "新平村三组");
+        assert_eq!(s("兴庆区苏州街5号"), "苏州街5号");
+        assert_eq!(s("苏州街5号"), "苏州街5号");
+        assert_eq!(s("新市场路5号"), "新市场路5号");
+        assert_eq!(s("银川市金凤区阅海湾小区12号楼"), "阅海湾小区12号楼");
+        assert_eq!(
+            s("新疆维吾尔自治区乌鲁木齐市天山区新华北路1号"),
+            "新华北路1号"
+        );
+        assert_eq!(s("黔东南苗族侗族自治州凯里市大十字街1号"), "大十字街1号");
     }
 
     #[test]

@@ -647,7 +647,7 @@ mod tests {
         let lunar = LunarTable::parse(LUNAR_TABLE).unwrap();
         let mut checked = 0;
         for (region, year, text) in crate::assets::CALENDAR_SEEDS {
-            if *region != "CN" || *year < 2008 {
+            if *region != "CN" {
                 continue;
             }
             let rows = crate::io::calendar_csv::parse(text.as_bytes()).unwrap();
@@ -671,11 +671,22 @@ mod tests {
                 lunar.get(*year),
                 &Default::default(),
             );
-            let days = if *year >= 2025 { 13 } else { 11 };
+            let days = match year {
+                2025.. => 13,
+                2008.. => 11,
+                _ => 5, // 2007: the fixed dates only
+            };
             assert!((days - 1..=days).contains(&none.len()), "{year}: {none:?}");
             checked += 1;
         }
-        assert_eq!(checked, 19, "2008 to 2026");
+        assert_eq!(checked, 20, "2007 to 2026");
+        // A year past the lunar table is checked on its fixed dates.
+        let far = crate::domain::calendar::statutory::festival_days_missing(
+            2150,
+            lunar.get(2150),
+            &Default::default(),
+        );
+        assert_eq!(far.len(), 5, "{far:?}");
     }
 
     #[test]

@@ -172,6 +172,24 @@ async fn a_bound_account_reads_only_its_own_authoritys_audit_records() {
     }
     let clerk = token(&app, "yn-clerk").await;
     let reviewer = token(&app, "yn-reviewer").await;
+    // An account moved out of the authority: its record belongs to the authority it left.
+    let res = app
+        .post_json(
+            Some(&app.admin_token),
+            "/api/v1/users",
+            &json!({"name": "yn-leaver", "role": "clerk", "password": "a long test password",
+                    "authority_id": other["id"]}),
+        )
+        .await;
+    let leaver: Value = res.json().await.unwrap();
+    let res = app
+        .patch_json(
+            &app.admin_token,
+            &format!("/api/v1/users/{}", leaver["id"]),
+            &json!({"version": 1, "authority_id": null}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     let mut body = natural_person("2026-11-27");
     body["party_name"] = json!("司马相如");
     body["internal_notes"] = json!("永宁内部备注");
@@ -205,6 +223,12 @@ async fn a_bound_account_reads_only_its_own_authoritys_audit_records() {
     // …its own decision, accounts and authority are.
     assert!(objects.contains(&("penalty".into(), mine["id"].to_string())));
     assert!(objects.contains(&("authority".into(), other["id"].to_string())));
+    let leaver_id = leaver["id"].to_string();
+    let unbound = items
+        .iter()
+        .filter(|r| r["object_id"] == leaver_id.as_str() && r["object_type"] == "user")
+        .count();
+    assert_eq!(unbound, 2, "the leaver's creation and its unbinding");
     assert!(!objects.contains(&("penalty".into(), theirs["id"].to_string())));
     assert!(
         objects

@@ -741,7 +741,26 @@ async fn a_plan_is_refused_with_every_bad_field_named() {
             "random_sources"
         ]
     );
-    // A reviewer does not draft; nothing was written by either attempt.
+    // Its public texts hold no phone or ID number (issue 23): 422 naming each.
+    let private = plan_body(
+        &b.app,
+        json!({"title": "网吧专项检查（联系人13912345678）",
+               "responsible_unit": "执法支队 0951-5028888"}),
+    )
+    .await;
+    let res = b
+        .app
+        .post_json(Some(&b.clerk()), "/api/v1/plans", &private)
+        .await;
+    let p = assert_problem(res, 422, "validation").await;
+    let fields: Vec<&str> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["title", "responsible_unit"], "{p}");
+    // A reviewer does not draft; nothing was written by any attempt.
     let body = plan_body(&b.app, json!({})).await;
     let res = b
         .app

@@ -207,3 +207,90 @@ async fn an_individual_business_shows_its_operator_and_a_natural_persons_entry_s
 fn url(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
+
+/// The review's gaps: a natural person's name when the authority publishes names unmasked, the
+/// decision number, the roster and the item list are checked too; a 15-digit 注册号 in a licence
+/// field is not taken for an ID number.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn names_numbers_the_roster_and_the_item_list_are_checked_too() {
+    let app = spawn_app_at(december()).await;
+    let b = bureau(&app).await;
+    let refused = |res: reqwest::Response, field: &'static str| async move {
+        let p = assert_problem(res, 422, "validation").await;
+        assert_eq!(p["errors"][0]["field"], field, "{p}");
+        assert_eq!(p["errors"][0]["code"], "private_in_public_text", "{p}");
+    };
+    let mut body = natural_person("2026-11-27");
+    body["allocate_decision_number"] = Value::Null;
+    body["decision_number"] = json!(format!("银文旅罚〔2026〕{OTHER_ID}号"));
+    refused(
+        app.post_json(Some(&b.clerk), "/api/v1/penalties", &body)
+            .await,
+        "decision_number",
+    )
+    .await;
+    // Names masked (the default): an ID number after the surname is starred away with it.
+    let mut body = natural_person("2026-11-27");
+    body["party_name"] = json!("张三 13912345678");
+    let res = app
+        .post_json(Some(&b.clerk), "/api/v1/penalties", &body)
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    // Names shown as written: the same name is refused.
+    let res = app
+        .patch_json(
+            &app.admin_token,
+            &format!("/api/v1/authorities/{}", b.authority),
+            &json!({"version": 1, "mask_natural_person_names": false}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    refused(
+        app.post_json(Some(&b.clerk), "/api/v1/penalties", &body)
+            .await,
+        "party_name",
+    )
+    .await;
+    // A licence with its 15-digit registration number is fine; with an ID number it is not.
+    let mut org = organisation("2026-11-27");
+    org["licence_affected"] = json!("营业执照（注册号640104600123456）");
+    let res = app
+        .post_json(Some(&b.clerk), "/api/v1/penalties", &org)
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    org["decision_number"] = json!("银文旅罚〔2026〕89号");
+    org["licence_affected"] = json!(format!("许可证 {OTHER_ID}"));
+    refused(
+        app.post_json(Some(&b.clerk), "/api/v1/penalties", &org)
+            .await,
+        "licence_affected",
+    )
+    .await;
+    // The roster's unit and the item list's texts are public.
+    refused(
+        app.post_json(
+            Some(&app.admin_token),
+            "/api/v1/inspectors",
+            &json!({"name": "执法员9", "certificate_no": "64010020260009",
+                    "certificate_valid_from": "2024-01-01", "certificate_valid_to": "2028-12-31",
+                    "unit": "支队（手机139-1234-5678）", "fields": ["网吧"]}),
+        )
+        .await,
+        "unit",
+    )
+    .await;
+    refused(
+        app.post_json(
+            Some(&app.admin_token),
+            "/api/v1/inspection-items",
+            &json!({"code": "cinema_ticketing", "field": "电影", "name": "电影院票务检查",
+                    "content": "票务系统，联系人身份证640104197707077776", "kind": "一般",
+                    "basis": "《中华人民共和国电影产业促进法》第二十四条", "subject": "电影主管部门",
+                    "categories": ["影院"], "methods": ["实地检查"], "effective_from": "2026-01-01"}),
+        )
+        .await,
+        "content",
+    )
+    .await;
+    app.stop().await;
+}

@@ -4,7 +4,8 @@
 -- same way as this backfill.
 ALTER TABLE audit_log ADD COLUMN authority_id BIGINT;
 UPDATE audit_log
-   SET authority_id = (COALESCE(after_json, before_json)::jsonb ->> 'authority_id')::bigint
+   SET authority_id = COALESCE(after_json::jsonb ->> 'authority_id',
+                               before_json::jsonb ->> 'authority_id')::bigint
  WHERE object_type IN ('penalty', 'user');
 UPDATE audit_log SET authority_id = object_id::bigint WHERE object_type = 'authority';
 CREATE INDEX audit_log_authority ON audit_log (authority_id, seq);

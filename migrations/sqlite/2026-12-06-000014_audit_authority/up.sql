@@ -4,7 +4,8 @@
 -- same way as this backfill.
 ALTER TABLE audit_log ADD COLUMN authority_id BIGINT;
 UPDATE audit_log
-   SET authority_id = CAST(json_extract(COALESCE(after_json, before_json), '$.authority_id') AS INTEGER)
+   SET authority_id = CAST(COALESCE(json_extract(after_json, '$.authority_id'),
+                                    json_extract(before_json, '$.authority_id')) AS INTEGER)
  WHERE object_type IN ('penalty', 'user');
 UPDATE audit_log SET authority_id = CAST(object_id AS INTEGER) WHERE object_type = 'authority';
 CREATE INDEX audit_log_authority ON audit_log (authority_id, seq);

@@ -157,15 +157,30 @@ pub fn statutory_festival_days(
 
 /// The festival days (Art. 2) a national schedule for `year` does not give off: a notice that
 /// leaves one out is wrong (or a file cut short), and every deadline computed from it would be.
-/// Empty when the year has no lunar data or precedes 2008 (nothing to check against).
+/// Without lunar data for the year (after 2100) or before 2008, the days with fixed dates that
+/// every version since 1949 gives off are checked: 元旦, 5月1日, 10月1日–2日, and 10月3日 from 2000.
 pub fn festival_days_missing(
     year: i32,
     lunar: Option<&LunarYear>,
     holidays: &std::collections::BTreeSet<NaiveDate>,
 ) -> Vec<(NaiveDate, &'static str)> {
+    let fixed = || {
+        let mut days = vec![
+            (1, 1, "元旦"),
+            (5, 1, "劳动节"),
+            (10, 1, "国庆节"),
+            (10, 2, "国庆节"),
+        ];
+        if year >= 2000 {
+            days.push((10, 3, "国庆节"));
+        }
+        days.into_iter()
+            .filter_map(|(m, d, name)| Some((NaiveDate::from_ymd_opt(year, m, d)?, name)))
+            .collect::<Vec<_>>()
+    };
     lunar
         .and_then(|l| statutory_festival_days(year, l))
-        .unwrap_or_default()
+        .unwrap_or_else(fixed)
         .into_iter()
         .filter(|(d, _)| !holidays.contains(d))
         .collect()

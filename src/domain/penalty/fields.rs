@@ -626,25 +626,38 @@ impl PenaltyFields {
     /// published (422, one error per field, code `private_in_public_text`).
     pub fn private_in_public_text(&self, mask_names: bool) -> Vec<FieldError> {
         let secrets = self.party_secrets(mask_names);
-        let shown_whole = self.party_kind != PartyKind::NaturalPerson;
-        [
+        let organisation = self.party_kind != PartyKind::NaturalPerson;
+        // A natural person's name is published as written unless the authority masks it.
+        let name_shown = organisation || !mask_names;
+        let mut out: Vec<FieldError> = [
+            (
+                "decision_number",
+                self.decision_number.as_ref().map(|d| d.as_str()),
+            ),
             (
                 "party_name",
-                Some(self.party_name.as_str()).filter(|_| shown_whole),
+                Some(self.party_name.as_str()).filter(|_| name_shown),
             ),
             (
                 "legal_representative",
-                self.legal_representative.as_deref().filter(|_| shown_whole),
+                self.legal_representative
+                    .as_deref()
+                    .filter(|_| organisation),
             ),
             ("violation_type", Some(self.violation_type.as_str())),
             ("facts", Some(self.facts.as_str())),
             ("legal_basis", Some(self.legal_basis.as_str())),
             ("content", Some(self.content.as_str())),
-            ("licence_affected", self.licence_affected.as_deref()),
         ]
         .into_iter()
         .filter_map(|(field, text)| private_data::refusal(field, text?, &secrets))
-        .collect()
+        .collect();
+        out.extend(
+            self.licence_affected
+                .as_deref()
+                .and_then(|t| private_data::refusal_in_licence("licence_affected", t, &secrets)),
+        );
+        out
     }
 }
 
