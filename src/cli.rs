@@ -307,6 +307,10 @@ enum UserCommand {
 enum AuditCommand {
     /// Recompute the hash chain; exits non-zero naming the first broken record.
     Verify,
+    /// Read every stored text the public sees through the private-data check (records written
+    /// before it existed); lists each record and field that fails it, never the text, and exits
+    /// non-zero when there is one.
+    PrivateText,
 }
 
 /// A failure the operator must read: one line on stderr, exit code 1.
@@ -535,6 +539,27 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             }
             println!("{} plan(s) with inspection results to publish", plans.len());
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit {
+            command: AuditCommand::PrivateText,
+        } => {
+            let found = service::privacy::scan(&open()?)?;
+            for f in &found {
+                println!(
+                    "{} {}: {}: {}",
+                    f.object_type, f.object_id, f.field, f.message
+                );
+            }
+            if found.is_empty() {
+                println!("no stored public text holds private data");
+                Ok(ExitCode::SUCCESS)
+            } else {
+                eprintln!(
+                    "gongshi: {} stored public text(s) hold private data (listed above; the texts are not printed)",
+                    found.len()
+                );
+                Ok(ExitCode::FAILURE)
+            }
         }
         Command::Audit {
             command: AuditCommand::Verify,

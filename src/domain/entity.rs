@@ -181,14 +181,6 @@ impl EntityFields {
             raw.legal_representative.as_deref(),
             100,
         );
-        // The public directory shows these as written.
-        private_data::check(&mut e, "name", name.as_deref());
-        private_data::check(&mut e, "address", address.clone().flatten().as_deref());
-        private_data::check(
-            &mut e,
-            "legal_representative",
-            legal_representative.clone().flatten().as_deref(),
-        );
         let status = match raw
             .status
             .as_deref()
@@ -210,13 +202,6 @@ impl EntityFields {
             raw.licence_numbers.as_deref(),
             60,
         );
-        // Published too; a 15-digit 注册号 is what a licence field rightly holds.
-        let private_licence = licence_numbers.iter().find_map(|l| {
-            private_data::refusal_in_licence("licence_numbers", l, &Default::default())
-        });
-        if let Some(f) = private_licence {
-            e.push(&f.field, &f.code, f.message);
-        }
         let risk_tags = list_field(&mut e, "risk_tags", raw.risk_tags.as_deref(), 30);
         match (
             credit_code,
@@ -237,20 +222,54 @@ impl EntityFields {
                 Some(address),
                 Some(legal_representative),
                 Some(status),
-            ) if e.is_empty() => Ok(EntityFields {
-                credit_code,
-                name,
-                kind,
-                category,
-                district,
-                address,
-                legal_representative,
-                licence_numbers,
-                status,
-                risk_tags,
-            }),
+            ) if e.is_empty() => {
+                let fields = EntityFields {
+                    credit_code,
+                    name,
+                    kind,
+                    category,
+                    district,
+                    address,
+                    legal_representative,
+                    licence_numbers,
+                    status,
+                    risk_tags,
+                };
+                let private = fields.private_in_public_text();
+                if private.is_empty() {
+                    Ok(fields)
+                } else {
+                    Err(private)
+                }
+            }
             _ => Err(e.into_vec()),
         }
+    }
+
+    /// The fields the public directory shows as written that hold private data
+    /// (`domain::private_data`): the name, and unless the entity is a natural person (whose
+    /// address and name fields are not shown) the address and legal representative; the licence
+    /// numbers without the legacy 15-digit ID rule (a 注册号 is what they rightly hold).
+    pub fn private_in_public_text(&self) -> Vec<FieldError> {
+        let none = private_data::PartySecrets::default();
+        let shown = self.kind != EntityKind::NaturalPerson;
+        let mut out: Vec<FieldError> = [
+            ("name", Some(self.name.as_str())),
+            ("address", self.address.as_deref().filter(|_| shown)),
+            (
+                "legal_representative",
+                self.legal_representative.as_deref().filter(|_| shown),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(field, text)| private_data::refusal(field, text?, &none))
+        .collect();
+        out.extend(
+            self.licence_numbers
+                .iter()
+                .find_map(|l| private_data::refusal_in_licence("licence_numbers", l, &none)),
+        );
+        out
     }
 }
 

@@ -118,13 +118,13 @@ impl ItemFields {
         vocabulary: &Vocabulary,
     ) -> Result<ItemFields, Vec<FieldError>> {
         let mut e = Errors::default();
-        let text = |e: &mut Errors, name: &str, v: &Option<String>, old: Option<&String>, max| {
-            match (v, old) {
+        let text =
+            |e: &mut Errors, name: &str, v: &Option<String>, old: Option<&String>, max| match (
+                v, old,
+            ) {
                 (None, Some(o)) => Some(o.clone()),
                 (v, _) => required_text(e, name, v.as_deref(), max),
-            }
-            .inspect(|t| private_data::check(e, name, Some(t)))
-        };
+            };
         let field = text(&mut e, "field", &raw.field, before.map(|b| &b.field), 50);
         let name = text(&mut e, "name", &raw.name, before.map(|b| &b.name), 100);
         let content = text(
@@ -279,9 +279,34 @@ impl ItemFields {
             })
         })();
         match built {
-            Some(fields) if e.is_empty() => Ok(fields),
+            Some(fields) if e.is_empty() => {
+                let private = fields.private_in_public_text();
+                if private.is_empty() {
+                    Ok(fields)
+                } else {
+                    Err(private)
+                }
+            }
             _ => Err(e.into_vec()),
         }
+    }
+
+    /// The item's texts (everything in the list is public) that hold private data
+    /// (`domain::private_data`).
+    pub fn private_in_public_text(&self) -> Vec<FieldError> {
+        let none = private_data::PartySecrets::default();
+        [
+            ("field", Some(&self.field)),
+            ("name", Some(&self.name)),
+            ("content", Some(&self.content)),
+            ("basis", Some(&self.basis)),
+            ("subject", Some(&self.subject)),
+            ("ratio", self.ratio.as_ref()),
+            ("frequency", self.frequency.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(field, text)| private_data::refusal(field, text?, &none))
+        .collect()
     }
 
     /// Whether the item is in force on `day`.

@@ -161,9 +161,6 @@ impl InspectorFields {
             }
         }
         let unit = required_text(&mut e, "unit", raw.unit.as_deref(), 100);
-        // The public roster shows both as written.
-        private_data::check(&mut e, "name", name.as_deref());
-        private_data::check(&mut e, "unit", unit.as_deref());
         let joined = raw.fields.as_ref().map(|v| v.join(";")).unwrap_or_default();
         let mut fields = Vec::new();
         for item in split_list(&joined) {
@@ -212,19 +209,37 @@ impl InspectorFields {
                 Some(id_number),
                 Some(phone),
                 Some(status),
-            ) if e.is_empty() => Ok(InspectorFields {
-                name,
-                certificate_no,
-                certificate_valid_from: from,
-                certificate_valid_to: to,
-                unit,
-                fields,
-                id_number,
-                phone,
-                status,
-            }),
+            ) if e.is_empty() => {
+                let fields = InspectorFields {
+                    name,
+                    certificate_no,
+                    certificate_valid_from: from,
+                    certificate_valid_to: to,
+                    unit,
+                    fields,
+                    id_number,
+                    phone,
+                    status,
+                };
+                let private = fields.private_in_public_text();
+                if private.is_empty() {
+                    Ok(fields)
+                } else {
+                    Err(private)
+                }
+            }
             _ => Err(e.into_vec()),
         }
+    }
+
+    /// The fields the public roster shows as written (name, unit) that hold private data
+    /// (`domain::private_data`).
+    pub fn private_in_public_text(&self) -> Vec<FieldError> {
+        let none = private_data::PartySecrets::default();
+        [("name", &self.name), ("unit", &self.unit)]
+            .into_iter()
+            .filter_map(|(field, text)| private_data::refusal(field, text, &none))
+            .collect()
     }
 
     /// Whether the certificate is valid on `day` and the inspector is on duty.

@@ -24,6 +24,7 @@ pub mod penalty_imports;
 pub mod plan_deadlines;
 pub mod plan_results;
 pub mod plans;
+pub mod privacy;
 pub mod snapshots;
 pub mod system;
 pub mod users;

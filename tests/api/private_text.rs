@@ -294,3 +294,59 @@ async fn names_numbers_the_roster_and_the_item_list_are_checked_too() {
     .await;
     app.stop().await;
 }
+
+/// `gongshi audit private-text` finds a public text stored before the check existed (here
+/// written straight into the database, as an older version would have stored it), names the
+/// record and field without printing the text, and exits non-zero.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_scan_finds_private_data_stored_before_the_check() {
+    use diesel::RunQueryDsl;
+    let app = spawn_app_at(december()).await;
+    let b = bureau(&app).await;
+    let id = publish(&app, &b, &natural_person("2026-11-27")).await;
+    ok_step(
+        &app,
+        &b.reviewer,
+        id,
+        "withdraw",
+        json!({"reason": "原决定被撤销", "event_date": "2026-11-30"}),
+    )
+    .await;
+    let url = app.test_db.url_string();
+    let scan = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_gongshi"))
+            .args(["audit", "private-text"])
+            .env("GONGSHI_LOG", "warn")
+            .env("GONGSHI_DATABASE_URL", &url)
+            .output()
+            .unwrap()
+    };
+    let clean = scan();
+    assert!(
+        clean.status.success(),
+        "{}",
+        String::from_utf8_lossy(&clean.stdout)
+    );
+    let db = app.db.clone();
+    tokio::task::spawn_blocking(move || {
+        diesel::sql_query(format!(
+            "UPDATE penalty_states SET workflow_json = REPLACE(workflow_json, '原决定被撤销', '当事人身份证号{OTHER_ID}申请复议')"
+        ))
+        .execute(&mut *db.get().unwrap())
+        .unwrap();
+    })
+    .await
+    .unwrap();
+    let out = scan();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains(&format!("penalty {id}: withdrawal_reason")),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains(OTHER_ID),
+        "the text is not printed: {stdout}"
+    );
+    app.stop().await;
+}

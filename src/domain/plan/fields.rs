@@ -138,9 +138,6 @@ impl PlanFields {
             raw.responsible_unit.as_deref(),
             100,
         );
-        // Both are published with the plan.
-        private_data::check(&mut e, "title", title.as_deref());
-        private_data::check(&mut e, "responsible_unit", responsible_unit.as_deref());
         let planned_month = match raw.planned_month.as_deref() {
             None => {
                 e.push(
@@ -248,9 +245,35 @@ impl PlanFields {
             })
         })();
         match built {
-            Some(f) if e.is_empty() => Ok(f),
+            Some(f) if e.is_empty() => {
+                let private = f.private_in_public_text();
+                if private.is_empty() {
+                    Ok(f)
+                } else {
+                    Err(private)
+                }
+            }
             _ => Err(e.into_vec()),
         }
+    }
+
+    /// The texts published with the plan (title, responsible unit, the random sources'
+    /// descriptions) that hold private data (`domain::private_data`).
+    pub fn private_in_public_text(&self) -> Vec<FieldError> {
+        let none = private_data::PartySecrets::default();
+        let sources = self
+            .sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (format!("random_sources[{i}].description"), &s.description));
+        [
+            ("title".to_string(), &self.title),
+            ("responsible_unit".to_string(), &self.responsible_unit),
+        ]
+        .into_iter()
+        .chain(sources)
+        .filter_map(|(field, text)| private_data::refusal(&field, text, &none))
+        .collect()
     }
 }
 
@@ -384,11 +407,6 @@ fn parse_sources(e: &mut Errors, raw: &RawPlan) -> Option<Vec<SourceSpec>> {
             &format!("random_sources[{i}].description"),
             s.description.as_deref(),
             200,
-        );
-        private_data::check(
-            e,
-            &format!("random_sources[{i}].description"),
-            description.as_deref(),
         );
         let field = format!("random_sources[{i}].available_on");
         let available_on = match s.available_on.as_deref().map(parse_date) {
