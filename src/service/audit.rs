@@ -14,7 +14,7 @@ pub fn verify(app: &App) -> Result<Result<i64, ChainBreak>, ServiceError> {
     let mut verifier = ChainVerifier::default();
     let mut after = 0;
     loop {
-        let batch = store::audit::page(conn, after, VERIFY_BATCH)?;
+        let batch = store::audit::page(conn, None, after, VERIFY_BATCH)?;
         let Some(last) = batch.last() else { break };
         after = last.entry.seq;
         for record in &batch {
@@ -46,9 +46,10 @@ pub fn page(
         ));
     }
     actor.require(Action::ReadAudit)?;
-    let conn = &mut *app.conn()?;
-    Ok(match actor.authority_id {
-        Some(authority) => store::audit::page_of_authority(conn, authority, after, limit)?,
-        None => store::audit::page(conn, after, limit)?,
-    })
+    Ok(store::audit::page(
+        &mut *app.conn()?,
+        actor.authority_id,
+        after,
+        limit,
+    )?)
 }

@@ -224,16 +224,10 @@ impl Calendars {
         if region.is_national() && !confirm_incomplete {
             // A national year without its statutory festival days is a wrong calendar (an empty
             // upload, a file cut short): every deadline would be computed from it.
-            let holidays: std::collections::BTreeSet<_> = schedule
-                .days()
-                .iter()
-                .filter(|d| d.kind == crate::domain::calendar::SpecialKind::Holiday)
-                .map(|d| d.date)
-                .collect();
             let missing = crate::domain::calendar::statutory::festival_days_missing(
                 year,
                 self.lunar.get(year),
-                &holidays,
+                &schedule.holidays(),
             );
             if !missing.is_empty() {
                 let listed: Vec<String> = missing
@@ -652,16 +646,10 @@ mod tests {
             }
             let rows = crate::io::calendar_csv::parse(text.as_bytes()).unwrap();
             let schedule = YearSchedule::parse(Region::national(), *year, None, &rows).unwrap();
-            let holidays: std::collections::BTreeSet<_> = schedule
-                .days()
-                .iter()
-                .filter(|d| d.kind == crate::domain::calendar::SpecialKind::Holiday)
-                .map(|d| d.date)
-                .collect();
             let missing = crate::domain::calendar::statutory::festival_days_missing(
                 *year,
                 lunar.get(*year),
-                &holidays,
+                &schedule.holidays(),
             );
             assert!(missing.is_empty(), "{year}: {missing:?}");
             // and an empty year misses them all (11 days until 2024, 13 from 2025; one fewer when

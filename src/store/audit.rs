@@ -240,37 +240,24 @@ fn insert(
     Ok(())
 }
 
-/// Up to `limit` records with `seq > after`, oldest first.
-pub fn page(conn: &mut AnyConn, after: i64, limit: i64) -> QueryResult<Vec<AuditRecord>> {
-    Ok(audit_log::table
-        .filter(audit_log::seq.gt(after))
-        .order(audit_log::seq.asc())
-        .limit(limit)
-        .select(AuditRow::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(AuditRecord::from)
-        .collect())
-}
-
-/// Up to `limit` records with `seq > after` whose object belongs to `authority`
-/// ([`authority_of`]), oldest first.
-pub fn page_of_authority(
+/// Up to `limit` records with `seq > after`, oldest first; with `authority`, only the records
+/// whose object belongs to it ([`authority_of`]).
+pub fn page(
     conn: &mut AnyConn,
-    authority: i64,
+    authority: Option<i64>,
     after: i64,
     limit: i64,
 ) -> QueryResult<Vec<AuditRecord>> {
-    Ok(audit_log::table
-        .filter(audit_log::authority_id.eq(authority))
+    let mut q = audit_log::table
         .filter(audit_log::seq.gt(after))
         .order(audit_log::seq.asc())
         .limit(limit)
         .select(AuditRow::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(AuditRecord::from)
-        .collect())
+        .into_boxed();
+    if let Some(a) = authority {
+        q = q.filter(audit_log::authority_id.eq(a));
+    }
+    Ok(q.load(conn)?.into_iter().map(AuditRecord::from).collect())
 }
 
 /// Every record about one object, oldest first.

@@ -146,32 +146,13 @@ async fn two_instances_writing_at_once_keep_one_chain() {
 /// authority's objects only; another authority's parties, notes and case officers never show.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bound_account_reads_only_its_own_authoritys_audit_records() {
-    use crate::penalties::{bureau, december, draft, natural_person, token, FULL_NAME};
+    use crate::penalties::{bureau, december, draft, natural_person, other_authority, FULL_NAME};
     let app = crate::helpers::spawn_app_at(december()).await;
     let b = bureau(&app).await;
     let theirs = draft(&app, &b, &natural_person("2026-11-27")).await;
-    let res = app
-        .post_json(
-            Some(&app.admin_token),
-            "/api/v1/authorities",
-            &json!({"name": "永宁县文化旅游广电局", "credit_code": crate::helpers::credit_code("640121", 8),
-                    "number_prefix": "永文旅"}),
-        )
-        .await;
-    let other: Value = res.json().await.unwrap();
-    for (name, role) in [("yn-clerk", "clerk"), ("yn-reviewer", "reviewer")] {
-        let res = app
-            .post_json(
-                Some(&app.admin_token),
-                "/api/v1/users",
-                &json!({"name": name, "role": role, "password": "a long test password",
-                        "authority_id": other["id"]}),
-            )
-            .await;
-        assert_eq!(res.status(), 201);
-    }
-    let clerk = token(&app, "yn-clerk").await;
-    let reviewer = token(&app, "yn-reviewer").await;
+    let (other, tokens) =
+        other_authority(&app, &[("yn-clerk", "clerk"), ("yn-reviewer", "reviewer")]).await;
+    let (clerk, reviewer) = (&tokens[0], &tokens[1]);
     // An account moved out of the authority: its record belongs to the authority it left.
     let res = app
         .post_json(
@@ -193,14 +174,12 @@ async fn a_bound_account_reads_only_its_own_authoritys_audit_records() {
     let mut body = natural_person("2026-11-27");
     body["party_name"] = json!("司马相如");
     body["internal_notes"] = json!("永宁内部备注");
-    let res = app
-        .post_json(Some(&clerk), "/api/v1/penalties", &body)
-        .await;
+    let res = app.post_json(Some(clerk), "/api/v1/penalties", &body).await;
     assert_eq!(res.status(), 201);
     let mine: Value = res.json().await.unwrap();
 
     let page: Value = app
-        .get_as(&reviewer, "/api/v1/audit?limit=1000")
+        .get_as(reviewer, "/api/v1/audit?limit=1000")
         .await
         .json()
         .await

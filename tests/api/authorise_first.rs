@@ -4,10 +4,10 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::helpers::{assert_problem, spawn_app_at};
-use crate::penalties::{bureau, december, draft, natural_person, token};
+use crate::penalties::{bureau, december, draft, natural_person, other_authority};
 
 /// Every staff operation with a body, and the roles that may make it (`domain::policy`).
 const WRITES: &[(&str, &str, &[&str])] = &[
@@ -141,28 +141,8 @@ async fn another_authoritys_decision_is_not_found_whatever_the_body() {
     let theirs = draft(&app, &b, &natural_person("2026-11-27")).await["id"]
         .as_i64()
         .unwrap();
-    let res = app
-        .post_json(
-            Some(&app.admin_token),
-            "/api/v1/authorities",
-            &json!({"name": "永宁县文化旅游广电局", "credit_code": crate::helpers::credit_code("640121", 8),
-                    "number_prefix": "永文旅"}),
-        )
-        .await;
-    let other: Value = res.json().await.unwrap();
-    for (name, role) in [("yn-c", "clerk"), ("yn-r", "reviewer")] {
-        let res = app
-            .post_json(
-                Some(&app.admin_token),
-                "/api/v1/users",
-                &json!({"name": name, "role": role, "password": "a long test password",
-                        "authority_id": other["id"]}),
-            )
-            .await;
-        assert_eq!(res.status(), 201);
-    }
-    let clerk = token(&app, "yn-c").await;
-    let reviewer = token(&app, "yn-r").await;
+    let (_, tokens) = other_authority(&app, &[("yn-c", "clerk"), ("yn-r", "reviewer")]).await;
+    let (clerk, reviewer) = (tokens[0].clone(), tokens[1].clone());
     for (token, method, path, body) in [
         (&reviewer, "POST", "reject", "{"),
         (&reviewer, "POST", "reject", "{}"),

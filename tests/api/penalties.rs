@@ -117,6 +117,40 @@ pub(crate) fn natural_person(date: &str) -> Value {
     })
 }
 
+/// A second authority (永宁县) and an account bound to it for each `(name, role)`: the authority
+/// and the accounts' tokens, in order.
+pub(crate) async fn other_authority(
+    app: &TestApp,
+    accounts: &[(&str, &str)],
+) -> (Value, Vec<String>) {
+    let res = app
+        .post_json(
+            Some(&app.admin_token),
+            "/api/v1/authorities",
+            &json!({"name": "永宁县文化旅游广电局", "credit_code": credit_code("640121", 8),
+                    "number_prefix": "永文旅"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let other: Value = res.json().await.unwrap();
+    let mut tokens = Vec::new();
+    for (name, role) in accounts {
+        let res = app
+            .post_json(
+                Some(&app.admin_token),
+                "/api/v1/users",
+                &json!({"name": name, "role": role, "password": "a long test password",
+                        "authority_id": other["id"]}),
+            )
+            .await;
+        assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+        let user: Value = res.json().await.unwrap();
+        assert_eq!(user["authority_id"], other["id"]);
+        tokens.push(token(app, name).await);
+    }
+    (other, tokens)
+}
+
 /// A fresh token for an account `user_with_role` made (after the clock moved past the old
 /// token's lifetime, or a role change revoked it).
 pub(crate) async fn token(app: &TestApp, name: &str) -> String {
@@ -582,27 +616,8 @@ async fn an_account_bound_to_an_authority_sees_and_writes_only_its_decisions() {
     let b = bureau(&app).await;
     let theirs = draft(&app, &b, &natural_person("2026-11-27")).await;
     // A second authority, and a clerk bound to it.
-    let res = app
-        .post_json(
-            Some(&app.admin_token),
-            "/api/v1/authorities",
-            &json!({"name": "永宁县文化旅游广电局", "credit_code": credit_code("640121", 8),
-                    "number_prefix": "永文旅"}),
-        )
-        .await;
-    let other: Value = res.json().await.unwrap();
-    let res = app
-        .post_json(
-            Some(&app.admin_token),
-            "/api/v1/users",
-            &json!({"name": "yongning", "role": "clerk", "password": "a long test password",
-                    "authority_id": other["id"]}),
-        )
-        .await;
-    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
-    let user: Value = res.json().await.unwrap();
-    assert_eq!(user["authority_id"], other["id"]);
-    let bound = token(&app, "yongning").await;
+    let (other, tokens) = other_authority(&app, &[("yongning", "clerk")]).await;
+    let bound = tokens[0].clone();
 
     // Its own decisions only: the other authority's is not found, and not listed.
     let res = app

@@ -218,6 +218,15 @@ impl YearSchedule {
         &self.source
     }
     /// Sorted by date.
+    /// The days off it gives (weekends inside a holiday block included).
+    pub fn holidays(&self) -> std::collections::BTreeSet<NaiveDate> {
+        self.days()
+            .iter()
+            .filter(|d| d.kind == SpecialKind::Holiday)
+            .map(|d| d.date)
+            .collect()
+    }
+
     pub fn days(&self) -> &[SpecialDay] {
         &self.days
     }
