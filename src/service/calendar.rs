@@ -265,8 +265,10 @@ impl Calendars {
                 },
                 now,
             )?;
-            // Deadlines that waited for this year become final in the same transaction.
+            // Deadlines that waited for this year become final in the same transaction: the
+            // decisions' and the plans' alike.
             super::penalties::recompute_provisional(self, conn, actor, now)?;
+            super::plan_results::recompute_provisional(self, conn, actor, now)?;
             Ok((loaded, schedule.days().len()))
         })
     }
@@ -330,6 +332,7 @@ impl Calendars {
                     authority_id: None,
                 };
                 super::penalties::recompute_provisional(self, conn, &seed, now)?;
+                super::plan_results::recompute_provisional(self, conn, &seed, now)?;
                 Ok::<_, ServiceError>(())
             })?;
             if is_new {
@@ -607,7 +610,7 @@ pub fn parse_iso_date(field: &str, raw: &str) -> Result<NaiveDate, ServiceError>
     }
 }
 
-impl super::penalties::WorkingDays for Calendars {
+impl super::deadlines::WorkingDays for Calendars {
     fn add(
         &self,
         conn: &mut AnyConn,

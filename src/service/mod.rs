@@ -10,6 +10,7 @@ pub mod auth;
 pub mod authorities;
 pub mod calendar;
 pub mod categories;
+pub mod deadlines;
 pub mod draws;
 pub mod entities;
 mod error;

@@ -1,7 +1,7 @@
 //! The plans' deadline report: completed plans whose inspection results are due, overdue, or
 //! were published late (`inspection_result_publication`, 20 working days after completion).
 
-use super::penalties::{sort_lines, standing, Watch};
+use super::deadlines::{sort_lines, standing, Watch};
 use super::{Actor, App, ServiceError};
 use crate::domain::plan::record::PlanRecord;
 use crate::domain::policy::Action;

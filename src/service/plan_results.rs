@@ -3,14 +3,15 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::deadlines::{deadline_on, late_by, WorkingDays};
 use super::plans::{allowed, audit, detail, find, frozen_inputs, moved, PlanDetail};
-use super::{Actor, App, FieldError, ServiceError};
+use super::{Actor, App, ConflictKind, FieldError, ServiceError};
 use crate::domain::field::Errors;
 use crate::domain::plan::outcome::{RawResult, ResultContext, ResultFields};
 use crate::domain::plan::record::{Completion, PlanRecord, ResultsPublication};
 use crate::domain::plan::Step;
 use crate::domain::policy::Action;
-use crate::store::{self, write_tx};
+use crate::store::{self, write_tx, AnyConn};
 
 /// Results as they arrive.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -134,7 +135,7 @@ pub fn complete(app: &App, actor: &Actor, id: i64) -> Result<PlanRecord, Service
                 ),
             )]));
         }
-        let due = super::penalties::deadline(app, conn, "inspection_result_publication", today)?;
+        let due = super::deadlines::deadline(app, conn, "inspection_result_publication", today)?;
         let c = Completion {
             at: now,
             by: actor.name.clone(),
@@ -172,7 +173,7 @@ pub fn publish_results(app: &App, actor: &Actor, id: i64) -> Result<PlanRecord, 
             .as_ref()
             .map(|c| c.deadline)
             .ok_or_else(|| ServiceError::internal(format!("plan {id} completed without a date")))?;
-        let days_late = super::penalties::late_by(app.calendars(), conn, deadline, today)?;
+        let days_late = super::deadlines::late_by(app.calendars(), conn, deadline, today)?;
         let p = ResultsPublication {
             at: now,
             by: actor.name.clone(),
@@ -193,4 +194,59 @@ pub fn publish_results(app: &App, actor: &Actor, id: i64) -> Result<PlanRecord, 
         )?;
         Ok(after)
     })
+}
+
+/// Recomputes the results deadline of every plan whose deadline was provisional (and the lateness
+/// of results published against it) after a calendar year was loaded, in the loading
+/// transaction: each changed plan gets a new version and an audit record
+/// (`plan.deadline_recomputed`), as a penalty decision does. Returns how many changed.
+pub(super) fn recompute_provisional(
+    calendars: &dyn WorkingDays,
+    conn: &mut AnyConn,
+    actor: &Actor,
+    now: chrono::NaiveDateTime,
+) -> Result<usize, ServiceError> {
+    let mut changed = 0;
+    for before in store::plans::with_provisional_results_deadline(conn)? {
+        let Some(c) = &before.completion else {
+            continue;
+        };
+        let due = deadline_on(calendars, conn, "inspection_result_publication", c.on)?;
+        let days_late = match &before.results_publication {
+            Some(p) => Some(late_by(calendars, conn, due.date, p.on)?),
+            None => None,
+        };
+        let was_late = before.results_publication.as_ref().map(|p| p.days_late);
+        if due.date == c.deadline && due.provisional == c.provisional && days_late == was_late {
+            continue;
+        }
+        if !store::plans::set_results_deadline(
+            conn,
+            before.id,
+            before.version,
+            due.date,
+            due.provisional,
+            days_late,
+            now,
+        )? {
+            return Err(ServiceError::conflict(
+                ConflictKind::Concurrent,
+                format!(
+                    "plan {} changed while its deadline was recomputed; load the year again",
+                    before.id
+                ),
+            ));
+        }
+        let after = find(conn, before.id)?;
+        audit(
+            conn,
+            &actor.name,
+            "plan.deadline_recomputed",
+            Some(&before),
+            &after,
+            now,
+        )?;
+        changed += 1;
+    }
+    Ok(changed)
 }

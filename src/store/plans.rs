@@ -766,6 +766,55 @@ pub fn void(conn: &mut AnyConn, id: i64, v: &Void) -> QueryResult<bool> {
     Ok(true)
 }
 
+/// Plans whose results deadline was computed past the loaded calendar (provisional).
+pub fn with_provisional_results_deadline(conn: &mut AnyConn) -> QueryResult<Vec<PlanRecord>> {
+    let ids: Vec<i64> = plan_closings::table
+        .filter(plan_closings::results_deadline_provisional.eq(true))
+        .select(plan_closings::plan_id)
+        .order(plan_closings::plan_id)
+        .load(conn)?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        out.extend(get(conn, id)?);
+    }
+    Ok(out)
+}
+
+/// A completed plan's recomputed results deadline (and the lateness of results published against
+/// it), against the version the caller read: `false` when the plan moved meanwhile. The plan's
+/// version moves, like any change of what its readers see.
+pub fn set_results_deadline(
+    conn: &mut AnyConn,
+    id: i64,
+    version: i32,
+    deadline: NaiveDate,
+    provisional: bool,
+    days_late: Option<i32>,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        plans::table
+            .filter(plans::id.eq(id))
+            .filter(plans::version.eq(version)),
+    )
+    .set((
+        plans::version.eq(plans::version + 1),
+        plans::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    if n != 1 {
+        return Ok(false);
+    }
+    diesel::update(plan_closings::table.find(id))
+        .set((
+            plan_closings::results_deadline.eq(deadline),
+            plan_closings::results_deadline_provisional.eq(provisional),
+            plan_closings::results_days_late.eq(days_late),
+        ))
+        .execute(conn)?;
+    Ok(true)
+}
+
 /// Completed plans whose results are not yet published (for the deadlines report).
 pub fn awaiting_results(conn: &mut AnyConn) -> QueryResult<Vec<PlanRecord>> {
     let rows: Vec<Joined> = plans::table

@@ -913,3 +913,75 @@ async fn a_bundle_is_the_same_from_a_copy_of_the_database_on_another_server() {
     other.stop().await;
     b.app.stop().await;
 }
+
+/// Issue 24, defect 1: a plan's results deadline that was provisional when the plan was completed
+/// (2027 not loaded) is recomputed when 2027 is loaded, with a new version and an audit record,
+/// like a penalty decision's.
+#[tokio::test]
+async fn a_provisional_results_deadline_is_recomputed_when_its_year_is_loaded() {
+    let b = bureau().await;
+    // An admin who can sign in again after the clock has moved past the first token's life.
+    b.app.user_with_role("cal-admin", "admin").await;
+    let id = drawn(&b, json!({"sample_size": 2})).await;
+    let detail: Value = json_of(
+        b.app
+            .get_as(&b.clerk(), &format!("/api/v1/plans/{id}"))
+            .await,
+    )
+    .await;
+    let results: Vec<Value> = detail["selections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let team: Vec<&Value> = s["inspectors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| &i["certificate_no"])
+                .collect();
+            json!({"credit_code": s["credit_code"], "outcome": "未找到检查对象",
+                   "inspected_on": "2026-12-03", "inspectors": team})
+        })
+        .collect();
+    ok(step(&b, &b.clerk(), id, "results", json!({"results": results})).await).await;
+    b.to("2026-12-04").await;
+    let done = ok(step(&b, &b.clerk(), id, "complete", json!({})).await).await;
+    assert_eq!(done["results_deadline"], "2027-01-04");
+    assert_eq!(done["results_deadline_provisional"], true);
+    let version = done["version"].as_i64().unwrap();
+    let admin = crate::penalties::token(&b.app, "cal-admin").await;
+    // The 2027 notice (here: 1–4 January off; the test year confirmed as incomplete).
+    let csv = "date,kind,name\n2027-01-01,holiday,元旦\n2027-01-02,holiday,元旦\n\
+               2027-01-03,holiday,元旦\n2027-01-04,holiday,元旦\n";
+    let res = b
+        .app
+        .client
+        .put(
+            b.app
+                .url("/api/v1/calendar/CN/2027?source=test%202027&confirm_incomplete=true"),
+        )
+        .bearer_auth(&admin)
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let after: Value = json_of(
+        b.app
+            .get_as(&b.clerk(), &format!("/api/v1/plans/{id}"))
+            .await,
+    )
+    .await;
+    assert_eq!(after["results_deadline"], "2027-01-05", "{after}");
+    assert_eq!(after["results_deadline_provisional"], false);
+    assert_eq!(after["version"].as_i64().unwrap(), version + 1);
+    let audit = plan_audit(&b).await;
+    let recomputed = audit
+        .iter()
+        .find(|r| r["action"] == "plan.deadline_recomputed")
+        .expect("a plan.deadline_recomputed record");
+    assert_eq!(recomputed["object_id"], id.to_string());
+    b.app.stop().await;
+}

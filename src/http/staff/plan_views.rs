@@ -113,7 +113,7 @@ pub struct PlanDeadlineView {
 
 impl From<&crate::service::plan_deadlines::PlanDeadlineLine> for PlanDeadlineView {
     fn from(l: &crate::service::plan_deadlines::PlanDeadlineLine) -> Self {
-        use crate::service::penalties::Watch;
+        use crate::service::deadlines::Watch;
         let (status, left, exceeded) = match l.watch {
             Watch::Due => ("due", Some(l.working_days), None),
             Watch::Overdue => ("overdue", None, Some(l.working_days)),

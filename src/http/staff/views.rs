@@ -15,7 +15,8 @@ use crate::domain::shanghai::format_utc;
 use crate::domain::user::User;
 use crate::http::paging::LabelledView;
 use crate::http::public::views::{yuan, PublicEntity, PublicInspector, TypeView};
-use crate::service::penalties::{DeadlineLine, Watch};
+use crate::service::deadlines::Watch;
+use crate::service::penalties::DeadlineLine;
 use chrono::NaiveDate;
 
 /// An entity with its risk tags (staff only), version and times.
