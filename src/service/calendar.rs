@@ -12,7 +12,7 @@ use crate::domain::calendar::{
     CalendarError, DayInfo, Deadline, LoadedYear, LunarTable, Origin, RawDay, Region,
     ScheduleError, WorkdayIndex, YearSchedule,
 };
-use crate::domain::deadline::rule_on;
+use crate::domain::deadline::{rule_on, DeadlineRule};
 use crate::domain::policy::Action;
 use crate::store::{self, audit::NewAudit, write_tx, AnyConn};
 
@@ -455,9 +455,16 @@ pub fn add_workdays(app: &App, q: &AddWorkdays) -> Result<AddedWorkdays, Service
             (d, None)
         }
         (None, Some(name)) => {
-            let rule = rule_on(name, from)
+            let rule = DeadlineRule::parse(name).ok_or_else(|| {
+                ServiceError::invalid(
+                    "rule",
+                    "unknown",
+                    format!("{name:?}: expected one of {}", DeadlineRule::expected()),
+                )
+            })?;
+            let version = rule_on(rule, from)
                 .map_err(|e| ServiceError::invalid("rule", "unknown", e.to_string()))?;
-            (rule.working_days, Some(rule.name))
+            (version.working_days, Some(rule.code()))
         }
     };
     let deadline = cal.add_workdays(&mut *app.conn()?, &region, from, days, q.provisional)?;

@@ -9,14 +9,14 @@ use chrono::NaiveDate;
 
 use super::{App, ServiceError};
 use crate::domain::calendar::Deadline;
-use crate::domain::deadline::rule_on;
+use crate::domain::deadline::{rule_on, DeadlineRule};
 use crate::store::AnyConn;
 
 /// The deadline `rule` gives from `from`, provisional when a needed year is not loaded.
 pub fn deadline(
     app: &App,
     conn: &mut AnyConn,
-    rule: &str,
+    rule: DeadlineRule,
     from: NaiveDate,
 ) -> Result<Deadline, ServiceError> {
     deadline_on(app.calendars(), conn, rule, from)
@@ -41,7 +41,7 @@ pub trait WorkingDays {
 pub fn deadline_on(
     calendars: &dyn WorkingDays,
     conn: &mut AnyConn,
-    rule: &str,
+    rule: DeadlineRule,
     from: NaiveDate,
 ) -> Result<Deadline, ServiceError> {
     let days = rule_on(rule, from)

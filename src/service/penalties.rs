@@ -11,6 +11,7 @@ use super::snapshots::{self, PenaltySnapshot};
 use super::{Actor, App, ConflictKind, FieldError, ServiceError};
 use crate::domain::calendar::Deadline;
 use crate::domain::credit_code::CreditCode;
+use crate::domain::deadline::DeadlineRule;
 use crate::domain::field::{required_text, Errors};
 use crate::domain::penalty::fields::{
     parse_date, Context, OfficerFacts, PenaltyFields, RawPenalty,
@@ -115,7 +116,7 @@ pub(super) fn recompute_provisional(
             let due = deadline_on(
                 calendars,
                 conn,
-                "penalty_publication",
+                DeadlineRule::PenaltyPublication,
                 before.fields.decision_date,
             )?;
             life.publication_deadline = due.date;
@@ -128,7 +129,7 @@ pub(super) fn recompute_provisional(
             life.withdrawal_event_date,
             life.withdrawal_deadline_provisional,
         ) {
-            let due = deadline_on(calendars, conn, "penalty_withdrawal", event)?;
+            let due = deadline_on(calendars, conn, DeadlineRule::PenaltyWithdrawal, event)?;
             life.withdrawal_deadline = Some(due.date);
             life.withdrawal_deadline_provisional = Some(due.provisional);
         }
@@ -179,7 +180,7 @@ pub(super) fn publication_deadline(
     conn: &mut AnyConn,
     decided: NaiveDate,
 ) -> Result<Deadline, ServiceError> {
-    deadline(app, conn, "penalty_publication", decided)
+    deadline(app, conn, DeadlineRule::PenaltyPublication, decided)
 }
 
 /// A new life in `state` with the publication deadline `due` (see [`publication_deadline`])
@@ -644,7 +645,7 @@ pub fn step(
             }
             Step::Withdraw => {
                 let event = event_date.ok_or_else(|| ServiceError::internal("checked above"))?;
-                let due = deadline(app, conn, "penalty_withdrawal", event)?;
+                let due = deadline(app, conn, DeadlineRule::PenaltyWithdrawal, event)?;
                 w.withdrawn_by = Some(actor.name.clone());
                 w.withdrawn_at = Some(now);
                 w.withdrawal_reason = reason.clone();

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use super::deadlines::{deadline_on, late_by, WorkingDays};
 use super::plans::{allowed, audit, detail, find, frozen_inputs, moved, PlanDetail};
 use super::{Actor, App, ConflictKind, FieldError, ServiceError};
+use crate::domain::deadline::DeadlineRule;
 use crate::domain::field::Errors;
 use crate::domain::plan::outcome::{RawResult, ResultContext, ResultFields};
 use crate::domain::plan::record::{Completion, PlanRecord, ResultsPublication};
@@ -135,7 +136,12 @@ pub fn complete(app: &App, actor: &Actor, id: i64) -> Result<PlanRecord, Service
                 ),
             )]));
         }
-        let due = super::deadlines::deadline(app, conn, "inspection_result_publication", today)?;
+        let due = super::deadlines::deadline(
+            app,
+            conn,
+            DeadlineRule::InspectionResultPublication,
+            today,
+        )?;
         let c = Completion {
             at: now,
             by: actor.name.clone(),
@@ -211,7 +217,12 @@ pub(super) fn recompute_provisional(
         let Some(c) = &before.completion else {
             continue;
         };
-        let due = deadline_on(calendars, conn, "inspection_result_publication", c.on)?;
+        let due = deadline_on(
+            calendars,
+            conn,
+            DeadlineRule::InspectionResultPublication,
+            c.on,
+        )?;
         let days_late = match &before.results_publication {
             Some(p) => Some(late_by(calendars, conn, due.date, p.on)?),
             None => None,
