@@ -1,10 +1,10 @@
 //! 处罚机关: a deployment may serve several (a province runs one gongshi for many bureaus).
 
-use super::snapshots::{self, AuthoritySnapshot};
+use super::events;
 use super::{Actor, App, ConflictKind, ServiceError};
 use crate::domain::penalty::record::{Authority, AuthorityFields, RawAuthority};
 use crate::domain::policy::Action;
-use crate::store::{self, audit::NewAudit, write_tx, AnyConn};
+use crate::store::{self, write_tx, AnyConn};
 
 /// Every authority (public: names, codes and what they publish are public facts).
 pub fn list(app: &App) -> Result<Vec<Authority>, ServiceError> {
@@ -61,7 +61,7 @@ pub fn create(app: &App, actor: &Actor, raw: &RawAuthority) -> Result<Authority,
             ));
         }
         let a = store::authorities::insert(conn, &fields, now)?;
-        audit(conn, actor, "authority.create", None, &a, now)?;
+        events::record(conn, &actor.name, "authority.create", None, &a, now)?;
         Ok(a)
     })
 }
@@ -97,7 +97,14 @@ pub fn update(
             // What the public sees of natural persons changed: so does what it can search.
             store::penalties::refresh_public_names(conn, &after)?;
         }
-        audit(conn, actor, "authority.update", Some(&before), &after, now)?;
+        events::record(
+            conn,
+            &actor.name,
+            "authority.update",
+            Some(&before),
+            &after,
+            now,
+        )?;
         Ok(after)
     })
 }
@@ -107,27 +114,4 @@ fn stale(id: i64, current: i32, given: i32) -> ServiceError {
         ConflictKind::StaleVersion,
         format!("authority {id} is at version {current}, not {given}; reload and retry"),
     )
-}
-
-fn audit(
-    conn: &mut AnyConn,
-    actor: &Actor,
-    action: &str,
-    before: Option<&Authority>,
-    after: &Authority,
-    now: chrono::NaiveDateTime,
-) -> Result<(), ServiceError> {
-    store::audit::append(
-        conn,
-        NewAudit {
-            actor: &actor.name,
-            action,
-            object_type: "authority",
-            object_id: after.id.to_string(),
-            before: before.map(|b| snapshots::json(&AuthoritySnapshot::from(b))),
-            after: Some(snapshots::json(&AuthoritySnapshot::from(after))),
-        },
-        now,
-    )?;
-    Ok(())
 }

@@ -1,15 +1,13 @@
 //! 随机抽查事项清单: public reading, admin changes (each a new version, audited), the shipped list.
 
-use chrono::NaiveDateTime;
-
 use super::categories::Labelled;
-use super::snapshots::{self, ItemSnapshot};
+use super::events;
 use super::{Actor, App, ConflictKind, ServiceError};
 use crate::domain::category::CategoryCode;
 use crate::domain::field::FieldError;
 use crate::domain::inspection_item::{ItemCode, ItemFields, ItemVersion, RawItem};
 use crate::domain::policy::Action;
-use crate::store::{self, audit::NewAudit, write_tx, AnyConn};
+use crate::store::{self, write_tx, AnyConn};
 
 /// The category codes an item names (for labelling it).
 fn codes(items: &[ItemVersion]) -> Vec<&CategoryCode> {
@@ -105,7 +103,7 @@ fn create_as(app: &App, by: &str, raw: &RawItem) -> Result<Labelled<ItemVersion>
         }
         let id = store::inspection_items::insert(conn, &code, &fields, by, now)?;
         let item = reload(conn, id)?;
-        audit(conn, by, "inspection_item.create", None, &item, now)?;
+        events::record(conn, by, "inspection_item.create", None, &item, now)?;
         Ok(item)
     })?;
     label(app, conn, item)
@@ -148,7 +146,7 @@ pub fn update(
             return Err(stale(id, before.version, version));
         }
         let after = reload(conn, id)?;
-        audit(
+        events::record(
             conn,
             &actor.name,
             "inspection_item.update",
@@ -171,29 +169,6 @@ fn stale(id: i64, current: i32, given: i32) -> ServiceError {
         ConflictKind::StaleVersion,
         format!("inspection item {id} is at version {current}, not {given}; reload and retry"),
     )
-}
-
-fn audit(
-    conn: &mut AnyConn,
-    by: &str,
-    action: &str,
-    before: Option<&ItemVersion>,
-    after: &ItemVersion,
-    now: NaiveDateTime,
-) -> Result<(), ServiceError> {
-    store::audit::append(
-        conn,
-        NewAudit {
-            actor: by,
-            action,
-            object_type: "inspection_item",
-            object_id: after.item_id.to_string(),
-            before: before.map(|b| snapshots::json(&ItemSnapshot::from(b))),
-            after: Some(snapshots::json(&ItemSnapshot::from(after))),
-        },
-        now,
-    )?;
-    Ok(())
 }
 
 /// What loading the shipped list did.

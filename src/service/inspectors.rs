@@ -1,8 +1,8 @@
 //! The inspector roster (admin) and declared conflicts of interest (回避).
 
 use super::categories::{labelled, Labelled};
+use super::events;
 use super::paging::{PageRequest, Slice};
-use super::snapshots::{self, ConflictSnapshot, InspectorSnapshot};
 use super::{Actor, App, ConflictKind, FieldError, ServiceError};
 use crate::domain::credit_code::CreditCode;
 use crate::domain::field::{required_text, Errors};
@@ -10,7 +10,7 @@ use crate::domain::inspector::{
     Conflict, InspectorFields, InspectorRecord, InspectorStatus, RawInspector,
 };
 use crate::domain::policy::Action;
-use crate::store::{self, audit::NewAudit, write_tx, AnyConn};
+use crate::store::{self, write_tx, AnyConn};
 
 pub fn create(
     app: &App,
@@ -35,15 +35,7 @@ pub fn create(
             ));
         }
         let record = store::inspectors::insert(conn, &fields, now)?;
-        audit(
-            conn,
-            actor,
-            "inspector.create",
-            record.id,
-            None,
-            Some(snapshots::json(&InspectorSnapshot::from(&record))),
-            now,
-        )?;
+        events::record(conn, &actor.name, "inspector.create", None, &record, now)?;
         Ok(record)
     })?;
     labelled_one(app, conn, record)
@@ -127,13 +119,12 @@ pub fn update(
         }
         let after = store::inspectors::update_if_version(conn, &before, version, &fields, now)?
             .ok_or_else(|| stale(id, before.version, version))?;
-        audit(
+        events::record(
             conn,
-            actor,
+            &actor.name,
             "inspector.update",
-            id,
-            Some(snapshots::json(&InspectorSnapshot::from(&before))),
-            Some(snapshots::json(&InspectorSnapshot::from(&after))),
+            Some(&before),
+            &after,
             now,
         )?;
         Ok(after)
@@ -298,7 +289,7 @@ pub fn declare_conflict(
             &actor.name,
             now,
         )?;
-        audit_conflict(conn, actor, "conflict.declare", &conflict, None, now)?;
+        events::record(conn, &actor.name, "conflict.declare", None, &conflict, now)?;
         Ok(conflict)
     })
 }
@@ -333,7 +324,14 @@ pub fn remove_conflict(
         }
         let after = store::inspectors::conflict(conn, conflict_id)?
             .ok_or_else(|| ServiceError::NotFound(format!("no conflict {conflict_id}")))?;
-        audit_conflict(conn, actor, "conflict.remove", &after, Some(&before), now)?;
+        events::record(
+            conn,
+            &actor.name,
+            "conflict.remove",
+            Some(&before),
+            &after,
+            now,
+        )?;
         Ok(after)
     })
 }
@@ -357,54 +355,6 @@ pub fn conflicts(
 fn find(conn: &mut AnyConn, id: i64) -> Result<InspectorRecord, ServiceError> {
     store::inspectors::by_id(conn, id)?
         .ok_or_else(|| ServiceError::NotFound(format!("no inspector with id {id}")))
-}
-
-fn audit(
-    conn: &mut AnyConn,
-    actor: &Actor,
-    action: &str,
-    id: i64,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
-    now: chrono::NaiveDateTime,
-) -> Result<(), ServiceError> {
-    store::audit::append(
-        conn,
-        NewAudit {
-            actor: &actor.name,
-            action,
-            object_type: "inspector",
-            object_id: id.to_string(),
-            before,
-            after,
-        },
-        now,
-    )?;
-    Ok(())
-}
-
-fn audit_conflict(
-    conn: &mut AnyConn,
-    actor: &Actor,
-    action: &str,
-    after: &Conflict,
-    before: Option<&Conflict>,
-    now: chrono::NaiveDateTime,
-) -> Result<(), ServiceError> {
-    let json = |c: &Conflict| snapshots::json(&ConflictSnapshot::from(c));
-    store::audit::append(
-        conn,
-        NewAudit {
-            actor: &actor.name,
-            action,
-            object_type: "inspector_conflict",
-            object_id: after.id.to_string(),
-            before: before.map(json),
-            after: Some(json(after)),
-        },
-        now,
-    )?;
-    Ok(())
 }
 
 fn stale(id: i64, current: i32, given: i32) -> ServiceError {

@@ -14,6 +14,7 @@ pub mod deadlines;
 pub mod draws;
 pub mod entities;
 mod error;
+pub mod events;
 pub mod imports;
 pub mod inspection_items;
 pub mod inspectors;

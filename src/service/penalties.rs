@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use super::deadlines::{
     deadline, deadline_on, late, late_by, sort_lines, standing, Watch, WorkingDays,
 };
+use super::events;
 use super::paging::{PageRequest, Slice};
-use super::snapshots::{self, PenaltySnapshot};
 use super::{Actor, App, ConflictKind, FieldError, ServiceError};
 use crate::domain::calendar::Deadline;
 use crate::domain::credit_code::CreditCode;
@@ -24,7 +24,7 @@ use crate::domain::penalty::workflow::{next, State, Step};
 use crate::domain::policy::Action;
 use crate::domain::text::search_form;
 use crate::store::penalties::{NewPenalty, PenaltyQuery};
-use crate::store::{self, audit::NewAudit, write_tx, AnyConn};
+use crate::store::{self, write_tx, AnyConn};
 
 /// Roster facts for the certificates `raw` names (unknown ones are simply absent).
 fn officer_facts(conn: &mut AnyConn, raw: &RawPenalty) -> Result<Vec<OfficerFacts>, ServiceError> {
@@ -148,9 +148,9 @@ pub(super) fn recompute_provisional(
             ));
         }
         let after = find(conn, before.id)?;
-        audit(
+        events::record(
             conn,
-            actor,
+            &actor.name,
             "penalty.deadline_recomputed",
             Some(&before),
             &after,
@@ -288,7 +288,7 @@ pub fn create(app: &App, actor: &Actor, raw: &RawPenalty) -> Result<PenaltyRecor
             }
         };
         let record = find(conn, id)?;
-        audit(conn, actor, "penalty.create", None, &record, now)?;
+        events::record(conn, &actor.name, "penalty.create", None, &record, now)?;
         Ok(record)
     })
 }
@@ -389,7 +389,14 @@ pub fn update(
             }
         }
         let after = find(conn, id)?;
-        audit(conn, actor, "penalty.update", Some(&before), &after, now)?;
+        events::record(
+            conn,
+            &actor.name,
+            "penalty.update",
+            Some(&before),
+            &after,
+            now,
+        )?;
         Ok(after)
     })
 }
@@ -682,9 +689,9 @@ pub fn step(
             store::penalties::search_by_number_only(conn, &before)?;
         }
         let after = find(conn, id)?;
-        audit(
+        events::record(
             conn,
-            actor,
+            &actor.name,
             &format!("penalty.{}", step.name()),
             Some(&before),
             &after,
@@ -906,29 +913,6 @@ fn stale(id: i64, current: i32, given: i32) -> ServiceError {
         ConflictKind::StaleVersion,
         format!("decision {id} is at version {current}, not {given}; reload and retry"),
     )
-}
-
-fn audit(
-    conn: &mut AnyConn,
-    actor: &Actor,
-    action: &str,
-    before: Option<&PenaltyRecord>,
-    after: &PenaltyRecord,
-    now: chrono::NaiveDateTime,
-) -> Result<(), ServiceError> {
-    store::audit::append(
-        conn,
-        NewAudit {
-            actor: &actor.name,
-            action,
-            object_type: "penalty",
-            object_id: after.id.to_string(),
-            before: before.map(|b| snapshots::json(&PenaltySnapshot::from(b))),
-            after: Some(snapshots::json(&PenaltySnapshot::from(after))),
-        },
-        now,
-    )?;
-    Ok(())
 }
 
 /// A deadline report's parameters as they arrive.

@@ -4,7 +4,8 @@
 use std::collections::{HashMap, HashSet};
 
 use super::deadlines::{deadline_on, late_by, WorkingDays};
-use super::plans::{allowed, audit, detail, find, frozen_inputs, moved, PlanDetail};
+use super::events;
+use super::plans::{allowed, detail, find, frozen_inputs, moved, PlanDetail};
 use super::{Actor, App, ConflictKind, FieldError, ServiceError};
 use crate::domain::deadline::DeadlineRule;
 use crate::domain::field::Errors;
@@ -88,7 +89,7 @@ pub fn record_results(
             return Err(moved(id, Step::RecordResult));
         }
         let after = find(conn, id)?;
-        audit(
+        events::record(
             conn,
             &actor.name,
             "plan.results",
@@ -153,7 +154,7 @@ pub fn complete(app: &App, actor: &Actor, id: i64) -> Result<PlanRecord, Service
             return Err(moved(id, Step::Complete));
         }
         let after = find(conn, id)?;
-        audit(
+        events::record(
             conn,
             &actor.name,
             "plan.complete",
@@ -190,7 +191,7 @@ pub fn publish_results(app: &App, actor: &Actor, id: i64) -> Result<PlanRecord, 
             return Err(moved(id, Step::PublishResults));
         }
         let after = find(conn, id)?;
-        audit(
+        events::record(
             conn,
             &actor.name,
             "plan.publish_results",
@@ -249,7 +250,7 @@ pub(super) fn recompute_provisional(
             ));
         }
         let after = find(conn, before.id)?;
-        audit(
+        events::record(
             conn,
             &actor.name,
             "plan.deadline_recomputed",

@@ -5,8 +5,8 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDateTime;
 
+use super::events;
 use super::paging::{PageRequest, Slice};
-use super::snapshots::{self, PlanSnapshot};
 use super::{Actor, App, ConflictKind, FieldError, ServiceError};
 use crate::domain::category::CategoryCode;
 use crate::domain::draw::bundle::{BundlePlan, BundleSource};
@@ -65,29 +65,6 @@ pub(super) fn moved(id: i64, step: Step) -> ServiceError {
     )
 }
 
-pub(super) fn audit(
-    conn: &mut AnyConn,
-    by: &str,
-    action: &str,
-    before: Option<&PlanRecord>,
-    after: &PlanRecord,
-    now: NaiveDateTime,
-) -> Result<(), ServiceError> {
-    store::audit::append(
-        conn,
-        NewAudit {
-            actor: by,
-            action,
-            object_type: "plan",
-            object_id: after.id.to_string(),
-            before: before.map(|b| snapshots::json(&PlanSnapshot::from(b))),
-            after: Some(snapshots::json(&PlanSnapshot::from(after))),
-        },
-        now,
-    )?;
-    Ok(())
-}
-
 /// Drafts a plan (clerk).
 pub fn create(app: &App, actor: &Actor, raw: &RawPlan) -> Result<PlanRecord, ServiceError> {
     actor.require(Action::PlanInspections)?;
@@ -100,7 +77,7 @@ pub fn create(app: &App, actor: &Actor, raw: &RawPlan) -> Result<PlanRecord, Ser
             PlanFields::parse(raw, &items, &vocabulary).map_err(ServiceError::Validation)?;
         let id = store::plans::insert(conn, &fields, &actor.name, now)?;
         let plan = find(conn, id)?;
-        audit(conn, &actor.name, "plan.create", None, &plan, now)?;
+        events::record(conn, &actor.name, "plan.create", None, &plan, now)?;
         Ok(plan)
     })
 }
@@ -373,7 +350,7 @@ pub fn announce(app: &App, actor: &Actor, id: i64) -> Result<PlanRecord, Service
             return Err(moved(id, Step::Announce));
         }
         let after = find(conn, id)?;
-        audit(
+        events::record(
             conn,
             &actor.name,
             "plan.announce",
@@ -489,7 +466,7 @@ pub fn draw(
             return Err(moved(id, Step::Draw));
         }
         let after = find(conn, id)?;
-        audit(conn, &actor.name, "plan.draw", Some(&before), &after, now)?;
+        events::record(conn, &actor.name, "plan.draw", Some(&before), &after, now)?;
         Ok(after)
     });
     if let Err(ServiceError::Unprocessable(errors)) = &result {
@@ -645,7 +622,7 @@ pub fn void(
             return Err(moved(id, Step::Void));
         }
         let after = find(conn, id)?;
-        audit(conn, &actor.name, "plan.void", Some(&before), &after, now)?;
+        events::record(conn, &actor.name, "plan.void", Some(&before), &after, now)?;
         Ok(after)
     })
 }

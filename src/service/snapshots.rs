@@ -478,3 +478,58 @@ impl<'a> From<&'a PlanRecord> for PlanSnapshot<'a> {
         }
     }
 }
+
+/// What the audit log calls each audited record and keeps of it (`service::events`).
+mod audited {
+    use super::*;
+    use crate::domain::inspection_item::ItemVersion;
+    use crate::domain::inspector::{Conflict, InspectorRecord};
+    use crate::service::events::Audited;
+
+    macro_rules! audited {
+        ($t:ty, $object:literal, $id:expr, $snapshot:ident) => {
+            impl Audited for $t {
+                const OBJECT: &'static str = $object;
+                fn object_id(&self) -> String {
+                    let id: fn(&$t) -> String = $id;
+                    id(self)
+                }
+                fn snapshot(&self) -> serde_json::Value {
+                    json(&$snapshot::from(self))
+                }
+            }
+        };
+    }
+
+    audited!(
+        PenaltyRecord,
+        "penalty",
+        |r| r.id.to_string(),
+        PenaltySnapshot
+    );
+    audited!(PlanRecord, "plan", |r| r.id.to_string(), PlanSnapshot);
+    audited!(
+        Authority,
+        "authority",
+        |r| r.id.to_string(),
+        AuthoritySnapshot
+    );
+    audited!(
+        ItemVersion,
+        "inspection_item",
+        |r| r.item_id.to_string(),
+        ItemSnapshot
+    );
+    audited!(
+        InspectorRecord,
+        "inspector",
+        |r| r.id.to_string(),
+        InspectorSnapshot
+    );
+    audited!(
+        Conflict,
+        "inspector_conflict",
+        |r| r.id.to_string(),
+        ConflictSnapshot
+    );
+}
