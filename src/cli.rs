@@ -81,7 +81,7 @@ enum Command {
         #[arg(long, env = "GONGSHI_BIND", default_value = "127.0.0.1:8080")]
         bind: SocketAddr,
         /// Database connections in the pool (default: twice the cores, plus one, at most 16).
-        #[arg(long, env = "GONGSHI_DB_POOL_SIZE", default_value_t = crate::server::default_pool_size(),
+        #[arg(long, env = "GONGSHI_DB_POOL_SIZE", default_value_t = crate::http::server::default_pool_size(),
               value_parser = clap::value_parser!(u32).range(1..=1000))]
         pool_size: u32,
         /// Also load the synthetic demo directory and roster in seeds/demo/ (idempotent).
@@ -113,7 +113,7 @@ enum Command {
         cors_origins: String,
         /// Seconds a portal or proxy may reuse a public answer (Cache-Control: max-age); after
         /// that it revalidates with If-None-Match and gets 304 while nothing changed.
-        #[arg(long, env = "GONGSHI_PUBLIC_MAX_AGE", default_value_t = crate::server::DEFAULT_PUBLIC_MAX_AGE)]
+        #[arg(long, env = "GONGSHI_PUBLIC_MAX_AGE", default_value_t = crate::http::server::DEFAULT_PUBLIC_MAX_AGE)]
         public_max_age: u32,
         /// Public requests per second each client may make on average (0: no limit).
         #[arg(long, env = "GONGSHI_PUBLIC_RATE", default_value_t = 20.0)]
@@ -321,7 +321,7 @@ pub(crate) enum CliError {
     #[error("{}", error_chain(.0))]
     Store(#[from] store::StoreError),
     #[error("{}", error_chain(.0))]
-    Start(#[from] crate::server::StartError),
+    Start(#[from] crate::http::server::StartError),
     #[error("{}", describe_service_error(.0))]
     Service(#[from] service::ServiceError),
     #[error("{0}")]
@@ -404,7 +404,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             rate_limit_loopback,
             trust_forwarded_for,
             rate_ipv6_prefix,
-        } => serve(crate::server::Settings {
+        } => serve(crate::http::server::Settings {
             database_url: url.clone(),
             bind,
             pool_size,
@@ -579,7 +579,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
     }
 }
 
-fn serve(settings: crate::server::Settings) -> Result<ExitCode, CliError> {
+fn serve(settings: crate::http::server::Settings) -> Result<ExitCode, CliError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         // Every use case runs on a blocking thread and most wait for one of the pool's
@@ -591,9 +591,9 @@ fn serve(settings: crate::server::Settings) -> Result<ExitCode, CliError> {
         .map_err(|e| CliError::Other(format!("cannot start the runtime: {e}")))?;
     runtime.block_on(async {
         let database = settings.database_url.redacted();
-        let running = crate::server::start(settings).await?;
+        let running = crate::http::server::start(settings).await?;
         tracing::info!(addr = %running.addr, %database, "gongshi listening");
-        crate::server::shutdown_signal().await;
+        crate::http::server::shutdown_signal().await;
         running.stop().await;
         tracing::info!("stopped");
         Ok(ExitCode::SUCCESS)

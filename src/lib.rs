@@ -4,7 +4,6 @@
 //! → `domain`.
 
 pub mod assets;
-pub mod bare_errors;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -14,6 +13,5 @@ pub mod error_chain;
 pub mod http;
 pub mod io;
 pub mod seed;
-pub mod server;
 pub mod service;
 pub mod store;

@@ -5,6 +5,7 @@
 
 mod allow;
 pub mod answers;
+pub mod bare_errors;
 pub mod cors;
 pub mod etag;
 pub mod filters;
@@ -14,6 +15,7 @@ pub mod path;
 pub mod problem;
 pub mod public;
 pub mod rate_limit;
+pub mod server;
 pub mod staff;
 
 use std::sync::Arc;

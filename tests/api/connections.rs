@@ -178,7 +178,7 @@ async fn past_the_connection_cap_a_connection_is_refused_at_once_and_service_res
 
 #[test]
 fn the_default_connection_cap_leaves_room_for_the_pool_and_the_process() {
-    use gongshi::server::default_max_connections;
+    use gongshi::http::server::default_max_connections;
     assert_eq!(default_max_connections(1024, 5), 1024 - 15 - 64);
     assert_eq!(default_max_connections(20_000, 5), 16_384);
     assert_eq!(default_max_connections(50, 16), 16, "never below 16");
@@ -186,7 +186,7 @@ fn the_default_connection_cap_leaves_room_for_the_pool_and_the_process() {
     // Raising the soft limit never lowers it.
     let before = rustix_free_soft_limit();
     assert!(before > 0, "/proc/self/limits names the soft limit");
-    assert!(gongshi::server::raise_file_limit() >= before);
+    assert!(gongshi::http::server::raise_file_limit() >= before);
 }
 
 /// The soft file limit as /proc reports it (without the crate the server uses).

@@ -8,7 +8,7 @@ use diesel::connection::SimpleConnection;
 use diesel::Connection;
 use gongshi::clock::Clock;
 use gongshi::config::DatabaseUrl;
-use gongshi::server::{Running, Settings};
+use gongshi::http::server::{Running, Settings};
 use gongshi::service::calendar::Calendars;
 use gongshi::service::{self, users::NewUser, Actor, App};
 use gongshi::store::Db;
@@ -334,7 +334,7 @@ pub async fn spawn_app_tuned(tune: impl FnOnce(&mut Settings)) -> TestApp {
     start_tuned(Arc::new(TestDb::new()), "CN", Clock::system(), tune).await
 }
 
-/// Starts the server exactly as `gongshi serve` does (`gongshi::server::start`), then creates an
+/// Starts the server exactly as `gongshi serve` does (`gongshi::http::server::start`), then creates an
 /// admin account from the console.
 async fn start(test_db: Arc<TestDb>, regions: &str, clock: Clock) -> TestApp {
     start_tuned(test_db, regions, clock, |_| {}).await
@@ -354,7 +354,7 @@ async fn start_tuned(
         ..Settings::new(test_db.url().clone())
     };
     tune(&mut settings);
-    let running = gongshi::server::start(settings)
+    let running = gongshi::http::server::start(settings)
         .await
         .expect("start the server");
     let app = running.app.clone();

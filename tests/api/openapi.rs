@@ -533,7 +533,7 @@ fn emitted_slugs() -> BTreeSet<String> {
         "431 Request Header Fields Too Large",
     ] {
         let bare = format!("HTTP/1.1 {head}\r\ncontent-length: 0\r\n\r\n");
-        let answer = gongshi::bare_errors::rewrite(bare.as_bytes()).expect("rewritten");
+        let answer = gongshi::http::bare_errors::rewrite(bare.as_bytes()).expect("rewritten");
         let answer = String::from_utf8(answer).unwrap();
         let body: Value = serde_json::from_str(&answer[answer.find("\r\n\r\n").unwrap() + 4..])
             .expect("a JSON body");
@@ -544,7 +544,7 @@ fn emitted_slugs() -> BTreeSet<String> {
         out.insert(slug.unwrap().to_string());
     }
     // The answer to a connection past the cap, written before any request is read.
-    let answer = String::from_utf8(gongshi::bare_errors::too_many_connections()).unwrap();
+    let answer = String::from_utf8(gongshi::http::bare_errors::too_many_connections()).unwrap();
     let body: Value =
         serde_json::from_str(&answer[answer.find("\r\n\r\n").unwrap() + 4..]).expect("JSON");
     out.insert(body["type"].as_str().unwrap()["urn:gongshi:problem:".len()..].to_string());

@@ -43,7 +43,7 @@ impl Bureau {
     }
 }
 
-async fn bureau_with(tune: impl FnOnce(&mut gongshi::server::Settings)) -> Bureau {
+async fn bureau_with(tune: impl FnOnce(&mut gongshi::http::server::Settings)) -> Bureau {
     let app = spawn_app_tuned(|s| {
         s.demo = true;
         s.clock = gongshi::clock::Clock::fixed(at("2026-12-01"));

@@ -277,7 +277,7 @@ async fn serve(
         .max_header_size(crate::http::limits::MAX_HEAD_BYTES);
     let graceful = GracefulShutdown::new();
     let open = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
-    let at_capacity: Arc<[u8]> = crate::bare_errors::too_many_connections().into();
+    let at_capacity: Arc<[u8]> = crate::http::bare_errors::too_many_connections().into();
     let refusing = Arc::new(tokio::sync::Semaphore::new(REFUSALS_AT_ONCE));
     let mut last_warning: Option<std::time::Instant> = None;
     let mut shutdown = std::pin::pin!(shutdown);
@@ -308,7 +308,7 @@ async fn serve(
             body_deadline: BodyDeadline(limits.body_read_timeout),
         };
         let connection = builder.serve_connection(
-            crate::bare_errors::ProblemIo::new(TokioIo::new(stream)),
+            crate::http::bare_errors::ProblemIo::new(TokioIo::new(stream)),
             service,
         );
         let connection = graceful.watch(connection);
