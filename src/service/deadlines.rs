@@ -50,6 +50,15 @@ pub fn deadline_on(
     calendars.add(conn, from, days)
 }
 
+/// A record (`what`, e.g. "plan 7") changed while its provisional deadline was recomputed in the
+/// transaction that loads a calendar year: the load is refused and can be retried.
+pub fn moved_during_recompute(what: String) -> ServiceError {
+    ServiceError::conflict(
+        super::ConflictKind::Concurrent,
+        format!("{what} changed while its deadline was recomputed; load the year again"),
+    )
+}
+
 /// Working days past `deadline` on `on` (0 when on time). Published on a rest day after the
 /// deadline is late, though no working day has passed: at least 1.
 pub fn late_by(

@@ -139,13 +139,10 @@ pub(super) fn recompute_provisional(
         life.version += 1;
         life.updated_at = now;
         if !store::penalties::update_life_if_version(conn, before.id, before.life.version, &life)? {
-            return Err(ServiceError::conflict(
-                ConflictKind::Concurrent,
-                format!(
-                    "decision {} changed while its deadline was recomputed; load the year again",
-                    before.id
-                ),
-            ));
+            return Err(super::deadlines::moved_during_recompute(format!(
+                "decision {}",
+                before.id
+            )));
         }
         let after = find(conn, before.id)?;
         events::record(

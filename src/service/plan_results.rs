@@ -3,10 +3,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::deadlines::{deadline_on, late_by, WorkingDays};
+use super::deadlines::{deadline_on, late_by, moved_during_recompute, WorkingDays};
 use super::events;
 use super::plans::{allowed, detail, find, frozen_inputs, moved, PlanDetail};
-use super::{Actor, App, ConflictKind, FieldError, ServiceError};
+use super::{Actor, App, FieldError, ServiceError};
 use crate::domain::deadline::DeadlineRule;
 use crate::domain::field::Errors;
 use crate::domain::plan::outcome::{RawResult, ResultContext, ResultFields};
@@ -241,13 +241,7 @@ pub(super) fn recompute_provisional(
             days_late,
             now,
         )? {
-            return Err(ServiceError::conflict(
-                ConflictKind::Concurrent,
-                format!(
-                    "plan {} changed while its deadline was recomputed; load the year again",
-                    before.id
-                ),
-            ));
+            return Err(moved_during_recompute(format!("plan {}", before.id)));
         }
         let after = find(conn, before.id)?;
         events::record(

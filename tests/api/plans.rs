@@ -63,6 +63,31 @@ async fn bureau() -> Bureau {
 }
 
 /// A response's JSON body.
+/// A result for every drawn entity of plan `id`: not found on 2026-12-03, by its drawn team.
+async fn not_found_results(b: &Bureau, id: i64) -> Vec<Value> {
+    let detail: Value = json_of(
+        b.app
+            .get_as(&b.clerk(), &format!("/api/v1/plans/{id}"))
+            .await,
+    )
+    .await;
+    detail["selections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let team: Vec<&Value> = s["inspectors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| &i["certificate_no"])
+                .collect();
+            json!({"credit_code": s["credit_code"], "outcome": "未找到检查对象",
+                   "inspected_on": "2026-12-03", "inspectors": team})
+        })
+        .collect()
+}
+
 async fn json_of(res: reqwest::Response) -> Value {
     res.json().await.expect("a JSON body")
 }
@@ -776,27 +801,7 @@ async fn a_plan_is_refused_with_every_bad_field_named() {
 async fn a_completed_plan_is_on_the_deadlines_report_until_its_results_are_out_and_late_after() {
     let b = bureau().await;
     let id = drawn(&b, json!({"sample_size": 2})).await;
-    let detail: Value = json_of(
-        b.app
-            .get_as(&b.clerk(), &format!("/api/v1/plans/{id}"))
-            .await,
-    )
-    .await;
-    let results: Vec<Value> = detail["selections"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            let team: Vec<&Value> = s["inspectors"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|i| &i["certificate_no"])
-                .collect();
-            json!({"credit_code": s["credit_code"], "outcome": "未找到检查对象",
-                   "inspected_on": "2026-12-03", "inspectors": team})
-        })
-        .collect();
+    let results = not_found_results(&b, id).await;
     // The same entity twice in one request is refused whole.
     let twice = json!({"results": [results[0].clone(), results[0].clone()]});
     let body = assert_problem(
@@ -923,27 +928,7 @@ async fn a_provisional_results_deadline_is_recomputed_when_its_year_is_loaded() 
     // An admin who can sign in again after the clock has moved past the first token's life.
     b.app.user_with_role("cal-admin", "admin").await;
     let id = drawn(&b, json!({"sample_size": 2})).await;
-    let detail: Value = json_of(
-        b.app
-            .get_as(&b.clerk(), &format!("/api/v1/plans/{id}"))
-            .await,
-    )
-    .await;
-    let results: Vec<Value> = detail["selections"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            let team: Vec<&Value> = s["inspectors"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|i| &i["certificate_no"])
-                .collect();
-            json!({"credit_code": s["credit_code"], "outcome": "未找到检查对象",
-                   "inspected_on": "2026-12-03", "inspectors": team})
-        })
-        .collect();
+    let results = not_found_results(&b, id).await;
     ok(step(&b, &b.clerk(), id, "results", json!({"results": results})).await).await;
     b.to("2026-12-04").await;
     let done = ok(step(&b, &b.clerk(), id, "complete", json!({})).await).await;
