@@ -255,7 +255,9 @@ pub fn create(app: &App, actor: &Actor, raw: &RawPenalty) -> Result<PenaltyRecor
             Some(n) => n.clone(),
             None => allocate(conn, &authority, fields.decision_date)?,
         };
-        if store::penalties::number_taken(conn, authority.id, &number, None)? {
+        // A number given by hand must be free; an allocated one was checked by `allocate`, and
+        // one taken since (by hand, in another transaction) is caught at the insert below.
+        if !allocating && store::penalties::number_taken(conn, authority.id, &number, None)? {
             return Err(duplicate_number(&authority, &number));
         }
         let workflow = Workflow {
@@ -360,7 +362,7 @@ pub fn update(
             (None, Some(true)) => allocate(conn, &authority, fields.decision_date)?,
             (n, _) => n.clone().unwrap_or_else(|| before.decision_number.clone()),
         };
-        if store::penalties::number_taken(conn, authority.id, &number, Some(id))? {
+        if !allocating && store::penalties::number_taken(conn, authority.id, &number, Some(id))? {
             return Err(duplicate_number(&authority, &number));
         }
         let mut workflow = before.life.workflow.clone();
