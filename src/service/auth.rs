@@ -1,5 +1,6 @@
 //! Passwords (argon2id) and bearer tokens (256 random bits, stored as SHA-256).
 
+use crate::domain::audit_action::AuditAction;
 use crate::domain::client::ClientKey;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
@@ -70,7 +71,7 @@ pub fn issue_token(
             conn,
             NewAudit {
                 actor,
-                action: "token.issue",
+                action: AuditAction::TokenIssue,
                 object_type: "user",
                 object_id: user.id.to_string(),
                 before: None,
@@ -186,7 +187,7 @@ fn audit_refusal(
             conn,
             NewAudit {
                 actor: "anonymous",
-                action: "login.failed",
+                action: AuditAction::LoginFailed,
                 object_type: "login",
                 object_id: shown.clone(),
                 before: None,
@@ -220,7 +221,7 @@ pub fn sign_out(app: &App, actor: &super::Actor, token: &str) -> Result<(), Serv
             conn,
             NewAudit {
                 actor: &actor.name,
-                action: "token.revoke",
+                action: AuditAction::TokenRevoke,
                 object_type: "user",
                 object_id: actor.name.clone(),
                 before: None,

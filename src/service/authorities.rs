@@ -2,6 +2,7 @@
 
 use super::events;
 use super::{Actor, App, ConflictKind, ServiceError};
+use crate::domain::audit_action::AuditAction;
 use crate::domain::penalty::record::{Authority, AuthorityFields, RawAuthority};
 use crate::domain::policy::Action;
 use crate::store::{self, write_tx, AnyConn};
@@ -61,7 +62,14 @@ pub fn create(app: &App, actor: &Actor, raw: &RawAuthority) -> Result<Authority,
             ));
         }
         let a = store::authorities::insert(conn, &fields, now)?;
-        events::record(conn, &actor.name, "authority.create", None, &a, now)?;
+        events::record(
+            conn,
+            &actor.name,
+            AuditAction::AuthorityCreate,
+            None,
+            &a,
+            now,
+        )?;
         Ok(a)
     })
 }
@@ -100,7 +108,7 @@ pub fn update(
         events::record(
             conn,
             &actor.name,
-            "authority.update",
+            AuditAction::AuthorityUpdate,
             Some(&before),
             &after,
             now,

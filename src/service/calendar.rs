@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 
 use super::snapshots::{self, CalendarYearSnapshot, ReplacedYearSnapshot};
 use super::{Actor, App, FieldError, ServiceError};
+use crate::domain::audit_action::AuditAction;
 use crate::domain::calendar::{
     CalendarError, DayInfo, Deadline, LoadedYear, LunarTable, Origin, RawDay, Region,
     ScheduleError, WorkdayIndex, YearSchedule,
@@ -252,7 +253,7 @@ impl Calendars {
                 conn,
                 NewAudit {
                     actor: &actor.name,
-                    action: "calendar.replace",
+                    action: AuditAction::CalendarReplace,
                     object_type: "calendar_year",
                     object_id: format!("{region}/{year}"),
                     before: before
@@ -312,9 +313,9 @@ impl Calendars {
                     NewAudit {
                         actor: "seed",
                         action: if is_new {
-                            "calendar.seed"
+                            AuditAction::CalendarSeed
                         } else {
-                            "calendar.reseed"
+                            AuditAction::CalendarReseed
                         },
                         object_type: "calendar_year",
                         object_id: format!("{region}/{year}"),

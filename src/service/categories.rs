@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use super::snapshots::{self, CategorySnapshot};
 use super::{Actor, App, FieldError, ServiceError};
+use crate::domain::audit_action::AuditAction;
 use crate::domain::category::{Addition, Category, CategoryCode, RawCategory, Vocabulary};
 use crate::domain::policy::Action;
 use crate::store::{self, audit::NewAudit, write_tx, AnyConn};
@@ -85,14 +86,14 @@ fn add_as(app: &App, actor: &str, raw: &RawCategory) -> Result<Added, ServiceErr
         let (action, before, code) = match &addition {
             Addition::New(c) => {
                 store::categories::insert(conn, c, now)?;
-                ("category.create", None, c.code.clone())
+                (AuditAction::CategoryCreate, None, c.code.clone())
             }
             Addition::Aliases { code, aliases } => {
                 store::categories::insert_aliases(conn, code, aliases, now)?;
                 let before = vocabulary
                     .get(code)
                     .map(|c| snapshots::json(&CategorySnapshot::from(c)));
-                ("category.alias", before, code.clone())
+                (AuditAction::CategoryAlias, before, code.clone())
             }
             Addition::Unchanged(code) => {
                 let c = vocabulary

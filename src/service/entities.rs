@@ -4,6 +4,7 @@ use super::categories::{labelled, Labelled};
 use super::paging::{PageRequest, Slice};
 use super::snapshots::{self, EntitySnapshot};
 use super::{Actor, App, ConflictKind, FieldError, ServiceError};
+use crate::domain::audit_action::AuditAction;
 use crate::domain::audit_chain::AuditRecord;
 use crate::domain::category::Vocabulary;
 use crate::domain::credit_code::CreditCode;
@@ -196,7 +197,7 @@ pub fn create(
             conn,
             NewAudit {
                 actor: &actor.name,
-                action: "entity.create",
+                action: AuditAction::EntityCreate,
                 object_type: "entity",
                 object_id: record.fields.credit_code.to_string(),
                 before: None,
@@ -218,7 +219,7 @@ pub fn update(
     version: i32,
     patch: RawEntity,
 ) -> Result<Labelled<EntityRecord>, ServiceError> {
-    change(app, actor, code, version, patch, "entity.update")
+    change(app, actor, code, version, patch, AuditAction::EntityUpdate)
 }
 
 /// Marks an entity deregistered (注销). Entities are never deleted: penalties and draws refer
@@ -233,7 +234,14 @@ pub fn deregister(
         status: Some(EntityStatus::Deregistered.code().to_string()),
         ..RawEntity::default()
     };
-    change(app, actor, code, version, patch, "entity.deregister")
+    change(
+        app,
+        actor,
+        code,
+        version,
+        patch,
+        AuditAction::EntityDeregister,
+    )
 }
 
 fn change(
@@ -242,7 +250,7 @@ fn change(
     code: &str,
     version: i32,
     patch: RawEntity,
-    action: &str,
+    action: AuditAction,
 ) -> Result<Labelled<EntityRecord>, ServiceError> {
     actor.require(Action::EditDirectory)?;
     let code = parse_code(code)?;

@@ -8,6 +8,7 @@
 use chrono::NaiveDateTime;
 
 use super::ServiceError;
+use crate::domain::audit_action::AuditAction;
 use crate::store::{self, audit::NewAudit, AnyConn};
 
 /// A record whose changes are audited: its object type in the log, its id there, and the
@@ -23,7 +24,7 @@ pub trait Audited {
 pub fn record<T: Audited>(
     conn: &mut AnyConn,
     actor: &str,
-    action: &str,
+    action: AuditAction,
     before: Option<&T>,
     after: &T,
     now: NaiveDateTime,

@@ -7,6 +7,7 @@ use sha2::Digest;
 
 use super::snapshots::{self, EntitySnapshot, ImportSnapshot, InspectorSnapshot};
 use super::{Actor, App, ConflictKind, ServiceError};
+use crate::domain::audit_action::AuditAction;
 use crate::domain::entity::{EntityFields, EntityRecord, RawEntity};
 use crate::domain::field::FieldError;
 use crate::domain::inspector::{InspectorFields, RawInspector};
@@ -329,7 +330,7 @@ pub fn entities(
                         after.version += 1;
                         audits.push(NewAudit {
                             actor: &actor.name,
-                            action: "entity.import_update",
+                            action: AuditAction::EntityImportUpdate,
                             object_type: "entity",
                             object_id: fields.credit_code.to_string(),
                             before: Some(snapshots::json(&EntitySnapshot::from(&**before))),
@@ -348,7 +349,7 @@ pub fn entities(
                 for record in records {
                     audits.push(NewAudit {
                         actor: &actor.name,
-                        action: "entity.import_create",
+                        action: AuditAction::EntityImportCreate,
                         object_type: "entity",
                         object_id: record.fields.credit_code.to_string(),
                         before: None,
@@ -448,7 +449,7 @@ pub fn inspectors(
                     let record = store::inspectors::insert(conn, fields, now)?;
                     audits.push(NewAudit {
                         actor: &actor.name,
-                        action: "inspector.import_create",
+                        action: AuditAction::InspectorImportCreate,
                         object_type: "inspector",
                         object_id: record.id.to_string(),
                         before: None,
@@ -476,7 +477,7 @@ pub fn inspectors(
                     })?;
                     audits.push(NewAudit {
                         actor: &actor.name,
-                        action: "inspector.import_update",
+                        action: AuditAction::InspectorImportUpdate,
                         object_type: "inspector",
                         object_id: before.id.to_string(),
                         before: Some(snapshots::json(&InspectorSnapshot::from(&before))),
@@ -522,7 +523,7 @@ pub(super) fn finish<'a>(
     if report.inserted + report.updated > 0 {
         audits.push(NewAudit {
             actor: &actor.name,
-            action: "import",
+            action: AuditAction::Import,
             object_type: "import",
             object_id: digest,
             before: None,

@@ -3,6 +3,7 @@
 use super::categories::Labelled;
 use super::events;
 use super::{Actor, App, ConflictKind, ServiceError};
+use crate::domain::audit_action::AuditAction;
 use crate::domain::category::CategoryCode;
 use crate::domain::field::FieldError;
 use crate::domain::inspection_item::{ItemCode, ItemFields, ItemVersion, RawItem};
@@ -103,7 +104,14 @@ fn create_as(app: &App, by: &str, raw: &RawItem) -> Result<Labelled<ItemVersion>
         }
         let id = store::inspection_items::insert(conn, &code, &fields, by, now)?;
         let item = reload(conn, id)?;
-        events::record(conn, by, "inspection_item.create", None, &item, now)?;
+        events::record(
+            conn,
+            by,
+            AuditAction::InspectionItemCreate,
+            None,
+            &item,
+            now,
+        )?;
         Ok(item)
     })?;
     label(app, conn, item)
@@ -149,7 +157,7 @@ pub fn update(
         events::record(
             conn,
             &actor.name,
-            "inspection_item.update",
+            AuditAction::InspectionItemUpdate,
             Some(&before),
             &after,
             now,

@@ -4,6 +4,7 @@ use super::categories::{labelled, Labelled};
 use super::events;
 use super::paging::{PageRequest, Slice};
 use super::{Actor, App, ConflictKind, FieldError, ServiceError};
+use crate::domain::audit_action::AuditAction;
 use crate::domain::credit_code::CreditCode;
 use crate::domain::field::{required_text, Errors};
 use crate::domain::inspector::{
@@ -35,7 +36,14 @@ pub fn create(
             ));
         }
         let record = store::inspectors::insert(conn, &fields, now)?;
-        events::record(conn, &actor.name, "inspector.create", None, &record, now)?;
+        events::record(
+            conn,
+            &actor.name,
+            AuditAction::InspectorCreate,
+            None,
+            &record,
+            now,
+        )?;
         Ok(record)
     })?;
     labelled_one(app, conn, record)
@@ -122,7 +130,7 @@ pub fn update(
         events::record(
             conn,
             &actor.name,
-            "inspector.update",
+            AuditAction::InspectorUpdate,
             Some(&before),
             &after,
             now,
@@ -289,7 +297,14 @@ pub fn declare_conflict(
             &actor.name,
             now,
         )?;
-        events::record(conn, &actor.name, "conflict.declare", None, &conflict, now)?;
+        events::record(
+            conn,
+            &actor.name,
+            AuditAction::ConflictDeclare,
+            None,
+            &conflict,
+            now,
+        )?;
         Ok(conflict)
     })
 }
@@ -327,7 +342,7 @@ pub fn remove_conflict(
         events::record(
             conn,
             &actor.name,
-            "conflict.remove",
+            AuditAction::ConflictRemove,
             Some(&before),
             &after,
             now,

@@ -9,6 +9,7 @@ use super::deadlines::{
 use super::events;
 use super::paging::{PageRequest, Slice};
 use super::{Actor, App, ConflictKind, FieldError, ServiceError};
+use crate::domain::audit_action::AuditAction;
 use crate::domain::calendar::Deadline;
 use crate::domain::credit_code::CreditCode;
 use crate::domain::deadline::DeadlineRule;
@@ -148,7 +149,7 @@ pub(super) fn recompute_provisional(
         events::record(
             conn,
             &actor.name,
-            "penalty.deadline_recomputed",
+            AuditAction::PenaltyDeadlineRecomputed,
             Some(&before),
             &after,
             now,
@@ -287,7 +288,14 @@ pub fn create(app: &App, actor: &Actor, raw: &RawPenalty) -> Result<PenaltyRecor
             }
         };
         let record = find(conn, id)?;
-        events::record(conn, &actor.name, "penalty.create", None, &record, now)?;
+        events::record(
+            conn,
+            &actor.name,
+            AuditAction::PenaltyCreate,
+            None,
+            &record,
+            now,
+        )?;
         Ok(record)
     })
 }
@@ -391,7 +399,7 @@ pub fn update(
         events::record(
             conn,
             &actor.name,
-            "penalty.update",
+            AuditAction::PenaltyUpdate,
             Some(&before),
             &after,
             now,
@@ -691,7 +699,7 @@ pub fn step(
         events::record(
             conn,
             &actor.name,
-            &format!("penalty.{}", step.name()),
+            AuditAction::of_step(step),
             Some(&before),
             &after,
             now,

@@ -11,6 +11,7 @@ use super::imports::{
 };
 use super::snapshots::{self, PenaltySnapshot};
 use super::{Actor, App, ServiceError};
+use crate::domain::audit_action::AuditAction;
 use crate::domain::field::{split_list, FieldError};
 use crate::domain::penalty::fields::{Context, OtherCodes, PenaltyFields, RawPenalty};
 use crate::domain::penalty::money::wan_to_fen;
@@ -471,7 +472,7 @@ pub fn import(
                 record.id = id;
                 audits.push(NewAudit {
                     actor: &actor.name,
-                    action: "penalty.import",
+                    action: AuditAction::PenaltyImport,
                     object_type: "penalty",
                     object_id: id.to_string(),
                     before: None,
@@ -566,7 +567,7 @@ pub fn export<W: std::io::Write>(
             conn,
             NewAudit {
                 actor: &actor.name,
-                action: "penalty.export",
+                action: AuditAction::PenaltyExport,
                 object_type: "export",
                 object_id: "penalties".into(),
                 before: None,

@@ -7,6 +7,7 @@ use super::deadlines::{deadline_on, late_by, moved_during_recompute, WorkingDays
 use super::events;
 use super::plans::{allowed, detail, find, frozen_inputs, moved, PlanDetail};
 use super::{Actor, App, FieldError, ServiceError};
+use crate::domain::audit_action::AuditAction;
 use crate::domain::deadline::DeadlineRule;
 use crate::domain::field::Errors;
 use crate::domain::plan::outcome::{RawResult, ResultContext, ResultFields};
@@ -92,7 +93,7 @@ pub fn record_results(
         events::record(
             conn,
             &actor.name,
-            "plan.results",
+            AuditAction::PlanResults,
             Some(&before),
             &after,
             now,
@@ -157,7 +158,7 @@ pub fn complete(app: &App, actor: &Actor, id: i64) -> Result<PlanRecord, Service
         events::record(
             conn,
             &actor.name,
-            "plan.complete",
+            AuditAction::PlanComplete,
             Some(&before),
             &after,
             now,
@@ -194,7 +195,7 @@ pub fn publish_results(app: &App, actor: &Actor, id: i64) -> Result<PlanRecord, 
         events::record(
             conn,
             &actor.name,
-            "plan.publish_results",
+            AuditAction::PlanPublishResults,
             Some(&before),
             &after,
             now,
@@ -247,7 +248,7 @@ pub(super) fn recompute_provisional(
         events::record(
             conn,
             &actor.name,
-            "plan.deadline_recomputed",
+            AuditAction::PlanDeadlineRecomputed,
             Some(&before),
             &after,
             now,

@@ -8,6 +8,7 @@ use chrono::NaiveDateTime;
 use super::events;
 use super::paging::{PageRequest, Slice};
 use super::{Actor, App, ConflictKind, FieldError, ServiceError};
+use crate::domain::audit_action::AuditAction;
 use crate::domain::category::CategoryCode;
 use crate::domain::draw::bundle::{BundlePlan, BundleSource};
 use crate::domain::draw::frozen::{self, DrawError, DrawRules, FrozenRoster, Member};
@@ -77,7 +78,7 @@ pub fn create(app: &App, actor: &Actor, raw: &RawPlan) -> Result<PlanRecord, Ser
             PlanFields::parse(raw, &items, &vocabulary).map_err(ServiceError::Validation)?;
         let id = store::plans::insert(conn, &fields, &actor.name, now)?;
         let plan = find(conn, id)?;
-        events::record(conn, &actor.name, "plan.create", None, &plan, now)?;
+        events::record(conn, &actor.name, AuditAction::PlanCreate, None, &plan, now)?;
         Ok(plan)
     })
 }
@@ -353,7 +354,7 @@ pub fn announce(app: &App, actor: &Actor, id: i64) -> Result<PlanRecord, Service
         events::record(
             conn,
             &actor.name,
-            "plan.announce",
+            AuditAction::PlanAnnounce,
             Some(&before),
             &after,
             now,
@@ -466,7 +467,14 @@ pub fn draw(
             return Err(moved(id, Step::Draw));
         }
         let after = find(conn, id)?;
-        events::record(conn, &actor.name, "plan.draw", Some(&before), &after, now)?;
+        events::record(
+            conn,
+            &actor.name,
+            AuditAction::PlanDraw,
+            Some(&before),
+            &after,
+            now,
+        )?;
         Ok(after)
     });
     if let Err(ServiceError::Unprocessable(errors)) = &result {
@@ -492,7 +500,7 @@ fn refused(
             conn,
             NewAudit {
                 actor: &actor.name,
-                action: "plan.draw_refused",
+                action: AuditAction::PlanDrawRefused,
                 object_type: "plan",
                 object_id: id.to_string(),
                 before: None,
@@ -622,7 +630,14 @@ pub fn void(
             return Err(moved(id, Step::Void));
         }
         let after = find(conn, id)?;
-        events::record(conn, &actor.name, "plan.void", Some(&before), &after, now)?;
+        events::record(
+            conn,
+            &actor.name,
+            AuditAction::PlanVoid,
+            Some(&before),
+            &after,
+            now,
+        )?;
         Ok(after)
     })
 }

@@ -5,6 +5,7 @@ use chrono::Duration;
 use super::auth::{hash_password, issue_token, IssuedToken, MIN_PASSWORD_CHARS};
 use super::snapshots::{self, UserSnapshot};
 use super::{Actor, App, ConflictKind, FieldError, ServiceError};
+use crate::domain::audit_action::AuditAction;
 use crate::domain::policy::Action;
 use crate::domain::role::Role;
 use crate::domain::user::User;
@@ -112,7 +113,7 @@ pub fn create(app: &App, actor: &Actor, new: NewUser) -> Result<User, ServiceErr
             conn,
             NewAudit {
                 actor: &actor.name,
-                action: "user.create",
+                action: AuditAction::UserCreate,
                 object_type: "user",
                 object_id: user.id.to_string(),
                 before: None,
@@ -232,7 +233,7 @@ pub fn update(app: &App, actor: &Actor, id: i32, change: UserChange) -> Result<U
             conn,
             NewAudit {
                 actor: &actor.name,
-                action: "user.update",
+                action: AuditAction::UserUpdate,
                 object_type: "user",
                 object_id: id.to_string(),
                 before: Some(snapshot(&before)),
@@ -256,7 +257,7 @@ pub fn revoke_tokens(app: &App, actor: &Actor, id: i32) -> Result<usize, Service
             conn,
             NewAudit {
                 actor: &actor.name,
-                action: "token.revoke_all",
+                action: AuditAction::TokenRevokeAll,
                 object_type: "user",
                 object_id: id.to_string(),
                 before: None,

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::audit_log;
 use super::AnyConn;
+use crate::domain::audit_action::AuditAction;
 use crate::domain::audit_chain::{authority_of, chain_hash, AuditEntry, AuditRecord, GENESIS_HASH};
 
 /// Any key will do as long as every gongshi instance uses the same one.
@@ -48,7 +49,7 @@ impl From<AuditRow> for AuditRecord {
 #[derive(Debug, Clone)]
 pub struct NewAudit<'a> {
     pub actor: &'a str,
-    pub action: &'a str,
+    pub action: AuditAction,
     pub object_type: &'a str,
     pub object_id: String,
     pub before: Option<serde_json::Value>,
@@ -96,7 +97,7 @@ pub fn append_many(
             seq,
             recorded_at,
             actor: n.actor.to_string(),
-            action: n.action.to_string(),
+            action: n.action.code().to_string(),
             object_type: n.object_type.to_string(),
             object_id: n.object_id,
             before_json: n.before.map(|v| v.to_string()),
