@@ -352,12 +352,14 @@ where
 }
 
 /// Starts the watch thread of `state`'s answers; it ends when `stop` is set or the state is gone.
-pub fn spawn_watch(state: &Arc<super::AppState>, stop: Arc<AtomicBool>) -> std::io::Result<()> {
+pub fn spawn_watch(
+    state: &Arc<super::AppState>,
+    stop: Arc<AtomicBool>,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
     let state = Arc::downgrade(state);
     std::thread::Builder::new()
         .name("gongshi-watch".into())
         .spawn(move || watch(state, stop))
-        .map(drop)
 }
 
 fn watch(state: Weak<super::AppState>, stop: Arc<AtomicBool>) {

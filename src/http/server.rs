@@ -122,6 +122,10 @@ pub struct Running {
     server: tokio::task::JoinHandle<()>,
     /// Ends the public answers' watch thread (`http::answers::spawn_watch`).
     watch_stop: Arc<std::sync::atomic::AtomicBool>,
+    /// Joined on stop: the thread holds a database connection of its own (on PostgreSQL, libpq
+    /// over TLS), which must be closed before the process exits and its TLS library is torn
+    /// down (a thread still inside libpq then crashed the process at exit, seen once in CI).
+    watch: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Running {
@@ -135,6 +139,13 @@ impl Running {
         }
         self.watch_stop
             .store(true, std::sync::atomic::Ordering::SeqCst);
+        // The watch looks at the flag every couple of milliseconds.
+        if let Some(watch) = self.watch.take() {
+            let joined = tokio::task::spawn_blocking(move || watch.join()).await;
+            if !matches!(joined, Ok(Ok(()))) {
+                tracing::error!("the watch thread ended abnormally");
+            }
+        }
     }
 }
 
@@ -183,10 +194,14 @@ pub async fn start(settings: Settings) -> Result<Running, StartError> {
         answers: Default::default(),
     });
     let watch_stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    if let Err(e) = crate::http::answers::spawn_watch(&state, watch_stop.clone()) {
-        // Without the watch every public request reads the data version: slower, never stale.
-        tracing::warn!(error = %e, "cannot start the watch thread");
-    }
+    let watch = match crate::http::answers::spawn_watch(&state, watch_stop.clone()) {
+        Ok(handle) => Some(handle),
+        Err(e) => {
+            // Without the watch every public request reads the data version: slower, never stale.
+            tracing::warn!(error = %e, "cannot start the watch thread");
+            None
+        }
+    };
     let file_limit = raise_file_limit();
     let fits = default_max_connections(file_limit, pool_size);
     let max_connections = max_connections.unwrap_or(fits);
@@ -212,6 +227,7 @@ pub async fn start(settings: Settings) -> Result<Running, StartError> {
         shutdown: Some(tx),
         server: tokio::spawn(server),
         watch_stop,
+        watch,
     })
 }
 
