@@ -418,10 +418,10 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             frequency_cap: crate::service::plans::FrequencyCap(
                 Some(draw_yearly_cap).filter(|n| *n > 0),
             ),
-            cors_origins: crate::http::cors::Origins::parse(&cors_origins)
+            cors_origins: crate::http::middleware::cors::Origins::parse(&cors_origins)
                 .map_err(|e| CliError::Other(format!("GONGSHI_CORS_ORIGINS: {e}")))?,
             public_max_age,
-            rate: crate::http::rate_limit::RateSettings {
+            rate: crate::http::middleware::rate_limit::RateSettings {
                 rate: (public_rate > 0.0 && public_rate.is_finite() && public_burst > 0).then_some(
                     crate::domain::rate::Rate {
                         per_second: public_rate,

@@ -36,21 +36,13 @@ pub fn text_header(
     })
 }
 
-/// The client's address (the connection's peer), when the server recorded one.
-pub fn client_ip(
-) -> impl Filter<Extract = (Option<std::net::IpAddr>,), Error = std::convert::Infallible> + Clone {
-    warp::ext::optional::<super::ClientAddr>()
-        .map(|c: Option<super::ClientAddr>| c.map(|c| c.0.ip()))
-}
-
-/// Who the request counts against (`domain::client`: the peer, or behind a trusted proxy its
-/// forwarded address), as the rate limit and the login throttle both see it.
+/// Who the request counts against, as the pipeline resolved it (`middleware::client`: the peer,
+/// or behind a trusted proxy its forwarded address): the same client the rate limit and the
+/// access log see.
 pub fn client(
-    state: Arc<AppState>,
 ) -> impl Filter<Extract = (Option<ClientKey>,), Error = std::convert::Infallible> + Clone {
-    client_ip()
-        .and(warp::header::headers_cloned())
-        .map(move |ip, headers: warp::http::HeaderMap| state.limiter.client(ip, &headers))
+    warp::ext::optional::<super::middleware::client::Client>()
+        .map(|c: Option<super::middleware::client::Client>| c.and_then(|c| c.key))
 }
 
 pub fn with_state(

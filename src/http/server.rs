@@ -14,7 +14,8 @@ use crate::clock::Clock;
 use crate::config::DatabaseUrl;
 use crate::domain::calendar::Region;
 use crate::http::limits::BodyDeadline;
-use crate::http::{routes, AppState, ClientAddr};
+use crate::http::middleware::{self, client::ClientSettings, Pipeline};
+use crate::http::{router, AppState, ClientAddr};
 use crate::service::calendar::Calendars;
 use crate::service::{App, ServiceError};
 use crate::store::{Db, StoreError};
@@ -51,11 +52,11 @@ pub struct Settings {
     /// The yearly cap on random inspections of one entity (国办发〔2024〕54号).
     pub frequency_cap: crate::service::plans::FrequencyCap,
     /// Which sites' pages may read public answers (CORS).
-    pub cors_origins: crate::http::cors::Origins,
+    pub cors_origins: middleware::cors::Origins,
     /// `Cache-Control: max-age` of public answers, in seconds.
     pub public_max_age: u32,
     /// Per-client limits on the public group.
-    pub rate: crate::http::rate_limit::RateSettings,
+    pub rate: middleware::rate_limit::RateSettings,
 }
 
 /// The pool's default size: twice the machine's cores plus one, PostgreSQL's own rule of thumb
@@ -120,7 +121,7 @@ pub struct Running {
     pub app: App,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     server: tokio::task::JoinHandle<()>,
-    /// Ends the public answers' watch thread (`http::answers::spawn_watch`).
+    /// Ends the public answers' watch thread (`http::middleware::watch`).
     watch_stop: Arc<std::sync::atomic::AtomicBool>,
     /// Joined on stop: the thread holds a database connection of its own (on PostgreSQL, libpq
     /// over TLS), which must be closed before the process exits and its TLS library is torn
@@ -190,11 +191,15 @@ pub async fn start(settings: Settings) -> Result<Running, StartError> {
         app: app.clone(),
         cors: cors_origins,
         public_max_age,
-        limiter: crate::http::rate_limit::Limiter::new(rate),
+        clients: ClientSettings {
+            trust_forwarded_for: rate.trust_forwarded_for,
+            ipv6_prefix: rate.ipv6_prefix,
+        },
+        limiter: middleware::rate_limit::Limiter::new(rate),
         answers: Default::default(),
     });
     let watch_stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let watch = match crate::http::answers::spawn_watch(&state, watch_stop.clone()) {
+    let watch = match middleware::watch::spawn(&state, watch_stop.clone()) {
         Ok(handle) => Some(handle),
         Err(e) => {
             // Without the watch every public request reads the data version: slower, never stale.
@@ -280,8 +285,8 @@ async fn serve(
     limits: ConnectionLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
-    let service = crate::http::answers::WithAnswers {
-        inner: TowerToHyperService::new(warp::service(routes(state.clone()))),
+    let service = Pipeline {
+        router: TowerToHyperService::new(warp::service(router(state.clone()))),
         state,
     };
     // HTTP/1.1 only: HTTP/2 without TLS (h2c) is not what browsers or reverse proxies speak,

@@ -1,5 +1,5 @@
 //! Notice that some connection committed a write, without reading the data: what lets the public
-//! answers in memory (`http::answers`) skip a version read per request (issue 14).
+//! answers in memory (`http::middleware::cache`) skip a version read per request (issue 14).
 //!
 //! - SQLite: `PRAGMA data_version` on a connection of its own changes whenever any *other*
 //!   connection, of this process or another, has committed since the last time it was asked.

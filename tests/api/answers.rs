@@ -108,7 +108,8 @@ async fn a_write_through_another_instance_is_seen_within_moments_and_ones_own_at
 async fn a_kept_answer_carries_the_same_bytes_and_headers_and_cors_follows_each_origin() {
     let app = spawn_app_tuned(|s| {
         s.cors_origins =
-            gongshi::http::cors::Origins::parse("https://a.gov.cn,https://b.gov.cn").unwrap();
+            gongshi::http::middleware::cors::Origins::parse("https://a.gov.cn,https://b.gov.cn")
+                .unwrap();
     })
     .await;
     add(&app, 1, "银川星光网吧").await;

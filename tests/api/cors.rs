@@ -114,9 +114,10 @@ async fn a_public_preflight_is_answered_and_a_staff_one_is_not() {
 #[tokio::test]
 async fn an_allow_list_echoes_a_listed_origin_and_nothing_else() {
     let app = spawn_app_tuned(|s| {
-        s.cors_origins =
-            gongshi::http::cors::Origins::parse(&format!("{PORTAL}, https://credit.nx.gov.cn"))
-                .unwrap();
+        s.cors_origins = gongshi::http::middleware::cors::Origins::parse(&format!(
+            "{PORTAL}, https://credit.nx.gov.cn"
+        ))
+        .unwrap();
     })
     .await;
     let res = with_origin(&app, Method::GET, "/api/v1/public/categories", None).await;
@@ -134,5 +135,39 @@ async fn an_allow_list_echoes_a_listed_origin_and_nothing_else() {
     let res = preflight(&app, "/api/v1/public/plans", "GET").await;
     assert_eq!(res.status(), 204);
     assert_eq!(acao(&res).as_deref(), Some(PORTAL));
+    app.stop().await;
+}
+
+/// Issue 24: the authorities' list is public by the route table. It was routed with the staff
+/// routes, given `no-store`, then a public `Cache-Control` on top; now it has exactly one, with
+/// its ETag and CORS, while writing authorities stays a staff answer.
+#[tokio::test]
+async fn the_authorities_list_is_public_with_exactly_one_cache_control() {
+    let app = spawn_app().await;
+    let res = with_origin(&app, Method::GET, "/api/v1/authorities", None).await;
+    assert_eq!(res.status(), 200);
+    let cache: Vec<_> = res.headers().get_all("cache-control").iter().collect();
+    assert_eq!(cache, ["public, max-age=60"]);
+    assert_eq!(acao(&res).as_deref(), Some("*"));
+    let etag = res.headers()["etag"].to_str().unwrap().to_string();
+    let again = app
+        .client
+        .get(app.url("/api/v1/authorities"))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    let res = preflight(&app, "/api/v1/authorities", "GET").await;
+    assert_eq!(res.status(), 204);
+    for (method, path) in [
+        (Method::POST, "/api/v1/authorities"),
+        (Method::PATCH, "/api/v1/authorities/1"),
+    ] {
+        let res = with_origin(&app, method.clone(), path, Some(&app.admin_token)).await;
+        assert_eq!(acao(&res), None, "{method} {path} ({})", res.status());
+        let cache: Vec<_> = res.headers().get_all("cache-control").iter().collect();
+        assert_eq!(cache, ["no-store"], "{method} {path}");
+    }
     app.stop().await;
 }

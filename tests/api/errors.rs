@@ -269,9 +269,25 @@ async fn head_answers_as_get_without_a_body_and_a_405_says_what_is_allowed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_answer_is_nosniff_and_private_answers_are_never_cached() {
     let app = spawn_app().await;
-    for res in [app.get("/healthz").await, app.get("/nowhere").await] {
-        assert_eq!(res.headers()["x-content-type-options"], "nosniff");
-        assert!(res.headers().get("cache-control").is_none());
+    let nowhere = app.get("/nowhere").await;
+    assert_eq!(nowhere.headers()["x-content-type-options"], "nosniff");
+    assert!(nowhere.headers().get("cache-control").is_none());
+    // The health probe is answered live every time: no cache may keep it.
+    let health = app.get("/healthz").await;
+    assert_eq!(health.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(health.headers()["cache-control"], "no-store");
+    assert!(health
+        .headers()
+        .get("access-control-allow-origin")
+        .is_none());
+    // A staff route's refusal is a staff answer too (it was left without `no-store` when the
+    // refusal came from the router's recovery rather than the handler).
+    for refused in [
+        app.get("/api/v1/penalties").await,
+        app.get_as("not-a-token", "/api/v1/users").await,
+    ] {
+        assert_eq!(refused.status(), 401);
+        assert_eq!(refused.headers()["cache-control"], "no-store");
     }
     // A public answer may be reused for a minute, then revalidated by its ETag (issue 14).
     let public = app.get("/api/v1/public/entities").await;

@@ -33,9 +33,9 @@ fn spec_routes(spec: &Value) -> BTreeSet<(String, String)> {
 fn the_spec_is_openapi_3_1_and_lists_exactly_the_route_table() {
     let spec = spec();
     assert_eq!(spec["openapi"], "3.1.0");
-    let table: BTreeSet<(String, String)> = gongshi::http::ROUTES
+    let table: BTreeSet<(String, String)> = gongshi::http::routes::ROUTES
         .iter()
-        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .map(|r| (r.method.to_string(), r.template.to_string()))
         .collect();
     let documented = spec_routes(&spec);
     let undocumented: Vec<_> = table.difference(&documented).collect();
@@ -273,10 +273,11 @@ fn penalty_fields_carry_the_national_layouts_column_names() {
     assert!(checked > 40, "only {checked} layout fields found");
 }
 
-/// The public group as the router decides it (`cors::is_public`): CORS, ETag, rate limit.
+/// Whether the route table's audience for an operation is tagged (`Audience::tagged`: public
+/// data and assets): CORS, ETag, rate limit.
 fn public(method: &str, path: &str) -> bool {
     let m = warp::http::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
-    gongshi::http::cors::is_public(&m, &concrete(path))
+    gongshi::http::routes::audience(&m, &concrete(path)).is_some_and(|a| a.tagged())
 }
 
 fn documents_if_none_match(spec: &Value, path: &str, op: &Value) -> bool {
@@ -353,7 +354,7 @@ fn public_operations_document_their_cache_headers_304_and_429() {
         assert_eq!(c["headers"][h]["required"], true, "{h}");
     }
     let etag = c["headers"]["ETag"]["schema"]["pattern"].as_str().unwrap();
-    let sample = gongshi::http::etag::of(b"{\"items\":[]}");
+    let sample = gongshi::http::middleware::etag::of(b"{\"items\":[]}");
     assert_eq!(sample.len(), 34);
     assert_eq!(etag, "^\"[0-9a-f]{32}\"$", "the pattern describes {sample}");
 }

@@ -3,7 +3,7 @@
 
 use chrono::{Duration, TimeZone, Utc};
 use gongshi::domain::rate::Rate;
-use gongshi::http::rate_limit::RateSettings;
+use gongshi::http::middleware::rate_limit::RateSettings;
 
 use crate::helpers::{assert_problem, spawn_app, spawn_app_tuned, TestApp};
 

@@ -21,7 +21,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::path!("public" / "draws" / "rfc3797"))
         .and(warp::post())
         .and(with_state(state.clone()))
-        .and(client(state))
+        .and(client())
         .and(json_body::<Rfc3797Request>())
         .and_then(rfc3797)
         .boxed()

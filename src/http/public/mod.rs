@@ -1,8 +1,10 @@
-//! The public group: no token, read-only answers built from allow-listed views (`views.rs`).
-//! Directory, roster, working-day calendar, credit-code checker, health and meta; later the
-//! penalties, plans and the widget. The portal work wraps this whole group (CORS, ETag, rate
-//! limits) in one place: here.
+//! The public group: no token, read-only answers built from allow-listed views (`views.rs`):
+//! directory, roster, working-day calendar, credit-code checker, authorities, penalties, plans,
+//! the widget and the API description; health and meta. What a route's audience brings (CORS,
+//! ETag, rate limits, the answer cache) is the pipeline's (`http::middleware`), decided by the
+//! route table (`http::routes`), not by where a handler sits.
 
+mod authorities;
 mod calendar;
 mod categories;
 mod directory;
@@ -49,7 +51,9 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .unify()
         .or(inspection_items::routes(state.clone()))
         .unify()
-        .or(plans::routes(state))
+        .or(plans::routes(state.clone()))
+        .unify()
+        .or(authorities::routes(state))
         .unify()
         .boxed()
 }

@@ -21,7 +21,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::path!("auth" / "tokens"))
         .and(warp::post())
         .and(with_state(state.clone()))
-        .and(client(state.clone()))
+        .and(client())
         .and(json_body::<Login>())
         .and_then(issue);
     let sign_out = api()

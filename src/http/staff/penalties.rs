@@ -1,5 +1,6 @@
 //! Penalty decisions for staff: `/api/v1/penalties` (clerks log and submit, reviewers approve,
-//! reject, publish, withdraw and repair) and `/api/v1/authorities` (admin).
+//! reject, publish, withdraw and repair) and writing `/api/v1/authorities` (admin; the list is
+//! public, `public::authorities`).
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -107,11 +108,6 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .untuple_one()
         .and(filters::json_or_empty::<StepBody>())
         .and_then(step);
-    let authorities_list = api()
-        .and(warp::path!("authorities"))
-        .and(filters::get())
-        .and(s())
-        .and_then(list_authorities);
     let authorities_create = api()
         .and(warp::path!("authorities"))
         .and(warp::post())
@@ -137,8 +133,6 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .or(patch)
         .unify()
         .or(step)
-        .unify()
-        .or(authorities_list)
         .unify()
         .or(authorities_create)
         .unify()
@@ -295,16 +289,6 @@ async fn step(
         .blocking(move |app| penalties::step(app, &actor, id, step, &body))
         .await;
     Ok(respond(StatusCode::OK, result.map(view(&state))))
-}
-
-async fn list_authorities(state: Arc<AppState>) -> Result<Response, Infallible> {
-    let result: Result<_, ServiceError> = state.app.blocking(authorities::list).await;
-    Ok(respond(
-        StatusCode::OK,
-        result.map(|all| Items {
-            items: all.iter().map(PublicAuthority::from).collect(),
-        }),
-    ))
 }
 
 #[tracing::instrument(skip_all, fields(actor = %actor.name))]

@@ -2,12 +2,10 @@
 //! answer's body, so it changes when and only when the answer does (a publication, a withdrawal,
 //! a publicity period ending at midnight; not a staff edit the public cannot see), and is the
 //! same from every instance sharing a database. `If-None-Match` with it gets 304 and no body.
+//! The tag is computed once per answer, by `cache`, the one layer that reads a body whole.
 
-use http_body_util::BodyExt;
 use sha2::{Digest, Sha256};
-use warp::http::header::{self, HeaderValue};
-use warp::http::StatusCode;
-use warp::reply::Response;
+use warp::http::header::{self, HeaderMap, HeaderValue};
 
 /// The ETag of a body: a quoted prefix of its SHA-256 (128 bits).
 pub fn of(body: &[u8]) -> String {
@@ -24,33 +22,17 @@ pub fn matches(if_none_match: &str, etag: &str) -> bool {
         .any(|t| t == "*" || t.trim_start_matches("W/") == etag)
 }
 
-/// Gives a successful public answer its ETag and `Cache-Control`, or turns it into a 304 when the
-/// client already holds it. Other answers pass unchanged.
-pub async fn tag(res: Response, if_none_match: Option<&str>, max_age: u32) -> Response {
-    if res.status() != StatusCode::OK {
-        return res;
-    }
-    let (mut parts, body) = res.into_parts();
-    let bytes = match body.collect().await {
-        Ok(c) => c.to_bytes(),
-        Err(e) => {
-            tracing::error!(error = %e, "could not read a public answer to tag it");
-            return warp::Reply::into_response(crate::http::problem::internal());
-        }
-    };
-    let etag = of(&bytes);
+/// Gives the headers of a successful answer holding `body` its ETag and
+/// `Cache-Control: public, max-age`.
+pub fn tag(headers: &mut HeaderMap, body: &[u8], max_age: u32) {
     let cache = format!("public, max-age={max_age}");
-    if let (Ok(e), Ok(c)) = (HeaderValue::from_str(&etag), HeaderValue::from_str(&cache)) {
-        parts.headers.insert(header::ETAG, e);
-        parts.headers.insert(header::CACHE_CONTROL, c);
+    if let (Ok(e), Ok(c)) = (
+        HeaderValue::from_str(&of(body)),
+        HeaderValue::from_str(&cache),
+    ) {
+        headers.insert(header::ETAG, e);
+        headers.insert(header::CACHE_CONTROL, c);
     }
-    if if_none_match.is_some_and(|v| matches(v, &etag)) {
-        parts.status = StatusCode::NOT_MODIFIED;
-        parts.headers.remove(header::CONTENT_LENGTH);
-        parts.headers.remove(header::CONTENT_TYPE);
-        return Response::from_parts(parts, Default::default());
-    }
-    Response::from_parts(parts, bytes.into())
 }
 
 #[cfg(test)]

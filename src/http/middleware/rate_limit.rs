@@ -1,20 +1,18 @@
-//! Per-client rate limiting of the public group (issue 14): a token bucket per client address
+//! Per-client rate limiting of public answers (issue 14): a token bucket per client address
 //! (`domain::rate`); over the limit a request gets 429 problem+json with `Retry-After` before any
 //! work is done. Loopback clients are not limited unless asked (the operator's own tools, a
 //! reverse proxy on the same machine without `trust_forwarded_for`). Behind a reverse proxy, set
 //! `trust_forwarded_for`: the client is then the last address of `X-Forwarded-For`, the one the
 //! proxy appended. Who the client is (an IPv6 /64, an IPv4-mapped address as IPv4, an unreadable
-//! or loopback forwarded entry as one shared limited client) is `domain::client`'s answer, which
-//! the login throttle uses too.
+//! or loopback forwarded entry as one shared limited client) is `domain::client`'s answer, resolved
+//! once per request by `middleware::client`, which the login throttle and the access log use too.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
 use std::sync::Mutex;
 
-use crate::domain::client::{ClientKey, DEFAULT_IPV6_PREFIX};
-
 use chrono::{DateTime, Utc};
-use warp::http::HeaderMap;
+
+use crate::domain::client::{ClientKey, DEFAULT_IPV6_PREFIX};
 
 use crate::domain::rate::{Bucket, Rate};
 
@@ -59,22 +57,6 @@ impl Limiter {
         }
     }
 
-    /// The client a request counts against (`domain::client`), for this limit and the login
-    /// throttle.
-    pub fn client(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> Option<ClientKey> {
-        let forwarded: Vec<&str> = headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .map(|v| v.to_str().unwrap_or(""))
-            .collect();
-        ClientKey::of_request(
-            peer,
-            &forwarded,
-            self.settings.trust_forwarded_for,
-            self.settings.ipv6_prefix,
-        )
-    }
-
     /// Charges `client` `tokens` more (a costly public request, on top of the one every request
     /// costs; at most what a full bucket holds): `Ok`, or the seconds to wait. The same
     /// exemptions as [`Limiter::check`].
@@ -97,17 +79,13 @@ impl Limiter {
             .take_n(rate, now, tokens.min(rate.burst.saturating_sub(1)))
     }
 
-    /// `Ok`, or the seconds to wait before the client's next request.
-    pub fn check(
-        &self,
-        peer: Option<IpAddr>,
-        headers: &HeaderMap,
-        now: DateTime<Utc>,
-    ) -> Result<(), u64> {
+    /// `Ok`, or the seconds to wait before the client's next request. A request whose client is
+    /// not known (no peer address: not served by `http::server`) is not limited.
+    pub fn check(&self, client: Option<ClientKey>, now: DateTime<Utc>) -> Result<(), u64> {
         let Some(rate) = self.settings.rate else {
             return Ok(());
         };
-        let Some(client) = self.client(peer, headers) else {
+        let Some(client) = client else {
             return Ok(());
         };
         if client.is_loopback() && !self.settings.limit_loopback {

@@ -1,7 +1,8 @@
-//! CORS for the public group (issue 14): portals call `/api/v1/public/…`, `/api/v1/calendar/…`
-//! (its GETs) and `/api/v1/credit-codes/…` from their own pages. Those answers, problems
-//! included, carry `Access-Control-Allow-Origin`, and their preflights are answered; staff routes
-//! never carry a CORS header, so a browser on another site cannot read a staff answer.
+//! CORS (issue 14): portals read public answers from their own pages. Answers of a route whose
+//! audience is shared with other sites (`routes::Audience::shared_with_other_sites`: public data
+//! and assets), problems included, carry `Access-Control-Allow-Origin`, and their preflights are
+//! answered; staff routes never carry a CORS header, so a browser on another site cannot read a
+//! staff answer.
 
 use warp::http::header::{self, HeaderMap, HeaderValue};
 use warp::http::{Method, StatusCode};
@@ -53,38 +54,8 @@ impl Origins {
     }
 }
 
-/// Whether `method` on `path` is a public route (the draw verifier is the one public POST). The
-/// authorities' list is read by portals too (to offer a 处罚机关 filter), so it is public here
-/// though it sits with the staff routes that write authorities.
-pub fn is_public(method: &Method, path: &str) -> bool {
-    let get = method == Method::GET || method == Method::HEAD;
-    (get && (path.starts_with("/api/v1/public/")
-        || path.starts_with("/api/v1/calendar/")
-        || path.starts_with("/api/v1/credit-codes/")
-        || path.starts_with("/embed/")
-        || path == "/api/v1/authorities"
-        || matches!(
-            path,
-            "/api/v1/openapi.yaml" | "/api/v1/openapi.json" | "/docs"
-        )))
-        || (method == Method::POST && path == "/api/v1/public/draws/rfc3797")
-}
-
-/// Adds the CORS headers to an answer of a public route.
-pub fn decorate(
-    origins: &Origins,
-    method: &Method,
-    path: &str,
-    origin: Option<&str>,
-    res: &mut Response,
-) {
-    if !is_public(method, path) {
-        return;
-    }
-    add_origin(origins, origin, res.headers_mut());
-}
-
-fn add_origin(origins: &Origins, origin: Option<&str>, headers: &mut HeaderMap) {
+/// Adds the CORS headers to an answer other sites may read (the route's audience says which).
+pub fn add_origin(origins: &Origins, origin: Option<&str>, headers: &mut HeaderMap) {
     if let Origins::List(_) = origins {
         headers.append(header::VARY, HeaderValue::from_static("Origin"));
     }
@@ -93,33 +64,27 @@ fn add_origin(origins: &Origins, origin: Option<&str>, headers: &mut HeaderMap) 
     }
 }
 
-/// The answer to a preflight (`OPTIONS` with `Access-Control-Request-Method`) of a public route:
-/// 204 with the method, the headers a portal sends, and a day's caching. `None` when the request
-/// is no preflight of a public route (it is then answered as any other request: a staff path
-/// gets no CORS header).
-pub fn preflight(
-    origins: &Origins,
-    method: &Method,
-    path: &str,
-    headers: &HeaderMap,
-) -> Option<Response> {
+/// The method a preflight asks about: `Access-Control-Request-Method` of an `OPTIONS` request.
+pub fn preflight_method(method: &Method, headers: &HeaderMap) -> Option<Method> {
     if method != Method::OPTIONS {
         return None;
     }
-    let asked = headers
+    headers
         .get(header::ACCESS_CONTROL_REQUEST_METHOD)?
         .to_str()
         .ok()
-        .and_then(|m| Method::from_bytes(m.as_bytes()).ok())?;
-    if !is_public(&asked, path) || super::allow::allowed_methods(path).is_empty() {
-        return None;
-    }
-    let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok());
+        .and_then(|m| Method::from_bytes(m.as_bytes()).ok())
+}
+
+/// The answer to a preflight asking for `asked` on a route other sites may read: 204 with the
+/// method, the headers a portal sends, and a day's caching. (A preflight of any other route is
+/// answered as any other request: a staff path gets no CORS header.)
+pub fn preflight(origins: &Origins, asked: &Method, origin: Option<&str>) -> Response {
     let mut res = Response::new(Default::default());
     *res.status_mut() = StatusCode::NO_CONTENT;
     let h = res.headers_mut();
     add_origin(origins, origin, h);
-    let methods = if asked == Method::POST {
+    let methods = if *asked == Method::POST {
         "POST"
     } else {
         "GET, HEAD"
@@ -136,30 +101,12 @@ pub fn preflight(
         header::ACCESS_CONTROL_MAX_AGE,
         HeaderValue::from_static("86400"),
     );
-    Some(res)
+    res
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_the_public_group_and_the_verifier_post_are_public() {
-        for (m, p, public) in [
-            (Method::GET, "/api/v1/public/penalties", true),
-            (Method::HEAD, "/api/v1/public/plans/1", true),
-            (Method::GET, "/api/v1/calendar/days/2026-10-01", true),
-            (Method::PUT, "/api/v1/calendar/CN/2027", false),
-            (Method::GET, "/api/v1/credit-codes/91640100MA76A1B2C3", true),
-            (Method::POST, "/api/v1/public/draws/rfc3797", true),
-            (Method::POST, "/api/v1/public/plans", false),
-            (Method::GET, "/api/v1/penalties", false),
-            (Method::GET, "/api/v1/users", false),
-            (Method::GET, "/api/v1/publicity", false),
-        ] {
-            assert_eq!(is_public(&m, p), public, "{m} {p}");
-        }
-    }
 
     #[test]
     fn origins_parse_strictly() {

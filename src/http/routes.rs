@@ -1,0 +1,349 @@
+//! The route table: every route the router serves, as `(method, path template, audience)`. The
+//! audience is the one answer to "who is this route for?": the request pipeline
+//! (`http::middleware`) looks it up once per request and lets it decide CORS, the rate limit, the
+//! ETag and the public answer cache, and `Cache-Control: no-store` (later the console's cookies,
+//! CSRF and content-security policy). Nothing else decides an audience: no path prefix is ever
+//! matched for it. `tests/api/openapi.rs` checks this table, the router and
+//! `api-spec/openapi.yaml` against each other.
+
+use warp::http::Method;
+
+/// Who a route is for, and so how the pipeline treats its answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Public data for portals and the public: no token; readable from other sites (CORS),
+    /// limited per client, tagged (`ETag`, `Cache-Control: public`) and, for GET and HEAD, kept
+    /// in memory per data version.
+    Public,
+    /// The staff API: a bearer token and a role. `no-store`, no CORS, no per-client limit (the
+    /// login has its own throttle); a successful write makes the public data version stale.
+    Staff,
+    /// The staff console's pages (HTML, a session cookie): treated as staff answers. No routes
+    /// yet; its cookies, CSRF and content-security policy will be decided here too.
+    Console,
+    /// Fixed content built into the binary for other sites (the widget and its demo page, the API
+    /// description and its page): treated as public answers.
+    Asset,
+    /// This instance's health, for a load balancer or a monitor: answered live every time,
+    /// `no-store`, no CORS, never limited (a probe must not be refused for probing).
+    Probe,
+}
+
+impl Audience {
+    /// Its answers may be read by a page of another site (CORS headers and preflights).
+    pub fn shared_with_other_sites(self) -> bool {
+        matches!(self, Audience::Public | Audience::Asset)
+    }
+
+    /// Each client is limited to a rate of requests (429 before any work).
+    pub fn rate_limited(self) -> bool {
+        matches!(self, Audience::Public | Audience::Asset)
+    }
+
+    /// A successful answer carries an `ETag` and `Cache-Control: public, max-age`, answers 304 to
+    /// a matching `If-None-Match`, and (GET and HEAD) is kept per data version.
+    pub fn tagged(self) -> bool {
+        matches!(self, Audience::Public | Audience::Asset)
+    }
+
+    /// No cache may keep its answers (they hold private data, a token, or live state).
+    pub fn no_store(self) -> bool {
+        matches!(self, Audience::Staff | Audience::Console | Audience::Probe)
+    }
+
+    /// Its writes can change what the public sees: a successful one makes the known data version
+    /// stale before its answer leaves.
+    pub fn writes_public_data(self) -> bool {
+        matches!(self, Audience::Staff | Audience::Console)
+    }
+}
+
+/// One route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Route {
+    /// `GET`, `POST`, `PUT`, `PATCH` or `DELETE` (a GET route serves HEAD too).
+    pub method: &'static str,
+    /// The path with `{name}` for each variable segment.
+    pub template: &'static str,
+    pub audience: Audience,
+}
+
+const fn public(method: &'static str, template: &'static str) -> Route {
+    Route {
+        method,
+        template,
+        audience: Audience::Public,
+    }
+}
+
+const fn staff(method: &'static str, template: &'static str) -> Route {
+    Route {
+        method,
+        template,
+        audience: Audience::Staff,
+    }
+}
+
+const fn asset(template: &'static str) -> Route {
+    Route {
+        method: "GET",
+        template,
+        audience: Audience::Asset,
+    }
+}
+
+/// Every route the router serves.
+pub const ROUTES: &[Route] = &[
+    Route {
+        method: "GET",
+        template: "/healthz",
+        audience: Audience::Probe,
+    },
+    public("GET", "/api/v1/meta"),
+    asset("/api/v1/openapi.yaml"),
+    asset("/api/v1/openapi.json"),
+    asset("/docs"),
+    asset("/embed/v1/penalties.js"),
+    asset("/embed/demo.html"),
+    staff("POST", "/api/v1/auth/tokens"),
+    staff("DELETE", "/api/v1/auth/tokens/current"),
+    staff("GET", "/api/v1/users"),
+    staff("POST", "/api/v1/users"),
+    staff("PATCH", "/api/v1/users/{id}"),
+    staff("POST", "/api/v1/users/{id}/revoke-tokens"),
+    staff("GET", "/api/v1/audit"),
+    public("GET", "/api/v1/calendar/days/{date}"),
+    public("GET", "/api/v1/calendar/add-workdays"),
+    public("GET", "/api/v1/calendar/workdays-between"),
+    public("GET", "/api/v1/calendar/years/{year}"),
+    public("GET", "/api/v1/calendar/coverage"),
+    public("GET", "/api/v1/calendar/today"),
+    staff("PUT", "/api/v1/calendar/{region}/{year}"),
+    public("GET", "/api/v1/credit-codes/{code}"),
+    public("GET", "/api/v1/public/entities"),
+    public("GET", "/api/v1/public/entities/{credit_code}"),
+    public("GET", "/api/v1/public/inspectors"),
+    public("GET", "/api/v1/public/categories"),
+    staff("POST", "/api/v1/categories"),
+    // Portals read the authorities to offer a 处罚机关 filter; only writing them is staff work.
+    public("GET", "/api/v1/authorities"),
+    staff("POST", "/api/v1/authorities"),
+    staff("PATCH", "/api/v1/authorities/{id}"),
+    staff("GET", "/api/v1/penalties"),
+    staff("POST", "/api/v1/penalties"),
+    staff("GET", "/api/v1/penalties/deadlines"),
+    staff("GET", "/api/v1/penalties/export.csv"),
+    staff("GET", "/api/v1/penalties/{id}"),
+    staff("PATCH", "/api/v1/penalties/{id}"),
+    staff("POST", "/api/v1/penalties/{id}/submit"),
+    staff("POST", "/api/v1/penalties/{id}/approve"),
+    staff("POST", "/api/v1/penalties/{id}/reject"),
+    staff("POST", "/api/v1/penalties/{id}/publish"),
+    staff("POST", "/api/v1/penalties/{id}/withdraw"),
+    staff("POST", "/api/v1/penalties/{id}/repair"),
+    public("GET", "/api/v1/public/penalties"),
+    public("GET", "/api/v1/public/penalties/{id}"),
+    public("GET", "/api/v1/public/penalties.csv"),
+    public("GET", "/api/v1/public/penalties/feed.atom"),
+    // The independent draw computation: public, computes, writes nothing.
+    public("POST", "/api/v1/public/draws/rfc3797"),
+    public("GET", "/api/v1/public/inspection-items"),
+    public("GET", "/api/v1/public/inspection-items/{id}"),
+    public("GET", "/api/v1/public/inspection-items/{id}/versions"),
+    public(
+        "GET",
+        "/api/v1/public/inspection-items/{id}/versions/{version}",
+    ),
+    public("GET", "/api/v1/public/plans"),
+    public("GET", "/api/v1/public/plans/{id}"),
+    public("GET", "/api/v1/public/plans/{id}/bundle"),
+    public("GET", "/api/v1/public/plans/{id}/selections"),
+    staff("GET", "/api/v1/plans"),
+    staff("POST", "/api/v1/plans"),
+    staff("GET", "/api/v1/plans/deadlines"),
+    staff("GET", "/api/v1/plans/{id}"),
+    staff("POST", "/api/v1/plans/{id}/announce"),
+    staff("POST", "/api/v1/plans/{id}/draw"),
+    staff("POST", "/api/v1/plans/{id}/results"),
+    staff("POST", "/api/v1/plans/{id}/complete"),
+    staff("POST", "/api/v1/plans/{id}/publish-results"),
+    staff("POST", "/api/v1/plans/{id}/void"),
+    staff("POST", "/api/v1/inspection-items"),
+    staff("PATCH", "/api/v1/inspection-items/{id}"),
+    staff("GET", "/api/v1/entities"),
+    staff("POST", "/api/v1/entities"),
+    staff("GET", "/api/v1/entities/export.csv"),
+    staff("GET", "/api/v1/entities/{credit_code}"),
+    staff("PATCH", "/api/v1/entities/{credit_code}"),
+    staff("POST", "/api/v1/entities/{credit_code}/deregister"),
+    staff("GET", "/api/v1/entities/{credit_code}/history"),
+    staff("POST", "/api/v1/imports/entities"),
+    staff("POST", "/api/v1/imports/inspectors"),
+    staff("POST", "/api/v1/imports/penalties"),
+    staff("GET", "/api/v1/inspectors"),
+    staff("POST", "/api/v1/inspectors"),
+    staff("GET", "/api/v1/inspectors/{id}"),
+    staff("PATCH", "/api/v1/inspectors/{id}"),
+    staff("GET", "/api/v1/inspectors/{id}/conflicts"),
+    staff("POST", "/api/v1/inspectors/{id}/conflicts"),
+    staff(
+        "POST",
+        "/api/v1/inspectors/{id}/conflicts/{conflict_id}/remove",
+    ),
+];
+
+/// How a template matches a concrete path: `None`, or how many of its segments are literal.
+fn literal_segments(template: &str, path: &str) -> Option<usize> {
+    let (t, p): (Vec<&str>, Vec<&str>) = (
+        template.trim_matches('/').split('/').collect(),
+        path.trim_matches('/').split('/').collect(),
+    );
+    if t.len() != p.len() {
+        return None;
+    }
+    let mut literal = 0;
+    for (t, p) in t.iter().zip(&p) {
+        if t.starts_with('{') {
+            if p.is_empty() {
+                return None;
+            }
+        } else if t == p {
+            literal += 1;
+        } else {
+            return None;
+        }
+    }
+    Some(literal)
+}
+
+/// The route serving `method` at `path`: of the templates that match, the most specific (so
+/// `GET /api/v1/penalties/deadlines` is the report, not a decision's id). HEAD is served by the
+/// GET route.
+pub fn find(method: &Method, path: &str) -> Option<&'static Route> {
+    let method = if method == Method::HEAD {
+        "GET"
+    } else {
+        method.as_str()
+    };
+    ROUTES
+        .iter()
+        .filter(|r| r.method == method)
+        .filter_map(|r| literal_segments(r.template, path).map(|n| (n, r)))
+        .max_by_key(|(n, _)| *n)
+        .map(|(_, r)| r)
+}
+
+/// The audience of `method` at `path`, if a route serves it.
+pub fn audience(method: &Method, path: &str) -> Option<Audience> {
+    find(method, path).map(|r| r.audience)
+}
+
+/// The methods served at `path` (the `Allow` header of a 405, RFC 9110 §15.5.6), from the
+/// templates that match it most specifically (so `/entities/export.csv` allows only GET, not the
+/// PATCH of `/entities/{credit_code}`); HEAD goes with GET.
+pub fn allowed_methods(path: &str) -> Vec<&'static str> {
+    let matches: Vec<(usize, &'static str)> = ROUTES
+        .iter()
+        .filter_map(|r| literal_segments(r.template, path).map(|n| (n, r.method)))
+        .collect();
+    let Some(best) = matches.iter().map(|(n, _)| *n).max() else {
+        return Vec::new();
+    };
+    let mut methods: Vec<&'static str> = matches
+        .into_iter()
+        .filter(|(n, _)| *n == best)
+        .map(|(_, m)| m)
+        .collect();
+    if methods.contains(&"GET") {
+        methods.push("HEAD");
+    }
+    methods.sort_unstable();
+    methods.dedup();
+    methods
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_most_specific_templates_decide_the_allowed_methods() {
+        assert_eq!(allowed_methods("/healthz"), ["GET", "HEAD"]);
+        assert_eq!(allowed_methods("/api/v1/users"), ["GET", "HEAD", "POST"]);
+        assert_eq!(allowed_methods("/api/v1/users/7"), ["PATCH"]);
+        assert_eq!(
+            allowed_methods("/api/v1/entities/export.csv"),
+            ["GET", "HEAD"]
+        );
+        assert_eq!(
+            allowed_methods("/api/v1/entities/91640104MA0000001X"),
+            ["GET", "HEAD", "PATCH"]
+        );
+        assert_eq!(
+            allowed_methods("/api/v1/calendar/days/2026-01-01"),
+            ["GET", "HEAD"]
+        );
+        assert_eq!(allowed_methods("/api/v1/calendar/CN/2027"), ["PUT"]);
+        assert_eq!(allowed_methods("/api/v1/auth/tokens"), ["POST"]);
+        assert!(allowed_methods("/nowhere").is_empty());
+    }
+
+    #[test]
+    fn the_table_decides_each_audience() {
+        use Audience::*;
+        for (m, p, audience) in [
+            (Method::GET, "/api/v1/public/penalties", Some(Public)),
+            (Method::HEAD, "/api/v1/public/plans/1", Some(Public)),
+            (
+                Method::GET,
+                "/api/v1/public/penalties/feed.atom",
+                Some(Public),
+            ),
+            (
+                Method::GET,
+                "/api/v1/calendar/days/2026-10-01",
+                Some(Public),
+            ),
+            (Method::PUT, "/api/v1/calendar/CN/2027", Some(Staff)),
+            (
+                Method::GET,
+                "/api/v1/credit-codes/91640100MA76A1B2C3",
+                Some(Public),
+            ),
+            (Method::POST, "/api/v1/public/draws/rfc3797", Some(Public)),
+            (Method::POST, "/api/v1/public/plans", None),
+            (Method::GET, "/api/v1/penalties", Some(Staff)),
+            (Method::GET, "/api/v1/penalties/deadlines", Some(Staff)),
+            (Method::GET, "/api/v1/users", Some(Staff)),
+            (Method::GET, "/api/v1/publicity", None),
+            (Method::GET, "/api/v1/authorities", Some(Public)),
+            (Method::POST, "/api/v1/authorities", Some(Staff)),
+            (Method::PATCH, "/api/v1/authorities/3", Some(Staff)),
+            (Method::GET, "/embed/v1/penalties.js", Some(Asset)),
+            (Method::GET, "/docs", Some(Asset)),
+            (Method::GET, "/healthz", Some(Probe)),
+            (Method::GET, "/api/v1/meta", Some(Public)),
+            (Method::OPTIONS, "/api/v1/public/penalties", None),
+            (Method::DELETE, "/api/v1/public/penalties", None),
+        ] {
+            assert_eq!(super::audience(&m, p), audience, "{m} {p}");
+        }
+    }
+
+    #[test]
+    fn each_route_is_listed_once_and_each_template_is_well_formed() {
+        let mut seen = std::collections::BTreeSet::new();
+        for r in ROUTES {
+            assert!(seen.insert((r.method, r.template)), "{r:?} twice");
+            assert!(r.template.starts_with('/'), "{r:?}");
+            assert!(
+                ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(&r.method),
+                "{r:?}"
+            );
+            // Each route is found by its own template (no other one shadows it).
+            let concrete = r.template.replace('{', "x").replace('}', "");
+            let found = find(&Method::from_bytes(r.method.as_bytes()).unwrap(), &concrete);
+            assert_eq!(found, Some(r), "{r:?} is not found by its own path");
+        }
+    }
+}
