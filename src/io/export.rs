@@ -111,7 +111,7 @@ pub fn write_penalty<W: Write>(
         opt(&f.licence_affected),
         f.decision_date.to_string(),
         "2099-12-31".into(),
-        r.life.publicity_max_end.to_string(),
+        r.progress.publicity_max_end.to_string(),
         a.fields.name.clone(),
         a.fields.credit_code.to_string(),
         a.fields.name.clone(),

@@ -81,14 +81,19 @@ impl Actor {
         match self.role {
             None => Ok(()),
             Some(r) if policy::permits(r, action) => Ok(()),
-            Some(r) => Err(ServiceError::Forbidden(format!(
-                "role '{r}' may not do this; it needs one of: {}",
-                policy::roles_for(action)
-                    .iter()
-                    .map(|r| r.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))),
+            Some(r) => Err(forbidden(r, action)),
         }
     }
+}
+
+/// 403: `role` may not do `action`, naming the roles that may.
+pub fn forbidden(role: Role, action: Action) -> ServiceError {
+    ServiceError::Forbidden(format!(
+        "role '{role}' may not do this; it needs one of: {}",
+        policy::roles_for(action)
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
 }

@@ -441,7 +441,8 @@ pub fn import(
                     published_by: Some(actor.name.clone()),
                     ..Workflow::default()
                 };
-                let life = super::penalties::life_with(f, State::Published, 1, workflow, due, now)?;
+                let progress =
+                    super::penalties::progress_with(f, State::Published, 1, workflow, due, now)?;
                 records.push(PenaltyRecord {
                     id: 0,
                     authority_id: row.authority,
@@ -451,7 +452,7 @@ pub fn import(
                     imported: true,
                     created_by: actor.name.clone(),
                     created_at: now,
-                    life,
+                    progress,
                 });
             }
             let new: Vec<NewPenalty<'_>> = records
@@ -463,7 +464,7 @@ pub fn import(
                     public_name: &r.public_name,
                     imported: true,
                     created_by: &actor.name,
-                    life: &r.life,
+                    progress: &r.progress,
                 })
                 .collect();
             let ids = store::penalties::insert_many(conn, &new, now, &mut tally)?;

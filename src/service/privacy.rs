@@ -42,7 +42,7 @@ pub fn scan(app: &App) -> Result<Vec<Finding>, ServiceError> {
         for r in batch {
             let mask = masks.get(&r.authority_id).copied().unwrap_or(true);
             let mut errors = r.fields.private_in_public_text(mask);
-            if let Some(reason) = &r.life.workflow.withdrawal_reason {
+            if let Some(reason) = &r.progress.workflow.withdrawal_reason {
                 errors.extend(private_data::refusal(
                     "withdrawal_reason",
                     reason,

@@ -338,7 +338,7 @@ pub fn mask_id_number(n: &str) -> String {
 impl<'a> From<&'a PenaltyRecord> for PenaltySnapshot<'a> {
     fn from(r: &'a PenaltyRecord) -> Self {
         let f = &r.fields;
-        let l = &r.life;
+        let l = &r.progress;
         PenaltySnapshot {
             id: r.id,
             authority_id: r.authority_id,

@@ -1,4 +1,4 @@
-//! 行政处罚决定: the record (`penalties`), its life (`penalty_states`) and the public name index
+//! 行政处罚决定: the record (`penalties`), its progress (`penalty_states`) and the public name index
 //! (`penalty_name_grams`, over what the public view shows).
 
 use std::collections::BTreeSet;
@@ -15,7 +15,7 @@ use crate::domain::inspector::CertificateNo;
 use crate::domain::penalty::fields::{OtherCodes, PenaltyFields};
 use crate::domain::penalty::kinds::{IdType, PartyKind, PenaltyType, Procedure, Severity};
 use crate::domain::penalty::number::DecisionNumber;
-use crate::domain::penalty::record::{Life, PenaltyRecord, Workflow};
+use crate::domain::penalty::record::{PenaltyRecord, Progress, Workflow};
 use crate::domain::penalty::workflow::State;
 use crate::domain::text::search_form;
 
@@ -186,7 +186,7 @@ fn record(p: PenaltyRow, s: StateRow) -> QueryResult<PenaltyRecord> {
         imported: p.imported,
         created_by: p.created_by,
         created_at: p.created_at,
-        life: Life {
+        progress: Progress {
             state: State::parse(&s.state).ok_or_else(|| corrupt("state", &s.state))?,
             version: s.version,
             workflow: json::<Workflow>("workflow", &s.workflow_json)?,
@@ -247,10 +247,10 @@ pub struct NewPenalty<'a> {
     pub public_name: &'a str,
     pub imported: bool,
     pub created_by: &'a str,
-    pub life: &'a Life,
+    pub progress: &'a Progress,
 }
 
-/// Inserts a decision, its life and its index keys. Call inside a write transaction.
+/// Inserts a decision, its progress and its index keys. Call inside a write transaction.
 pub fn insert(conn: &mut AnyConn, new: NewPenalty<'_>, now: NaiveDateTime) -> QueryResult<i64> {
     let id = insert_row(conn, &new, now)?;
     let keys = index_keys_of(new.public_name, new.number);
@@ -258,7 +258,7 @@ pub fn insert(conn: &mut AnyConn, new: NewPenalty<'_>, now: NaiveDateTime) -> Qu
     Ok(id)
 }
 
-/// One decision's record and life, by INSERT; returns its id.
+/// One decision's record and progress, by INSERT; returns its id.
 fn insert_row(conn: &mut AnyConn, n: &NewPenalty<'_>, now: NaiveDateTime) -> QueryResult<i64> {
     let id: i64 = diesel::insert_into(penalties::table)
         .values((
@@ -271,7 +271,7 @@ fn insert_row(conn: &mut AnyConn, n: &NewPenalty<'_>, now: NaiveDateTime) -> Que
         .returning(penalties::id)
         .get_result(conn)?;
     diesel::insert_into(penalty_states::table)
-        .values((penalty_states::penalty_id.eq(id), state_values(n.life)))
+        .values((penalty_states::penalty_id.eq(id), state_values(n.progress)))
         .execute(conn)?;
     Ok(id)
 }
@@ -351,7 +351,7 @@ fn copy_penalties(
             .text(Some(n.created_by))
             .timestamp(now);
         records.end_row();
-        let l = state_values(n.life);
+        let l = state_values(n.progress);
         lives
             .int(id)
             .text(Some(l.state))
@@ -497,7 +497,7 @@ fn record_values(number: &DecisionNumber, f: &PenaltyFields, public_name: &str) 
     }
 }
 
-/// A decision's life in its stored form.
+/// A decision's progress in its stored form.
 #[derive(Insertable, AsChangeset)]
 #[diesel(table_name = penalty_states, treat_none_as_null = true)]
 struct StateValues {
@@ -518,7 +518,7 @@ struct StateValues {
     updated_at: NaiveDateTime,
 }
 
-fn state_values(l: &Life) -> StateValues {
+fn state_values(l: &Progress) -> StateValues {
     StateValues {
         state: l.state.code(),
         version: l.version,
@@ -538,26 +538,26 @@ fn state_values(l: &Life) -> StateValues {
     }
 }
 
-/// Writes `life` if the stored version is still `expected`; `false` when someone changed the
+/// Writes `progress` if the stored version is still `expected`; `false` when someone changed the
 /// decision first (two reviewers publishing at once: one wins). Call inside a write transaction.
-pub fn update_life_if_version(
+pub fn update_progress_if_version(
     conn: &mut AnyConn,
     id: i64,
     expected: i32,
-    life: &Life,
+    progress: &Progress,
 ) -> QueryResult<bool> {
     let n = diesel::update(
         penalty_states::table
             .filter(penalty_states::penalty_id.eq(id))
             .filter(penalty_states::version.eq(expected)),
     )
-    .set(state_values(life))
+    .set(state_values(progress))
     .execute(conn)?;
     Ok(n == 1)
 }
 
 /// Replaces a draft's fields (and its index keys). Call inside a write transaction, after
-/// [`update_life_if_version`] succeeded.
+/// [`update_progress_if_version`] succeeded.
 pub fn update_fields(
     conn: &mut AnyConn,
     before: &PenaltyRecord,
@@ -909,7 +909,10 @@ pub fn refresh_public_names(
             return Ok(());
         };
         after = last.id;
-        for r in batch.iter().filter(|r| r.life.state != State::Withdrawn) {
+        for r in batch
+            .iter()
+            .filter(|r| r.progress.state != State::Withdrawn)
+        {
             let public = authority
                 .fields
                 .public_name(r.fields.party_kind, &r.fields.party_name);

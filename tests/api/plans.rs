@@ -925,7 +925,7 @@ async fn a_bundle_is_the_same_from_a_copy_of_the_database_on_another_server() {
 #[tokio::test]
 async fn a_provisional_results_deadline_is_recomputed_when_its_year_is_loaded() {
     let b = bureau().await;
-    // An admin who can sign in again after the clock has moved past the first token's life.
+    // An admin who can sign in again after the clock has moved past the first token's progress.
     b.app.user_with_role("cal-admin", "admin").await;
     let id = drawn(&b, json!({"sample_size": 2})).await;
     let results = not_found_results(&b, id).await;

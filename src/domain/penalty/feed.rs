@@ -5,7 +5,7 @@
 
 use chrono::NaiveDateTime;
 
-use super::record::{Life, PenaltyRecord};
+use super::record::{PenaltyRecord, Progress};
 use super::workflow::State;
 use crate::domain::shanghai;
 
@@ -48,23 +48,24 @@ impl Event {
     }
 }
 
-/// The events of decision `id` with this `life` that have happened by `now`. Once a decision's
+/// The events of decision `id` with this `progress` that have happened by `now`. Once a decision's
 /// publicity has ended, only that event remains: the public may no longer see what it was
 /// published with.
-pub fn events_of(id: i64, life: &Life, now: NaiveDateTime) -> Vec<Event> {
+pub fn events_of(id: i64, progress: &Progress, now: NaiveDateTime) -> Vec<Event> {
     let event = |kind, at| Event {
         penalty_id: id,
         kind,
         at,
     };
-    let ended = match life.state {
+    let ended = match progress.state {
         State::Published | State::Withdrawn => {
             // The last day shown is publicity_max_end; it ends at the next midnight.
-            life.publicity_max_end
+            progress
+                .publicity_max_end
                 .succ_opt()
                 .map(shanghai::start_of_day_utc)
         }
-        State::Repaired => life.workflow.repaired_at,
+        State::Repaired => progress.workflow.repaired_at,
         _ => None,
     }
     .filter(|at| *at <= now);
@@ -72,10 +73,11 @@ pub fn events_of(id: i64, life: &Life, now: NaiveDateTime) -> Vec<Event> {
         return vec![event(Kind::PublicityEnded, at)];
     }
     let mut out = Vec::new();
-    if let (Some(at), State::Published | State::Withdrawn) = (life.published_at, life.state) {
+    if let (Some(at), State::Published | State::Withdrawn) = (progress.published_at, progress.state)
+    {
         out.push(event(Kind::Published, at));
     }
-    if let (Some(at), State::Withdrawn) = (life.workflow.withdrawn_at, life.state) {
+    if let (Some(at), State::Withdrawn) = (progress.workflow.withdrawn_at, progress.state) {
         out.push(event(Kind::Withdrawn, at));
     }
     out.retain(|e| e.at <= now);
@@ -87,7 +89,7 @@ pub fn events_of(id: i64, life: &Life, now: NaiveDateTime) -> Vec<Event> {
 pub fn newest(records: &[PenaltyRecord], now: NaiveDateTime, n: usize) -> Vec<Event> {
     let mut all: Vec<Event> = records
         .iter()
-        .flat_map(|r| events_of(r.id, &r.life, now))
+        .flat_map(|r| events_of(r.id, &r.progress, now))
         .collect();
     all.sort_by_key(|e| std::cmp::Reverse((e.at, e.kind, e.penalty_id)));
     all.dedup();
@@ -110,8 +112,8 @@ mod tests {
     }
 
     /// A decision published at 2026-03-02 02:00 UTC, shown until 2026-06-01 inclusive.
-    fn life(state: State) -> Life {
-        Life {
+    fn progress(state: State) -> Progress {
+        Progress {
             state,
             version: 1,
             workflow: Workflow::default(),
@@ -130,7 +132,7 @@ mod tests {
         }
     }
 
-    fn kinds(id: i64, l: &Life, now: &str) -> Vec<(Kind, String)> {
+    fn kinds(id: i64, l: &Progress, now: &str) -> Vec<(Kind, String)> {
         events_of(id, l, at(now))
             .into_iter()
             .map(|e| (e.kind, e.at.to_string()))
@@ -140,7 +142,7 @@ mod tests {
     #[test]
     fn a_draft_or_approved_decision_has_no_event() {
         for s in [State::Draft, State::Submitted, State::Approved] {
-            let mut l = life(s);
+            let mut l = progress(s);
             l.published_at = None;
             assert!(kinds(1, &l, "2026-04-01 00:00:00").is_empty(), "{s:?}");
         }
@@ -148,7 +150,7 @@ mod tests {
 
     #[test]
     fn publication_is_an_event_from_its_instant_on() {
-        let l = life(State::Published);
+        let l = progress(State::Published);
         assert!(kinds(1, &l, "2026-03-02 01:59:59").is_empty());
         assert_eq!(
             kinds(1, &l, "2026-03-02 02:00:00"),
@@ -158,7 +160,7 @@ mod tests {
 
     #[test]
     fn publicity_ends_at_midnight_in_shanghai_after_its_last_day_and_replaces_the_others() {
-        let l = life(State::Published);
+        let l = progress(State::Published);
         // 2026-06-01 23:59:59 in Shanghai: still shown.
         assert_eq!(kinds(7, &l, "2026-06-01 15:59:59")[0].0, Kind::Published);
         // 2026-06-02 00:00:00 in Shanghai.
@@ -170,7 +172,7 @@ mod tests {
 
     #[test]
     fn a_withdrawal_adds_its_event_and_a_repair_ends_publicity_at_once() {
-        let mut l = life(State::Withdrawn);
+        let mut l = progress(State::Withdrawn);
         l.workflow.withdrawn_at = Some(at("2026-04-01 03:00:00"));
         assert_eq!(
             kinds(2, &l, "2026-04-02 00:00:00"),
@@ -183,7 +185,7 @@ mod tests {
             kinds(2, &l, "2026-07-01 00:00:00")[0].0,
             Kind::PublicityEnded
         );
-        let mut r = life(State::Repaired);
+        let mut r = progress(State::Repaired);
         r.workflow.repaired_at = Some(at("2026-05-05 05:00:00"));
         assert_eq!(
             kinds(3, &r, "2026-05-06 00:00:00"),

@@ -1,4 +1,4 @@
-//! A decision as gongshi keeps it (its fields and its life), and the authority (处罚机关) that
+//! A decision as gongshi keeps it (its fields and its progress), and the authority (处罚机关) that
 //! made it.
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -164,9 +164,9 @@ pub struct Workflow {
     pub repair_evidence: Option<String>,
 }
 
-/// A decision's life: its state, its deadlines and what happened when.
+/// A decision's progress: its state, its deadlines and what happened when.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Life {
+pub struct Progress {
     pub state: State,
     pub version: i32,
     pub workflow: Workflow,
@@ -200,7 +200,7 @@ pub struct PenaltyRecord {
     pub imported: bool,
     pub created_by: String,
     pub created_at: NaiveDateTime,
-    pub life: Life,
+    pub progress: Progress,
 }
 
 /// The state as readers see it: a published decision past its publicity period is expired.
@@ -229,15 +229,18 @@ impl Shown {
 
 impl PenaltyRecord {
     pub fn publicity(&self) -> (NaiveDate, NaiveDate) {
-        (self.life.publicity_min_end, self.life.publicity_max_end)
+        (
+            self.progress.publicity_min_end,
+            self.progress.publicity_max_end,
+        )
     }
 
     /// The state on `today` (Asia/Shanghai).
     pub fn shown_state(&self, today: NaiveDate) -> Shown {
-        if self.life.state == State::Published && today > self.life.publicity_max_end {
+        if self.progress.state == State::Published && today > self.progress.publicity_max_end {
             Shown::Expired
         } else {
-            Shown::Stored(self.life.state)
+            Shown::Stored(self.progress.state)
         }
     }
 
@@ -245,8 +248,8 @@ impl PenaltyRecord {
     /// publicity period, a withdrawal notice for a withdrawn one (until the period it was
     /// published for ends), nothing otherwise.
     pub fn public_on(&self, today: NaiveDate) -> Option<Visible> {
-        let within = self.fields.decision_date <= today && today <= self.life.publicity_max_end;
-        match self.life.state {
+        let within = self.fields.decision_date <= today && today <= self.progress.publicity_max_end;
+        match self.progress.state {
             State::Published if within => Some(Visible::Decision),
             State::Withdrawn if within => Some(Visible::Withdrawal),
             _ => None,

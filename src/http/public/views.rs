@@ -502,8 +502,8 @@ impl PublicPenaltyItem {
                 authority_id: a.id,
                 authority: a.fields.name.clone(),
                 authority_credit_code: a.fields.credit_code.to_string(),
-                withdrawn_on: r.life.withdrawn_on,
-                withdrawal_reason: r.life.workflow.withdrawal_reason.clone(),
+                withdrawn_on: r.progress.withdrawn_on,
+                withdrawal_reason: r.progress.workflow.withdrawal_reason.clone(),
                 state: "withdrawn",
             })),
             Visible::Decision => {
@@ -541,8 +541,8 @@ impl PublicPenaltyItem {
                     authority_id: a.id,
                     authority: a.fields.name.clone(),
                     authority_credit_code: a.fields.credit_code.to_string(),
-                    published_on: r.life.published_on,
-                    publicity_end: r.life.publicity_max_end,
+                    published_on: r.progress.published_on,
+                    publicity_end: r.progress.publicity_max_end,
                     state: "published",
                 })))
             }

@@ -98,9 +98,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and_then(
             |id: i64, name: String, state: Arc<AppState>, actor: Actor| async move {
                 let step = step_named(&name).map_err(refused)?;
-                actor
-                    .require(penalties::step_action(step))
-                    .map_err(refused)?;
+                actor.require(step.action()).map_err(refused)?;
                 visible(&state, &actor, id).await?;
                 Ok::<_, Rejection>((id, step, state, actor))
             },

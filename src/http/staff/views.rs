@@ -266,7 +266,7 @@ pub struct StaffPenalty {
 impl StaffPenalty {
     pub fn of(r: &PenaltyRecord, today: NaiveDate) -> StaffPenalty {
         let f = &r.fields;
-        let l = &r.life;
+        let l = &r.progress;
         let shown = r.shown_state(today);
         StaffPenalty {
             id: r.id,
@@ -364,7 +364,7 @@ impl From<&DeadlineLine> for DeadlineView {
             authority_id: r.authority_id,
             decision_number: r.decision_number.to_string(),
             party_name: r.fields.party_name.clone(),
-            state: r.life.state.code(),
+            state: r.progress.state.code(),
             decision_date: r.fields.decision_date,
             deadline_of: l.deadline_of,
             deadline: l.deadline,

@@ -1,0 +1,412 @@
+//! Logging a decision as a draft and editing it (clerks): parsing against the roster and the
+//! directory, the private-data check, the decision number, the publication deadline.
+
+use chrono::NaiveDate;
+
+use super::{find, find_for, stale};
+use crate::domain::audit_action::AuditAction;
+use crate::domain::calendar::Deadline;
+use crate::domain::credit_code::CreditCode;
+use crate::domain::deadline::DeadlineRule;
+use crate::domain::penalty::fields::{Context, OfficerFacts, PenaltyFields, RawPenalty};
+use crate::domain::penalty::number::DecisionNumber;
+use crate::domain::penalty::publicity::publicity;
+use crate::domain::penalty::record::{Authority, PenaltyRecord, Progress, Workflow};
+use crate::domain::penalty::workflow::State;
+use crate::domain::policy::Action;
+use crate::service::deadlines::deadline;
+use crate::service::{events, Actor, App, ConflictKind, FieldError, ServiceError};
+use crate::store::penalties::NewPenalty;
+use crate::store::{self, write_tx, AnyConn};
+
+/// Roster facts for the certificates `raw` names (unknown ones are simply absent).
+fn officer_facts(conn: &mut AnyConn, raw: &RawPenalty) -> Result<Vec<OfficerFacts>, ServiceError> {
+    let mut out = Vec::new();
+    for given in raw.case_officers.iter().flatten() {
+        let Ok(no) = crate::domain::inspector::CertificateNo::parse(given) else {
+            continue;
+        };
+        let Some(r) = store::inspectors::by_certificate_no(conn, no.as_str())? else {
+            continue;
+        };
+        let conflicts = store::inspectors::conflicts_of(conn, r.id, false)?;
+        out.push(OfficerFacts {
+            certificate_no: r.fields.certificate_no.clone(),
+            status: r.fields.status,
+            valid_from: r.fields.certificate_valid_from,
+            valid_to: r.fields.certificate_valid_to,
+            conflict_entities: conflicts
+                .iter()
+                .filter_map(|c| c.credit_code.clone())
+                .collect(),
+            conflict_categories: conflicts
+                .iter()
+                .filter_map(|c| c.category.clone())
+                .map(crate::domain::category::CategoryCode::stored)
+                .collect(),
+        });
+    }
+    Ok(out)
+}
+
+/// Parses `raw` against the roster, the directory and today; also checks that a linked
+/// directory entity exists. Every problem is a 422 naming its field.
+fn parse(app: &App, conn: &mut AnyConn, raw: &RawPenalty) -> Result<PenaltyFields, ServiceError> {
+    let officers = officer_facts(conn, raw)?;
+    let party_code = raw
+        .party_credit_code
+        .as_deref()
+        .and_then(|c| CreditCode::parse(c).ok());
+    let party_entity = match &party_code {
+        Some(c) => store::entities::by_credit_code(conn, c.as_str())?,
+        None => None,
+    };
+    let ctx = Context {
+        today: app.today(),
+        officers: &officers,
+        party_category: party_entity.as_ref().map(|e| e.fields.category.clone()),
+        legacy: false,
+    };
+    let mut fields = PenaltyFields::parse(raw, &ctx).map_err(ServiceError::Unprocessable)?;
+    if let Some(linked) = &fields.entity_credit_code {
+        if store::entities::by_credit_code(conn, linked.as_str())?.is_none() {
+            return Err(ServiceError::Unprocessable(vec![FieldError::new(
+                "entity_credit_code",
+                "unknown",
+                format!("no entity with credit code {linked} is in the directory"),
+            )]));
+        }
+    } else if party_entity.is_some() {
+        // The party is in the directory: link it.
+        fields.entity_credit_code = fields.party_credit_code.clone();
+    }
+    Ok(fields)
+}
+
+/// 422 when a public text field holds private data (see `PenaltyFields::private_in_public_text`).
+fn private_text(fields: &PenaltyFields, authority: &Authority) -> Result<(), ServiceError> {
+    let errors = fields.private_in_public_text(authority.fields.mask_natural_person_names);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ServiceError::Unprocessable(errors))
+    }
+}
+
+/// The stored progress of new or edited draft fields: deadlines and publicity computed now.
+fn fresh_progress(
+    app: &App,
+    conn: &mut AnyConn,
+    fields: &PenaltyFields,
+    state: State,
+    version: i32,
+    workflow: Workflow,
+) -> Result<Progress, ServiceError> {
+    let due = publication_deadline(app, conn, fields.decision_date)?;
+    progress_with(fields, state, version, workflow, due, app.now())
+}
+
+/// The publication deadline of a decision made on `decided` (rule `penalty_publication`).
+pub(crate) fn publication_deadline(
+    app: &App,
+    conn: &mut AnyConn,
+    decided: NaiveDate,
+) -> Result<Deadline, ServiceError> {
+    deadline(app, conn, DeadlineRule::PenaltyPublication, decided)
+}
+
+/// A new progress in `state` with the publication deadline `due` (see [`publication_deadline`])
+/// and the publicity period of the fields' decision date and severity; nothing published or
+/// withdrawn yet.
+pub(crate) fn progress_with(
+    fields: &PenaltyFields,
+    state: State,
+    version: i32,
+    workflow: Workflow,
+    due: Deadline,
+    now: chrono::NaiveDateTime,
+) -> Result<Progress, ServiceError> {
+    let period = publicity(fields.decision_date, fields.severity).ok_or_else(|| {
+        ServiceError::Unprocessable(vec![FieldError::new(
+            "decision_date",
+            "no_publicity_rule",
+            "no publicity rule covers this decision date",
+        )])
+    })?;
+    Ok(Progress {
+        state,
+        version,
+        workflow,
+        publication_deadline: due.date,
+        publication_deadline_provisional: due.provisional,
+        publicity_min_end: period.min_end,
+        publicity_max_end: period.max_end,
+        published_at: None,
+        published_on: None,
+        working_days_late: None,
+        withdrawal_event_date: None,
+        withdrawal_deadline: None,
+        withdrawal_deadline_provisional: None,
+        withdrawn_on: None,
+        updated_at: now,
+    })
+}
+
+/// Logs a new decision as a draft (clerk).
+pub fn create(app: &App, actor: &Actor, raw: &RawPenalty) -> Result<PenaltyRecord, ServiceError> {
+    actor.require(Action::DraftPenalties)?;
+    let now = app.now();
+    let conn = &mut *app.conn()?;
+    write_tx(conn, |conn| {
+        // A bound account logs for its own authority (which it need not name).
+        let authority =
+            crate::service::authorities::resolve(conn, raw.authority_id.or(actor.authority_id));
+        let fields = parse(app, conn, raw);
+        // A missing or unknown authority is one more bad field, reported with the others.
+        let (authority, fields) = match (authority, fields) {
+            (Ok(a), Ok(f)) => (a, f),
+            (a, f) => {
+                let mut errors = Vec::new();
+                for e in [a.err(), f.err()].into_iter().flatten() {
+                    match e {
+                        ServiceError::Validation(v) | ServiceError::Unprocessable(v) => {
+                            errors.extend(v)
+                        }
+                        other => return Err(other),
+                    }
+                }
+                return Err(ServiceError::Unprocessable(errors));
+            }
+        };
+        if !actor.covers(authority.id) {
+            return Err(ServiceError::Forbidden(format!(
+                "{} may log decisions only for authority {}",
+                actor.name,
+                actor.authority_id.unwrap_or_default()
+            )));
+        }
+        private_text(&fields, &authority)?;
+        let allocating = fields.decision_number.is_none();
+        let mut number = match &fields.decision_number {
+            Some(n) => n.clone(),
+            None => allocate(conn, &authority, fields.decision_date)?,
+        };
+        // A number given by hand must be free; an allocated one was checked by `allocate`, and
+        // one taken since (by hand, in another transaction) is caught at the insert below.
+        if !allocating && store::penalties::number_taken(conn, authority.id, &number, None)? {
+            return Err(duplicate_number(&authority, &number));
+        }
+        let workflow = Workflow {
+            drafters: vec![actor.name.clone()],
+            ..Workflow::default()
+        };
+        let progress = fresh_progress(app, conn, &fields, State::Draft, 1, workflow)?;
+        let public_name = authority
+            .fields
+            .public_name(fields.party_kind, &fields.party_name);
+        let id = loop {
+            let new = NewPenalty {
+                authority_id: authority.id,
+                number: &number,
+                fields: &fields,
+                public_name: &public_name,
+                imported: false,
+                created_by: &actor.name,
+                progress: &progress,
+            };
+            match store::unless_taken(conn, |c| store::penalties::insert(c, new, now))? {
+                Some(id) => break id,
+                // Another transaction recorded this number by hand (in any spelling) after it
+                // was allocated here: the next free one is taken instead.
+                None if allocating => number = allocate(conn, &authority, fields.decision_date)?,
+                None => return Err(duplicate_number(&authority, &number)),
+            }
+        };
+        let record = find(conn, id)?;
+        events::record(
+            conn,
+            &actor.name,
+            AuditAction::PenaltyCreate,
+            None,
+            &record,
+            now,
+        )?;
+        Ok(record)
+    })
+}
+
+fn duplicate_number(authority: &Authority, number: &DecisionNumber) -> ServiceError {
+    ServiceError::conflict(
+        ConflictKind::Duplicate,
+        format!(
+            "{} already has a decision numbered {number}",
+            authority.fields.name
+        ),
+    )
+}
+
+/// The next free number of `authority` for the year of `decided`. A number given by hand may
+/// have taken the next one: it is skipped (no gap is left, since that number is in use).
+fn allocate(
+    conn: &mut AnyConn,
+    authority: &Authority,
+    decided: NaiveDate,
+) -> Result<DecisionNumber, ServiceError> {
+    let year = chrono::Datelike::year(&decided);
+    loop {
+        let n = store::authorities::allocate_number(conn, authority.id, year)?;
+        let number = DecisionNumber::allocated(&authority.fields.number_prefix, year, n as u32);
+        if !store::penalties::number_taken(conn, authority.id, &number, None)? {
+            return Ok(number);
+        }
+    }
+}
+
+/// Changes a draft (clerk), against the version the caller last saw. The fields are replaced
+/// whole by `raw` laid over the stored ones.
+pub fn update(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    version: i32,
+    raw: &RawPenalty,
+) -> Result<PenaltyRecord, ServiceError> {
+    actor.require(Action::DraftPenalties)?;
+    let now = app.now();
+    write_tx(&mut *app.conn()?, |conn| {
+        let before = find_for(conn, actor, id)?;
+        if before.progress.state != State::Draft {
+            return Err(ServiceError::conflict(
+                ConflictKind::InvalidTransition,
+                format!(
+                    "a {} decision cannot be changed; only a draft can",
+                    before.progress.state.code()
+                ),
+            ));
+        }
+        if before.progress.version != version {
+            return Err(stale(id, before.progress.version, version));
+        }
+        if raw.authority_id.is_some_and(|a| a != before.authority_id) {
+            return Err(ServiceError::Unprocessable(vec![FieldError::new(
+                "authority_id",
+                "immutable",
+                "a decision stays with the authority that made it",
+            )]));
+        }
+        let authority = crate::service::authorities::find(conn, before.authority_id)?;
+        let merged = merge(&before, raw);
+        let fields = parse(app, conn, &merged)?;
+        private_text(&fields, &authority)?;
+        let allocating =
+            fields.decision_number.is_none() && raw.allocate_decision_number == Some(true);
+        let mut number = match (&fields.decision_number, raw.allocate_decision_number) {
+            // Asked for on a draft: a fresh number for the (possibly new) decision year.
+            (None, Some(true)) => allocate(conn, &authority, fields.decision_date)?,
+            (n, _) => n.clone().unwrap_or_else(|| before.decision_number.clone()),
+        };
+        if !allocating && store::penalties::number_taken(conn, authority.id, &number, Some(id))? {
+            return Err(duplicate_number(&authority, &number));
+        }
+        let mut workflow = before.progress.workflow.clone();
+        if !workflow.drafters.contains(&actor.name) {
+            workflow.drafters.push(actor.name.clone());
+        }
+        let progress = fresh_progress(app, conn, &fields, State::Draft, version + 1, workflow)?;
+        if !store::penalties::update_progress_if_version(conn, id, version, &progress)? {
+            return Err(stale(id, before.progress.version, version));
+        }
+        let public_name = authority
+            .fields
+            .public_name(fields.party_kind, &fields.party_name);
+        loop {
+            let written = store::unless_taken(conn, |c| {
+                store::penalties::update_fields(c, &before, &number, &fields, &public_name)
+            })?;
+            match written {
+                Some(()) => break,
+                // Taken by hand meanwhile (see create): the next free number instead.
+                None if allocating => number = allocate(conn, &authority, fields.decision_date)?,
+                None => return Err(duplicate_number(&authority, &number)),
+            }
+        }
+        let after = find(conn, id)?;
+        events::record(
+            conn,
+            &actor.name,
+            AuditAction::PenaltyUpdate,
+            Some(&before),
+            &after,
+            now,
+        )?;
+        Ok(after)
+    })
+}
+
+/// A stored record's fields as raw input, with `patch`'s present fields laid over them.
+fn merge(r: &PenaltyRecord, patch: &RawPenalty) -> RawPenalty {
+    let f = &r.fields;
+    let s = |v: &Option<String>, old: Option<String>| v.clone().or(old);
+    let allocate = patch.allocate_decision_number == Some(true);
+    RawPenalty {
+        authority_id: Some(r.authority_id),
+        decision_number: if allocate {
+            None
+        } else {
+            s(&patch.decision_number, Some(r.decision_number.to_string()))
+        },
+        allocate_decision_number: allocate.then_some(true),
+        party_kind: s(&patch.party_kind, Some(f.party_kind.code().into())),
+        party_name: s(&patch.party_name, Some(f.party_name.clone())),
+        party_credit_code: s(
+            &patch.party_credit_code,
+            f.party_credit_code.as_ref().map(|c| c.to_string()),
+        ),
+        party_other_codes: patch
+            .party_other_codes
+            .clone()
+            .or_else(|| Some(f.party_other_codes.clone())),
+        legal_representative: s(&patch.legal_representative, f.legal_representative.clone()),
+        party_id_type: s(
+            &patch.party_id_type,
+            f.party_id_type.map(|t| t.code().to_string()),
+        ),
+        party_id_number: s(&patch.party_id_number, f.party_id_number.clone()),
+        party_address: s(&patch.party_address, f.party_address.clone()),
+        violation_type: s(&patch.violation_type, Some(f.violation_type.clone())),
+        facts: s(&patch.facts, Some(f.facts.clone())),
+        legal_basis: s(&patch.legal_basis, Some(f.legal_basis.clone())),
+        penalty_types: patch.penalty_types.clone().or_else(|| {
+            Some(
+                f.penalty_types
+                    .iter()
+                    .map(|t| t.code().to_string())
+                    .collect(),
+            )
+        }),
+        content: s(&patch.content, Some(f.content.clone())),
+        fine_fen: patch.fine_fen.clone().or(f.fine_fen.map(Into::into)),
+        confiscation_fen: patch
+            .confiscation_fen
+            .clone()
+            .or(f.confiscation_fen.map(Into::into)),
+        licence_affected: s(&patch.licence_affected, f.licence_affected.clone()),
+        decision_date: s(&patch.decision_date, Some(f.decision_date.to_string())),
+        procedure: s(&patch.procedure, Some(f.procedure.code().into())),
+        severity: s(&patch.severity, Some(f.severity.code().into())),
+        severity_reason: s(&patch.severity_reason, f.severity_reason.clone()),
+        case_officers: patch.case_officers.clone().or_else(|| {
+            Some(
+                f.case_officers
+                    .iter()
+                    .map(|c| c.as_str().to_string())
+                    .collect(),
+            )
+        }),
+        entity_credit_code: s(
+            &patch.entity_credit_code,
+            f.entity_credit_code.as_ref().map(|c| c.to_string()),
+        ),
+        internal_notes: s(&patch.internal_notes, f.internal_notes.clone()),
+    }
+}

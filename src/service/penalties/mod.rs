@@ -1,0 +1,59 @@
+//! 行政处罚决定: logging (clerk), review before publication (reviewer, 先审后发), the
+//! 7-working-day publication deadline, withdrawal, 信用修复, and what the public may read. One
+//! file per job: `drafts` (logging and editing a draft, its deadlines), `workflow` (a step, decided
+//! by the pure `domain::penalty::workflow`), `queries` (staff and public reads), `report` (the
+//! deadline report and the recompute after a calendar year is loaded).
+
+mod drafts;
+mod queries;
+mod report;
+mod workflow;
+
+pub use drafts::{create, update};
+pub(crate) use drafts::{progress_with, publication_deadline};
+pub use queries::{get, list, public_get, public_search, PenaltyParams, Published};
+pub(crate) use report::recompute_provisional;
+pub use report::{deadlines, DeadlineLine, DeadlineParams};
+pub use workflow::{step, StepBody};
+
+use super::{Actor, App, ConflictKind, ServiceError};
+use crate::domain::penalty::record::PenaltyRecord;
+use crate::store::{self, AnyConn};
+
+pub(super) fn find(conn: &mut AnyConn, id: i64) -> Result<PenaltyRecord, ServiceError> {
+    store::penalties::by_id(conn, id)?
+        .ok_or_else(|| ServiceError::NotFound(format!("no penalty decision with id {id}")))
+}
+
+/// A decision the actor may see: another authority's is not found for an account bound to one.
+pub(super) fn find_for(
+    conn: &mut AnyConn,
+    actor: &Actor,
+    id: i64,
+) -> Result<PenaltyRecord, ServiceError> {
+    let r = find(conn, id)?;
+    if actor.covers(r.authority_id) {
+        Ok(r)
+    } else {
+        Err(ServiceError::NotFound(format!(
+            "no penalty decision with id {id}"
+        )))
+    }
+}
+
+/// 404 unless `actor` may see decision `id` (it exists and, for an account bound to an authority,
+/// is that authority's): asked before a request's body is read. Unbound accounts see every
+/// decision, and are not asked the database.
+pub fn ensure_visible(app: &App, actor: &Actor, id: i64) -> Result<(), ServiceError> {
+    if actor.authority_id.is_none() {
+        return Ok(());
+    }
+    find_for(&mut *app.conn()?, actor, id).map(drop)
+}
+
+pub(super) fn stale(id: i64, current: i32, given: i32) -> ServiceError {
+    ServiceError::conflict(
+        ConflictKind::StaleVersion,
+        format!("decision {id} is at version {current}, not {given}; reload and retry"),
+    )
+}

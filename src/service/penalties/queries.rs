@@ -1,0 +1,189 @@
+//! Reading decisions: one or a page for staff (an account bound to an authority sees only its
+//! own), and the public list and detail (published, within the publicity period today).
+
+use chrono::NaiveDate;
+
+use super::find_for;
+use crate::domain::credit_code::CreditCode;
+use crate::domain::penalty::fields::parse_date;
+use crate::domain::penalty::kinds::PenaltyType;
+use crate::domain::penalty::record::{Authority, PenaltyRecord};
+use crate::domain::penalty::workflow::State;
+use crate::domain::policy::Action;
+use crate::domain::text::search_form;
+use crate::service::paging::{PageRequest, Slice};
+use crate::service::{Actor, App, FieldError, ServiceError};
+use crate::store;
+use crate::store::penalties::PenaltyQuery;
+
+/// One decision with every field (staff).
+pub fn get(app: &App, actor: &Actor, id: i64) -> Result<PenaltyRecord, ServiceError> {
+    actor.require(Action::ReadPenalties)?;
+    find_for(&mut *app.conn()?, actor, id)
+}
+
+/// A listing's parameters as they arrive (the query string).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PenaltyParams {
+    pub q: Option<String>,
+    pub credit_code: Option<String>,
+    pub authority_id: Option<i64>,
+    pub penalty_type: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub state: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: Option<i64>,
+}
+
+fn parse_params(
+    p: &PenaltyParams,
+    staff: bool,
+) -> Result<(PenaltyQuery, PageRequest), ServiceError> {
+    let mut errors = Vec::new();
+    let page = PageRequest::parse(p.limit, p.cursor.as_deref(), &mut errors);
+    let mut q = PenaltyQuery {
+        after: page.after,
+        limit: page.fetch(),
+        authority_id: p.authority_id,
+        ..PenaltyQuery::default()
+    };
+    let given = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
+    if let Some(text) = given(&p.q) {
+        // A whole decision number finds that number in any spelling, by its key.
+        q.number_key = crate::domain::penalty::number::whole_number_key(&text);
+        q.text = search_form(&text);
+        if q.text.is_empty() {
+            errors.push(FieldError::new(
+                "q",
+                "format",
+                "q has no letters or digits to search for",
+            ));
+        } else if q.text.len() > 50 {
+            errors.push(FieldError::new(
+                "q",
+                "too_long",
+                "q has at most 50 characters",
+            ));
+        }
+    }
+    if let Some(c) = given(&p.credit_code) {
+        match CreditCode::parse(&c) {
+            Ok(c) => q.credit_code = Some(c.to_string()),
+            Err(e) => errors.push(FieldError::new("credit_code", e.reason(), e.to_string())),
+        }
+    }
+    if let Some(t) = given(&p.penalty_type) {
+        q.penalty_type = PenaltyType::parse(&t);
+        if q.penalty_type.is_none() {
+            errors.push(FieldError::new(
+                "penalty_type",
+                "unknown",
+                format!("expected one of {}", PenaltyType::expected()),
+            ));
+        }
+    }
+    for (field, v, slot) in [("from", &p.from, &mut q.from), ("to", &p.to, &mut q.to)] {
+        if let Some(v) = given(v) {
+            match parse_date(&v) {
+                Some(d) => *slot = Some(d),
+                None => errors.push(FieldError::new(
+                    field,
+                    "format",
+                    format!("{v:?} is not a date such as 2026-03-01"),
+                )),
+            }
+        }
+    }
+    // `state=` empty is refused like any value outside the enum (issue 23).
+    if let Some(s) = &p.state {
+        if !staff {
+            errors.push(FieldError::new(
+                "state",
+                "unknown",
+                "the public list has no state filter",
+            ));
+        } else {
+            match State::parse(s) {
+                Some(s) => q.states = vec![s],
+                None => errors.push(FieldError::new(
+                    "state",
+                    "unknown",
+                    format!("expected one of {}", State::expected()),
+                )),
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok((q, page))
+    } else {
+        Err(ServiceError::Validation(errors))
+    }
+}
+
+/// Staff listing: every decision, in the order they were logged.
+pub fn list(
+    app: &App,
+    actor: &Actor,
+    p: &PenaltyParams,
+) -> Result<Slice<PenaltyRecord>, ServiceError> {
+    actor.require(Action::ReadPenalties)?;
+    let (mut q, page) = parse_params(p, true)?;
+    if let Some(bound) = actor.authority_id {
+        if q.authority_id.is_some_and(|a| a != bound) {
+            return Ok(Slice::of(Vec::new(), page, |r: &PenaltyRecord| r.id));
+        }
+        q.authority_id = Some(bound);
+    }
+    let items = store::penalties::search(&mut *app.conn()?, &q)?;
+    Ok(Slice::of(items, page, |r| r.id))
+}
+
+/// A public answer: the decisions and the authorities they name.
+pub struct Published {
+    pub slice: Slice<PenaltyRecord>,
+    pub authorities: Vec<Authority>,
+    pub today: NaiveDate,
+}
+
+/// The public list (no token): published decisions within their publicity period today, and
+/// withdrawal notices; the caller shows only their public views.
+pub fn public_search(app: &App, p: &PenaltyParams) -> Result<Published, ServiceError> {
+    let (mut q, page) = parse_params(p, false)?;
+    let today = app.today();
+    // A withdrawal notice shows only its number and authority, so only those may find it.
+    let asks_hidden =
+        q.credit_code.is_some() || q.penalty_type.is_some() || q.from.is_some() || q.to.is_some();
+    q.states = if asks_hidden {
+        vec![State::Published]
+    } else {
+        vec![State::Published, State::Withdrawn]
+    };
+    q.shown_on = Some(today);
+    let conn = &mut *app.conn()?;
+    let items = store::penalties::search(conn, &q)?;
+    Ok(Published {
+        slice: Slice::of(items, page, |r| r.id),
+        authorities: store::authorities::list(conn)?,
+        today,
+    })
+}
+
+/// One decision for the public: 404 unless it is published (or withdrawn) and within its
+/// publicity period today.
+pub fn public_get(
+    app: &App,
+    id: i64,
+) -> Result<(PenaltyRecord, Authority, NaiveDate), ServiceError> {
+    let conn = &mut *app.conn()?;
+    let today = app.today();
+    let not_found =
+        || ServiceError::NotFound(format!("no published penalty decision with id {id}"));
+    let r = store::penalties::by_id(conn, id)?.ok_or_else(not_found)?;
+    if r.public_on(today).is_none() {
+        return Err(not_found());
+    }
+    let a = crate::service::authorities::find(conn, r.authority_id)?;
+    Ok((r, a, today))
+}
