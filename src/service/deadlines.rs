@@ -85,7 +85,7 @@ pub fn late(
 
 /// Which deadlines a report asks about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Watch {
+pub enum ReportKind {
     /// Not yet published, publishable, the deadline today or later, within N working days.
     Due,
     /// Not yet published, publishable, the deadline passed.
@@ -94,13 +94,13 @@ pub enum Watch {
     PublishedLate,
 }
 
-impl Watch {
+impl ReportKind {
     /// A report's `state` parameter: `due`, `overdue` (the default) or `published_late`.
-    pub fn parse(state: Option<&str>) -> Result<Watch, ServiceError> {
+    pub fn parse(state: Option<&str>) -> Result<ReportKind, ServiceError> {
         match state.map(str::trim).unwrap_or("overdue") {
-            "due" => Ok(Watch::Due),
-            "overdue" => Ok(Watch::Overdue),
-            "published_late" => Ok(Watch::PublishedLate),
+            "due" => Ok(ReportKind::Due),
+            "overdue" => Ok(ReportKind::Overdue),
+            "published_late" => Ok(ReportKind::PublishedLate),
             other => Err(ServiceError::invalid(
                 "state",
                 "unknown",
@@ -115,19 +115,19 @@ impl Watch {
 pub fn standing(
     app: &App,
     conn: &mut AnyConn,
-    watch: Watch,
+    kind: ReportKind,
     within: u32,
     deadline: NaiveDate,
     today: NaiveDate,
 ) -> Result<Option<u32>, ServiceError> {
     let region = app.calendars().default_region().clone();
-    Ok(match watch {
-        Watch::Overdue if deadline < today => Some(
+    Ok(match kind {
+        ReportKind::Overdue if deadline < today => Some(
             app.calendars()
                 .workdays_between(conn, &region, deadline, today, true)?
                 .0,
         ),
-        Watch::Due if deadline >= today => {
+        ReportKind::Due if deadline >= today => {
             let (n, _) = app
                 .calendars()
                 .workdays_between(conn, &region, today, deadline, true)?;
@@ -140,9 +140,9 @@ pub fn standing(
 /// A report's lines, most urgent first: fewest working days left (then the earliest deadline)
 /// for `due`; most working days past (then the lowest id) otherwise. `key` gives a line's
 /// (working days, deadline, id).
-pub fn sort_lines<T>(lines: &mut [T], watch: Watch, key: impl Fn(&T) -> (u32, NaiveDate, i64)) {
-    match watch {
-        Watch::Due => lines.sort_by_key(|l| {
+pub fn sort_lines<T>(lines: &mut [T], kind: ReportKind, key: impl Fn(&T) -> (u32, NaiveDate, i64)) {
+    match kind {
+        ReportKind::Due => lines.sort_by_key(|l| {
             let (n, deadline, _) = key(l);
             (n, deadline)
         }),

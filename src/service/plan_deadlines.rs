@@ -1,7 +1,7 @@
 //! The plans' deadline report: completed plans whose inspection results are due, overdue, or
 //! were published late (`inspection_result_publication`, 20 working days after completion).
 
-use super::deadlines::{sort_lines, standing, Watch};
+use super::deadlines::{sort_lines, standing, ReportKind};
 use super::{Actor, App, ServiceError};
 use crate::domain::plan::record::PlanRecord;
 use crate::domain::policy::Action;
@@ -21,7 +21,7 @@ pub struct PlanDeadlineLine {
     pub plan: PlanRecord,
     pub deadline: chrono::NaiveDate,
     pub provisional: bool,
-    pub watch: Watch,
+    pub kind: ReportKind,
     /// Working days left (due), past the deadline (overdue) or late (published late).
     pub working_days: u32,
 }
@@ -34,12 +34,12 @@ pub fn deadlines(
     p: &PlanDeadlineParams,
 ) -> Result<Vec<PlanDeadlineLine>, ServiceError> {
     actor.require(Action::ReadPlans)?;
-    let watch = Watch::parse(p.state.as_deref())?;
+    let kind = ReportKind::parse(p.state.as_deref())?;
     let within = p.within.unwrap_or(3);
     let today = app.today();
     let conn = &mut *app.conn()?;
     let mut out = Vec::new();
-    if watch == Watch::PublishedLate {
+    if kind == ReportKind::PublishedLate {
         for plan in store::plans::published_late(conn)? {
             let (Some(c), Some(p)) = (plan.completion.clone(), plan.results_publication.clone())
             else {
@@ -48,7 +48,7 @@ pub fn deadlines(
             out.push(PlanDeadlineLine {
                 deadline: c.deadline,
                 provisional: c.provisional,
-                watch,
+                kind,
                 working_days: p.days_late.max(0) as u32,
                 plan,
             });
@@ -58,18 +58,18 @@ pub fn deadlines(
             let Some(c) = plan.completion.clone() else {
                 continue;
             };
-            let line = |working_days, watch| PlanDeadlineLine {
+            let line = |working_days, kind| PlanDeadlineLine {
                 deadline: c.deadline,
                 provisional: c.provisional,
-                watch,
+                kind,
                 working_days,
                 plan: plan.clone(),
             };
-            if let Some(n) = standing(app, conn, watch, within, c.deadline, today)? {
-                out.push(line(n, watch));
+            if let Some(n) = standing(app, conn, kind, within, c.deadline, today)? {
+                out.push(line(n, kind));
             }
         }
     }
-    sort_lines(&mut out, watch, |l| (l.working_days, l.deadline, l.plan.id));
+    sort_lines(&mut out, kind, |l| (l.working_days, l.deadline, l.plan.id));
     Ok(out)
 }

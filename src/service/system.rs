@@ -44,12 +44,12 @@ pub fn data_version(app: &App) -> Result<(i64, i64), ServiceError> {
 /// Tells whether any write was committed since it last looked, by any connection of any process
 /// on this database, without reading the data (`store::changes`). Public answers in memory use it
 /// so a request need not read the version itself.
-pub struct ChangeWatch(store::changes::Watch);
+pub struct CommitListener(store::changes::CommitListener);
 
-impl ChangeWatch {
+impl CommitListener {
     /// A connection of its own, outside the pool.
-    pub fn open(app: &App) -> Result<ChangeWatch, ServiceError> {
-        Ok(ChangeWatch(app.db().watch()?))
+    pub fn open(app: &App) -> Result<CommitListener, ServiceError> {
+        Ok(CommitListener(app.db().watch()?))
     }
 
     /// Whether something may have changed; an error means the watch is lost (open another, and

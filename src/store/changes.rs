@@ -25,7 +25,7 @@ pub fn notify(conn: &mut AnyConn) -> QueryResult<()> {
 }
 
 /// A dedicated connection that tells whether anything was committed since it last looked.
-pub struct Watch {
+pub struct CommitListener {
     conn: AnyConn,
     /// SQLite's last `data_version` seen.
     seen: Option<i64>,
@@ -37,20 +37,20 @@ struct DataVersion {
     data_version: i64,
 }
 
-impl Watch {
+impl CommitListener {
     /// Watches on `conn`, a connection of its own (it `LISTEN`s on PostgreSQL).
-    pub fn open(mut conn: AnyConn) -> Result<Watch, StoreError> {
+    pub fn open(mut conn: AnyConn) -> Result<CommitListener, StoreError> {
         if let AnyConn::Pg(c) = &mut conn {
             diesel::sql_query(format!("LISTEN {CHANNEL}"))
                 .execute(c)
                 .map_err(StoreError::Query)?;
         }
-        let mut watch = Watch { conn, seen: None };
+        let mut watch = CommitListener { conn, seen: None };
         watch.changed()?;
         Ok(watch)
     }
 
-    /// Whether a write may have been committed since the previous call (or since [`Watch::open`]).
+    /// Whether a write may have been committed since the previous call (or since [`CommitListener::open`]).
     /// An error means the connection is lost: open a new watch, and assume anything changed.
     pub fn changed(&mut self) -> Result<bool, StoreError> {
         match &mut self.conn {

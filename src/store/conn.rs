@@ -303,8 +303,8 @@ impl Db {
     }
 
     /// Watches for commits on a connection of its own, outside the pool.
-    pub fn watch(&self) -> Result<super::changes::Watch, StoreError> {
-        super::changes::Watch::open(self.dedicated()?)
+    pub fn watch(&self) -> Result<super::changes::CommitListener, StoreError> {
+        super::changes::CommitListener::open(self.dedicated()?)
     }
 
     /// A pooled connection for blocking code (CLI commands, tests).

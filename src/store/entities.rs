@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 pub use super::name_index::Tally;
-use super::name_index::{NameIndex, Plan};
+use super::name_index::{Candidates, NameIndex};
 use super::schema::{entities, entity_name_grams};
 use super::{corrupt, AnyConn};
 use crate::domain::category::CategoryCode;
@@ -492,7 +492,7 @@ pub fn search(conn: &mut AnyConn, q: &EntityQuery) -> QueryResult<Vec<EntityReco
         }};
     }
     let rows: Vec<EntityRow> = match NAME_INDEX.plan(conn, &q.name)? {
-        Plan::Postings(gram) => with_filters!(entity_name_grams::table
+        Candidates::Postings(gram) => with_filters!(entity_name_grams::table
             .inner_join(entities::table)
             .filter(entity_name_grams::gram.eq(gram))
             .filter(entity_name_grams::entity_id.gt(q.after))
@@ -501,7 +501,7 @@ pub fn search(conn: &mut AnyConn, q: &EntityQuery) -> QueryResult<Vec<EntityReco
             .select(EntityRow::as_select())
             .into_boxed())
         .load(conn)?,
-        Plan::Range(lo, hi) => with_filters!(entities::table
+        Candidates::Range(lo, hi) => with_filters!(entities::table
             .filter(
                 entities::id.eq_any(
                     entity_name_grams::table
@@ -515,8 +515,8 @@ pub fn search(conn: &mut AnyConn, q: &EntityQuery) -> QueryResult<Vec<EntityReco
             .select(EntityRow::as_select())
             .into_boxed())
         .load(conn)?,
-        Plan::Empty => Vec::new(),
-        Plan::Scan => with_filters!(entities::table
+        Candidates::Empty => Vec::new(),
+        Candidates::Scan => with_filters!(entities::table
             .filter(entities::id.gt(q.after))
             .order(entities::id.asc())
             .limit(q.limit)

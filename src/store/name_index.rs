@@ -53,7 +53,7 @@ const CHAR_RANGE_MAX: i64 = 10_000;
 
 /// How a search finds its candidates (each then checked against the whole query and filters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Plan {
+pub enum Candidates {
     /// Walk one key's posting list in id order.
     Postings(i64),
     /// The records with a key in this range (a rare single character), in id order.
@@ -320,32 +320,32 @@ impl NameIndex {
     /// in no name. One character: its key range
     /// when that holds fewer than [`CHAR_RANGE_MAX`] postings; a commoner character is found
     /// sooner by walking the records. No name: walk the records.
-    pub fn plan(&self, conn: &mut AnyConn, query: &[char]) -> QueryResult<Plan> {
+    pub fn plan(&self, conn: &mut AnyConn, query: &[char]) -> QueryResult<Candidates> {
         if let [c] = query {
             let (lo, hi) = char_range(*c);
             let n = self.count_range(conn, lo, hi, CHAR_RANGE_MAX)?;
             return Ok(if n < CHAR_RANGE_MAX {
-                Plan::Range(lo, hi)
+                Candidates::Range(lo, hi)
             } else {
-                Plan::Scan
+                Candidates::Scan
             });
         }
         let keys = query_keys(query);
         match keys.as_slice() {
-            [] => return Ok(Plan::Scan),
+            [] => return Ok(Candidates::Scan),
             // One key: its posting list is the plan; an empty one ends the walk at once.
-            [k] => return Ok(Plan::Postings(*k)),
+            [k] => return Ok(Candidates::Postings(*k)),
             _ => {}
         }
         let counted = self.counts_of(conn, &keys)?;
         // A key with no count row (or a zero count) is in no name.
         if counted.len() < keys.len() || counted.iter().any(|c| c.n <= 0) {
-            return Ok(Plan::Empty);
+            return Ok(Candidates::Empty);
         }
         Ok(counted
             .iter()
             .min_by_key(|c| (c.n, c.gram))
-            .map_or(Plan::Empty, |c| Plan::Postings(c.gram)))
+            .map_or(Candidates::Empty, |c| Candidates::Postings(c.gram)))
     }
 
     /// The counts of `keys` (only those that have a row): one indexed lookup per key.

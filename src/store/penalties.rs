@@ -7,7 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 pub use super::name_index::Tally;
-use super::name_index::{NameIndex, Plan};
+use super::name_index::{Candidates, NameIndex};
 use super::schema::{penalties, penalty_name_grams, penalty_states};
 use super::{corrupt, AnyConn};
 use crate::domain::credit_code::CreditCode;
@@ -667,13 +667,13 @@ pub fn search(conn: &mut AnyConn, q: &PenaltyQuery) -> QueryResult<Vec<PenaltyRe
         return rows.into_iter().map(|(p, s)| record(p, s)).collect();
     }
     let plan = if q.text.is_empty() {
-        Plan::Scan
+        Candidates::Scan
     } else {
         NAME_INDEX.plan(conn, &q.text)?
     };
     let rows: Vec<(PenaltyRow, StateRow)> = match plan {
-        Plan::Empty => Vec::new(),
-        Plan::Postings(gram) => with_filters!(penalty_name_grams::table
+        Candidates::Empty => Vec::new(),
+        Candidates::Postings(gram) => with_filters!(penalty_name_grams::table
             .inner_join(penalties::table.inner_join(penalty_states::table))
             .filter(penalty_name_grams::gram.eq(gram))
             .filter(penalty_name_grams::penalty_id.gt(q.after))
@@ -682,7 +682,7 @@ pub fn search(conn: &mut AnyConn, q: &PenaltyQuery) -> QueryResult<Vec<PenaltyRe
             .select((PenaltyRow::as_select(), StateRow::as_select()))
             .into_boxed())
         .load(conn)?,
-        Plan::Range(lo, hi) => with_filters!(penalties::table
+        Candidates::Range(lo, hi) => with_filters!(penalties::table
             .inner_join(penalty_states::table)
             .filter(
                 penalties::id.eq_any(
@@ -697,7 +697,7 @@ pub fn search(conn: &mut AnyConn, q: &PenaltyQuery) -> QueryResult<Vec<PenaltyRe
             .select((PenaltyRow::as_select(), StateRow::as_select()))
             .into_boxed())
         .load(conn)?,
-        Plan::Scan => with_filters!(penalties::table
+        Candidates::Scan => with_filters!(penalties::table
             .inner_join(penalty_states::table)
             .filter(penalties::id.gt(q.after))
             .order(penalties::id.asc())

@@ -149,7 +149,7 @@ async fn a_kept_answer_carries_the_same_bytes_and_headers_and_cors_follows_each_
 async fn the_watch_sees_a_commit_by_any_other_connection_and_no_read() {
     let app = crate::helpers::spawn_app().await;
     let mut watch = app.db.watch().unwrap();
-    let changed = |w: &mut gongshi::store::changes::Watch| w.changed().unwrap();
+    let changed = |w: &mut gongshi::store::changes::CommitListener| w.changed().unwrap();
     assert!(
         !changed(&mut watch),
         "nothing was committed since it opened"

@@ -9,7 +9,7 @@
 //!
 //! The version is known without a read per request: a watch thread (`watch::spawn`) asks the
 //! database every [`WATCH_INTERVAL`] whether any connection of any process committed
-//! (`service::system::ChangeWatch`: SQLite's `data_version`, PostgreSQL's `LISTEN`), and a write
+//! (`service::system::CommitListener`: SQLite's `data_version`, PostgreSQL's `LISTEN`), and a write
 //! through this instance's own HTTP routes says so before its answer leaves. Either makes the
 //! known version stale ([`KnownVersion`]); the next request then reads it, and reads are
 //! coalesced, one read serving every request that arrived before it started (`VersionGate`).

@@ -32,7 +32,7 @@ fn watch(state: Weak<AppState>, stop: Arc<AtomicBool>) {
         }
     }
     let _unwatched = Unwatched(state.clone());
-    let mut watch: Option<service::system::ChangeWatch> = None;
+    let mut watch: Option<service::system::CommitListener> = None;
     let (mut reread_at, mut retry_at) = (Instant::now(), Instant::now());
     while !stop.load(Ordering::SeqCst) {
         let Some(state) = state.upgrade() else {
@@ -41,7 +41,7 @@ fn watch(state: Weak<AppState>, stop: Arc<AtomicBool>) {
         let answers = &state.answers;
         let now = Instant::now();
         if watch.is_none() && now >= retry_at {
-            match service::system::ChangeWatch::open(&state.app) {
+            match service::system::CommitListener::open(&state.app) {
                 Ok(w) => {
                     // Commits before the watch began are covered by the read this notice causes.
                     watch = Some(w);

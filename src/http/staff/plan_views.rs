@@ -113,11 +113,11 @@ pub struct PlanDeadlineView {
 
 impl From<&crate::service::plan_deadlines::PlanDeadlineLine> for PlanDeadlineView {
     fn from(l: &crate::service::plan_deadlines::PlanDeadlineLine) -> Self {
-        use crate::service::deadlines::Watch;
-        let (status, left, exceeded) = match l.watch {
-            Watch::Due => ("due", Some(l.working_days), None),
-            Watch::Overdue => ("overdue", None, Some(l.working_days)),
-            Watch::PublishedLate => ("published_late", None, Some(l.working_days)),
+        use crate::service::deadlines::ReportKind;
+        let (status, left, exceeded) = match l.kind {
+            ReportKind::Due => ("due", Some(l.working_days), None),
+            ReportKind::Overdue => ("overdue", None, Some(l.working_days)),
+            ReportKind::PublishedLate => ("published_late", None, Some(l.working_days)),
         };
         PlanDeadlineView {
             id: l.plan.id,

@@ -15,7 +15,7 @@ use crate::domain::shanghai::format_utc;
 use crate::domain::user::User;
 use crate::http::paging::LabelledView;
 use crate::http::public::views::{yuan, PublicEntity, PublicInspector, TypeView};
-use crate::service::deadlines::Watch;
+use crate::service::deadlines::ReportKind;
 use crate::service::penalties::DeadlineLine;
 use chrono::NaiveDate;
 
@@ -354,10 +354,10 @@ pub struct DeadlineView {
 impl From<&DeadlineLine> for DeadlineView {
     fn from(l: &DeadlineLine) -> Self {
         let r = &l.record;
-        let (status, left, exceeded) = match l.watch {
-            Watch::Due => ("due", Some(l.working_days), None),
-            Watch::Overdue => ("overdue", None, Some(l.working_days)),
-            Watch::PublishedLate => ("published_late", None, Some(l.working_days)),
+        let (status, left, exceeded) = match l.kind {
+            ReportKind::Due => ("due", Some(l.working_days), None),
+            ReportKind::Overdue => ("overdue", None, Some(l.working_days)),
+            ReportKind::PublishedLate => ("published_late", None, Some(l.working_days)),
         };
         DeadlineView {
             id: r.id,

@@ -9,7 +9,9 @@ use crate::domain::deadline::DeadlineRule;
 use crate::domain::penalty::publicity::publishable;
 use crate::domain::penalty::record::PenaltyRecord;
 use crate::domain::policy::Action;
-use crate::service::deadlines::{deadline_on, late_by, sort_lines, standing, Watch, WorkingDays};
+use crate::service::deadlines::{
+    deadline_on, late_by, sort_lines, standing, ReportKind, WorkingDays,
+};
 use crate::service::{events, Actor, App, ServiceError};
 use crate::store::{self, AnyConn};
 
@@ -93,7 +95,7 @@ pub struct DeadlineLine {
     pub deadline_of: &'static str,
     pub deadline: NaiveDate,
     pub provisional: bool,
-    pub watch: Watch,
+    pub kind: ReportKind,
     /// Working days left (due), past the deadline (overdue) or late (published late).
     pub working_days: u32,
 }
@@ -106,7 +108,7 @@ pub fn deadlines(
     p: &DeadlineParams,
 ) -> Result<Vec<DeadlineLine>, ServiceError> {
     actor.require(Action::ReadPenalties)?;
-    let watch = Watch::parse(p.state.as_deref())?;
+    let kind = ReportKind::parse(p.state.as_deref())?;
     let within = p.within.unwrap_or(3);
     let authority = match (actor.authority_id, p.authority_id) {
         (Some(bound), Some(asked)) if bound != asked => return Ok(Vec::new()),
@@ -118,7 +120,7 @@ pub fn deadlines(
     let region = app.calendars().default_region().clone();
     let authorities = store::authorities::list(conn)?;
     let mut out = Vec::new();
-    if watch == Watch::PublishedLate {
+    if kind == ReportKind::PublishedLate {
         for r in store::penalties::late(conn, authority)? {
             if let (Some(on), Some(due)) = (r.progress.withdrawn_on, r.progress.withdrawal_deadline)
             {
@@ -130,7 +132,7 @@ pub fn deadlines(
                         deadline_of: "withdrawal",
                         deadline: due,
                         provisional: r.progress.withdrawal_deadline_provisional == Some(true),
-                        watch,
+                        kind,
                         working_days: n,
                         record: r.clone(),
                     });
@@ -141,13 +143,13 @@ pub fn deadlines(
                     deadline_of: "publication",
                     deadline: r.progress.publication_deadline,
                     provisional: r.progress.publication_deadline_provisional,
-                    watch,
+                    kind,
                     working_days: late as u32,
                     record: r,
                 });
             }
         }
-        sort_lines(&mut out, watch, |l| {
+        sort_lines(&mut out, kind, |l| {
             (l.working_days, l.deadline, l.record.id)
         });
         return Ok(out);
@@ -161,19 +163,19 @@ pub fn deadlines(
             continue;
         }
         let due = r.progress.publication_deadline;
-        let line = |working_days, watch| DeadlineLine {
+        let line = |working_days, kind| DeadlineLine {
             deadline_of: "publication",
             deadline: due,
             provisional: r.progress.publication_deadline_provisional,
-            watch,
+            kind,
             working_days,
             record: r.clone(),
         };
-        if let Some(n) = standing(app, conn, watch, within, due, today)? {
-            out.push(line(n, watch));
+        if let Some(n) = standing(app, conn, kind, within, due, today)? {
+            out.push(line(n, kind));
         }
     }
-    sort_lines(&mut out, watch, |l| {
+    sort_lines(&mut out, kind, |l| {
         (l.working_days, l.deadline, l.record.id)
     });
     Ok(out)
