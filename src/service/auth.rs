@@ -1,5 +1,6 @@
 //! Passwords (argon2id) and bearer tokens (256 random bits, stored as SHA-256).
 
+use super::events::{self, Event};
 use crate::domain::audit_action::AuditAction;
 use crate::domain::client::ClientKey;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -12,7 +13,7 @@ use sha2::{Digest, Sha256};
 use super::snapshots::{self, TokenIssueSnapshot};
 use super::{App, ServiceError};
 use crate::domain::user::User;
-use crate::store::{self, audit::NewAudit, write_tx};
+use crate::store::{self, write_tx};
 
 pub const DEFAULT_TOKEN_TTL: Duration = Duration::hours(12);
 pub const MIN_PASSWORD_CHARS: usize = 10;
@@ -67,9 +68,9 @@ pub fn issue_token(
         // Expired tokens are dead already; issuing is a cheap, regular moment to drop them.
         store::tokens::purge_expired(conn, now)?;
         store::tokens::insert(conn, user.id, &token_digest(&token), now, expires_at)?;
-        store::audit::append(
+        events::record_event(
             conn,
-            NewAudit {
+            Event {
                 actor,
                 action: AuditAction::TokenIssue,
                 object_type: "user",
@@ -183,9 +184,9 @@ fn audit_refusal(
     let client = client.map(|a| a.to_string());
     let now = app.now();
     write_tx(&mut *app.conn()?, |conn| {
-        store::audit::append(
+        events::record_event(
             conn,
-            NewAudit {
+            Event {
                 actor: "anonymous",
                 action: AuditAction::LoginFailed,
                 object_type: "login",
@@ -217,9 +218,9 @@ pub fn sign_out(app: &App, actor: &super::Actor, token: &str) -> Result<(), Serv
     let now = app.now();
     write_tx(&mut *app.conn()?, |conn| {
         let revoked = store::tokens::revoke(conn, &token_digest(token.trim()))?;
-        store::audit::append(
+        events::record_event(
             conn,
-            NewAudit {
+            Event {
                 actor: &actor.name,
                 action: AuditAction::TokenRevoke,
                 object_type: "user",

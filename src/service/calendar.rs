@@ -1,6 +1,7 @@
 //! Calendar use cases: answer date questions from an in-memory index that follows the database,
 //! and replace a (region, year) atomically with its audit record.
 
+use super::events::{self, Event};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
@@ -15,7 +16,7 @@ use crate::domain::calendar::{
 };
 use crate::domain::deadline::{rule_on, DeadlineRule};
 use crate::domain::policy::Action;
-use crate::store::{self, audit::NewAudit, write_tx, AnyConn};
+use crate::store::{self, write_tx, AnyConn};
 
 use crate::assets::LUNAR_FESTIVALS as LUNAR_TABLE;
 
@@ -249,9 +250,9 @@ impl Calendars {
             let before = store::calendar::year(conn, region, year)?;
             let loaded =
                 store::calendar::replace(conn, &schedule, Origin::Operator, &actor.name, now)?;
-            store::audit::append(
+            events::record_event(
                 conn,
-                NewAudit {
+                Event {
                     actor: &actor.name,
                     action: AuditAction::CalendarReplace,
                     object_type: "calendar_year",
@@ -308,9 +309,9 @@ impl Calendars {
             let is_new = existing.is_none();
             write_tx(conn, |conn| {
                 let loaded = store::calendar::replace(conn, &schedule, Origin::Seed, "seed", now)?;
-                store::audit::append(
+                events::record_event(
                     conn,
-                    NewAudit {
+                    Event {
                         actor: "seed",
                         action: if is_new {
                             AuditAction::CalendarSeed

@@ -4,6 +4,7 @@
 //! connection, so a category added by an admin (over HTTP or at the command line, in this
 //! instance or another) is accepted by the very next request, with no cache to go stale.
 
+use super::events::{self, Event};
 use std::sync::Arc;
 
 use super::snapshots::{self, CategorySnapshot};
@@ -11,7 +12,7 @@ use super::{Actor, App, FieldError, ServiceError};
 use crate::domain::audit_action::AuditAction;
 use crate::domain::category::{Addition, Category, CategoryCode, RawCategory, Vocabulary};
 use crate::domain::policy::Action;
-use crate::store::{self, audit::NewAudit, write_tx, AnyConn};
+use crate::store::{self, write_tx, AnyConn};
 
 /// The whole vocabulary (public).
 pub fn list(app: &App) -> Result<Vocabulary, ServiceError> {
@@ -107,9 +108,9 @@ fn add_as(app: &App, actor: &str, raw: &RawCategory) -> Result<Added, ServiceErr
             .get(&code)
             .cloned()
             .ok_or_else(|| ServiceError::NotFound(format!("category {code} vanished")))?;
-        store::audit::append(
+        events::record_event(
             conn,
-            NewAudit {
+            Event {
                 actor,
                 action,
                 object_type: "category",

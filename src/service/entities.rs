@@ -1,6 +1,7 @@
 //! The market-entity directory: create, change, deregister, look up and search.
 
 use super::categories::{labelled, Labelled};
+use super::events::{self, Event};
 use super::paging::{PageRequest, Slice};
 use super::snapshots::{self, EntitySnapshot};
 use super::{Actor, App, ConflictKind, FieldError, ServiceError};
@@ -12,7 +13,7 @@ use crate::domain::entity::{DistrictCode, EntityFields, EntityRecord, EntityStat
 use crate::domain::policy::Action;
 use crate::domain::text::search_form;
 use crate::store::entities::EntityQuery;
-use crate::store::{self, audit::NewAudit, write_tx, AnyConn};
+use crate::store::{self, write_tx, AnyConn};
 
 /// Longest name fragment a search may ask for, in letters and digits.
 const MAX_QUERY_CHARS: usize = 50;
@@ -193,9 +194,9 @@ pub fn create(
         let record = store::entities::insert_many(conn, std::slice::from_ref(&fields), now)?
             .pop()
             .ok_or_else(|| ServiceError::NotFound("the new entity vanished".into()))?;
-        store::audit::append(
+        events::record_event(
             conn,
-            NewAudit {
+            Event {
                 actor: &actor.name,
                 action: AuditAction::EntityCreate,
                 object_type: "entity",
@@ -281,9 +282,9 @@ fn change(
             return Err(stale(&code, before.version, version));
         }
         let after = find(conn, &code)?;
-        store::audit::append(
+        events::record_event(
             conn,
-            NewAudit {
+            Event {
                 actor: &actor.name,
                 action,
                 object_type: "entity",

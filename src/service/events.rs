@@ -1,5 +1,8 @@
-//! The one way a change to a record is written down (issue 24): [`record`] appends the audit
-//! record of a write, in the write's own transaction. The append is what moves the public data
+//! The one way a write is written down (issue 24): every write records a typed event here, in
+//! the write's own transaction: [`record`] for a change to a record (its typed snapshots before
+//! and after), [`record_event`] for a write whose object is no record of its own (a token issued,
+//! a login refused, a calendar year loaded, an export), [`record_all`] for an import's many.
+//! Each appends the audit record. The append is what moves the public data
 //! version (every cached public answer is keyed by the audit log's last `seq`) and, on PostgreSQL,
 //! sends the `NOTIFY` other instances' answer caches listen for; so a write recorded here can
 //! never leave a stale public answer behind. This is also where a subscriber to writes (the
@@ -10,6 +13,52 @@ use chrono::NaiveDateTime;
 use super::ServiceError;
 use crate::domain::audit_action::AuditAction;
 use crate::store::{self, audit::NewAudit, AnyConn};
+
+/// One write as the log records it: who did what to which object, and what it was before and
+/// after (snapshots with private values masked, `service::snapshots`).
+#[derive(Debug, Clone)]
+pub struct Event<'a> {
+    pub actor: &'a str,
+    pub action: AuditAction,
+    /// The kind of object, as the log names it (`penalty`, `user`, `calendar_year`…).
+    pub object_type: &'a str,
+    pub object_id: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+impl<'a> From<Event<'a>> for NewAudit<'a> {
+    fn from(e: Event<'a>) -> NewAudit<'a> {
+        NewAudit {
+            actor: e.actor,
+            action: e.action,
+            object_type: e.object_type,
+            object_id: e.object_id,
+            before: e.before,
+            after: e.after,
+        }
+    }
+}
+
+/// Records one write. Call inside the write's transaction.
+pub fn record_event(
+    conn: &mut AnyConn,
+    event: Event<'_>,
+    now: NaiveDateTime,
+) -> Result<(), ServiceError> {
+    record_all(conn, vec![event], now)
+}
+
+/// Records several writes in order (an import's changed rows), with multi-row inserts. Call
+/// inside the writes' transaction. The one place an audit record is appended.
+pub fn record_all(
+    conn: &mut AnyConn,
+    events: Vec<Event<'_>>,
+    now: NaiveDateTime,
+) -> Result<(), ServiceError> {
+    store::audit::append_many(conn, events.into_iter().map(NewAudit::from).collect(), now)?;
+    Ok(())
+}
 
 /// A record whose changes are audited: its object type in the log, its id there, and the
 /// snapshot the log keeps of it (`service::snapshots`: private values masked).
@@ -29,9 +78,9 @@ pub fn record<T: Audited>(
     after: &T,
     now: NaiveDateTime,
 ) -> Result<(), ServiceError> {
-    store::audit::append(
+    record_event(
         conn,
-        NewAudit {
+        Event {
             actor,
             action,
             object_type: T::OBJECT,
@@ -40,6 +89,5 @@ pub fn record<T: Audited>(
             after: Some(after.snapshot()),
         },
         now,
-    )?;
-    Ok(())
+    )
 }

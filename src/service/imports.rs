@@ -1,6 +1,7 @@
 //! CSV imports of the directory and the roster (DESIGN §10): every bad row reported with its
 //! line, all-or-nothing unless asked otherwise, idempotent upsert, one transaction.
 
+use super::events::{self, Event};
 use std::collections::HashMap;
 
 use sha2::Digest;
@@ -13,7 +14,7 @@ use crate::domain::field::FieldError;
 use crate::domain::inspector::{InspectorFields, RawInspector};
 use crate::domain::policy::Action;
 use crate::io::table::{self, Column, Encoding, FileError, Row, RowError};
-use crate::store::{self, audit::NewAudit, bulk_write_tx, entities::Stored, AnyConn};
+use crate::store::{self, bulk_write_tx, entities::Stored, AnyConn};
 
 /// One rejected row (or, with `line` 1, a problem with the header).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -328,7 +329,7 @@ pub fn entities(
                         let mut after: EntityRecord = (**before).clone();
                         after.fields = fields.clone();
                         after.version += 1;
-                        audits.push(NewAudit {
+                        audits.push(Event {
                             actor: &actor.name,
                             action: AuditAction::EntityImportUpdate,
                             object_type: "entity",
@@ -347,7 +348,7 @@ pub fn entities(
                     store::entities::insert_tallied(conn, part, now, &mut tally, &mut ids)?;
                 phases.done("insert entities");
                 for record in records {
-                    audits.push(NewAudit {
+                    audits.push(Event {
                         actor: &actor.name,
                         action: AuditAction::EntityImportCreate,
                         object_type: "entity",
@@ -361,7 +362,7 @@ pub fn entities(
                 progress(Phase::Writing, done + written);
             }
             report.inserted += new.len();
-            store::audit::append_many(conn, audits, now)?;
+            events::record_all(conn, audits, now)?;
             phases.done("append audit");
             done += chunk.len();
             progress(Phase::Writing, done);
@@ -447,7 +448,7 @@ pub fn inspectors(
             match store::inspectors::by_certificate_no(conn, fields.certificate_no.as_str())? {
                 None => {
                     let record = store::inspectors::insert(conn, fields, now)?;
-                    audits.push(NewAudit {
+                    audits.push(Event {
                         actor: &actor.name,
                         action: AuditAction::InspectorImportCreate,
                         object_type: "inspector",
@@ -475,7 +476,7 @@ pub fn inspectors(
                             ),
                         )
                     })?;
-                    audits.push(NewAudit {
+                    audits.push(Event {
                         actor: &actor.name,
                         action: AuditAction::InspectorImportUpdate,
                         object_type: "inspector",
@@ -515,13 +516,13 @@ pub(super) fn finish<'a>(
     conn: &mut AnyConn,
     actor: &'a Actor,
     report: &mut ImportReport,
-    mut audits: Vec<NewAudit<'a>>,
+    mut audits: Vec<Event<'a>>,
     what: &str,
     digest: String,
     now: chrono::NaiveDateTime,
 ) -> Result<ImportReport, ServiceError> {
     if report.inserted + report.updated > 0 {
-        audits.push(NewAudit {
+        audits.push(Event {
             actor: &actor.name,
             action: AuditAction::Import,
             object_type: "import",
@@ -537,7 +538,7 @@ pub(super) fn finish<'a>(
             })),
         });
     }
-    store::audit::append_many(conn, audits, now)?;
+    events::record_all(conn, audits, now)?;
     report.written = true;
     Ok(report.clone())
 }

@@ -3,6 +3,7 @@
 //! columns; audited). Chinese headers or the CF_* column names; 万元 amounts converted to 分
 //! exactly.
 
+use super::events::{self, Event};
 use sha2::Digest;
 
 use super::imports::{
@@ -21,7 +22,7 @@ use crate::domain::penalty::workflow::State;
 use crate::domain::policy::Action;
 use crate::io::table::Column;
 use crate::store::penalties::NewPenalty;
-use crate::store::{self, audit::NewAudit, write_tx};
+use crate::store::{self, write_tx};
 
 /// The columns, in export order: (field, Chinese header, CF_* name).
 pub const LAYOUT: &[(&str, &str, &str)] = &[
@@ -471,7 +472,7 @@ pub fn import(
             let mut audits = Vec::with_capacity(records.len());
             for (mut record, id) in records.into_iter().zip(ids) {
                 record.id = id;
-                audits.push(NewAudit {
+                audits.push(Event {
                     actor: &actor.name,
                     action: AuditAction::PenaltyImport,
                     object_type: "penalty",
@@ -480,7 +481,7 @@ pub fn import(
                     after: Some(snapshots::json(&PenaltySnapshot::from(&record))),
                 });
             }
-            store::audit::append_many(conn, audits, now)?;
+            events::record_all(conn, audits, now)?;
             report.inserted += chunk.len();
             done += chunk.len();
             progress(Phase::Writing, done);
@@ -564,9 +565,9 @@ pub fn export<W: std::io::Write>(
         .map_err(|e| ServiceError::internal(e.into_error()))?;
     let now = app.now();
     write_tx(conn, |conn| {
-        store::audit::append(
+        events::record_event(
             conn,
-            NewAudit {
+            Event {
                 actor: &actor.name,
                 action: AuditAction::PenaltyExport,
                 object_type: "export",

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDateTime;
 
-use super::events;
+use super::events::{self, Event};
 use super::paging::{PageRequest, Slice};
 use super::{Actor, App, ConflictKind, FieldError, ServiceError};
 use crate::domain::audit_action::AuditAction;
@@ -20,7 +20,7 @@ use crate::domain::plan::record::{
 };
 use crate::domain::plan::{PlanFields, PlanStatus, RawPlan, Step};
 use crate::domain::policy::Action;
-use crate::store::{self, audit::NewAudit, write_tx, AnyConn};
+use crate::store::{self, write_tx, AnyConn};
 
 /// The deployment's yearly cap on random inspections of one entity (国办发〔2024〕54号);
 /// `None`: no cap.
@@ -496,9 +496,9 @@ fn refused(
 ) -> Result<(), ServiceError> {
     let conn = &mut *app.conn()?;
     write_tx(conn, |conn| {
-        store::audit::append(
+        events::record_event(
             conn,
-            NewAudit {
+            Event {
                 actor: &actor.name,
                 action: AuditAction::PlanDrawRefused,
                 object_type: "plan",

@@ -1,5 +1,6 @@
 //! Staff account management (admin only, or the operator at the console).
 
+use super::events::{self, Event};
 use chrono::Duration;
 
 use super::auth::{hash_password, issue_token, IssuedToken, MIN_PASSWORD_CHARS};
@@ -9,7 +10,7 @@ use crate::domain::audit_action::AuditAction;
 use crate::domain::policy::Action;
 use crate::domain::role::Role;
 use crate::domain::user::User;
-use crate::store::{self, audit::NewAudit, write_tx};
+use crate::store::{self, write_tx};
 
 const MAX_NAME_CHARS: usize = 64;
 
@@ -109,9 +110,9 @@ pub fn create(app: &App, actor: &Actor, new: NewUser) -> Result<User, ServiceErr
             known_authority(conn, a)?;
         }
         let user = store::users::insert(conn, &new.name, new.role, &hash, new.authority_id, now)?;
-        store::audit::append(
+        events::record_event(
             conn,
-            NewAudit {
+            Event {
                 actor: &actor.name,
                 action: AuditAction::UserCreate,
                 object_type: "user",
@@ -229,9 +230,9 @@ pub fn update(app: &App, actor: &Actor, id: i32, change: UserChange) -> Result<U
         if hash.is_some() {
             after_snapshot["password_changed"] = true.into();
         }
-        store::audit::append(
+        events::record_event(
             conn,
-            NewAudit {
+            Event {
                 actor: &actor.name,
                 action: AuditAction::UserUpdate,
                 object_type: "user",
@@ -253,9 +254,9 @@ pub fn revoke_tokens(app: &App, actor: &Actor, id: i32) -> Result<usize, Service
         let user = store::users::by_id(conn, id)?
             .ok_or_else(|| ServiceError::NotFound(format!("no user with id {id}")))?;
         let n = store::tokens::revoke_all(conn, id)?;
-        store::audit::append(
+        events::record_event(
             conn,
-            NewAudit {
+            Event {
                 actor: &actor.name,
                 action: AuditAction::TokenRevokeAll,
                 object_type: "user",
