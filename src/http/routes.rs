@@ -192,11 +192,14 @@ pub const ROUTES: &[Route] = &[
     ),
 ];
 
-/// How a template matches a concrete path: `None`, or how many of its segments are literal.
+/// How a template matches a concrete path: `None`, or how many of its segments are literal. As
+/// the router reads a path: one trailing `/` is ignored, an empty segment (`//`) matches nothing.
 fn literal_segments(template: &str, path: &str) -> Option<usize> {
+    let path = path.strip_prefix('/')?;
+    let path = path.strip_suffix('/').unwrap_or(path);
     let (t, p): (Vec<&str>, Vec<&str>) = (
-        template.trim_matches('/').split('/').collect(),
-        path.trim_matches('/').split('/').collect(),
+        template.trim_start_matches('/').split('/').collect(),
+        path.split('/').collect(),
     );
     if t.len() != p.len() {
         return None;
@@ -325,6 +328,10 @@ mod tests {
             (Method::GET, "/api/v1/meta", Some(Public)),
             (Method::OPTIONS, "/api/v1/public/penalties", None),
             (Method::DELETE, "/api/v1/public/penalties", None),
+            // As the router reads paths: a trailing slash is the same route, a `//` none.
+            (Method::GET, "/api/v1/public/penalties/", Some(Public)),
+            (Method::GET, "//api/v1/public/penalties", None),
+            (Method::GET, "/api/v1//public/penalties", None),
         ] {
             assert_eq!(super::audience(&m, p), audience, "{m} {p}");
         }
