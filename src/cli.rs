@@ -385,7 +385,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             Calendars::new(regions.clone()),
             Clock::system(),
         );
-        crate::seed::categories(&app)?;
+        crate::seeding::categories(&app)?;
         Ok(app)
     };
     match cli.command {
@@ -471,7 +471,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Seed { demo } => {
-            let report = crate::seed::load_all(&open()?, demo)?;
+            let report = crate::seeding::load_all(&open()?, demo)?;
             for line in &report.lines {
                 println!("{line}");
             }

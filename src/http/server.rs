@@ -172,7 +172,7 @@ pub async fn start(settings: Settings) -> Result<Running, StartError> {
         let db = Db::open_with(&database_url, pool_size.max(1), sqlite_busy_timeout)?;
         let app =
             App::new(db, Calendars::new(calendar_regions), clock).with_frequency_cap(frequency_cap);
-        let report = crate::seed::load_all(&app, demo).map_err(StartError::Seed)?;
+        let report = crate::seeding::load_all(&app, demo).map_err(StartError::Seed)?;
         for line in &report.lines {
             tracing::info!("{line}");
         }

@@ -200,7 +200,7 @@ async fn an_unloaded_year_is_refused_or_provisional_until_it_is_loaded() {
 
     // Seeding again leaves the operator's year alone.
     let same = app.app.clone();
-    tokio::task::spawn_blocking(move || gongshi::seed::load_all(&same, false).unwrap())
+    tokio::task::spawn_blocking(move || gongshi::seeding::load_all(&same, false).unwrap())
         .await
         .unwrap();
     assert_eq!(get_json(&app, path).await["date"], "2027-01-11");

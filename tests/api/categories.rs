@@ -87,7 +87,7 @@ async fn the_shipped_list_is_public_with_its_parents_aliases_and_regulations() {
     }
     // Loading the seeds again (every start does) adds nothing and audits nothing.
     let audit = app.audit_count().await;
-    gongshi::seed::load_all(&app.app, false).unwrap();
+    gongshi::seeding::load_all(&app.app, false).unwrap();
     assert_eq!(categories(&app).await, all);
     assert_eq!(app.audit_count().await, audit);
     app.stop().await;

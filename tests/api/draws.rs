@@ -137,7 +137,7 @@ async fn unusable_requests_are_400_naming_the_field() {
     app.stop().await;
 }
 
-/// `scripts/verify_draw.py`, written from `api-spec/draw-verification.md` alone, agrees with
+/// `verifier/verify_draw.py`, written from `api-spec/draw-verification.md` alone, agrees with
 /// the service on pools, pick counts and sources of every shape.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_independent_python_verifier_agrees_with_the_service() {
@@ -176,7 +176,7 @@ async fn the_independent_python_verifier_agrees_with_the_service() {
         let out = std::process::Command::new("python3")
             .arg(concat!(
                 env!("CARGO_MANIFEST_DIR"),
-                "/scripts/verify_draw.py"
+                "/verifier/verify_draw.py"
             ))
             .args(["rfc3797", "--pool-size", &pool_size.to_string()])
             .args(["--picks", &picks.to_string()])

@@ -201,7 +201,7 @@ fn verify_both(bundle: &Value) {
     let path = path.to_str().unwrap();
     let (ok, out) = run_verifier(env!("CARGO_BIN_EXE_gongshi"), &["draw", "verify", path]);
     assert!(ok && out.starts_with("match"), "gongshi draw verify: {out}");
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/verify_draw.py");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/verifier/verify_draw.py");
     let (ok, out) = run_verifier("python3", &[script, "bundle", path]);
     assert!(ok && out.trim() == "match", "verify_draw.py: {out}");
 }
@@ -318,7 +318,7 @@ async fn a_plan_over_the_demo_directory_goes_from_draft_to_published_results() {
     let path = path.to_str().unwrap();
     let (good, out) = run_verifier(env!("CARGO_BIN_EXE_gongshi"), &["draw", "verify", path]);
     assert!(!good && out.contains("team 1"), "{out}");
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/verify_draw.py");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/verifier/verify_draw.py");
     let (good, out) = run_verifier("python3", &[script, "bundle", path]);
     assert!(!good && out.contains("team 1"), "{out}");
 

@@ -7,12 +7,12 @@
 #      public query is answered from memory (issue 14), so the same queries run again on the staff
 #      route (`GET /api/v1/entities?q=…`, backend "…-staff"), which searches on every request.
 #
-# Usage: bash benches/directory.sh
+# Usage: bash benches/load/directory.sh
 # Environment (all optional):
 #   COUNT=1000000            rows to generate and import
-#   DATASET=dense            dense: benches/gen_dense.py (4,800 distinct names, every key of a
+#   DATASET=dense            dense: benches/generators/gen_dense.py (4,800 distinct names, every key of a
 #                            four-character query common; the categories named as bureau files name
-#                            them); zipf: benches/gen_entities.py (Zipf-skewed names, issue 4)
+#                            them); zipf: benches/generators/gen_entities.py (Zipf-skewed names, issue 4)
 #   GEN_ARGS=                extra arguments for the generator (e.g. --old-labels for a build
 #                            before issue 11)
 #   BENCH_DIR=/tmp/gongshi-bench   where the CSV (kept and reused), databases and logs go
@@ -23,7 +23,7 @@
 # Each run rewrites $BENCH_DIR/results.tsv and prints the tables at the end.
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 ROOT=$PWD
 COUNT=${COUNT:-1000000}
 WORK=${BENCH_DIR:-${TMPDIR:-/tmp}/gongshi-bench}
@@ -36,8 +36,8 @@ PG_URL=$PG_URL_BASE/$PG_DB
 DATASET=${DATASET:-dense}
 GEN_ARGS=${GEN_ARGS:-}
 case $DATASET in
-  dense) GENERATOR=benches/gen_dense.py ;;
-  zipf) GENERATOR=benches/gen_entities.py ;;
+  dense) GENERATOR=benches/generators/gen_dense.py ;;
+  zipf) GENERATOR=benches/generators/gen_entities.py ;;
   *) echo "DATASET must be dense or zipf" >&2; exit 2 ;;
 esac
 SQLITE_DB=$WORK/directory-$DATASET-$COUNT.db
@@ -59,8 +59,8 @@ QUERIES=(
   "4-char, no match, common bigrams|国际旅游"
 )
 
-# shellcheck source=benches/lib.sh
-source "$ROOT/benches/lib.sh"
+# shellcheck source=benches/load/lib.sh
+source "$ROOT/benches/load/lib.sh"
 
 mkdir -p "$WORK"
 : >"$RESULTS"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a synthetic market-entity directory CSV for the directory benchmarks (issue 4).
 
-    python3 benches/gen_entities.py COUNT OUTPUT.csv [--seed N]
+    python3 benches/generators/gen_entities.py COUNT OUTPUT.csv [--seed N]
 
 Deterministic for a given (COUNT, seed). Every row passes the import's validation:
 

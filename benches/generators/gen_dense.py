@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a dense directory CSV: the search worst case and the category names of real files (issue 11).
 
-    python3 benches/gen_dense.py COUNT OUTPUT.csv [--seed N]
+    python3 benches/generators/gen_dense.py COUNT OUTPUT.csv [--seed N]
 
 Every 名称 is one of 16 places x 30 brands x 10 kinds (4,800 names, each used about COUNT/4,800
 times), so at a million rows 星光网吧 is in about 3,300 names and so is each of its trigrams: no

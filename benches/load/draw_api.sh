@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The random draw end to end through the API at province scale (issue 13), on generated data:
-#   1. 1,000,000 entities (benches/gen_entities.py) imported into a fresh database, 1,000
+#   1. 1,000,000 entities (benches/generators/gen_entities.py) imported into a fresh database, 1,000
 #      inspectors covering their ten categories (certificates valid 2020–2030), 10,000 declared
 #      conflicts (POST /api/v1/inspectors/{id}/conflicts, each with a random entity), and one
 #      inspection item whose 抽查对象 are those ten categories;
@@ -8,10 +8,10 @@
 #      (freezing the 1,000,000-code snapshot and the roster), the draw (run the day after, under
 #      faketime, since a source must not be known at announcement), the public bundle, the public
 #      plan detail;
-#   3. the bundle verified by `gongshi draw verify` and by scripts/verify_draw.py, each timed;
+#   3. the bundle verified by `gongshi draw verify` and by verifier/verify_draw.py, each timed;
 #   4. the server's peak resident set (VmHWM).
 #
-# Usage: bash benches/draw_api.sh
+# Usage: bash benches/load/draw_api.sh
 # Environment (all optional):
 #   COUNT=1000000  PICKS=50000  INSPECTORS=1000  CONFLICTS=10000  BENCH_DIR=/tmp/gongshi-bench
 #   BACKENDS="sqlite postgres"  PG_URL_BASE=postgres://root@127.0.0.1  PG_DB=gongshi_bench_draw
@@ -20,7 +20,7 @@
 # Each run rewrites $BENCH_DIR/draw-results.tsv and prints a table at the end.
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 ROOT=$PWD
 COUNT=${COUNT:-1000000}
 PICKS=${PICKS:-50000}
@@ -42,8 +42,8 @@ export GONGSHI_LOG=${GONGSHI_LOG:-warn}
 export GONGSHI_DRAW_YEARLY_CAP=0
 mkdir -p "$WORK"
 : >"$RESULTS"
-# shellcheck source=benches/lib.sh
-source benches/lib.sh
+# shellcheck source=benches/load/lib.sh
+source benches/load/lib.sh
 trap stop_server EXIT
 
 prepare_tools
@@ -54,12 +54,12 @@ fi
 FAKETIME_LIB=$(dpkg -L libfaketime | grep 'libfaketimeMT\.so\.1$' | head -1)
 
 ENTITIES=$WORK/entities-$COUNT.csv
-[[ -s $ENTITIES ]] || { log "generating $COUNT entities"; python3 benches/gen_entities.py "$COUNT" "$ENTITIES"; }
+[[ -s $ENTITIES ]] || { log "generating $COUNT entities"; python3 benches/generators/gen_entities.py "$COUNT" "$ENTITIES"; }
 ROSTER=$WORK/inspectors-$INSPECTORS.csv
 python3 - "$INSPECTORS" "$ROSTER" <<'PY'
 import csv, importlib.util, random, sys
 n, out = int(sys.argv[1]), sys.argv[2]
-spec = importlib.util.spec_from_file_location("g", "benches/gen_entities.py")
+spec = importlib.util.spec_from_file_location("g", "benches/generators/gen_entities.py")
 g = importlib.util.module_from_spec(spec); spec.loader.exec_module(g)
 categories = list(g.CATEGORIES)
 rng = random.Random(13)
@@ -178,8 +178,8 @@ run() {
     "$(awk '/Maximum resident set size/{printf "%.0f MiB", $6/1024}' "$tv")" >>"$RESULTS"
   if [[ -z ${SKIP_PY:-} ]]; then
     wait_quiet
-    /usr/bin/time -v -o "$tv" python3 scripts/verify_draw.py bundle "$WORK/bundle-$backend.json" >&2
-    printf 'verify\t%s\tscripts/verify_draw.py\t%s\t%s\n' "$backend" \
+    /usr/bin/time -v -o "$tv" python3 verifier/verify_draw.py bundle "$WORK/bundle-$backend.json" >&2
+    printf 'verify\t%s\tverifier/verify_draw.py\t%s\t%s\n' "$backend" \
       "$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tv")" \
       "$(awk '/Maximum resident set size/{printf "%.0f MiB", $6/1024}' "$tv")" >>"$RESULTS"
   fi

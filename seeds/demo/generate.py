@@ -7,9 +7,9 @@ licence numbers, certificate numbers and ID numbers are generated, only shaped l
 so that gongshi's validators accept them. Python 3.11 standard library only; the output is the
 same on every run (fixed random seed, no clock, no locale).
 
-    python3 scripts/gen_demo_seeds.py                  # writes seeds/demo/*.csv
-    python3 scripts/gen_demo_seeds.py --gbk-fixtures   # also rewrites tests/fixtures/entities_gbk*.csv
-    python3 scripts/gen_demo_seeds.py --check          # writes nothing; exit 1 if a file differs
+    python3 seeds/demo/generate.py                  # writes seeds/demo/*.csv
+    python3 seeds/demo/generate.py --gbk-fixtures   # also rewrites tests/fixtures/entities_gbk*.csv
+    python3 seeds/demo/generate.py --check          # writes nothing; exit 1 if a file differs
 
 If python-stdnum happens to be importable, every credit code is also checked with
 stdnum.cn.uscc.is_valid and every ID number with stdnum.cn.ric.is_valid (optional).
@@ -25,7 +25,7 @@ import random
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 SEED = 20261124
 
 # ---------------------------------------------------------------------------------------------

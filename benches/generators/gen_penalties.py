@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate published penalty decisions in the 双公示 layout, and their authorities (issue 12).
 
-    python3 benches/gen_penalties.py COUNT OUTPUT.csv [--authorities N] [--today YYYY-MM-DD] [--seed N]
+    python3 benches/generators/gen_penalties.py COUNT OUTPUT.csv [--authorities N] [--today YYYY-MM-DD] [--seed N]
 
 Writes OUTPUT.csv (the layout's Chinese headers, UTF-8) and OUTPUT.authorities.json (the
 处罚机关 the rows name, to create before importing). Every decision is dated within the 360 days

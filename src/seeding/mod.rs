@@ -1,5 +1,9 @@
-//! Loads the reference data embedded from `seeds/` (see `assets.rs`), idempotently, for
-//! `gongshi seed` and `gongshi serve`.
+//! Seeding: loads the reference data embedded from `seeds/` (see `assets.rs`), idempotently, for
+//! `gongshi seed` and `gongshi serve`, and with `--demo` the synthetic directory and roster
+//! (`seeds/demo/`, written by `seeds/demo/generate.py`) and the demo decisions
+//! (`demo_penalties`).
+
+mod demo_penalties;
 
 use crate::assets::{
     CALENDAR_SEEDS, CATEGORY_SEEDS, DEMO_ENTITIES, DEMO_INSPECTORS, INSPECTION_ITEM_SEEDS,
@@ -77,6 +81,6 @@ fn load_demo(app: &App) -> Result<Vec<String>, ServiceError> {
             "inspectors",
             imports::inspectors(app, &actor, DEMO_INSPECTORS, false, &none),
         )?,
-        crate::demo_penalties::load(app)?,
+        demo_penalties::load(app)?,
     ])
 }

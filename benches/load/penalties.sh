@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Penalty-decision benchmarks (issue 12), on generated data:
-#   1. `gongshi import penalties` of COUNT (1,000,000) published decisions (benches/gen_penalties.py,
+#   1. `gongshi import penalties` of COUNT (1,000,000) published decisions (benches/generators/gen_penalties.py,
 #      20 authorities created first through the API) into a fresh SQLite file and a fresh
 #      PostgreSQL database, then the same file again (a no-op: all unchanged); `seed --demo` adds
 #      the demo authority's decisions in every state, so the deadline report has something to say;
@@ -10,7 +10,7 @@
 #      late) over all of them: RUNS sequential requests each, median and maximum;
 #   4. the server's peak resident set (VmHWM) after all of it.
 #
-# Usage: bash benches/penalties.sh
+# Usage: bash benches/load/penalties.sh
 # Environment (all optional):
 #   COUNT=1000000   BENCH_DIR=/tmp/gongshi-bench   DURATION=20s   CONCURRENCY=16   RUNS=15
 #   TODAY=(today in Asia/Shanghai)   the day the decisions are dated back from (the server's today)
@@ -19,7 +19,7 @@
 # Each run rewrites $BENCH_DIR/penalties-results.tsv and prints the tables at the end.
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 ROOT=$PWD
 COUNT=${COUNT:-1000000}
 WORK=${BENCH_DIR:-${TMPDIR:-/tmp}/gongshi-bench}
@@ -39,8 +39,8 @@ BASE=http://127.0.0.1:$PORT
 export PATH="$HOME/.cargo/bin:$PATH"
 export GONGSHI_LOG=${GONGSHI_LOG:-warn}
 
-# shellcheck source=benches/lib.sh
-source "$ROOT/benches/lib.sh"
+# shellcheck source=benches/load/lib.sh
+source "$ROOT/benches/load/lib.sh"
 trap stop_server EXIT
 
 mkdir -p "$WORK"
@@ -52,7 +52,7 @@ if [[ -s $CSV ]]; then
   log "reusing $CSV"
 else
   log "generating $COUNT decisions dated up to $TODAY into $CSV"
-  (cd benches && python3 gen_penalties.py "$COUNT" "$CSV.part" --today "$TODAY")
+  (cd benches/generators && python3 gen_penalties.py "$COUNT" "$CSV.part" --today "$TODAY")
   mv "$CSV.part.authorities.json" "$CSV.authorities.json"
   mv "$CSV.part" "$CSV"
 fi

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """What SQLite alone needs to store an import: the floor under `gongshi import entities`.
 
-    python3 benches/sqlite_floor.py FILE.csv [COUNT]
+    python3 benches/load/sqlite_floor.py FILE.csv [COUNT]
 
-Writes the rows of a gongshi entity CSV (benches/gen_entities.py) into a fresh SQLite file with
+Writes the rows of a gongshi entity CSV (benches/generators/gen_entities.py) into a fresh SQLite file with
 gongshi's own migrations and PRAGMAs, in one transaction, with no validation and no audit-chain
 hashing: one `entities` row, the name-index postings gongshi writes (distinct bigrams, the
 (last character, NUL) pair and distinct trigrams of the name, sorted) and one `audit_log` row of a
@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def keys(name):

@@ -9,7 +9,7 @@
 # constant JSON body is as large as the search page. The server runs with the default log level
 # (GONGSHI_LOG=info: one access line per answer). Server peak RSS (VmHWM) after each backend.
 #
-# Usage: bash benches/portal.sh
+# Usage: bash benches/load/portal.sh
 # Environment (all optional):
 #   COUNT=1000000   BENCH_DIR=/tmp/gongshi-bench   DURATION=15s   CLIENTS="16 64"
 #   TODAY=(today in Asia/Shanghai)   PG_URL_BASE=postgres://root@127.0.0.1
@@ -18,7 +18,7 @@
 #   NO_BUILD=1 (use target/release/examples/ceiling as it is)
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 ROOT=$PWD
 COUNT=${COUNT:-1000000}
 WORK=${BENCH_DIR:-${TMPDIR:-/tmp}/gongshi-bench}
@@ -39,8 +39,8 @@ BASE=http://127.0.0.1:$PORT
 export PATH="$HOME/.cargo/bin:$PATH"
 export GONGSHI_LOG=info
 
-# shellcheck source=benches/lib.sh
-source "$ROOT/benches/lib.sh"
+# shellcheck source=benches/load/lib.sh
+source "$ROOT/benches/load/lib.sh"
 CEILING_PID=
 trap 'stop_server; [[ -z $CEILING_PID ]] || kill $CEILING_PID 2>/dev/null || true' EXIT
 
@@ -55,13 +55,13 @@ fi
 
 if [[ ! -s $PENALTIES ]]; then
   log "generating $COUNT decisions dated up to $TODAY"
-  (cd benches && python3 gen_penalties.py "$COUNT" "$PENALTIES.part" --today "$TODAY")
+  (cd benches/generators && python3 gen_penalties.py "$COUNT" "$PENALTIES.part" --today "$TODAY")
   mv "$PENALTIES.part.authorities.json" "$PENALTIES.authorities.json"
   mv "$PENALTIES.part" "$PENALTIES"
 fi
 if [[ ! -s $ENTITIES ]]; then
   log "generating $COUNT entities"
-  python3 benches/gen_entities.py "$COUNT" "$ENTITIES.part"
+  python3 benches/generators/gen_entities.py "$COUNT" "$ENTITIES.part"
   mv "$ENTITIES.part" "$ENTITIES"
 fi
 

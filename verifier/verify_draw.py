@@ -3,9 +3,9 @@
 
 Written from api-spec/draw-verification.md, not from gongshi's code.
 
-    python3 scripts/verify_draw.py rfc3797 --pool-size 25 --picks 10 9319 2,5,12,8,10 9,18,26,34,41,45
+    python3 verifier/verify_draw.py rfc3797 --pool-size 25 --picks 10 9319 2,5,12,8,10 9,18,26,34,41,45
         prints {"key": …, "picks": […]} as POST /api/v1/public/draws/rfc3797 answers
-    python3 scripts/verify_draw.py bundle BUNDLE.json
+    python3 verifier/verify_draw.py bundle BUNDLE.json
         recomputes a published bundle; prints "match" (exit 0) or the first difference (exit 1)
 """
 
