@@ -269,8 +269,7 @@ impl Calendars {
             )?;
             // Deadlines that waited for this year become final in the same transaction: the
             // decisions' and the plans' alike.
-            super::penalties::recompute_provisional(self, conn, actor, now)?;
-            super::plan_results::recompute_provisional(self, conn, actor, now)?;
+            recompute_provisional(self, conn, actor, now)?;
             Ok((loaded, schedule.days().len()))
         })
     }
@@ -333,8 +332,7 @@ impl Calendars {
                     role: None,
                     authority_id: None,
                 };
-                super::penalties::recompute_provisional(self, conn, &seed, now)?;
-                super::plan_results::recompute_provisional(self, conn, &seed, now)?;
+                recompute_provisional(self, conn, &seed, now)?;
                 Ok::<_, ServiceError>(())
             })?;
             if is_new {
@@ -639,6 +637,22 @@ impl super::deadlines::WorkingDays for Calendars {
         let region = self.default_region().clone();
         Ok(self.workdays_between(conn, &region, from, to, true)?.0)
     }
+}
+
+/// The one recompute after a calendar year is loaded, in the loading transaction: every stored
+/// deadline that was provisional (decisions' publication and withdrawal deadlines, plans' results
+/// deadlines) is computed again on the calendar as it now is; each record that changes gets a new
+/// version and an audit record. Returns how many records changed.
+fn recompute_provisional(
+    calendars: &dyn super::deadlines::WorkingDays,
+    conn: &mut AnyConn,
+    actor: &super::Actor,
+    now: chrono::NaiveDateTime,
+) -> Result<usize, ServiceError> {
+    Ok(
+        super::penalties::recompute_provisional(calendars, conn, actor, now)?
+            + super::plan_results::recompute_provisional(calendars, conn, actor, now)?,
+    )
 }
 
 #[cfg(test)]
