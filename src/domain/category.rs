@@ -59,8 +59,7 @@ pub struct Category {
 }
 
 /// What a form or a file names as a category, before parsing.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct RawCategory {
     pub code: Option<String>,
     pub label: Option<String>,

@@ -93,8 +93,7 @@ impl DistrictCode {
 }
 
 /// Every field of an entity as it arrives (JSON or a CSV row), before parsing.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct RawEntity {
     pub credit_code: Option<String>,
     pub name: Option<String>,

@@ -90,8 +90,7 @@ pub struct ItemFields {
 }
 
 /// An item as it arrives (create, or a change laid over the current version).
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct RawItem {
     /// Only when the item is created; it never changes.
     pub code: Option<String>,

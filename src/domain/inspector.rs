@@ -65,8 +65,7 @@ pub fn parse_phone(input: &str) -> Result<String, String> {
 }
 
 /// Every field of an inspector as it arrives, before parsing.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct RawInspector {
     pub name: Option<String>,
     pub certificate_no: Option<String>,

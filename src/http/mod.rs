@@ -12,6 +12,7 @@ pub mod paging;
 pub mod path;
 pub mod problem;
 pub mod public;
+pub mod requests;
 pub mod routes;
 pub mod server;
 pub mod staff;

@@ -4,8 +4,8 @@
 //! among them carry synthetic (valid) ID numbers and addresses, so a redaction mistake would show
 //! on the first public page. Loading them again changes nothing.
 
+use crate::domain::penalty::fields::GivenAmount;
 use chrono::{Days, NaiveDate};
-use serde_json::json;
 
 use crate::domain::penalty::fields::RawPenalty;
 use crate::domain::penalty::record::RawAuthority;
@@ -219,7 +219,7 @@ fn decision(
         ),
         penalty_types: Some(vec!["警告".into(), "罚款".into()]),
         content: Some(format!("警告，并处罚款人民币{}元", fine / 100)),
-        fine_fen: Some(json!(fine)),
+        fine_fen: Some(GivenAmount::Whole(fine)),
         decision_date: Some(decided.to_string()),
         procedure: Some("ordinary".into()),
         case_officers: Some(officers.to_vec()),

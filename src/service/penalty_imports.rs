@@ -14,7 +14,7 @@ use super::snapshots::{self, PenaltySnapshot};
 use super::{Actor, App, ServiceError};
 use crate::domain::audit_action::AuditAction;
 use crate::domain::field::{split_list, FieldError};
-use crate::domain::penalty::fields::{Context, OtherCodes, PenaltyFields, RawPenalty};
+use crate::domain::penalty::fields::{Context, GivenAmount, OtherCodes, PenaltyFields, RawPenalty};
 use crate::domain::penalty::money::wan_to_fen;
 use crate::domain::penalty::number::DecisionNumber;
 use crate::domain::penalty::record::{Authority, PenaltyRecord, Workflow};
@@ -246,11 +246,11 @@ fn wan(
     row: &crate::io::table::Row,
     field: &str,
     errors: &mut Vec<FieldError>,
-) -> Option<serde_json::Value> {
+) -> Option<GivenAmount> {
     let v = row.get(field).filter(|v| !v.trim().is_empty())?;
     match wan_to_fen(&v) {
         Some(0) => None,
-        Some(fen) => Some(serde_json::Value::from(fen)),
+        Some(fen) => Some(GivenAmount::Whole(fen)),
         None => {
             errors.push(FieldError::new(
                 field,

@@ -16,20 +16,13 @@ use crate::domain::plan::Step;
 use crate::domain::policy::Action;
 use crate::store::{self, write_tx, AnyConn};
 
-/// Results as they arrive.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ResultsBody {
-    pub results: Option<Vec<RawResult>>,
-}
-
 /// Records (or corrects) results of selected entities (clerk); the first moves the plan to
 /// in progress. All or nothing: one bad result refuses the request.
 pub fn record_results(
     app: &App,
     actor: &Actor,
     id: i64,
-    body: &ResultsBody,
+    results: Option<&[RawResult]>,
 ) -> Result<PlanDetail, ServiceError> {
     actor.require(Action::PlanInspections)?;
     let now = app.now();
@@ -38,7 +31,7 @@ pub fn record_results(
     let plan = write_tx(conn, |conn| {
         let before = find(conn, id)?;
         let to = allowed(&before, Step::RecordResult)?;
-        let raws = body.results.as_deref().unwrap_or_default();
+        let raws = results.unwrap_or_default();
         if raws.is_empty() {
             return Err(ServiceError::invalid(
                 "results",

@@ -37,10 +37,26 @@ pub struct OtherCodes {
     pub social_organisation_number: Option<String>,
 }
 
-/// Every field as it arrives (JSON or a CSV row), before parsing. Amounts are taken as any JSON
-/// value so that a string or a fraction is reported as a field error, not a body error.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+/// An amount as it arrives, before parsing (`http::requests` and the CSV import make it): a whole
+/// number, text to read as one, or something that is no amount (a fraction, a boolean, a list),
+/// reported as a field error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GivenAmount {
+    Absent,
+    Whole(i64),
+    Text(String),
+    NotWhole,
+}
+
+impl From<i64> for GivenAmount {
+    fn from(n: i64) -> GivenAmount {
+        GivenAmount::Whole(n)
+    }
+}
+
+/// Every field as it arrives (a JSON body, `http::requests::PenaltyBody`, or a CSV row), before
+/// parsing.
+#[derive(Debug, Clone, Default)]
 pub struct RawPenalty {
     pub authority_id: Option<i64>,
     pub decision_number: Option<String>,
@@ -58,8 +74,8 @@ pub struct RawPenalty {
     pub legal_basis: Option<String>,
     pub penalty_types: Option<Vec<String>>,
     pub content: Option<String>,
-    pub fine_fen: Option<serde_json::Value>,
-    pub confiscation_fen: Option<serde_json::Value>,
+    pub fine_fen: Option<GivenAmount>,
+    pub confiscation_fen: Option<GivenAmount>,
     pub licence_affected: Option<String>,
     pub decision_date: Option<String>,
     pub procedure: Option<String>,
@@ -68,6 +84,140 @@ pub struct RawPenalty {
     pub case_officers: Option<Vec<String>>,
     pub entity_credit_code: Option<String>,
     pub internal_notes: Option<String>,
+}
+
+impl RawPenalty {
+    /// Valid fields as input again: what `PenaltyFields::parse` turns back into the same fields
+    /// (a draft's edit starts from it). Every field is named, so a field added to the decision
+    /// and not here does not compile.
+    pub fn of_fields(f: &PenaltyFields) -> RawPenalty {
+        let PenaltyFields {
+            decision_number,
+            party_kind,
+            party_name,
+            party_credit_code,
+            party_other_codes,
+            legal_representative,
+            party_id_type,
+            party_id_number,
+            party_address,
+            violation_type,
+            facts,
+            legal_basis,
+            penalty_types,
+            content,
+            fine_fen,
+            confiscation_fen,
+            licence_affected,
+            decision_date,
+            procedure,
+            severity,
+            severity_reason,
+            case_officers,
+            entity_credit_code,
+            internal_notes,
+        } = f;
+        RawPenalty {
+            authority_id: None,
+            decision_number: decision_number.as_ref().map(ToString::to_string),
+            allocate_decision_number: None,
+            party_kind: Some(party_kind.code().into()),
+            party_name: Some(party_name.clone()),
+            party_credit_code: party_credit_code.as_ref().map(ToString::to_string),
+            party_other_codes: Some(party_other_codes.clone()),
+            legal_representative: legal_representative.clone(),
+            party_id_type: party_id_type.map(|t| t.code().to_string()),
+            party_id_number: party_id_number.clone(),
+            party_address: party_address.clone(),
+            violation_type: Some(violation_type.clone()),
+            facts: Some(facts.clone()),
+            legal_basis: Some(legal_basis.clone()),
+            penalty_types: Some(penalty_types.iter().map(|t| t.code().to_string()).collect()),
+            content: Some(content.clone()),
+            fine_fen: fine_fen.map(GivenAmount::Whole),
+            confiscation_fen: confiscation_fen.map(GivenAmount::Whole),
+            licence_affected: licence_affected.clone(),
+            decision_date: Some(decision_date.to_string()),
+            procedure: Some(procedure.code().into()),
+            severity: Some(severity.code().into()),
+            severity_reason: severity_reason.clone(),
+            case_officers: Some(
+                case_officers
+                    .iter()
+                    .map(|c| c.as_str().to_string())
+                    .collect(),
+            ),
+            entity_credit_code: entity_credit_code.as_ref().map(ToString::to_string),
+            internal_notes: internal_notes.clone(),
+        }
+    }
+
+    /// This input with every field `patch` gives laid over it (a field the patch leaves out keeps
+    /// its value here). `allocate_decision_number: true` drops the number, for a fresh one. Every
+    /// field is named, so a field added to the input and not here does not compile.
+    pub fn overlay(self, patch: RawPenalty) -> RawPenalty {
+        let RawPenalty {
+            authority_id,
+            decision_number,
+            allocate_decision_number,
+            party_kind,
+            party_name,
+            party_credit_code,
+            party_other_codes,
+            legal_representative,
+            party_id_type,
+            party_id_number,
+            party_address,
+            violation_type,
+            facts,
+            legal_basis,
+            penalty_types,
+            content,
+            fine_fen,
+            confiscation_fen,
+            licence_affected,
+            decision_date,
+            procedure,
+            severity,
+            severity_reason,
+            case_officers,
+            entity_credit_code,
+            internal_notes,
+        } = patch;
+        let allocate = allocate_decision_number == Some(true);
+        RawPenalty {
+            authority_id: authority_id.or(self.authority_id),
+            decision_number: if allocate {
+                None
+            } else {
+                decision_number.or(self.decision_number)
+            },
+            allocate_decision_number: allocate.then_some(true),
+            party_kind: party_kind.or(self.party_kind),
+            party_name: party_name.or(self.party_name),
+            party_credit_code: party_credit_code.or(self.party_credit_code),
+            party_other_codes: party_other_codes.or(self.party_other_codes),
+            legal_representative: legal_representative.or(self.legal_representative),
+            party_id_type: party_id_type.or(self.party_id_type),
+            party_id_number: party_id_number.or(self.party_id_number),
+            party_address: party_address.or(self.party_address),
+            violation_type: violation_type.or(self.violation_type),
+            facts: facts.or(self.facts),
+            legal_basis: legal_basis.or(self.legal_basis),
+            penalty_types: penalty_types.or(self.penalty_types),
+            content: content.or(self.content),
+            fine_fen: fine_fen.or(self.fine_fen),
+            confiscation_fen: confiscation_fen.or(self.confiscation_fen),
+            licence_affected: licence_affected.or(self.licence_affected),
+            decision_date: decision_date.or(self.decision_date),
+            procedure: procedure.or(self.procedure),
+            severity: severity.or(self.severity),
+            severity_reason: severity_reason.or(self.severity_reason),
+            case_officers: case_officers.or(self.case_officers),
+            entity_credit_code: entity_credit_code.or(self.entity_credit_code),
+            internal_notes: internal_notes.or(self.internal_notes),
+        }
+    }
 }
 
 /// What the roster says about a named case officer, fetched by the caller.
@@ -139,16 +289,13 @@ fn present(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn amount(e: &mut Errors, field: &str, v: &Option<serde_json::Value>) -> Option<i64> {
-    let v = match v {
-        None | Some(serde_json::Value::Null) => return None,
-        Some(serde_json::Value::String(s)) if s.trim().is_empty() => return None,
-        Some(v) => v,
-    };
+fn amount(e: &mut Errors, field: &str, v: &Option<GivenAmount>) -> Option<i64> {
     let n = match v {
-        serde_json::Value::Number(n) => n.as_i64(),
-        serde_json::Value::String(s) => s.trim().parse::<i64>().ok(),
-        _ => None,
+        None | Some(GivenAmount::Absent) => return None,
+        Some(GivenAmount::Text(s)) if s.trim().is_empty() => return None,
+        Some(GivenAmount::Whole(n)) => Some(*n),
+        Some(GivenAmount::Text(s)) => s.trim().parse::<i64>().ok(),
+        Some(GivenAmount::NotWhole) => None,
     };
     match n {
         Some(n) if (1..=MAX_FEN).contains(&n) => Some(n),
@@ -661,10 +808,10 @@ impl PenaltyFields {
     }
 }
 
-fn has(v: &Option<serde_json::Value>) -> bool {
+fn has(v: &Option<GivenAmount>) -> bool {
     match v {
-        None | Some(serde_json::Value::Null) => false,
-        Some(serde_json::Value::String(s)) => !s.trim().is_empty(),
+        None | Some(GivenAmount::Absent) => false,
+        Some(GivenAmount::Text(s)) => !s.trim().is_empty(),
         Some(_) => true,
     }
 }
@@ -792,8 +939,55 @@ mod tests {
         vec![officer("64010020260001"), officer("64010020260002")]
     }
 
+    /// The input a JSON body with these fields gives (as `http::requests::PenaltyBody` converts it).
     fn raw(v: serde_json::Value) -> RawPenalty {
-        serde_json::from_value(v).unwrap()
+        use serde_json::Value;
+        let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+        let list = |k: &str| {
+            v.get(k).and_then(Value::as_array).map(|a| {
+                a.iter()
+                    .map(|x| x.as_str().unwrap().to_string())
+                    .collect::<Vec<_>>()
+            })
+        };
+        let amount = |k: &str| {
+            v.get(k).map(|x| match x {
+                Value::Null => GivenAmount::Absent,
+                Value::Number(n) => n.as_i64().map_or(GivenAmount::NotWhole, GivenAmount::Whole),
+                Value::String(t) => GivenAmount::Text(t.clone()),
+                _ => GivenAmount::NotWhole,
+            })
+        };
+        RawPenalty {
+            authority_id: v.get("authority_id").and_then(Value::as_i64),
+            decision_number: s("decision_number"),
+            allocate_decision_number: v.get("allocate_decision_number").and_then(Value::as_bool),
+            party_kind: s("party_kind"),
+            party_name: s("party_name"),
+            party_credit_code: s("party_credit_code"),
+            party_other_codes: v
+                .get("party_other_codes")
+                .map(|x| serde_json::from_value(x.clone()).unwrap()),
+            legal_representative: s("legal_representative"),
+            party_id_type: s("party_id_type"),
+            party_id_number: s("party_id_number"),
+            party_address: s("party_address"),
+            violation_type: s("violation_type"),
+            facts: s("facts"),
+            legal_basis: s("legal_basis"),
+            penalty_types: list("penalty_types"),
+            content: s("content"),
+            fine_fen: amount("fine_fen"),
+            confiscation_fen: amount("confiscation_fen"),
+            licence_affected: s("licence_affected"),
+            decision_date: s("decision_date"),
+            procedure: s("procedure"),
+            severity: s("severity"),
+            severity_reason: s("severity_reason"),
+            case_officers: list("case_officers"),
+            entity_credit_code: s("entity_credit_code"),
+            internal_notes: s("internal_notes"),
+        }
     }
 
     fn organisation() -> serde_json::Value {
@@ -838,6 +1032,45 @@ mod tests {
 
     fn parse(v: serde_json::Value) -> Result<PenaltyFields, Vec<FieldError>> {
         parse_with(v, &roster(), None)
+    }
+
+    /// A draft's edit starts from its stored fields as input: that input parses back into the
+    /// same fields, and a patch changes only what it gives.
+    #[test]
+    fn stored_fields_as_input_parse_back_to_themselves_and_a_patch_changes_only_its_fields() {
+        let ctx = |officers| Context {
+            today: d(2026, 12, 1),
+            officers,
+            party_category: None,
+            legacy: false,
+        };
+        let officers = roster();
+        for v in [organisation(), person()] {
+            let fields = parse(v).unwrap();
+            let again = PenaltyFields::parse(&RawPenalty::of_fields(&fields), &ctx(&officers));
+            assert_eq!(again.as_ref(), Ok(&fields));
+            let patch = RawPenalty {
+                facts: Some("经复核，事实如下。".into()),
+                fine_fen: Some(GivenAmount::Whole(300_000)),
+                ..RawPenalty::default()
+            };
+            let patched = PenaltyFields::parse(
+                &RawPenalty::of_fields(&fields).overlay(patch),
+                &ctx(&officers),
+            );
+            let expected = PenaltyFields {
+                facts: "经复核，事实如下。".into(),
+                fine_fen: Some(300_000),
+                ..fields.clone()
+            };
+            assert_eq!(patched, Ok(expected));
+            let renumbered = RawPenalty::of_fields(&fields).overlay(RawPenalty {
+                allocate_decision_number: Some(true),
+                ..RawPenalty::default()
+            });
+            assert_eq!(renumbered.decision_number, None);
+            assert_eq!(renumbered.allocate_decision_number, Some(true));
+        }
     }
 
     fn parse_with(

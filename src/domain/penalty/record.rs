@@ -34,8 +34,7 @@ pub struct AuthorityFields {
 }
 
 /// An authority as it arrives (create or patch: absent fields keep their value or default).
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct RawAuthority {
     pub name: Option<String>,
     pub credit_code: Option<String>,

@@ -15,8 +15,7 @@ pub const MAX_SOURCES: usize = 10;
 pub const MAX_TEAM: u64 = 10;
 
 /// A plan as it arrives.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct RawPlan {
     pub title: Option<String>,
     pub item_ids: Option<Vec<i64>>,
@@ -30,15 +29,13 @@ pub struct RawPlan {
     pub responsible_unit: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct RawPopulation {
     pub categories: Option<Vec<String>>,
     pub districts: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct RawSource {
     pub description: Option<String>,
     pub available_on: Option<String>,

@@ -23,8 +23,7 @@ labelled_enum! {
 pub const NOTES_MAX: usize = 500;
 
 /// One result as it arrives.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct RawResult {
     pub credit_code: Option<String>,
     pub outcome: Option<String>,

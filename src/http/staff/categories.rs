@@ -24,7 +24,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::post())
         .and(with_state(state.clone()))
         .and(permitted(state, Action::ManageCategories))
-        .and(json_body::<RawCategory>())
+        .and(json_body::<crate::http::requests::CategoryBody>().map(RawCategory::from))
         .and_then(add)
         .boxed()
 }

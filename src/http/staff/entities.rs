@@ -87,7 +87,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::post())
         .and(s())
         .and(permitted(state.clone(), Action::EditDirectory))
-        .and(json_body::<RawEntity>())
+        .and(json_body::<crate::http::requests::EntityBody>().map(RawEntity::from))
         .and_then(create);
     let get = api()
         .and(warp::path!("entities" / String))

@@ -22,7 +22,7 @@ use crate::service::{inspection_items, Actor, ServiceError};
 struct ItemPatch {
     version: i32,
     #[serde(flatten)]
-    fields: RawItem,
+    fields: crate::http::requests::ItemBody,
 }
 
 pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
@@ -31,7 +31,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::post())
         .and(with_state(state.clone()))
         .and(permitted(state.clone(), Action::ManageInspectionItems))
-        .and(json_body::<RawItem>())
+        .and(json_body::<crate::http::requests::ItemBody>().map(RawItem::from))
         .and_then(create);
     let update = api()
         .and(warp::path!("inspection-items" / i64))
@@ -65,7 +65,9 @@ async fn update(
 ) -> Result<Response, Infallible> {
     let result: Result<_, ServiceError> = state
         .app
-        .blocking(move |app| inspection_items::update(app, &actor, id, body.version, &body.fields))
+        .blocking(move |app| {
+            inspection_items::update(app, &actor, id, body.version, &body.fields.into())
+        })
         .await;
     Ok(respond(
         StatusCode::OK,

@@ -81,7 +81,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::post())
         .and(s())
         .and(permitted(state.clone(), Action::ManageRoster))
-        .and(json_body::<RawInspector>())
+        .and(json_body::<crate::http::requests::InspectorBody>().map(RawInspector::from))
         .and_then(create);
     let get = api()
         .and(warp::path!("inspectors" / i64))

@@ -30,7 +30,7 @@ use crate::service::{authorities, Actor, ServiceError};
 struct PatchBody {
     version: i32,
     #[serde(flatten)]
-    fields: RawPenalty,
+    fields: crate::http::requests::PenaltyBody,
 }
 
 #[derive(serde::Deserialize)]
@@ -38,7 +38,7 @@ struct PatchBody {
 struct AuthorityPatch {
     version: i32,
     #[serde(flatten)]
-    fields: RawAuthority,
+    fields: crate::http::requests::AuthorityBody,
 }
 
 pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
@@ -56,7 +56,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::post())
         .and(s())
         .and(permitted(state.clone(), Action::DraftPenalties))
-        .and(json_body::<RawPenalty>())
+        .and(json_body::<crate::http::requests::PenaltyBody>().map(RawPenalty::from))
         .and_then(create);
     let export = api()
         .and(warp::path!("penalties" / "export.csv"))
@@ -111,7 +111,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::post())
         .and(s())
         .and(permitted(state.clone(), Action::ManageAuthorities))
-        .and(json_body::<RawAuthority>())
+        .and(json_body::<crate::http::requests::AuthorityBody>().map(RawAuthority::from))
         .and_then(create_authority);
     let authorities_patch = api()
         .and(warp::path!("authorities" / i64))
@@ -242,7 +242,7 @@ async fn patch(
 ) -> Result<Response, Infallible> {
     let result: Result<_, ServiceError> = state
         .app
-        .blocking(move |app| penalties::update(app, &actor, id, body.version, &body.fields))
+        .blocking(move |app| penalties::update(app, &actor, id, body.version, &body.fields.into()))
         .await;
     Ok(respond(StatusCode::OK, result.map(view(&state))))
 }
@@ -314,7 +314,9 @@ async fn patch_authority(
 ) -> Result<Response, Infallible> {
     let result: Result<_, ServiceError> = state
         .app
-        .blocking(move |app| authorities::update(app, &actor, id, body.version, &body.fields))
+        .blocking(move |app| {
+            authorities::update(app, &actor, id, body.version, &body.fields.into())
+        })
         .await;
     Ok(respond(
         StatusCode::OK,

@@ -17,9 +17,10 @@ use crate::http::filters::{
 };
 use crate::http::paging::Page;
 use crate::http::path::api;
+use crate::http::requests::{IntoInput, ResultsBody};
 use crate::http::{respond, AppState};
 use crate::service::plan_deadlines::{self, PlanDeadlineParams};
-use crate::service::plan_results::{self, ResultsBody};
+use crate::service::plan_results;
 use crate::service::plans::{self, DrawBody, PlanParams, VoidBody};
 use crate::service::{Actor, ServiceError};
 
@@ -43,7 +44,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::post())
         .and(s())
         .and(permitted(state.clone(), Action::PlanInspections))
-        .and(json_body::<RawPlan>())
+        .and(json_body::<crate::http::requests::PlanBody>().map(RawPlan::from))
         .and_then(create);
     let deadlines = api()
         .and(warp::path!("plans" / "deadlines"))
@@ -194,7 +195,10 @@ async fn results(
 ) -> Result<Response, Infallible> {
     let result: Result<_, ServiceError> = state
         .app
-        .blocking(move |app| plan_results::record_results(app, &actor, id, &body))
+        .blocking(move |app| {
+            let results: Option<Vec<_>> = body.results.into_input();
+            plan_results::record_results(app, &actor, id, results.as_deref())
+        })
         .await;
     Ok(respond(
         StatusCode::OK,

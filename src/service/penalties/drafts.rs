@@ -343,70 +343,12 @@ pub fn update(
     })
 }
 
-/// A stored record's fields as raw input, with `patch`'s present fields laid over them.
+/// A stored record's fields as raw input, with `patch`'s present fields laid over them (the
+/// decision number: a fresh one when the patch asks for it, else the stored one unless the patch
+/// gives another).
 fn merge(r: &PenaltyRecord, patch: &RawPenalty) -> RawPenalty {
-    let f = &r.fields;
-    let s = |v: &Option<String>, old: Option<String>| v.clone().or(old);
-    let allocate = patch.allocate_decision_number == Some(true);
-    RawPenalty {
-        authority_id: Some(r.authority_id),
-        decision_number: if allocate {
-            None
-        } else {
-            s(&patch.decision_number, Some(r.decision_number.to_string()))
-        },
-        allocate_decision_number: allocate.then_some(true),
-        party_kind: s(&patch.party_kind, Some(f.party_kind.code().into())),
-        party_name: s(&patch.party_name, Some(f.party_name.clone())),
-        party_credit_code: s(
-            &patch.party_credit_code,
-            f.party_credit_code.as_ref().map(|c| c.to_string()),
-        ),
-        party_other_codes: patch
-            .party_other_codes
-            .clone()
-            .or_else(|| Some(f.party_other_codes.clone())),
-        legal_representative: s(&patch.legal_representative, f.legal_representative.clone()),
-        party_id_type: s(
-            &patch.party_id_type,
-            f.party_id_type.map(|t| t.code().to_string()),
-        ),
-        party_id_number: s(&patch.party_id_number, f.party_id_number.clone()),
-        party_address: s(&patch.party_address, f.party_address.clone()),
-        violation_type: s(&patch.violation_type, Some(f.violation_type.clone())),
-        facts: s(&patch.facts, Some(f.facts.clone())),
-        legal_basis: s(&patch.legal_basis, Some(f.legal_basis.clone())),
-        penalty_types: patch.penalty_types.clone().or_else(|| {
-            Some(
-                f.penalty_types
-                    .iter()
-                    .map(|t| t.code().to_string())
-                    .collect(),
-            )
-        }),
-        content: s(&patch.content, Some(f.content.clone())),
-        fine_fen: patch.fine_fen.clone().or(f.fine_fen.map(Into::into)),
-        confiscation_fen: patch
-            .confiscation_fen
-            .clone()
-            .or(f.confiscation_fen.map(Into::into)),
-        licence_affected: s(&patch.licence_affected, f.licence_affected.clone()),
-        decision_date: s(&patch.decision_date, Some(f.decision_date.to_string())),
-        procedure: s(&patch.procedure, Some(f.procedure.code().into())),
-        severity: s(&patch.severity, Some(f.severity.code().into())),
-        severity_reason: s(&patch.severity_reason, f.severity_reason.clone()),
-        case_officers: patch.case_officers.clone().or_else(|| {
-            Some(
-                f.case_officers
-                    .iter()
-                    .map(|c| c.as_str().to_string())
-                    .collect(),
-            )
-        }),
-        entity_credit_code: s(
-            &patch.entity_credit_code,
-            f.entity_credit_code.as_ref().map(|c| c.to_string()),
-        ),
-        internal_notes: s(&patch.internal_notes, f.internal_notes.clone()),
-    }
+    let mut stored = RawPenalty::of_fields(&r.fields);
+    stored.authority_id = Some(r.authority_id);
+    stored.decision_number = Some(r.decision_number.to_string());
+    stored.overlay(patch.clone())
 }
