@@ -1,9 +1,9 @@
-//! The JSON bodies the staff API accepts (issue 24: requests are parsed in the HTTP layer, not
-//! below it). Each body lists exactly the fields it takes (any other is refused naming it, 400
-//! `unknown field`) and converts whole into the domain's unparsed input (`domain::…::Raw…`), which
-//! a CSV row converts into too; the domain then parses that input into its fields, naming each
-//! bad one. A field added to a body and not to its input, or the other way, does not compile:
-//! the conversion names every field.
+//! Every request the API parses: JSON bodies and query strings (issue 24: requests are parsed in
+//! the HTTP layer, not below it; `domain/` and `service/` hold no serde request types). Each lists
+//! exactly the fields it takes (any other is refused naming it) and converts whole into what the
+//! layer below takes: the domain's unparsed input (`domain::…::Raw…`, which a CSV row converts
+//! into too, then parsed by the domain naming each bad field), or a service's parameters. A field
+//! added to one side and not the other does not compile: the conversion names every field.
 
 use crate::domain::category::RawCategory;
 use crate::domain::entity::RawEntity;
@@ -29,7 +29,7 @@ macro_rules! plain {
         }
     )*};
 }
-plain!(String, i64, u64, f64, bool, OtherCodes);
+plain!(String, i32, i64, u32, u64, f64, bool, OtherCodes);
 
 impl<T, U: IntoInput<T>> IntoInput<Option<T>> for Option<U> {
     fn into_input(self) -> Option<T> {
@@ -61,7 +61,7 @@ impl IntoInput<GivenAmount> for serde_json::Value {
 
 /// A body: a serde struct with these fields, refusing any other, and its conversion into `$input`.
 macro_rules! body {
-    ($(#[$meta:meta])* $name:ident => $input:ident { $($(#[$fmeta:meta])* $field:ident: $ty:ty,)* }) => {
+    ($(#[$meta:meta])* $name:ident => $input:path { $($(#[$fmeta:meta])* $field:ident: $ty:ty,)* }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Default, serde::Deserialize)]
         #[serde(deny_unknown_fields)]
@@ -240,6 +240,176 @@ body! {
 #[serde(deny_unknown_fields)]
 pub struct ResultsBody {
     pub results: Option<Vec<ResultBody>>,
+}
+
+// The query strings and the small bodies of the use cases.
+
+body! {
+    /// As it arrives, for `crate::service::inspectors::RosterParams`.
+    RosterParams => crate::service::inspectors::RosterParams {
+        cursor: Option<String>,
+        limit: Option<i64>,
+        status: Option<String>,
+    }
+}
+
+body! {
+    /// As it arrives, for `crate::service::inspectors::RawConflict`.
+    RawConflict => crate::service::inspectors::RawConflict {
+        credit_code: Option<String>,
+        category: Option<String>,
+        reason: Option<String>,
+    }
+}
+
+body! {
+    /// As it arrives, for `crate::service::penalty_imports::ExportParams`.
+    ExportParams => crate::service::penalty_imports::ExportParams {
+        from: Option<String>,
+        to: Option<String>,
+    }
+}
+
+body! {
+    /// As it arrives, for `crate::service::calendar::AddWorkdays`.
+    AddWorkdays => crate::service::calendar::AddWorkdays {
+        from: Option<String>,
+        days: Option<i64>,
+        rule: Option<String>,
+        region: Option<String>,
+        #[serde(default)]
+        provisional: bool,
+    }
+}
+
+body! {
+    /// As it arrives, for `crate::service::entities::SearchParams`.
+    SearchParams => crate::service::entities::SearchParams {
+        q: Option<String>,
+        credit_code: Option<String>,
+        category: Option<String>,
+        district: Option<String>,
+        status: Option<String>,
+        cursor: Option<String>,
+        limit: Option<i64>,
+    }
+}
+
+body! {
+    /// As it arrives, for `crate::service::auth::Login`.
+    Login => crate::service::auth::Login {
+        name: String,
+        password: String,
+    }
+}
+
+body! {
+    /// As it arrives, for `crate::service::plans::PlanParams`.
+    PlanParams => crate::service::plans::PlanParams {
+        status: Option<String>,
+        limit: Option<i64>,
+        cursor: Option<String>,
+    }
+}
+
+body! {
+    /// As it arrives, for `crate::service::plans::SelectionParams`.
+    SelectionParams => crate::service::plans::SelectionParams {
+        limit: Option<i64>,
+        cursor: Option<String>,
+    }
+}
+
+body! {
+    /// As it arrives, for `crate::service::plans::DrawBody`.
+    DrawBody => crate::service::plans::DrawBody {
+        sources: Option<Vec<Vec<u64>>>,
+    }
+}
+
+body! {
+    /// As it arrives, for `crate::service::plans::VoidBody`.
+    VoidBody => crate::service::plans::VoidBody {
+        reason: Option<String>,
+    }
+}
+
+body! {
+    /// As it arrives, for `crate::service::plan_deadlines::PlanDeadlineParams`.
+    PlanDeadlineParams => crate::service::plan_deadlines::PlanDeadlineParams {
+        state: Option<String>,
+        within: Option<u32>,
+    }
+}
+
+body! {
+    /// As it arrives, for `crate::service::users::RawUser`.
+    RawUser => crate::service::users::RawUser {
+        name: String,
+        role: String,
+        password: String,
+        /// Bind the account to one 处罚机关.
+        #[serde(default)]
+        authority_id: Option<i64>,
+    }
+}
+
+body! {
+    /// As it arrives, for `crate::service::draws::Rfc3797Request`.
+    Rfc3797Request => crate::service::draws::Rfc3797Request {
+        pool_size: Option<u64>,
+        pool: Option<Vec<String>>,
+        picks: Option<u64>,
+        sources: Option<Vec<Vec<u64>>>,
+    }
+}
+
+body! {
+    /// As it arrives, for `crate::service::penalties::PenaltyParams`.
+    PenaltyParams => crate::service::penalties::PenaltyParams {
+        q: Option<String>,
+        credit_code: Option<String>,
+        authority_id: Option<i64>,
+        penalty_type: Option<String>,
+        from: Option<String>,
+        to: Option<String>,
+        state: Option<String>,
+        cursor: Option<String>,
+        limit: Option<i64>,
+    }
+}
+
+body! {
+    /// As it arrives, for `crate::service::penalties::StepBody`.
+    StepBody => crate::service::penalties::StepBody {
+        version: Option<i32>,
+        /// reject: why (shown to the clerk); withdraw: why (shown to the public).
+        reason: Option<String>,
+        /// withdraw: the date the decision was revoked or changed (变更、撤销、确认违法或无效).
+        event_date: Option<String>,
+        /// repair (信用修复): who applied, their public commitment, the evidence obligations were met.
+        applicant: Option<String>,
+        commitment: Option<String>,
+        evidence: Option<String>,
+    }
+}
+
+body! {
+    /// As it arrives, for `crate::service::penalties::DeadlineParams`.
+    DeadlineParams => crate::service::penalties::DeadlineParams {
+        state: Option<String>,
+        within: Option<u32>,
+        authority_id: Option<i64>,
+    }
+}
+
+body! {
+    /// As it arrives, for `crate::service::open_data::OpenDataParams`.
+    OpenDataParams => crate::service::open_data::OpenDataParams {
+        from: Option<String>,
+        to: Option<String>,
+        authority_id: Option<i64>,
+    }
 }
 
 #[cfg(test)]

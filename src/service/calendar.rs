@@ -401,14 +401,12 @@ pub fn today(
 }
 
 /// "N working days after D": either a number of days or a named deadline rule, as a query asks.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct AddWorkdays {
     pub from: Option<String>,
     pub days: Option<i64>,
     pub rule: Option<String>,
     pub region: Option<String>,
-    #[serde(default)]
     pub provisional: bool,
 }
 

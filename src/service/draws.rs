@@ -10,8 +10,7 @@ use super::ServiceError;
 pub const MAX_POOL: usize = 1_000_000;
 
 /// The request as it arrives: `pool_size` or `pool` (labels, in the pool's published order).
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct Rfc3797Request {
     pub pool_size: Option<u64>,
     pub pool: Option<Vec<String>>,

@@ -19,8 +19,7 @@ use crate::store::{self, write_tx, AnyConn};
 const MAX_QUERY_CHARS: usize = 50;
 
 /// A listing's parameters as they arrive (the query string), before parsing.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct SearchParams {
     pub q: Option<String>,
     pub credit_code: Option<String>,

@@ -148,8 +148,7 @@ pub fn get(app: &App, actor: &Actor, id: i64) -> Result<Labelled<InspectorRecord
 }
 
 /// A roster listing's parameters as they arrive (the query string).
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct RosterParams {
     pub cursor: Option<String>,
     pub limit: Option<i64>,
@@ -208,8 +207,7 @@ pub fn public_list(
 }
 
 /// What a conflict declaration names: one entity or a whole category.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct RawConflict {
     pub credit_code: Option<String>,
     pub category: Option<String>,

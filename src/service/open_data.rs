@@ -11,8 +11,7 @@ use crate::domain::penalty::workflow::State;
 use crate::store;
 
 /// The open-data CSV's filters as they arrive.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct OpenDataParams {
     pub from: Option<String>,
     pub to: Option<String>,

@@ -517,8 +517,7 @@ fn same(a: &PenaltyFields, b: &PenaltyFields) -> bool {
 }
 
 /// The export's date range as it arrives.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct ExportParams {
     pub from: Option<String>,
     pub to: Option<String>,

@@ -8,8 +8,7 @@ use crate::domain::policy::Action;
 use crate::store;
 
 /// A plan deadline report's parameters.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct PlanDeadlineParams {
     pub state: Option<String>,
     pub within: Option<u32>,

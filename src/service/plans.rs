@@ -84,8 +84,7 @@ pub fn create(app: &App, actor: &Actor, raw: &RawPlan) -> Result<PlanRecord, Ser
 }
 
 /// A plan list's parameters.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct PlanParams {
     pub status: Option<String>,
     pub limit: Option<i64>,
@@ -222,8 +221,7 @@ pub fn public_get(app: &App, id: i64) -> Result<PlanDetail, ServiceError> {
 }
 
 /// The cursor parameters of a plan's selections.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct SelectionParams {
     pub limit: Option<i64>,
     pub cursor: Option<String>,
@@ -364,8 +362,7 @@ pub fn announce(app: &App, actor: &Actor, id: i64) -> Result<PlanRecord, Service
 }
 
 /// A draw request: one list of non-negative integers per announced source, in order.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct DrawBody {
     pub sources: Option<Vec<Vec<u64>>>,
 }
@@ -594,8 +591,7 @@ pub fn bundle(app: &App, id: i64) -> Result<BundleJson, ServiceError> {
         .map_err(ServiceError::internal)
 }
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct VoidBody {
     pub reason: Option<String>,
 }

@@ -76,14 +76,12 @@ fn snapshot(u: &User) -> serde_json::Value {
 }
 
 /// The raw body of a new account, as it arrives.
-#[derive(Debug, Clone, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct RawUser {
     pub name: String,
     pub role: String,
     pub password: String,
     /// Bind the account to one 处罚机关.
-    #[serde(default)]
     pub authority_id: Option<i64>,
 }
 

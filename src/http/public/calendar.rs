@@ -48,7 +48,10 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::path!("add-workdays"))
         .and(filters::get())
         .and(s())
-        .and(query::<AddWorkdays>())
+        .and(
+            query::<crate::http::requests::AddWorkdays>()
+                .map(crate::service::calendar::AddWorkdays::from),
+        )
         .and_then(add_workdays);
     let between = cal()
         .and(warp::path!("workdays-between"))

@@ -27,7 +27,10 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::path!("public" / "entities"))
         .and(filters::get())
         .and(s())
-        .and(query::<SearchParams>())
+        .and(
+            query::<crate::http::requests::SearchParams>()
+                .map(crate::service::entities::SearchParams::from),
+        )
         .and_then(list);
     let get = api()
         .and(warp::path!("public" / "entities" / String))

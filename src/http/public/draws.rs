@@ -22,7 +22,10 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::post())
         .and(with_state(state.clone()))
         .and(client())
-        .and(json_body::<Rfc3797Request>())
+        .and(
+            json_body::<crate::http::requests::Rfc3797Request>()
+                .map(crate::service::draws::Rfc3797Request::from),
+        )
         .and_then(rfc3797)
         .boxed()
 }

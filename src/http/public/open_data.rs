@@ -59,7 +59,10 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::path!("public" / "penalties.csv"))
         .and(filters::get())
         .and(with_state(state.clone()))
-        .and(query::<OpenDataParams>())
+        .and(
+            query::<crate::http::requests::OpenDataParams>()
+                .map(crate::service::open_data::OpenDataParams::from),
+        )
         .and_then(csv);
     let feed = api()
         .and(warp::path!("public" / "penalties" / "feed.atom"))

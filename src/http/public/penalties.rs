@@ -22,7 +22,10 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::path!("public" / "penalties"))
         .and(filters::get())
         .and(with_state(state.clone()))
-        .and(query::<PenaltyParams>())
+        .and(
+            query::<crate::http::requests::PenaltyParams>()
+                .map(crate::service::penalties::PenaltyParams::from),
+        )
         .and_then(list);
     let get = api()
         .and(warp::path!("public" / "penalties" / i64))

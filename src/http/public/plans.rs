@@ -23,7 +23,10 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::path!("public" / "plans"))
         .and(filters::get())
         .and(s())
-        .and(query::<PlanParams>())
+        .and(
+            query::<crate::http::requests::PlanParams>()
+                .map(crate::service::plans::PlanParams::from),
+        )
         .and_then(list);
     let one = api()
         .and(warp::path!("public" / "plans" / i64))
@@ -39,7 +42,10 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::path!("public" / "plans" / i64 / "selections"))
         .and(filters::get())
         .and(s())
-        .and(query::<SelectionParams>())
+        .and(
+            query::<crate::http::requests::SelectionParams>()
+                .map(crate::service::plans::SelectionParams::from),
+        )
         .and_then(selections);
     list.or(one)
         .unify()

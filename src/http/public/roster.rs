@@ -21,7 +21,10 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::path!("public" / "inspectors"))
         .and(filters::get())
         .and(with_state(state))
-        .and(query::<RosterParams>())
+        .and(
+            query::<crate::http::requests::RosterParams>()
+                .map(crate::service::inspectors::RosterParams::from),
+        )
         .and_then(list)
         .boxed()
 }

@@ -22,7 +22,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::post())
         .and(with_state(state.clone()))
         .and(client())
-        .and(json_body::<Login>())
+        .and(json_body::<crate::http::requests::Login>().map(crate::service::auth::Login::from))
         .and_then(issue);
     let sign_out = api()
         .and(warp::path!("auth" / "tokens" / "current"))

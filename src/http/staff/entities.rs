@@ -80,7 +80,10 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(filters::get())
         .and(s())
         .and(auth())
-        .and(query::<SearchParams>())
+        .and(
+            query::<crate::http::requests::SearchParams>()
+                .map(crate::service::entities::SearchParams::from),
+        )
         .and_then(list);
     let create = api()
         .and(warp::path!("entities"))

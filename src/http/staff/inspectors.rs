@@ -74,7 +74,10 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(filters::get())
         .and(s())
         .and(auth())
-        .and(query::<RosterParams>())
+        .and(
+            query::<crate::http::requests::RosterParams>()
+                .map(crate::service::inspectors::RosterParams::from),
+        )
         .and_then(list);
     let create = api()
         .and(warp::path!("inspectors"))
@@ -108,7 +111,10 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::post())
         .and(s())
         .and(permitted(state.clone(), Action::ManageRoster))
-        .and(json_body::<RawConflict>())
+        .and(
+            json_body::<crate::http::requests::RawConflict>()
+                .map(crate::service::inspectors::RawConflict::from),
+        )
         .and_then(declare);
     let remove = api()
         .and(warp::path!(

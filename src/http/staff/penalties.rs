@@ -49,7 +49,10 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(filters::get())
         .and(s())
         .and(auth())
-        .and(query::<PenaltyParams>())
+        .and(
+            query::<crate::http::requests::PenaltyParams>()
+                .map(crate::service::penalties::PenaltyParams::from),
+        )
         .and_then(list);
     let create = api()
         .and(warp::path!("penalties"))
@@ -63,14 +66,20 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(filters::get())
         .and(s())
         .and(auth())
-        .and(query::<ExportParams>())
+        .and(
+            query::<crate::http::requests::ExportParams>()
+                .map(crate::service::penalty_imports::ExportParams::from),
+        )
         .and_then(export);
     let deadlines = api()
         .and(warp::path!("penalties" / "deadlines"))
         .and(filters::get())
         .and(s())
         .and(auth())
-        .and(query::<DeadlineParams>())
+        .and(
+            query::<crate::http::requests::DeadlineParams>()
+                .map(crate::service::penalties::DeadlineParams::from),
+        )
         .and_then(deadlines);
     let get = api()
         .and(warp::path!("penalties" / i64))
@@ -104,7 +113,10 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
             },
         )
         .untuple_one()
-        .and(filters::json_or_empty::<StepBody>())
+        .and(
+            filters::json_or_empty::<crate::http::requests::StepBody>()
+                .map(crate::service::penalties::StepBody::from),
+        )
         .and_then(step);
     let authorities_create = api()
         .and(warp::path!("authorities"))

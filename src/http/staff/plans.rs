@@ -37,7 +37,10 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(filters::get())
         .and(s())
         .and(auth())
-        .and(query::<PlanParams>())
+        .and(
+            query::<crate::http::requests::PlanParams>()
+                .map(crate::service::plans::PlanParams::from),
+        )
         .and_then(list);
     let create = api()
         .and(warp::path!("plans"))
@@ -51,7 +54,10 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(filters::get())
         .and(s())
         .and(auth())
-        .and(query::<PlanDeadlineParams>())
+        .and(
+            query::<crate::http::requests::PlanDeadlineParams>()
+                .map(crate::service::plan_deadlines::PlanDeadlineParams::from),
+        )
         .and_then(deadlines);
     let get = api()
         .and(warp::path!("plans" / i64))
@@ -84,7 +90,10 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::post())
         .and(s())
         .and(permitted(state.clone(), Action::ReviewInspections))
-        .and(json_body::<DrawBody>())
+        .and(
+            json_body::<crate::http::requests::DrawBody>()
+                .map(crate::service::plans::DrawBody::from),
+        )
         .and_then(draw);
     let results = api()
         .and(warp::path!("plans" / i64 / "results"))
@@ -98,7 +107,10 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::post())
         .and(s())
         .and(permitted(state.clone(), Action::ReviewInspections))
-        .and(json_body::<VoidBody>())
+        .and(
+            json_body::<crate::http::requests::VoidBody>()
+                .map(crate::service::plans::VoidBody::from),
+        )
         .and_then(void);
     list.or(create)
         .unify()

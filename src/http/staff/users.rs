@@ -48,7 +48,9 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(warp::post())
         .and(with_state(state.clone()))
         .and(permitted(state.clone(), Action::ManageUsers))
-        .and(json_body::<RawUser>())
+        .and(
+            json_body::<crate::http::requests::RawUser>().map(crate::service::users::RawUser::from),
+        )
         .and_then(create);
     let patch = api()
         .and(warp::path!("users" / i32))

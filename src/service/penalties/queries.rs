@@ -23,8 +23,7 @@ pub fn get(app: &App, actor: &Actor, id: i64) -> Result<PenaltyRecord, ServiceEr
 }
 
 /// A listing's parameters as they arrive (the query string).
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct PenaltyParams {
     pub q: Option<String>,
     pub credit_code: Option<String>,

@@ -79,8 +79,7 @@ pub(crate) fn recompute_provisional(
 }
 
 /// A deadline report's parameters as they arrive.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct DeadlineParams {
     pub state: Option<String>,
     pub within: Option<u32>,

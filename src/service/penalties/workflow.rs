@@ -15,8 +15,7 @@ use crate::service::{events, Actor, App, ConflictKind, FieldError, ServiceError}
 use crate::store::{self, write_tx};
 
 /// What a workflow step carries besides the version.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct StepBody {
     pub version: Option<i32>,
     /// reject: why (shown to the clerk); withdraw: why (shown to the public).
