@@ -12,6 +12,7 @@ pub mod draw;
 pub mod entity;
 pub mod field;
 pub mod id_number;
+pub mod ids;
 pub mod inspection_item;
 pub mod inspector;
 pub mod penalty;

@@ -136,7 +136,7 @@ pub fn load(app: &App) -> Result<String, ServiceError> {
                 },
                 _ => StepBody::default(),
             };
-            penalties::step(app, who, d.id, *step, &body)?;
+            penalties::step(app, who, d.id.into(), *step, &body)?;
         }
     }
     Ok(format!(

@@ -3,6 +3,7 @@
 use super::events;
 use super::{Actor, App, ConflictKind, ServiceError};
 use crate::domain::audit_action::AuditAction;
+use crate::domain::ids::AuthorityId;
 use crate::domain::penalty::record::{Authority, AuthorityFields, RawAuthority};
 use crate::domain::policy::Action;
 use crate::store::{self, write_tx, AnyConn};
@@ -12,7 +13,8 @@ pub fn list(app: &App) -> Result<Vec<Authority>, ServiceError> {
     Ok(store::authorities::list(&mut *app.conn()?)?)
 }
 
-pub fn get(app: &App, id: i64) -> Result<Authority, ServiceError> {
+pub fn get(app: &App, id: AuthorityId) -> Result<Authority, ServiceError> {
+    let id = id.get();
     find(&mut *app.conn()?, id)
 }
 
@@ -77,10 +79,11 @@ pub fn create(app: &App, actor: &Actor, raw: &RawAuthority) -> Result<Authority,
 pub fn update(
     app: &App,
     actor: &Actor,
-    id: i64,
+    id: AuthorityId,
     version: i32,
     raw: &RawAuthority,
 ) -> Result<Authority, ServiceError> {
+    let id = id.get();
     actor.require(Action::ManageAuthorities)?;
     let now = app.now();
     write_tx(&mut *app.conn()?, |conn| {

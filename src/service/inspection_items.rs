@@ -6,6 +6,7 @@ use super::{Actor, App, ConflictKind, ServiceError};
 use crate::domain::audit_action::AuditAction;
 use crate::domain::category::CategoryCode;
 use crate::domain::field::FieldError;
+use crate::domain::ids::ItemId;
 use crate::domain::inspection_item::{ItemCode, ItemFields, ItemVersion, RawItem};
 use crate::domain::policy::Action;
 use crate::store::{self, write_tx, AnyConn};
@@ -34,9 +35,10 @@ pub fn list(app: &App) -> Result<Labelled<Vec<ItemVersion>>, ServiceError> {
 /// One item, at its current version or at `version` (public; old versions stay readable).
 pub fn get(
     app: &App,
-    id: i64,
+    id: ItemId,
     version: Option<i32>,
 ) -> Result<Labelled<ItemVersion>, ServiceError> {
+    let id = id.get();
     let conn = &mut *app.conn()?;
     let item = store::inspection_items::version(conn, id, version)?.ok_or_else(|| {
         ServiceError::NotFound(match version {
@@ -48,7 +50,8 @@ pub fn get(
 }
 
 /// Every version of one item, oldest first (public).
-pub fn versions(app: &App, id: i64) -> Result<Labelled<Vec<ItemVersion>>, ServiceError> {
+pub fn versions(app: &App, id: ItemId) -> Result<Labelled<Vec<ItemVersion>>, ServiceError> {
+    let id = id.get();
     let conn = &mut *app.conn()?;
     let all = store::inspection_items::versions(conn, id)?;
     if all.is_empty() {
@@ -122,10 +125,11 @@ fn create_as(app: &App, by: &str, raw: &RawItem) -> Result<Labelled<ItemVersion>
 pub fn update(
     app: &App,
     actor: &Actor,
-    id: i64,
+    id: ItemId,
     version: i32,
     raw: &RawItem,
 ) -> Result<Labelled<ItemVersion>, ServiceError> {
+    let id = id.get();
     actor.require(Action::ManageInspectionItems)?;
     let now = app.now();
     let conn = &mut *app.conn()?;

@@ -7,6 +7,7 @@ use super::{Actor, App, ConflictKind, FieldError, ServiceError};
 use crate::domain::audit_action::AuditAction;
 use crate::domain::credit_code::CreditCode;
 use crate::domain::field::{required_text, Errors};
+use crate::domain::ids::{ConflictId, InspectorId};
 use crate::domain::inspector::{
     Conflict, InspectorFields, InspectorRecord, InspectorStatus, RawInspector,
 };
@@ -73,10 +74,11 @@ fn labelled_page(
 pub fn update(
     app: &App,
     actor: &Actor,
-    id: i64,
+    id: InspectorId,
     version: i32,
     patch: RawInspector,
 ) -> Result<Labelled<InspectorRecord>, ServiceError> {
+    let id = id.get();
     actor.require(Action::ManageRoster)?;
     let now = app.now();
     let conn = &mut *app.conn()?;
@@ -140,7 +142,12 @@ pub fn update(
     labelled_one(app, conn, after)
 }
 
-pub fn get(app: &App, actor: &Actor, id: i64) -> Result<Labelled<InspectorRecord>, ServiceError> {
+pub fn get(
+    app: &App,
+    actor: &Actor,
+    id: InspectorId,
+) -> Result<Labelled<InspectorRecord>, ServiceError> {
+    let id = id.get();
     actor.require(Action::ManageRoster)?;
     let conn = &mut *app.conn()?;
     let r = find(conn, id)?;
@@ -217,9 +224,10 @@ pub struct RawConflict {
 pub fn declare_conflict(
     app: &App,
     actor: &Actor,
-    inspector_id: i64,
+    inspector_id: InspectorId,
     raw: &RawConflict,
 ) -> Result<Conflict, ServiceError> {
+    let inspector_id = inspector_id.get();
     actor.require(Action::ManageRoster)?;
     let mut e = Errors::default();
     let reason = required_text(&mut e, "reason", raw.reason.as_deref(), 500);
@@ -310,10 +318,12 @@ pub fn declare_conflict(
 pub fn remove_conflict(
     app: &App,
     actor: &Actor,
-    inspector_id: i64,
-    conflict_id: i64,
+    inspector_id: InspectorId,
+    conflict_id: ConflictId,
     reason: Option<&str>,
 ) -> Result<Conflict, ServiceError> {
+    let inspector_id = inspector_id.get();
+    let conflict_id = conflict_id.get();
     actor.require(Action::ManageRoster)?;
     let mut e = Errors::default();
     let reason = required_text(&mut e, "reason", reason, 500);
@@ -352,9 +362,10 @@ pub fn remove_conflict(
 pub fn conflicts(
     app: &App,
     actor: &Actor,
-    inspector_id: i64,
+    inspector_id: InspectorId,
     include_removed: bool,
 ) -> Result<Vec<Conflict>, ServiceError> {
+    let inspector_id = inspector_id.get();
     actor.require(Action::ManageRoster)?;
     let conn = &mut *app.conn()?;
     find(conn, inspector_id)?;

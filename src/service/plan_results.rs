@@ -1,6 +1,7 @@
 //! What happens after a draw: results per drawn entity (clerk), completion with its deadline
 //! (clerk) and publication of the results (reviewer).
 
+use crate::domain::ids::PlanId;
 use std::collections::{HashMap, HashSet};
 
 use super::deadlines::{deadline_on, late_by, moved_during_recompute, WorkingDays};
@@ -21,9 +22,10 @@ use crate::store::{self, write_tx, AnyConn};
 pub fn record_results(
     app: &App,
     actor: &Actor,
-    id: i64,
+    id: PlanId,
     results: Option<&[RawResult]>,
 ) -> Result<PlanDetail, ServiceError> {
+    let id = id.get();
     actor.require(Action::PlanInspections)?;
     let now = app.now();
     let today = app.today();
@@ -98,7 +100,8 @@ pub fn record_results(
 
 /// Completes a plan (clerk) once every selected entity has a result; the results are then due
 /// within 20 working days (`inspection_result_publication`).
-pub fn complete(app: &App, actor: &Actor, id: i64) -> Result<PlanRecord, ServiceError> {
+pub fn complete(app: &App, actor: &Actor, id: PlanId) -> Result<PlanRecord, ServiceError> {
+    let id = id.get();
     actor.require(Action::PlanInspections)?;
     let now = app.now();
     let today = app.today();
@@ -161,7 +164,8 @@ pub fn complete(app: &App, actor: &Actor, id: i64) -> Result<PlanRecord, Service
 }
 
 /// Publishes a completed plan's results (reviewer), noting working days past the deadline.
-pub fn publish_results(app: &App, actor: &Actor, id: i64) -> Result<PlanRecord, ServiceError> {
+pub fn publish_results(app: &App, actor: &Actor, id: PlanId) -> Result<PlanRecord, ServiceError> {
+    let id = id.get();
     actor.require(Action::ReviewInspections)?;
     let now = app.now();
     let today = app.today();

@@ -1,6 +1,7 @@
 //! 抽查计划 use cases: clerks draft plans and record results; reviewers announce (freezing the
 //! population and roster), draw (once), void and publish results. Every step is audited.
 
+use crate::domain::ids::PlanId;
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDateTime;
@@ -204,7 +205,8 @@ fn named(
 }
 
 /// One plan, drafts included (staff).
-pub fn get(app: &App, actor: &Actor, id: i64) -> Result<PlanDetail, ServiceError> {
+pub fn get(app: &App, actor: &Actor, id: PlanId) -> Result<PlanDetail, ServiceError> {
+    let id = id.get();
     actor.require(Action::ReadPlans)?;
     let conn = &mut *app.conn()?;
     let plan = find(conn, id)?;
@@ -212,7 +214,8 @@ pub fn get(app: &App, actor: &Actor, id: i64) -> Result<PlanDetail, ServiceError
 }
 
 /// One announced (or later) plan (public): a draft is not found.
-pub fn public_get(app: &App, id: i64) -> Result<PlanDetail, ServiceError> {
+pub fn public_get(app: &App, id: PlanId) -> Result<PlanDetail, ServiceError> {
+    let id = id.get();
     let conn = &mut *app.conn()?;
     let plan = store::plans::get(conn, id)?
         .filter(|p| p.status != PlanStatus::Draft)
@@ -232,9 +235,10 @@ pub struct SelectionParams {
 /// the next page.
 pub fn public_selections(
     app: &App,
-    id: i64,
+    id: PlanId,
     p: &SelectionParams,
 ) -> Result<(PlanDetail, Option<String>), ServiceError> {
+    let id = id.get();
     let mut errors = Vec::new();
     let page = PageRequest::parse(p.limit, p.cursor.as_deref(), &mut errors);
     if !errors.is_empty() {
@@ -260,7 +264,8 @@ pub fn public_selections(
 /// Announces a draft (reviewer): refuses sources already known today (Asia/Shanghai), freezes
 /// the population (active entities of the categories and their sub-kinds, in the districts,
 /// minus those at the yearly cap) and the roster, and publishes the snapshot's hash and size.
-pub fn announce(app: &App, actor: &Actor, id: i64) -> Result<PlanRecord, ServiceError> {
+pub fn announce(app: &App, actor: &Actor, id: PlanId) -> Result<PlanRecord, ServiceError> {
+    let id = id.get();
     actor.require(Action::ReviewInspections)?;
     let now = app.now();
     let today = app.today();
@@ -391,9 +396,10 @@ pub(super) fn frozen_inputs(
 pub fn draw(
     app: &App,
     actor: &Actor,
-    id: i64,
+    id: PlanId,
     body: &DrawBody,
 ) -> Result<PlanRecord, ServiceError> {
+    let id = id.get();
     actor.require(Action::ReviewInspections)?;
     let now = app.now();
     let today = app.today();
@@ -530,7 +536,8 @@ pub struct BundleJson(pub Vec<u8>);
 
 /// The public bundle of a drawn plan: recomputed from the frozen inputs and the published
 /// values, checked against the stored selections, and written as JSON.
-pub fn bundle(app: &App, id: i64) -> Result<BundleJson, ServiceError> {
+pub fn bundle(app: &App, id: PlanId) -> Result<BundleJson, ServiceError> {
+    let id = id.get();
     let conn = &mut *app.conn()?;
     let plan = store::plans::get(conn, id)?
         .filter(|p| p.status != PlanStatus::Draft)
@@ -600,9 +607,10 @@ pub struct VoidBody {
 pub fn void(
     app: &App,
     actor: &Actor,
-    id: i64,
+    id: PlanId,
     body: &VoidBody,
 ) -> Result<PlanRecord, ServiceError> {
+    let id = id.get();
     actor.require(Action::ReviewInspections)?;
     let mut e = Errors::default();
     let reason = required_text(&mut e, "reason", body.reason.as_deref(), 500);

@@ -1,6 +1,7 @@
 //! The 随机抽查事项清单, public (no token): `GET /api/v1/public/inspection-items`, one item, and
 //! every version an item had.
 
+use crate::domain::ids::ItemId;
 use std::convert::Infallible;
 use std::sync::Arc;
 
@@ -32,17 +33,17 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(s())
         .and_then(list);
     let one = items()
-        .and(warp::path!(i64))
+        .and(warp::path!(ItemId))
         .and(filters::get())
         .and(s())
         .and_then(one);
     let versions = items()
-        .and(warp::path!(i64 / "versions"))
+        .and(warp::path!(ItemId / "versions"))
         .and(filters::get())
         .and(s())
         .and_then(versions);
     let version = items()
-        .and(warp::path!(i64 / "versions" / i32))
+        .and(warp::path!(ItemId / "versions" / i32))
         .and(filters::get())
         .and(s())
         .and_then(version);
@@ -71,7 +72,7 @@ async fn list(state: Arc<AppState>) -> Result<Response, Infallible> {
     Ok(respond(StatusCode::OK, result.map(items)))
 }
 
-async fn one(id: i64, state: Arc<AppState>) -> Result<Response, Infallible> {
+async fn one(id: ItemId, state: Arc<AppState>) -> Result<Response, Infallible> {
     let result: Result<_, ServiceError> = state
         .app
         .blocking(move |app| inspection_items::get(app, id, None))
@@ -82,7 +83,7 @@ async fn one(id: i64, state: Arc<AppState>) -> Result<Response, Infallible> {
     ))
 }
 
-async fn versions(id: i64, state: Arc<AppState>) -> Result<Response, Infallible> {
+async fn versions(id: ItemId, state: Arc<AppState>) -> Result<Response, Infallible> {
     let result: Result<_, ServiceError> = state
         .app
         .blocking(move |app| inspection_items::versions(app, id))
@@ -90,7 +91,7 @@ async fn versions(id: i64, state: Arc<AppState>) -> Result<Response, Infallible>
     Ok(respond(StatusCode::OK, result.map(items)))
 }
 
-async fn version(id: i64, version: i32, state: Arc<AppState>) -> Result<Response, Infallible> {
+async fn version(id: ItemId, version: i32, state: Arc<AppState>) -> Result<Response, Infallible> {
     let result: Result<_, ServiceError> = state
         .app
         .blocking(move |app| inspection_items::get(app, id, Some(version)))

@@ -1,6 +1,7 @@
 //! Public lookup of penalty decisions (行政处罚决定公示), no token: only what the public view
 //! shows, only while it is to be shown.
 
+use crate::domain::ids::PenaltyId;
 use std::convert::Infallible;
 use std::sync::Arc;
 
@@ -28,7 +29,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         )
         .and_then(list);
     let get = api()
-        .and(warp::path!("public" / "penalties" / i64))
+        .and(warp::path!("public" / "penalties" / PenaltyId))
         .and(filters::get())
         .and(with_state(state))
         .and_then(get);
@@ -57,7 +58,7 @@ async fn list(state: Arc<AppState>, p: PenaltyParams) -> Result<Response, Infall
     ))
 }
 
-async fn get(id: i64, state: Arc<AppState>) -> Result<Response, Infallible> {
+async fn get(id: PenaltyId, state: Arc<AppState>) -> Result<Response, Infallible> {
     let result: Result<_, ServiceError> = state
         .app
         .blocking(move |app| penalties::public_get(app, id))

@@ -1,6 +1,7 @@
 //! Random-inspection plans, public (no token): `GET /api/v1/public/plans`, one plan, and the
 //! bundle that lets anyone recompute its draw.
 
+use crate::domain::ids::PlanId;
 use std::convert::Infallible;
 use std::sync::Arc;
 
@@ -29,17 +30,17 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         )
         .and_then(list);
     let one = api()
-        .and(warp::path!("public" / "plans" / i64))
+        .and(warp::path!("public" / "plans" / PlanId))
         .and(filters::get())
         .and(s())
         .and_then(one);
     let bundle = api()
-        .and(warp::path!("public" / "plans" / i64 / "bundle"))
+        .and(warp::path!("public" / "plans" / PlanId / "bundle"))
         .and(filters::get())
         .and(s())
         .and_then(bundle);
     let selections = api()
-        .and(warp::path!("public" / "plans" / i64 / "selections"))
+        .and(warp::path!("public" / "plans" / PlanId / "selections"))
         .and(filters::get())
         .and(s())
         .and(
@@ -64,7 +65,7 @@ async fn list(state: Arc<AppState>, p: PlanParams) -> Result<Response, Infallibl
     Ok(respond(StatusCode::OK, result.map(Page::<PublicPlan>::of)))
 }
 
-async fn one(id: i64, state: Arc<AppState>) -> Result<Response, Infallible> {
+async fn one(id: PlanId, state: Arc<AppState>) -> Result<Response, Infallible> {
     let result: Result<_, ServiceError> = state
         .app
         .blocking(move |app| plans::public_get(app, id))
@@ -76,7 +77,7 @@ async fn one(id: i64, state: Arc<AppState>) -> Result<Response, Infallible> {
 }
 
 async fn selections(
-    id: i64,
+    id: PlanId,
     state: Arc<AppState>,
     p: SelectionParams,
 ) -> Result<Response, Infallible> {
@@ -93,7 +94,7 @@ async fn selections(
     ))
 }
 
-async fn bundle(id: i64, state: Arc<AppState>) -> Result<Response, Infallible> {
+async fn bundle(id: PlanId, state: Arc<AppState>) -> Result<Response, Infallible> {
     use warp::Reply;
     let result: Result<_, ServiceError> =
         state.app.blocking(move |app| plans::bundle(app, id)).await;

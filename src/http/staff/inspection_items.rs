@@ -1,6 +1,7 @@
 //! Admin changes to the 随机抽查事项清单: `POST /api/v1/inspection-items` and
 //! `PATCH /api/v1/inspection-items/{id}` (a new version; the old one stays readable).
 
+use crate::domain::ids::ItemId;
 use std::convert::Infallible;
 use std::sync::Arc;
 
@@ -34,7 +35,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(json_body::<crate::http::requests::ItemBody>().map(RawItem::from))
         .and_then(create);
     let update = api()
-        .and(warp::path!("inspection-items" / i64))
+        .and(warp::path!("inspection-items" / ItemId))
         .and(warp::patch())
         .and(with_state(state.clone()))
         .and(permitted(state, Action::ManageInspectionItems))
@@ -58,7 +59,7 @@ async fn create(state: Arc<AppState>, actor: Actor, body: RawItem) -> Result<Res
 
 #[tracing::instrument(skip_all, fields(actor = %actor.name))]
 async fn update(
-    id: i64,
+    id: ItemId,
     state: Arc<AppState>,
     actor: Actor,
     body: ItemPatch,

@@ -1,6 +1,7 @@
 //! The roster for admins: `/api/v1/inspectors` with private fields, and conflicts of interest
 //! (回避).
 
+use crate::domain::ids::{ConflictId, InspectorId};
 use std::convert::Infallible;
 use std::sync::Arc;
 
@@ -87,27 +88,27 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(json_body::<crate::http::requests::InspectorBody>().map(RawInspector::from))
         .and_then(create);
     let get = api()
-        .and(warp::path!("inspectors" / i64))
+        .and(warp::path!("inspectors" / InspectorId))
         .and(filters::get())
         .and(s())
         .and(auth())
         .and_then(get);
     let patch = api()
-        .and(warp::path!("inspectors" / i64))
+        .and(warp::path!("inspectors" / InspectorId))
         .and(warp::patch())
         .and(s())
         .and(permitted(state.clone(), Action::ManageRoster))
         .and(json_body::<PatchBody>())
         .and_then(patch);
     let conflicts = api()
-        .and(warp::path!("inspectors" / i64 / "conflicts"))
+        .and(warp::path!("inspectors" / InspectorId / "conflicts"))
         .and(filters::get())
         .and(s())
         .and(auth())
         .and(query::<ConflictParams>())
         .and_then(conflicts);
     let declare = api()
-        .and(warp::path!("inspectors" / i64 / "conflicts"))
+        .and(warp::path!("inspectors" / InspectorId / "conflicts"))
         .and(warp::post())
         .and(s())
         .and(permitted(state.clone(), Action::ManageRoster))
@@ -118,7 +119,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and_then(declare);
     let remove = api()
         .and(warp::path!(
-            "inspectors" / i64 / "conflicts" / i64 / "remove"
+            "inspectors" / InspectorId / "conflicts" / ConflictId / "remove"
         ))
         .and(warp::post())
         .and(s())
@@ -167,7 +168,7 @@ async fn create(
     ))
 }
 
-async fn get(id: i64, state: Arc<AppState>, actor: Actor) -> Result<Response, Infallible> {
+async fn get(id: InspectorId, state: Arc<AppState>, actor: Actor) -> Result<Response, Infallible> {
     let result: Result<_, ServiceError> = state
         .app
         .blocking(move |app| inspectors::get(app, &actor, id))
@@ -180,7 +181,7 @@ async fn get(id: i64, state: Arc<AppState>, actor: Actor) -> Result<Response, In
 
 #[tracing::instrument(skip_all, fields(actor = %actor.name, id))]
 async fn patch(
-    id: i64,
+    id: InspectorId,
     state: Arc<AppState>,
     actor: Actor,
     body: PatchBody,
@@ -197,7 +198,7 @@ async fn patch(
 }
 
 async fn conflicts(
-    id: i64,
+    id: InspectorId,
     state: Arc<AppState>,
     actor: Actor,
     p: ConflictParams,
@@ -216,7 +217,7 @@ async fn conflicts(
 
 #[tracing::instrument(skip_all, fields(actor = %actor.name, id))]
 async fn declare(
-    id: i64,
+    id: InspectorId,
     state: Arc<AppState>,
     actor: Actor,
     body: RawConflict,
@@ -233,8 +234,8 @@ async fn declare(
 
 #[tracing::instrument(skip_all, fields(actor = %actor.name, id, conflict_id))]
 async fn remove(
-    id: i64,
-    conflict_id: i64,
+    id: InspectorId,
+    conflict_id: ConflictId,
     state: Arc<AppState>,
     actor: Actor,
     body: RemoveBody,

@@ -2,6 +2,7 @@
 //! reject, publish, withdraw and repair) and writing `/api/v1/authorities` (admin; the list is
 //! public, `public::authorities`).
 
+use crate::domain::ids::{AuthorityId, PenaltyId};
 use std::convert::Infallible;
 use std::sync::Arc;
 
@@ -82,30 +83,32 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         )
         .and_then(deadlines);
     let get = api()
-        .and(warp::path!("penalties" / i64))
+        .and(warp::path!("penalties" / PenaltyId))
         .and(filters::get())
         .and(s())
         .and(auth())
         .and_then(get);
     let patch = api()
-        .and(warp::path!("penalties" / i64))
+        .and(warp::path!("penalties" / PenaltyId))
         .and(warp::patch())
         .and(s())
         .and(permitted(state.clone(), Action::DraftPenalties))
-        .and_then(|id: i64, state: Arc<AppState>, actor: Actor| async move {
-            visible(&state, &actor, id).await?;
-            Ok::<_, Rejection>((id, state, actor))
-        })
+        .and_then(
+            |id: PenaltyId, state: Arc<AppState>, actor: Actor| async move {
+                visible(&state, &actor, id).await?;
+                Ok::<_, Rejection>((id, state, actor))
+            },
+        )
         .untuple_one()
         .and(json_body::<PatchBody>())
         .and_then(patch);
     let step = api()
-        .and(warp::path!("penalties" / i64 / String))
+        .and(warp::path!("penalties" / PenaltyId / String))
         .and(warp::post())
         .and(s())
         .and(auth())
         .and_then(
-            |id: i64, name: String, state: Arc<AppState>, actor: Actor| async move {
+            |id: PenaltyId, name: String, state: Arc<AppState>, actor: Actor| async move {
                 let step = step_named(&name).map_err(refused)?;
                 actor.require(step.action()).map_err(refused)?;
                 visible(&state, &actor, id).await?;
@@ -126,7 +129,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and(json_body::<crate::http::requests::AuthorityBody>().map(RawAuthority::from))
         .and_then(create_authority);
     let authorities_patch = api()
-        .and(warp::path!("authorities" / i64))
+        .and(warp::path!("authorities" / AuthorityId))
         .and(warp::patch())
         .and(s())
         .and(permitted(state.clone(), Action::ManageAuthorities))
@@ -237,7 +240,7 @@ async fn create(
     Ok(respond(StatusCode::CREATED, result.map(view(&state))))
 }
 
-async fn get(id: i64, state: Arc<AppState>, actor: Actor) -> Result<Response, Infallible> {
+async fn get(id: PenaltyId, state: Arc<AppState>, actor: Actor) -> Result<Response, Infallible> {
     let result: Result<_, ServiceError> = state
         .app
         .blocking(move |app| penalties::get(app, &actor, id))
@@ -247,7 +250,7 @@ async fn get(id: i64, state: Arc<AppState>, actor: Actor) -> Result<Response, In
 
 #[tracing::instrument(skip_all, fields(actor = %actor.name, id))]
 async fn patch(
-    id: i64,
+    id: PenaltyId,
     state: Arc<AppState>,
     actor: Actor,
     body: PatchBody,
@@ -277,7 +280,7 @@ fn step_named(name: &str) -> Result<Step, ServiceError> {
 }
 
 /// 404 before the body is read when `actor` may not see decision `id`.
-async fn visible(state: &AppState, actor: &Actor, id: i64) -> Result<(), Rejection> {
+async fn visible(state: &AppState, actor: &Actor, id: PenaltyId) -> Result<(), Rejection> {
     let actor = actor.clone();
     state
         .app
@@ -288,7 +291,7 @@ async fn visible(state: &AppState, actor: &Actor, id: i64) -> Result<(), Rejecti
 
 #[tracing::instrument(skip_all, fields(actor = %actor.name, id, step = step.name()))]
 async fn step(
-    id: i64,
+    id: PenaltyId,
     step: Step,
     state: Arc<AppState>,
     actor: Actor,
@@ -319,7 +322,7 @@ async fn create_authority(
 
 #[tracing::instrument(skip_all, fields(actor = %actor.name, id))]
 async fn patch_authority(
-    id: i64,
+    id: AuthorityId,
     state: Arc<AppState>,
     actor: Actor,
     body: AuthorityPatch,

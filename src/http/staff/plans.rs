@@ -1,6 +1,7 @@
 //! Random-inspection plans for staff: `/api/v1/plans` (clerks draft plans, record results and
 //! complete them; reviewers announce, draw, void and publish the results).
 
+use crate::domain::ids::PlanId;
 use std::convert::Infallible;
 use std::sync::Arc;
 
@@ -60,7 +61,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         )
         .and_then(deadlines);
     let get = api()
-        .and(warp::path!("plans" / i64))
+        .and(warp::path!("plans" / PlanId))
         .and(filters::get())
         .and(s())
         .and(auth())
@@ -68,7 +69,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
     let plain = |name: &'static str| {
         api()
             .and(warp::path("plans"))
-            .and(warp::path::param::<i64>())
+            .and(warp::path::param::<PlanId>())
             .and(warp::path(name))
             .and(warp::path::end())
             .and(warp::post())
@@ -86,7 +87,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
             .and_then(plain_step)
     };
     let draw = api()
-        .and(warp::path!("plans" / i64 / "draw"))
+        .and(warp::path!("plans" / PlanId / "draw"))
         .and(warp::post())
         .and(s())
         .and(permitted(state.clone(), Action::ReviewInspections))
@@ -96,14 +97,14 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         )
         .and_then(draw);
     let results = api()
-        .and(warp::path!("plans" / i64 / "results"))
+        .and(warp::path!("plans" / PlanId / "results"))
         .and(warp::post())
         .and(s())
         .and(permitted(state.clone(), Action::PlanInspections))
         .and(json_body::<ResultsBody>())
         .and_then(results);
     let void = api()
-        .and(warp::path!("plans" / i64 / "void"))
+        .and(warp::path!("plans" / PlanId / "void"))
         .and(warp::post())
         .and(s())
         .and(permitted(state.clone(), Action::ReviewInspections))
@@ -155,7 +156,7 @@ async fn create(state: Arc<AppState>, actor: Actor, raw: RawPlan) -> Result<Resp
 }
 
 #[tracing::instrument(skip_all, fields(actor = %actor.name))]
-async fn get(id: i64, state: Arc<AppState>, actor: Actor) -> Result<Response, Infallible> {
+async fn get(id: PlanId, state: Arc<AppState>, actor: Actor) -> Result<Response, Infallible> {
     let result: Result<_, ServiceError> = state
         .app
         .blocking(move |app| plans::get(app, &actor, id))
@@ -169,7 +170,7 @@ async fn get(id: i64, state: Arc<AppState>, actor: Actor) -> Result<Response, In
 #[tracing::instrument(skip_all, fields(actor = %actor.name, step = name))]
 async fn plain_step(
     name: &'static str,
-    id: i64,
+    id: PlanId,
     state: Arc<AppState>,
     actor: Actor,
 ) -> Result<Response, Infallible> {
@@ -186,7 +187,7 @@ async fn plain_step(
 
 #[tracing::instrument(skip_all, fields(actor = %actor.name))]
 async fn draw(
-    id: i64,
+    id: PlanId,
     state: Arc<AppState>,
     actor: Actor,
     body: DrawBody,
@@ -200,7 +201,7 @@ async fn draw(
 
 #[tracing::instrument(skip_all, fields(actor = %actor.name))]
 async fn results(
-    id: i64,
+    id: PlanId,
     state: Arc<AppState>,
     actor: Actor,
     body: ResultsBody,
@@ -220,7 +221,7 @@ async fn results(
 
 #[tracing::instrument(skip_all, fields(actor = %actor.name))]
 async fn void(
-    id: i64,
+    id: PlanId,
     state: Arc<AppState>,
     actor: Actor,
     body: VoidBody,

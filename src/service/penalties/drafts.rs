@@ -1,6 +1,7 @@
 //! Logging a decision as a draft and editing it (clerks): parsing against the roster and the
 //! directory, the private-data check, the decision number, the publication deadline.
 
+use crate::domain::ids::PenaltyId;
 use chrono::NaiveDate;
 
 use super::{find, find_for, stale};
@@ -267,10 +268,11 @@ fn allocate(
 pub fn update(
     app: &App,
     actor: &Actor,
-    id: i64,
+    id: PenaltyId,
     version: i32,
     raw: &RawPenalty,
 ) -> Result<PenaltyRecord, ServiceError> {
+    let id = id.get();
     actor.require(Action::DraftPenalties)?;
     let now = app.now();
     write_tx(&mut *app.conn()?, |conn| {

@@ -17,6 +17,7 @@ pub use report::{deadlines, DeadlineLine, DeadlineParams};
 pub use workflow::{step, StepBody};
 
 use super::{Actor, App, ConflictKind, ServiceError};
+use crate::domain::ids::PenaltyId;
 use crate::domain::penalty::record::PenaltyRecord;
 use crate::store::{self, AnyConn};
 
@@ -44,7 +45,8 @@ pub(super) fn find_for(
 /// 404 unless `actor` may see decision `id` (it exists and, for an account bound to an authority,
 /// is that authority's): asked before a request's body is read. Unbound accounts see every
 /// decision, and are not asked the database.
-pub fn ensure_visible(app: &App, actor: &Actor, id: i64) -> Result<(), ServiceError> {
+pub fn ensure_visible(app: &App, actor: &Actor, id: PenaltyId) -> Result<(), ServiceError> {
+    let id = id.get();
     if actor.authority_id.is_none() {
         return Ok(());
     }

@@ -1,6 +1,7 @@
 //! Reading decisions: one or a page for staff (an account bound to an authority sees only its
 //! own), and the public list and detail (published, within the publicity period today).
 
+use crate::domain::ids::PenaltyId;
 use chrono::NaiveDate;
 
 use super::find_for;
@@ -17,7 +18,8 @@ use crate::store;
 use crate::store::penalties::PenaltyQuery;
 
 /// One decision with every field (staff).
-pub fn get(app: &App, actor: &Actor, id: i64) -> Result<PenaltyRecord, ServiceError> {
+pub fn get(app: &App, actor: &Actor, id: PenaltyId) -> Result<PenaltyRecord, ServiceError> {
+    let id = id.get();
     actor.require(Action::ReadPenalties)?;
     find_for(&mut *app.conn()?, actor, id)
 }
@@ -173,8 +175,9 @@ pub fn public_search(app: &App, p: &PenaltyParams) -> Result<Published, ServiceE
 /// publicity period today.
 pub fn public_get(
     app: &App,
-    id: i64,
+    id: PenaltyId,
 ) -> Result<(PenaltyRecord, Authority, NaiveDate), ServiceError> {
+    let id = id.get();
     let conn = &mut *app.conn()?;
     let today = app.today();
     let not_found =

@@ -7,6 +7,7 @@ use super::{find, find_for, stale};
 use crate::domain::audit_action::AuditAction;
 use crate::domain::deadline::DeadlineRule;
 use crate::domain::field::{required_text, Errors};
+use crate::domain::ids::PenaltyId;
 use crate::domain::penalty::fields::parse_date;
 use crate::domain::penalty::record::PenaltyRecord;
 use crate::domain::penalty::workflow::{decide, precheck, Command, Refusal, Step, Taker};
@@ -109,10 +110,11 @@ fn refused(r: Refusal) -> ServiceError {
 pub fn step(
     app: &App,
     actor: &Actor,
-    id: i64,
+    id: PenaltyId,
     step: Step,
     body: &StepBody,
 ) -> Result<PenaltyRecord, ServiceError> {
+    let id = id.get();
     actor.require(step.action())?;
     let now = app.now();
     let today = app.today();
