@@ -114,9 +114,9 @@ pub(crate) fn export_entities(
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
     let io_err = |e: csv::Error| CliError::Other(format!("cannot write the export: {e}"));
-    let mut w = crate::io::export::entity_writer(out).map_err(io_err)?;
+    let mut w = crate::io::entities_csv::writer(out).map_err(io_err)?;
     let n = crate::service::entities::for_each(app, &Actor::command_line(), |e, categories| {
-        crate::io::export::write_entity(&mut w, &e.fields, categories).map_err(io_err)
+        crate::io::entities_csv::write(&mut w, &e.fields, categories).map_err(io_err)
     })?;
     w.flush()
         .map_err(|e| CliError::Other(format!("cannot write the export: {e}")))?;

@@ -235,6 +235,16 @@ impl<'a> LineCounter<'a> {
     }
 }
 
+/// A column the reader takes: its field, the header spellings it answers to, whether the file
+/// must have it.
+pub const fn col(field: &'static str, headers: &'static [&'static str], required: bool) -> Column {
+    Column {
+        field,
+        headers,
+        required,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -326,9 +326,9 @@ pub fn export_csv<W: std::io::Write>(
     actor: &Actor,
     out: W,
 ) -> Result<(W, usize), ServiceError> {
-    let mut w = crate::io::export::entity_writer(out).map_err(ServiceError::internal)?;
+    let mut w = crate::io::entities_csv::writer(out).map_err(ServiceError::internal)?;
     let n = for_each(app, actor, |e, categories| {
-        crate::io::export::write_entity(&mut w, &e.fields, categories)
+        crate::io::entities_csv::write(&mut w, &e.fields, categories)
             .map_err(ServiceError::internal)
     })?;
     let out = w

@@ -9,11 +9,12 @@ use sha2::Digest;
 use super::snapshots::{self, EntitySnapshot, ImportSnapshot, InspectorSnapshot};
 use super::{Actor, App, ConflictKind, ServiceError};
 use crate::domain::audit_action::AuditAction;
-use crate::domain::entity::{EntityFields, EntityRecord, RawEntity};
+use crate::domain::entity::{EntityFields, EntityRecord};
 use crate::domain::field::FieldError;
-use crate::domain::inspector::{InspectorFields, RawInspector};
+use crate::domain::inspector::InspectorFields;
 use crate::domain::policy::Action;
 use crate::io::table::{self, Column, Encoding, FileError, Row, RowError};
+use crate::io::{entities_csv, inspectors_csv};
 use crate::store::{self, bulk_write_tx, entities::Stored, AnyConn};
 
 /// One rejected row (or, with `line` 1, a problem with the header).
@@ -65,79 +66,6 @@ pub enum Phase {
 
 /// Called with the phase and the rows done in it so far (for the CLI's progress bar).
 pub type Progress<'a> = &'a dyn Fn(Phase, usize);
-
-pub const ENTITY_COLUMNS: &[Column] = &[
-    col(
-        "credit_code",
-        &["统一社会信用代码", "社会信用代码", "信用代码"],
-        true,
-    ),
-    col(
-        "name",
-        &["名称", "主体名称", "单位名称", "企业名称", "经营者名称"],
-        true,
-    ),
-    col("kind", &["主体类型", "主体类别"], false),
-    col("category", &["类别", "行业类别", "经营类别", "业态"], true),
-    col(
-        "district",
-        &["所在地区", "行政区划代码", "行政区划", "地区代码"],
-        true,
-    ),
-    col("address", &["地址", "经营地址", "经营场所", "住所"], false),
-    col(
-        "legal_representative",
-        &["法定代表人", "负责人", "经营者", "法定代表人(负责人)"],
-        false,
-    ),
-    col(
-        "licence_numbers",
-        &["许可证号", "许可证编号", "许可证", "license_numbers"],
-        false,
-    ),
-    col("status", &["状态", "登记状态", "经营状态"], false),
-    col("risk_tags", &["风险标签"], false),
-];
-
-pub const INSPECTOR_COLUMNS: &[Column] = &[
-    col("name", &["姓名"], true),
-    col(
-        "certificate_no",
-        &["执法证号", "执法证件号", "执法证件号码", "执法证编号"],
-        true,
-    ),
-    col(
-        "certificate_valid_from",
-        &["证件有效期起", "有效期起", "有效期自", "valid_from"],
-        true,
-    ),
-    col(
-        "certificate_valid_to",
-        &["证件有效期止", "有效期止", "有效期至", "valid_to"],
-        true,
-    ),
-    col("unit", &["所属单位", "单位", "执法单位"], true),
-    col("fields", &["执法领域", "检查领域", "执法类别"], false),
-    col(
-        "id_number",
-        &["身份证号", "身份证号码", "公民身份号码"],
-        false,
-    ),
-    col("phone", &["联系电话", "电话", "手机号码"], false),
-    col("status", &["状态", "在岗状态"], false),
-];
-
-pub(super) const fn col(
-    field: &'static str,
-    headers: &'static [&'static str],
-    required: bool,
-) -> Column {
-    Column {
-        field,
-        headers,
-        required,
-    }
-}
 
 /// Decodes and reads a file; a file that cannot be read is refused with one line-1 error.
 pub(super) fn read_file(
@@ -252,29 +180,12 @@ pub fn entities(
 ) -> Result<ImportReport, ImportFailure> {
     actor.require(Action::EditDirectory)?;
     let mut phases = Phases::start();
-    let (t, encoding) = read_file(bytes, ENTITY_COLUMNS)?;
+    let (t, encoding) = read_file(bytes, entities_csv::COLUMNS)?;
     // Categories are only ever added, so what resolves now stays valid until the write.
     let categories = super::categories::vocabulary(&mut *app.conn()?)?;
     let (good, errors) = validate(
         &t,
-        |row| {
-            let list = |f: &str| row.get(f).map(|v| vec![v]);
-            EntityFields::parse(
-                &RawEntity {
-                    credit_code: row.get("credit_code"),
-                    name: row.get("name"),
-                    kind: row.get("kind"),
-                    category: row.get("category"),
-                    district: row.get("district"),
-                    address: row.get("address"),
-                    legal_representative: row.get("legal_representative"),
-                    licence_numbers: list("licence_numbers"),
-                    status: row.get("status"),
-                    risk_tags: list("risk_tags"),
-                },
-                &categories,
-            )
-        },
+        |row| EntityFields::parse(&entities_csv::raw(row), &categories),
         |f| f.credit_code.to_string(),
         "credit_code",
         progress,
@@ -411,27 +322,11 @@ pub fn inspectors(
 ) -> Result<ImportReport, ImportFailure> {
     actor.require(Action::ManageRoster)?;
     let today = app.today();
-    let (t, encoding) = read_file(bytes, INSPECTOR_COLUMNS)?;
+    let (t, encoding) = read_file(bytes, inspectors_csv::COLUMNS)?;
     let categories = super::categories::vocabulary(&mut *app.conn()?)?;
     let (good, errors) = validate(
         &t,
-        |row| {
-            InspectorFields::parse(
-                &RawInspector {
-                    name: row.get("name"),
-                    certificate_no: row.get("certificate_no"),
-                    certificate_valid_from: row.get("certificate_valid_from"),
-                    certificate_valid_to: row.get("certificate_valid_to"),
-                    unit: row.get("unit"),
-                    fields: row.get("fields").map(|v| vec![v]),
-                    id_number: row.get("id_number"),
-                    phone: row.get("phone"),
-                    status: row.get("status"),
-                },
-                &categories,
-                today,
-            )
-        },
+        |row| InspectorFields::parse(&inspectors_csv::raw(row), &categories, today),
         |f| f.certificate_no.as_str().to_string(),
         "certificate_no",
         progress,

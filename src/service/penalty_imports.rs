@@ -7,195 +7,21 @@ use super::events::{self, Event};
 use sha2::Digest;
 
 use super::imports::{
-    col, finish, read_file, start_report, validate, ImportError, ImportFailure, ImportReport,
-    Phase, Progress,
+    finish, read_file, start_report, validate, ImportError, ImportFailure, ImportReport, Phase,
+    Progress,
 };
 use super::snapshots::{self, PenaltySnapshot};
 use super::{Actor, App, ServiceError};
 use crate::domain::audit_action::AuditAction;
-use crate::domain::field::{split_list, FieldError};
-use crate::domain::penalty::fields::{Context, GivenAmount, OtherCodes, PenaltyFields, RawPenalty};
-use crate::domain::penalty::money::wan_to_fen;
+use crate::domain::field::FieldError;
+use crate::domain::penalty::fields::{Context, PenaltyFields};
 use crate::domain::penalty::number::DecisionNumber;
 use crate::domain::penalty::record::{Authority, PenaltyRecord, Workflow};
 use crate::domain::penalty::workflow::State;
 use crate::domain::policy::Action;
-use crate::io::table::Column;
+use crate::io::penalties_csv;
 use crate::store::penalties::NewPenalty;
 use crate::store::{self, write_tx};
-
-/// The columns, in export order: (field, Chinese header, CF_* name).
-pub const LAYOUT: &[(&str, &str, &str)] = &[
-    ("party_name", "行政相对人名称", "CF_XDR_MC"),
-    ("party_kind", "行政相对人类别", "CF_XDR_LB"),
-    (
-        "party_credit_code",
-        "行政相对人代码_1（统一社会信用代码）",
-        "CF_XDR_SHXYM",
-    ),
-    (
-        "registration_number",
-        "行政相对人代码_2（工商注册号）",
-        "CF_XDR_GSZC",
-    ),
-    (
-        "organisation_code",
-        "行政相对人代码_3（组织机构代码）",
-        "CF_XDR_ZZJG",
-    ),
-    (
-        "tax_number",
-        "行政相对人代码_4（税务登记号）",
-        "CF_XDR_SWDJ",
-    ),
-    (
-        "institution_number",
-        "行政相对人代码_5（事业单位证书号）",
-        "CF_XDR_SYDW",
-    ),
-    (
-        "social_organisation_number",
-        "行政相对人代码_6（社会组织登记证号）",
-        "CF_XDR_SHZZ",
-    ),
-    ("legal_representative", "法定代表人", "CF_FRDB"),
-    ("party_id_type", "证件类型", "CF_XDR_ZJLX"),
-    ("party_id_number", "证件号码", "CF_XDR_ZJHM"),
-    ("decision_number", "行政处罚决定书文号", "CF_WSH"),
-    ("violation_type", "违法行为类型", "CF_WFXW"),
-    ("facts", "违法事实", "CF_SY"),
-    ("legal_basis", "处罚依据", "CF_YJ"),
-    ("penalty_types", "处罚类别", "CF_CFLB"),
-    ("content", "处罚内容", "CF_NR"),
-    ("fine_wan", "罚款金额（万元）", "CF_NR_FK"),
-    (
-        "confiscation_wan",
-        "没收违法所得、没收非法财物的金额（万元）",
-        "CF_NR_WFFF",
-    ),
-    ("licence_affected", "暂扣或吊销证照名称及编号", "CF_NR_ZKDX"),
-    ("decision_date", "处罚决定日期", "CF_JDRQ"),
-    ("valid_until", "处罚有效期", "CF_YXQ"),
-    ("publicity_end", "公示截止期", "CF_GSJZQ"),
-    ("authority", "处罚机关", "CF_CFJG"),
-    (
-        "authority_credit_code",
-        "处罚机关统一社会信用代码",
-        "CF_CFJGDM",
-    ),
-    ("source", "数据来源单位", "CF_SJLY"),
-    (
-        "source_credit_code",
-        "数据来源单位统一社会信用代码",
-        "CF_SJLYDM",
-    ),
-    ("note", "备注", "BZ"),
-];
-
-/// The columns the import reads (a few more spellings than the export writes).
-pub const PENALTY_COLUMNS: &[Column] = &[
-    col("party_name", &["行政相对人名称", "CF_XDR_MC"], true),
-    col("party_kind", &["行政相对人类别", "CF_XDR_LB"], true),
-    col(
-        "party_credit_code",
-        &[
-            "行政相对人代码_1（统一社会信用代码）",
-            "行政相对人代码_1(统一社会信用代码)",
-            "统一社会信用代码",
-            "CF_XDR_SHXYM",
-        ],
-        false,
-    ),
-    col(
-        "registration_number",
-        &[
-            "行政相对人代码_2（工商注册号）",
-            "行政相对人代码_2(工商注册号)",
-            "CF_XDR_GSZC",
-        ],
-        false,
-    ),
-    col(
-        "organisation_code",
-        &[
-            "行政相对人代码_3（组织机构代码）",
-            "行政相对人代码_3(组织机构代码)",
-            "CF_XDR_ZZJG",
-        ],
-        false,
-    ),
-    col(
-        "tax_number",
-        &[
-            "行政相对人代码_4（税务登记号）",
-            "行政相对人代码_4(税务登记号)",
-            "CF_XDR_SWDJ",
-        ],
-        false,
-    ),
-    col(
-        "institution_number",
-        &[
-            "行政相对人代码_5（事业单位证书号）",
-            "行政相对人代码_5(事业单位证书号)",
-            "CF_XDR_SYDW",
-        ],
-        false,
-    ),
-    col(
-        "social_organisation_number",
-        &[
-            "行政相对人代码_6（社会组织登记证号）",
-            "行政相对人代码_6(社会组织登记证号)",
-            "CF_XDR_SHZZ",
-        ],
-        false,
-    ),
-    col("legal_representative", &["法定代表人", "CF_FRDB"], false),
-    col("party_id_type", &["证件类型", "CF_XDR_ZJLX"], false),
-    col("party_id_number", &["证件号码", "CF_XDR_ZJHM"], false),
-    col("decision_number", &["行政处罚决定书文号", "CF_WSH"], true),
-    col("violation_type", &["违法行为类型", "CF_WFXW"], true),
-    col("facts", &["违法事实", "CF_SY"], true),
-    col("legal_basis", &["处罚依据", "CF_YJ"], true),
-    col("penalty_types", &["处罚类别", "CF_CFLB"], true),
-    col("content", &["处罚内容", "CF_NR"], true),
-    col(
-        "fine_wan",
-        &["罚款金额（万元）", "罚款金额(万元)", "CF_NR_FK"],
-        false,
-    ),
-    col(
-        "confiscation_wan",
-        &[
-            "没收违法所得、没收非法财物的金额（万元）",
-            "没收违法所得、没收非法财物的金额(万元)",
-            "CF_NR_WFFF",
-        ],
-        false,
-    ),
-    col(
-        "licence_affected",
-        &["暂扣或吊销证照名称及编号", "CF_NR_ZKDX"],
-        false,
-    ),
-    col("decision_date", &["处罚决定日期", "CF_JDRQ"], true),
-    col("valid_until", &["处罚有效期", "CF_YXQ"], false),
-    col("publicity_end", &["公示截止期", "CF_GSJZQ"], false),
-    col("authority", &["处罚机关", "CF_CFJG"], false),
-    col(
-        "authority_credit_code",
-        &["处罚机关统一社会信用代码", "CF_CFJGDM"],
-        false,
-    ),
-    col("source", &["数据来源单位", "CF_SJLY"], false),
-    col(
-        "source_credit_code",
-        &["数据来源单位统一社会信用代码", "CF_SJLYDM"],
-        false,
-    ),
-    col("note", &["备注", "BZ"], false),
-];
 
 /// A parsed row: its authority and its fields.
 struct Row {
@@ -241,27 +67,6 @@ fn authority_of<'a>(
     }
 }
 
-/// A 万元 column as 分.
-fn wan(
-    row: &crate::io::table::Row,
-    field: &str,
-    errors: &mut Vec<FieldError>,
-) -> Option<GivenAmount> {
-    let v = row.get(field).filter(|v| !v.trim().is_empty())?;
-    match wan_to_fen(&v) {
-        Some(0) => None,
-        Some(fen) => Some(GivenAmount::Whole(fen)),
-        None => {
-            errors.push(FieldError::new(
-                field,
-                "format",
-                format!("{v:?} is not an amount in 万元 with at most six decimals"),
-            ));
-            None
-        }
-    }
-}
-
 /// Decisions written (and their audit records built) at a time: the progress bar's step, and
 /// what bounds the memory a COPY payload takes on PostgreSQL.
 const WRITE_CHUNK: usize = 10_000;
@@ -275,7 +80,7 @@ pub fn import(
     progress: Progress<'_>,
 ) -> Result<ImportReport, ImportFailure> {
     actor.require(Action::DraftPenalties)?;
-    let (t, encoding) = read_file(bytes, PENALTY_COLUMNS)?;
+    let (t, encoding) = read_file(bytes, penalties_csv::COLUMNS)?;
     let today = app.today();
     let authorities = store::authorities::list(&mut *app.conn()?)?;
     let (good, errors) = validate(
@@ -301,37 +106,7 @@ pub fn import(
                     None
                 }
             };
-            let fine = wan(row, "fine_wan", &mut errors);
-            let confiscation = wan(row, "confiscation_wan", &mut errors);
-            let other = OtherCodes {
-                registration_number: row.get("registration_number"),
-                organisation_code: row.get("organisation_code"),
-                tax_number: row.get("tax_number"),
-                institution_number: row.get("institution_number"),
-                social_organisation_number: row.get("social_organisation_number"),
-            };
-            let raw = RawPenalty {
-                decision_number: row.get("decision_number"),
-                party_kind: row.get("party_kind"),
-                party_name: row.get("party_name"),
-                party_credit_code: row.get("party_credit_code"),
-                party_other_codes: Some(other),
-                legal_representative: row.get("legal_representative"),
-                party_id_type: row.get("party_id_type"),
-                party_id_number: row.get("party_id_number"),
-                violation_type: row.get("violation_type"),
-                facts: row.get("facts"),
-                legal_basis: row.get("legal_basis"),
-                penalty_types: row.get("penalty_types").map(|v| split_list(&v)),
-                content: row.get("content"),
-                fine_fen: fine,
-                confiscation_fen: confiscation,
-                licence_affected: row.get("licence_affected"),
-                decision_date: row.get("decision_date"),
-                // The layout has no procedure: a published legacy decision was an ordinary one.
-                procedure: Some("ordinary".into()),
-                ..RawPenalty::default()
-            };
+            let raw = penalties_csv::raw(row, &mut errors);
             let ctx = Context {
                 today,
                 officers: &[],
@@ -536,7 +311,7 @@ pub fn export<W: std::io::Write>(
     let (from, to) = (date("from", &p.from)?, date("to", &p.to)?);
     let conn = &mut *app.conn()?;
     let authorities = store::authorities::list(conn)?;
-    let mut w = crate::io::export::penalty_writer(out, LAYOUT.iter().map(|c| c.1))
+    let mut w = crate::io::penalties_csv::writer(out, penalties_csv::LAYOUT.iter().map(|c| c.1))
         .map_err(ServiceError::internal)?;
     let mut n = 0;
     store::penalties::each_batch(
@@ -553,7 +328,7 @@ pub fn export<W: std::io::Write>(
                 let Some(a) = authorities.iter().find(|a| a.id == r.authority_id) else {
                     continue;
                 };
-                crate::io::export::write_penalty(&mut w, r, a).map_err(ServiceError::internal)?;
+                crate::io::penalties_csv::write(&mut w, r, a).map_err(ServiceError::internal)?;
                 n += 1;
             }
             Ok::<_, ServiceError>(())

@@ -247,7 +247,7 @@ fn every_property_and_every_parameter_has_its_chinese_label() {
 fn penalty_fields_carry_the_national_layouts_column_names() {
     let spec = spec();
     let schemas = &spec["components"]["schemas"];
-    let layout: std::collections::BTreeMap<&str, &str> = gongshi::service::penalty_imports::LAYOUT
+    let layout: std::collections::BTreeMap<&str, &str> = gongshi::io::penalties_csv::LAYOUT
         .iter()
         .map(|(field, zh, _)| (*field, *zh))
         .collect();

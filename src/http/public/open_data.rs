@@ -19,8 +19,8 @@ use crate::http::filters::{self, query, with_state};
 use crate::http::path::api;
 use crate::http::problem::Problem;
 use crate::http::AppState;
+use crate::io::penalties_csv::LAYOUT;
 use crate::service::open_data::{self, FeedAnswer, OpenDataParams};
-use crate::service::penalty_imports::LAYOUT;
 use crate::service::ServiceError;
 
 /// The layout's columns the public view shows, in the layout's order. Not here: the party's
@@ -78,7 +78,7 @@ async fn csv(state: Arc<AppState>, p: OpenDataParams) -> Result<Response, Infall
         .app
         .blocking(move |app| {
             let header = PUBLIC_COLUMNS.iter().map(|key| column_label(key));
-            let mut w = crate::io::export::penalty_writer(Vec::new(), header)
+            let mut w = crate::io::penalties_csv::writer(Vec::new(), header)
                 .map_err(ServiceError::internal)?;
             open_data::each_published(app, &p, |records, authorities, today| {
                 for r in records {
