@@ -194,29 +194,30 @@ pub const ROUTES: &[Route] = &[
 
 /// How a template matches a concrete path: `None`, or how many of its segments are literal. As
 /// the router reads a path: one trailing `/` is ignored, an empty segment (`//`) matches nothing.
+/// No allocation: this runs for every template on every request.
 fn literal_segments(template: &str, path: &str) -> Option<usize> {
     let path = path.strip_prefix('/')?;
     let path = path.strip_suffix('/').unwrap_or(path);
-    let (t, p): (Vec<&str>, Vec<&str>) = (
-        template.trim_start_matches('/').split('/').collect(),
-        path.split('/').collect(),
-    );
-    if t.len() != p.len() {
-        return None;
-    }
+    let mut t = template.trim_start_matches('/').split('/');
+    let mut p = path.split('/');
     let mut literal = 0;
-    for (t, p) in t.iter().zip(&p) {
-        if t.starts_with('{') {
-            if p.is_empty() {
-                return None;
+    loop {
+        match (t.next(), p.next()) {
+            (None, None) => return Some(literal),
+            (Some(t), Some(p)) => {
+                if t.starts_with('{') {
+                    if p.is_empty() {
+                        return None;
+                    }
+                } else if t == p {
+                    literal += 1;
+                } else {
+                    return None;
+                }
             }
-        } else if t == p {
-            literal += 1;
-        } else {
-            return None;
+            _ => return None,
         }
     }
-    Some(literal)
 }
 
 /// The route serving `method` at `path`: of the templates that match, the most specific (so
