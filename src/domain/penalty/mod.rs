@@ -10,4 +10,5 @@ pub mod number;
 pub mod publicity;
 pub mod record;
 pub mod redact;
+pub mod state;
 pub mod workflow;

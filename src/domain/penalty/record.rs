@@ -8,7 +8,7 @@ use super::kinds::PartyKind;
 use super::number::DecisionNumber;
 use super::publicity::{PublicationSettings, Publicity};
 use super::redact::mask_name;
-use super::workflow::State;
+use super::state::State;
 use crate::domain::credit_code::CreditCode;
 use crate::domain::field::{required_text, Errors, FieldError};
 

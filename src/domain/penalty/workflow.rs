@@ -9,21 +9,10 @@ use super::kinds::Severity;
 use super::publicity::{publishable, NotPublishable, PublicationSettings};
 use super::record::{PenaltyRecord, Progress, Shown};
 use crate::domain::calendar::Deadline;
-use crate::domain::entity::labelled_enum;
 use crate::domain::policy::{self, Action};
 use crate::domain::role::Role;
 
-labelled_enum! {
-    /// A decision's stored state.
-    State {
-        Draft = "draft", "草稿";
-        Submitted = "submitted", "待审核";
-        Approved = "approved", "已审核";
-        Published = "published", "已公示";
-        Withdrawn = "withdrawn", "已撤回";
-        Repaired = "repaired", "已信用修复";
-    }
-}
+pub use super::state::State;
 
 /// What staff do to a decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

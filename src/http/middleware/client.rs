@@ -23,7 +23,7 @@ pub struct ClientSettings {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Client {
     /// The connection's peer (the proxy, behind one); `None` for a request not served by
-    /// `http::server` (a test calling the router directly).
+    /// the server's connection loop (a test calling the router directly).
     pub peer: Option<SocketAddr>,
     /// Who the request counts against; `None` when there is no peer.
     pub key: Option<ClientKey>,

@@ -80,7 +80,7 @@ impl Limiter {
     }
 
     /// `Ok`, or the seconds to wait before the client's next request. A request whose client is
-    /// not known (no peer address: not served by `http::server`) is not limited.
+    /// not known (no peer address: not served by the connection loop) is not limited.
     pub fn check(&self, client: Option<ClientKey>, now: DateTime<Utc>) -> Result<(), u64> {
         let Some(rate) = self.settings.rate else {
             return Ok(());

@@ -1,6 +1,6 @@
 //! `GET /api/v1/authorities`: the 处罚机关 a portal offers as a filter of the public decisions.
 //! Public: each authority's public view (`views::PublicAuthority`) only; writing authorities is
-//! staff work (`staff::penalties`).
+//! staff work (the staff routes of decisions and authorities).
 
 use std::convert::Infallible;
 use std::sync::Arc;
