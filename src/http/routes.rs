@@ -222,19 +222,78 @@ fn literal_segments(template: &str, path: &str) -> Option<usize> {
 
 /// The route serving `method` at `path`: of the templates that match, the most specific (so
 /// `GET /api/v1/penalties/deadlines` is the report, not a decision's id). HEAD is served by the
-/// GET route.
+/// GET route. Runs on every request, so it looks in an index built once ([`Index`]) and compares
+/// only the few templates that share the path's method, length and first segments.
 pub fn find(method: &Method, path: &str) -> Option<&'static Route> {
     let method = if method == Method::HEAD {
         "GET"
     } else {
         method.as_str()
     };
-    ROUTES
-        .iter()
+    let index = INDEX.get_or_init(Index::build);
+    let key = Index::key(method, segments(path)?);
+    index
+        .buckets
+        .get(&key)
+        .into_iter()
+        .flatten()
+        .chain(index.unkeyed.iter())
         .filter(|r| r.method == method)
-        .filter_map(|r| literal_segments(r.template, path).map(|n| (n, r)))
+        .filter_map(|r| literal_segments(r.template, path).map(|n| (n, *r)))
         .max_by_key(|(n, _)| *n)
         .map(|(_, r)| r)
+}
+
+/// A path's segments as the router reads it (see [`literal_segments`]); `None` for a path that
+/// does not begin with `/`.
+fn segments(path: &str) -> Option<std::str::Split<'_, char>> {
+    let path = path.strip_prefix('/')?;
+    Some(path.strip_suffix('/').unwrap_or(path).split('/'))
+}
+
+/// How many leading segments key the index.
+const KEYED_SEGMENTS: usize = 3;
+
+/// The routes by a hash of (method, number of segments, the first [`KEYED_SEGMENTS`] segments);
+/// a template with a variable among those is `unkeyed` and always compared.
+struct Index {
+    buckets: std::collections::HashMap<u64, Vec<&'static Route>>,
+    unkeyed: Vec<&'static Route>,
+}
+
+static INDEX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
+
+impl Index {
+    fn build() -> Index {
+        let mut index = Index {
+            buckets: Default::default(),
+            unkeyed: Vec::new(),
+        };
+        for r in ROUTES {
+            let head = r.template.trim_start_matches('/').split('/');
+            if head.clone().take(KEYED_SEGMENTS).any(|s| s.starts_with('{')) {
+                index.unkeyed.push(r);
+            } else {
+                index
+                    .buckets
+                    .entry(Index::key(r.method, head))
+                    .or_default()
+                    .push(r);
+            }
+        }
+        index
+    }
+
+    fn key<'a>(method: &str, segments: impl Iterator<Item = &'a str> + Clone) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        method.hash(&mut h);
+        segments.clone().count().hash(&mut h);
+        for s in segments.take(KEYED_SEGMENTS) {
+            s.hash(&mut h);
+        }
+        h.finish()
+    }
 }
 
 /// The audience of `method` at `path`, if a route serves it.
@@ -348,10 +407,18 @@ mod tests {
                 ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(&r.method),
                 "{r:?}"
             );
-            // Each route is found by its own template (no other one shadows it).
+            // Each route is found by its own template (no other one shadows it), through the
+            // index as through a scan of every template.
             let concrete = r.template.replace('{', "x").replace('}', "");
             let found = find(&Method::from_bytes(r.method.as_bytes()).unwrap(), &concrete);
             assert_eq!(found, Some(r), "{r:?} is not found by its own path");
+            let scanned = ROUTES
+                .iter()
+                .filter(|s| s.method == r.method)
+                .filter_map(|s| literal_segments(s.template, &concrete).map(|n| (n, s)))
+                .max_by_key(|(n, _)| *n)
+                .map(|(_, s)| s);
+            assert_eq!(found, scanned, "{concrete}");
         }
     }
 }
