@@ -276,7 +276,8 @@ where
         tracing::debug!("answered from memory");
         return Ok(stored.response(if_none_match.as_deref()));
     }
-    let res = router.call(req).await?;
+    // Boxed: see `Pipeline::answer`; an answer from memory never builds the router's future.
+    let res = Box::pin(router.call(req)).await?;
     if res.status() != StatusCode::OK {
         return Ok(res);
     }

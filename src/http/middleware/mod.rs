@@ -132,7 +132,7 @@ impl<S> Pipeline<S> {
         let state = &self.state;
         let Some(audience) = audience else {
             // No route: the router answers 404 or 405.
-            return self.router.call(req).await;
+            return Box::pin(self.router.call(req)).await;
         };
         if audience.rate_limited() {
             if let Err(secs) = state.limiter.check(client.key, state.app.clock().now()) {
@@ -145,6 +145,9 @@ impl<S> Pipeline<S> {
             let keep = matches!(*method, Method::GET | Method::HEAD);
             return cache::answer(state, &self.router, req, keep).await;
         }
-        self.router.call(req).await
+        // The router's future is large: boxed, it is allocated only when the router runs, and
+        // the pipeline's own future (moved onto the heap for every request, answers from memory
+        // included) stays small.
+        Box::pin(self.router.call(req)).await
     }
 }
