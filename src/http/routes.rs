@@ -222,43 +222,88 @@ fn literal_segments(template: &str, path: &str) -> Option<usize> {
 
 /// The route serving `method` at `path`: of the templates that match, the most specific (so
 /// `GET /api/v1/penalties/deadlines` is the report, not a decision's id). HEAD is served by the
-/// GET route. Runs on every request, so it looks in an index built once ([`Index`]) and compares
-/// only the few templates that share the path's method, length and first segments.
+/// GET route. Runs on every request, so the path is split once and looked up in an index built
+/// once ([`Index`]), which leaves the few templates of the same method, length and first
+/// segments to compare.
 pub fn find(method: &Method, path: &str) -> Option<&'static Route> {
     let method = if method == Method::HEAD {
         "GET"
     } else {
         method.as_str()
     };
+    let segments = Segments::of(path)?;
     let index = INDEX.get_or_init(Index::build);
-    let key = Index::key(method, segments(path)?);
-    index
-        .buckets
-        .get(&key)
+    let bucket = index.buckets.get(&Index::key(method, segments.as_slice()));
+    bucket
         .into_iter()
         .flatten()
         .chain(index.unkeyed.iter())
-        .filter(|r| r.method == method)
-        .filter_map(|r| literal_segments(r.template, path).map(|n| (n, *r)))
+        .filter(|(r, _)| r.method == method)
+        .filter_map(|(r, template)| matches(template, segments.as_slice()).map(|n| (n, *r)))
         .max_by_key(|(n, _)| *n)
         .map(|(_, r)| r)
 }
 
-/// A path's segments as the router reads it (see [`literal_segments`]); `None` for a path that
-/// does not begin with `/`.
-fn segments(path: &str) -> Option<std::str::Split<'_, char>> {
-    let path = path.strip_prefix('/')?;
-    Some(path.strip_suffix('/').unwrap_or(path).split('/'))
+/// The most segments a path may have to be served (no template has more).
+const MAX_SEGMENTS: usize = 8;
+
+/// A path's segments as the router reads it (one trailing `/` ignored), on the stack.
+struct Segments<'a> {
+    parts: [&'a str; MAX_SEGMENTS],
+    len: usize,
+}
+
+impl<'a> Segments<'a> {
+    /// `None` for a path that does not begin with `/` or has more segments than any template.
+    fn of(path: &'a str) -> Option<Segments<'a>> {
+        let path = path.strip_prefix('/')?;
+        let path = path.strip_suffix('/').unwrap_or(path);
+        let mut out = Segments {
+            parts: [""; MAX_SEGMENTS],
+            len: 0,
+        };
+        for part in path.split('/') {
+            *out.parts.get_mut(out.len)? = part;
+            out.len += 1;
+        }
+        Some(out)
+    }
+
+    fn as_slice(&self) -> &[&'a str] {
+        &self.parts[..self.len]
+    }
+}
+
+/// How a template (split once) matches a path's segments: `None`, or how many of its segments
+/// are literal. A variable matches any segment but an empty one (`//`).
+fn matches(template: &[&str], path: &[&str]) -> Option<usize> {
+    if template.len() != path.len() {
+        return None;
+    }
+    let mut literal = 0;
+    for (t, p) in template.iter().zip(path) {
+        if t.starts_with('{') {
+            if p.is_empty() {
+                return None;
+            }
+        } else if t == p {
+            literal += 1;
+        } else {
+            return None;
+        }
+    }
+    Some(literal)
 }
 
 /// How many leading segments key the index.
 const KEYED_SEGMENTS: usize = 3;
 
-/// The routes by a hash of (method, number of segments, the first [`KEYED_SEGMENTS`] segments);
-/// a template with a variable among those is `unkeyed` and always compared.
+/// Each route with its template split, by a hash of (method, number of segments, the first
+/// [`KEYED_SEGMENTS`] segments); a template with a variable among those is `unkeyed` and always
+/// compared.
 struct Index {
-    buckets: std::collections::HashMap<u64, Vec<&'static Route>>,
-    unkeyed: Vec<&'static Route>,
+    buckets: std::collections::HashMap<u64, Vec<(&'static Route, Vec<&'static str>)>>,
+    unkeyed: Vec<(&'static Route, Vec<&'static str>)>,
 }
 
 static INDEX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
@@ -270,26 +315,29 @@ impl Index {
             unkeyed: Vec::new(),
         };
         for r in ROUTES {
-            let head = r.template.trim_start_matches('/').split('/');
-            if head.clone().take(KEYED_SEGMENTS).any(|s| s.starts_with('{')) {
-                index.unkeyed.push(r);
+            let template: Vec<&'static str> =
+                r.template.trim_start_matches('/').split('/').collect();
+            assert!(template.len() <= MAX_SEGMENTS, "{r:?} is too long");
+            if template
+                .iter()
+                .take(KEYED_SEGMENTS)
+                .any(|s| s.starts_with('{'))
+            {
+                index.unkeyed.push((r, template));
             } else {
-                index
-                    .buckets
-                    .entry(Index::key(r.method, head))
-                    .or_default()
-                    .push(r);
+                let key = Index::key(r.method, &template);
+                index.buckets.entry(key).or_default().push((r, template));
             }
         }
         index
     }
 
-    fn key<'a>(method: &str, segments: impl Iterator<Item = &'a str> + Clone) -> u64 {
+    fn key(method: &str, segments: &[&str]) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
         method.hash(&mut h);
-        segments.clone().count().hash(&mut h);
-        for s in segments.take(KEYED_SEGMENTS) {
+        segments.len().hash(&mut h);
+        for s in segments.iter().take(KEYED_SEGMENTS) {
             s.hash(&mut h);
         }
         h.finish()
