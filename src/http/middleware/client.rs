@@ -37,7 +37,9 @@ impl Client {
         settings: ClientSettings,
     ) -> Client {
         let forwarded: Vec<&str> = headers
-            .get_all(warp::http::header::HeaderName::from_static("x-forwarded-for"))
+            .get_all(warp::http::header::HeaderName::from_static(
+                "x-forwarded-for",
+            ))
             .iter()
             .map(|v| v.to_str().unwrap_or(""))
             .collect();
