@@ -300,6 +300,10 @@ enum UserCommand {
         /// Lifetime of the printed token, in hours.
         #[arg(long, default_value_t = 12)]
         token_ttl_hours: i64,
+        /// Bind the account to one 处罚机关: it then sees and logs only that authority's
+        /// decisions.
+        #[arg(long)]
+        authority_id: Option<i64>,
     },
 }
 
@@ -388,6 +392,20 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
         crate::seeding::categories(&app)?;
         Ok(app)
     };
+    // Only serve, migrate, seed, import and user add may create a database; every other command
+    // on a SQLite file that is not there is refused (it would answer from an empty database:
+    // "not loaded", "0 decision(s)") naming the path and how to point at the right one.
+    let open_existing = || -> Result<App, CliError> {
+        if let DatabaseUrl::Sqlite(path) = &url {
+            if !path.exists() {
+                return Err(CliError::Other(format!(
+                    "no database at {}: set GONGSHI_DATABASE_URL (or --database-url) to the database gongshi serves; `gongshi migrate` creates a new one",
+                    path.display()
+                )));
+            }
+        }
+        open()
+    };
     match cli.command {
         Command::Serve {
             bind,
@@ -449,11 +467,11 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Import { command } => import::import(&open()?, command),
         Command::Export {
             command: ExportCommand::Entities { output },
-        } => import::export_entities(&open()?, output),
+        } => import::export_entities(&open_existing()?, output),
         Command::Export {
             command: ExportCommand::Penalties { output, from, to },
         } => {
-            let app = open()?;
+            let app = open_existing()?;
             let p = service::penalty_imports::ExportParams { from, to };
             let (bytes, n) =
                 service::penalty_imports::export(&app, &Actor::command_line(), &p, Vec::new())?;
@@ -485,16 +503,24 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
                     role,
                     password_stdin,
                     token_ttl_hours,
+                    authority_id,
                 },
-        } => user_add(&open, &name, &role, password_stdin, token_ttl_hours),
-        Command::Calendar { command } => calendar(&open()?, command),
-        Command::Category { command } => category(&open()?, command),
+        } => user_add(
+            &open,
+            &name,
+            &role,
+            password_stdin,
+            token_ttl_hours,
+            authority_id,
+        ),
+        Command::Calendar { command } => calendar(&open_existing()?, command),
+        Command::Category { command } => category(&open_existing()?, command),
         Command::Deadlines {
             state,
             within,
             authority_id,
         } => {
-            let app = open()?;
+            let app = open_existing()?;
             let lines = service::penalties::deadlines(
                 &app,
                 &Actor::command_line(),
@@ -543,7 +569,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Audit {
             command: AuditCommand::PrivateText,
         } => {
-            let found = service::privacy::scan(&open()?)?;
+            let found = service::privacy::scan(&open_existing()?)?;
             for f in &found {
                 println!(
                     "{} {}: {}: {}",
@@ -563,7 +589,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
         }
         Command::Audit {
             command: AuditCommand::Verify,
-        } => match service::audit::verify(&open()?)? {
+        } => match service::audit::verify(&open_existing()?)? {
             Ok(n) => {
                 println!("audit chain intact: {n} record(s) verified");
                 Ok(ExitCode::SUCCESS)
@@ -705,6 +731,7 @@ fn user_add(
     role: &str,
     password_stdin: bool,
     ttl_hours: i64,
+    authority_id: Option<i64>,
 ) -> Result<ExitCode, CliError> {
     if !(1..=24 * 366).contains(&ttl_hours) {
         return Err(CliError::Other(
@@ -721,7 +748,7 @@ fn user_add(
     } else {
         (generate_password(), true)
     };
-    let new = service::users::NewUser::parse(name, role, &password)?;
+    let new = service::users::NewUser::parse(name, role, &password)?.bound_to(authority_id);
     let (user, token) = service::users::create_with_token(
         &open()?,
         &Actor::command_line(),
@@ -729,9 +756,13 @@ fn user_add(
         chrono::Duration::hours(ttl_hours),
     )?;
     let mut out = std::io::stdout().lock();
+    let bound = user
+        .authority_id
+        .map(|a| format!(", authority {a}"))
+        .unwrap_or_default();
     let _ = writeln!(
         out,
-        "created user '{}' (id {}, role {})",
+        "created user '{}' (id {}, role {}{bound})",
         user.name, user.id, user.role
     );
     if generated {

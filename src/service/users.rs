@@ -24,6 +24,12 @@ pub struct NewUser {
 }
 
 impl NewUser {
+    /// The same account bound to one 处罚机关 (checked to exist when it is created).
+    pub fn bound_to(mut self, authority_id: Option<i64>) -> NewUser {
+        self.authority_id = authority_id;
+        self
+    }
+
     pub fn parse(name: &str, role: &str, password: &str) -> Result<Self, ServiceError> {
         let mut errors = Vec::new();
         let name = name.trim();

@@ -285,6 +285,14 @@ fn kill_9_during_writes_loses_nothing_committed_and_leaves_nothing_half_written(
 fn calendar_load_and_show_work_from_the_command_line() {
     let db = TestDb::new();
     let url = db.url_string();
+    // Loading a year needs a database set up first (issue 25: only serve, migrate, seed, import
+    // and user add create one).
+    let out = gongshi(Some(&url), &["migrate"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("2027.csv");
     // What Excel writes as "CSV UTF-8": a BOM and CRLF.
@@ -518,5 +526,126 @@ fn kill_9_during_a_large_import_leaves_all_of_it_or_none_of_it() {
         verify.status.success(),
         "{}",
         String::from_utf8_lossy(&verify.stderr)
+    );
+}
+
+/// Issue 25: a command that only reads is refused on a SQLite file that is not there, naming the
+/// path and how to point at the right database, and creates nothing (it used to create
+/// `./data/gongshi.db` and answer "not loaded", "0 decision(s)").
+#[test]
+fn a_reading_command_on_a_missing_database_is_refused_and_creates_nothing() {
+    let cwd = tempfile::tempdir().unwrap();
+    for args in [
+        ["calendar", "show", "2026"].as_slice(),
+        ["deadlines"].as_slice(),
+        ["audit", "verify"].as_slice(),
+        ["audit", "private-text"].as_slice(),
+        ["export", "entities"].as_slice(),
+        ["export", "penalties"].as_slice(),
+        ["category", "list"].as_slice(),
+    ] {
+        let out = gongshi(None, args)
+            .current_dir(cwd.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            stderr.contains("no database at data/gongshi.db")
+                && stderr.contains("GONGSHI_DATABASE_URL"),
+            "{args:?}: {stderr}"
+        );
+        assert!(out.stdout.is_empty(), "{args:?} answered nothing");
+    }
+    assert_eq!(
+        std::fs::read_dir(cwd.path()).unwrap().count(),
+        0,
+        "no file or folder created"
+    );
+    // The commands that set a database up still create it.
+    let out = gongshi(None, &["seed"])
+        .current_dir(cwd.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(cwd.path().join("data/gongshi.db").exists());
+    let out = gongshi(None, &["calendar", "show", "2026"])
+        .current_dir(cwd.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Issue 25: `gongshi user add --authority-id N` binds the account to one 处罚机关; an unknown
+/// authority is refused and no account is created.
+#[test]
+fn user_add_binds_an_account_to_an_authority() {
+    let db = TestDb::new();
+    let url = db.url_string();
+    let out = gongshi(Some(&url), &["seed", "--demo"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = gongshi(
+        Some(&url),
+        &[
+            "user",
+            "add",
+            "--name",
+            "wang",
+            "--role",
+            "clerk",
+            "--authority-id",
+            "1",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.starts_with("created user 'wang' (id ")
+            && stdout.contains("role clerk, authority 1)"),
+        "{stdout}"
+    );
+    let out = gongshi(
+        Some(&url),
+        &[
+            "user",
+            "add",
+            "--name",
+            "zhou",
+            "--role",
+            "clerk",
+            "--authority-id",
+            "999",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("no authority with id 999"), "{stderr}");
+    // Refused whole: the name is still free.
+    let out = gongshi(
+        Some(&url),
+        &["user", "add", "--name", "zhou", "--role", "clerk"],
+    )
+    .output()
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }
