@@ -12,33 +12,12 @@ use chrono::NaiveDateTime;
 
 use super::ServiceError;
 use crate::domain::audit_action::AuditAction;
-use crate::store::{self, audit::NewAudit, AnyConn};
+use crate::store::{self, AnyConn};
 
 /// One write as the log records it: who did what to which object, and what it was before and
-/// after (snapshots with private values masked, `service::snapshots`).
-#[derive(Debug, Clone)]
-pub struct Event<'a> {
-    pub actor: &'a str,
-    pub action: AuditAction,
-    /// The kind of object, as the log names it (`penalty`, `user`, `calendar_year`…).
-    pub object_type: &'a str,
-    pub object_id: String,
-    pub before: Option<serde_json::Value>,
-    pub after: Option<serde_json::Value>,
-}
-
-impl<'a> From<Event<'a>> for NewAudit<'a> {
-    fn from(e: Event<'a>) -> NewAudit<'a> {
-        NewAudit {
-            actor: e.actor,
-            action: e.action,
-            object_type: e.object_type,
-            object_id: e.object_id,
-            before: e.before,
-            after: e.after,
-        }
-    }
-}
+/// after (snapshots with private values masked, `service::snapshots`). The store's record of an
+/// append, named for the service's callers.
+pub use crate::store::audit::NewAudit as Event;
 
 /// Records one write. Call inside the write's transaction.
 pub fn record_event(
@@ -56,7 +35,7 @@ pub fn record_all(
     events: Vec<Event<'_>>,
     now: NaiveDateTime,
 ) -> Result<(), ServiceError> {
-    store::audit::append_many(conn, events.into_iter().map(NewAudit::from).collect(), now)?;
+    store::audit::append_many(conn, events, now)?;
     Ok(())
 }
 
