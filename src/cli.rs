@@ -175,12 +175,13 @@ enum Command {
     /// Penalty decisions due for publication, overdue, or published late, most urgent first;
     /// then plans whose inspection results are (20 working days after completion).
     Deadlines {
-        /// due, overdue or published_late.
-        #[arg(long, default_value = "overdue")]
+        /// waiting (everything not yet published: overdue, then by days left), due, overdue or
+        /// published_late.
+        #[arg(long, default_value = "waiting")]
         state: String,
-        /// For `due`: at most this many working days left.
-        #[arg(long, default_value_t = 3)]
-        within: u32,
+        /// Only decisions due within at most this many working days (overdue ones stay).
+        #[arg(long)]
+        within: Option<u32>,
         /// Only this authority's decisions.
         #[arg(long)]
         authority_id: Option<i64>,
@@ -526,18 +527,19 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
                 &Actor::command_line(),
                 &service::penalties::DeadlineParams {
                     state: Some(state.clone()),
-                    within: Some(within),
+                    within,
                     authority_id,
                 },
             )?;
-            println!("id\tdecision_number\tdeadline\tworking_days\tparty");
+            println!("id\tdecision_number\tdeadline\tstanding\tworking_days\tparty");
             for l in &lines {
                 println!(
-                    "{}\t{}\t{}{}\t{}\t{}",
+                    "{}\t{}\t{}{}\t{}\t{}\t{}",
                     l.record.id,
                     l.record.decision_number,
                     l.deadline,
                     if l.provisional { " (provisional)" } else { "" },
+                    l.kind.code(),
                     l.working_days,
                     l.record.fields.party_name
                 );
@@ -548,17 +550,18 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
                 &Actor::command_line(),
                 &service::plan_deadlines::PlanDeadlineParams {
                     state: Some(state),
-                    within: Some(within),
+                    within,
                 },
             )?;
             println!();
-            println!("plan\tresults_deadline\tworking_days\ttitle");
+            println!("plan\tresults_deadline\tstanding\tworking_days\ttitle");
             for l in &plans {
                 println!(
-                    "{}\t{}{}\t{}\t{}",
+                    "{}\t{}{}\t{}\t{}\t{}",
                     l.plan.id,
                     l.deadline,
                     if l.provisional { " (provisional)" } else { "" },
+                    l.kind.code(),
                     l.working_days,
                     l.plan.fields.title
                 );

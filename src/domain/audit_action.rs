@@ -36,6 +36,7 @@ crate::domain::entity::labelled_enum! {
         PenaltyPublish = "penalty.publish", "公示";
         PenaltyWithdraw = "penalty.withdraw", "撤下公示";
         PenaltyRepair = "penalty.repair", "信用修复";
+        PenaltyDiscard = "penalty.discard", "作废处罚决定";
         PlanAnnounce = "plan.announce", "发布抽查计划";
         PlanComplete = "plan.complete", "完成检查";
         PlanCreate = "plan.create", "制定抽查计划";
@@ -65,6 +66,7 @@ impl AuditAction {
             Step::Publish => AuditAction::PenaltyPublish,
             Step::Withdraw => AuditAction::PenaltyWithdraw,
             Step::Repair => AuditAction::PenaltyRepair,
+            Step::Discard => AuditAction::PenaltyDiscard,
         }
     }
 }
@@ -86,6 +88,7 @@ mod tests {
             Step::Publish,
             Step::Withdraw,
             Step::Repair,
+            Step::Discard,
         ] {
             assert_eq!(
                 AuditAction::of_step(step).code(),

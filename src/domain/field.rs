@@ -47,6 +47,11 @@ impl Errors {
         self.0.is_empty()
     }
 
+    /// Whether `field` has an error already (a later rule about it would only repeat it).
+    pub fn has_field(&self, field: &str) -> bool {
+        self.0.iter().any(|e| e.field == field)
+    }
+
     pub fn into_vec(self) -> Vec<FieldError> {
         self.0
     }

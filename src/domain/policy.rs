@@ -30,6 +30,9 @@ pub enum Action {
     DraftPenalties,
     /// Approve, reject, publish, withdraw and repair penalty decisions (先审后发).
     ReviewPenalties,
+    /// Discard a decision logged by mistake, before it is published: its drafter (a clerk, the
+    /// workflow checks which) or a reviewer.
+    DiscardPenalties,
     /// Read penalty decisions with their private fields.
     ReadPenalties,
     /// Draft random-inspection plans, record their results and complete them.
@@ -41,7 +44,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::ManageUsers,
         Action::ReadAudit,
         Action::ReadDirectory,
@@ -53,6 +56,7 @@ impl Action {
         Action::ManageInspectionItems,
         Action::DraftPenalties,
         Action::ReviewPenalties,
+        Action::DiscardPenalties,
         Action::ReadPenalties,
         Action::PlanInspections,
         Action::ReviewInspections,
@@ -73,6 +77,7 @@ pub fn permits(role: Role, action: Action) -> bool {
         | ManageInspectionItems => role == Admin,
         DraftPenalties | PlanInspections => role == Clerk,
         ReviewPenalties | ReviewInspections => role == Reviewer,
+        DiscardPenalties => matches!(role, Clerk | Reviewer),
         ReadPenalties | ReadPlans => matches!(role, Clerk | Reviewer | Admin),
         ReadAudit => matches!(role, Admin | Reviewer),
         ReadDirectory => matches!(role, Clerk | Reviewer | Admin),
@@ -110,6 +115,7 @@ mod tests {
             (Action::ManageInspectionItems, &[Role::Admin]),
             (Action::DraftPenalties, &[Role::Clerk]),
             (Action::ReviewPenalties, &[Role::Reviewer]),
+            (Action::DiscardPenalties, &[Role::Clerk, Role::Reviewer]),
             (
                 Action::ReadPenalties,
                 &[Role::Clerk, Role::Reviewer, Role::Admin],

@@ -52,6 +52,38 @@ pub fn format_utc(naive_utc: NaiveDateTime) -> String {
     )
 }
 
+/// A stored time as JSON (a decision's workflow, an audit snapshot): written RFC 3339 with
+/// Shanghai's offset like every other time the API gives (`format_utc`); read in that form or
+/// in the naive UTC form workflows were stored in before issue 25.
+pub mod offset_time {
+    use chrono::{DateTime, NaiveDateTime};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(t: &Option<NaiveDateTime>, s: S) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(t) => s.serialize_str(&super::format_utc(*t)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDateTime>, D::Error> {
+        let Some(text) = Option::<String>::deserialize(d)? else {
+            return Ok(None);
+        };
+        parse(&text)
+            .map(Some)
+            .ok_or_else(|| serde::de::Error::custom(format!("{text:?} is not a time")))
+    }
+
+    /// RFC 3339 with any offset, or naive (taken as UTC), as naive UTC.
+    pub fn parse(text: &str) -> Option<NaiveDateTime> {
+        DateTime::parse_from_rfc3339(text)
+            .map(|t| t.naive_utc())
+            .ok()
+            .or_else(|| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f").ok())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,6 +110,34 @@ mod tests {
             NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()
         );
         assert_eq!(date_at(after), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
+    }
+
+    /// A workflow stored before issue 25 (naive UTC) still reads; what is written now carries
+    /// the offset and reads back as the same instant.
+    #[test]
+    fn stored_times_read_in_either_form_and_are_written_with_the_offset() {
+        #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
+        struct T {
+            #[serde(default, with = "offset_time")]
+            at: Option<NaiveDateTime>,
+        }
+        let utc =
+            NaiveDateTime::parse_from_str("2026-12-06T21:35:29", "%Y-%m-%dT%H:%M:%S").unwrap();
+        let old: T = serde_json::from_str(r#"{"at":"2026-12-06T21:35:29"}"#).unwrap();
+        assert_eq!(old.at, Some(utc));
+        let written = serde_json::to_string(&old).unwrap();
+        assert_eq!(
+            written, r#"{"at":"2026-12-07T05:35:29.000000+08:00"}"#,
+            "the next day in Beijing"
+        );
+        assert_eq!(serde_json::from_str::<T>(&written).unwrap(), old);
+        let z: T = serde_json::from_str(r#"{"at":"2026-12-06T21:35:29Z"}"#).unwrap();
+        assert_eq!(z.at, Some(utc));
+        assert_eq!(
+            serde_json::from_str::<T>(r#"{"at":null}"#).unwrap().at,
+            None
+        );
+        assert!(serde_json::from_str::<T>(r#"{"at":"yesterday"}"#).is_err());
     }
 
     #[test]

@@ -55,6 +55,13 @@ pub const SLUGS: &[&str] = &[
     "too-many-connections",
 ];
 
+/// Field codes of input that is well-formed but refused on its content: a validation problem
+/// made only of these is 422, not 400.
+const REFUSED_ON_CONTENT: &[&str] = &[
+    crate::domain::private_data::CODE,
+    crate::domain::penalty::fields::AMOUNT_MISMATCH,
+];
+
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Problem {
     #[serde(rename = "type")]
@@ -132,13 +139,12 @@ impl Reply for Problem {
 impl From<ServiceError> for Problem {
     fn from(e: ServiceError) -> Self {
         match e {
-            // Text that is well-formed but holds private data (private_in_public_text) is
-            // refused on its content, 422, wherever it is found; other field errors are 400.
+            // Input that is well-formed but refused on what it says (private data in public
+            // text, an amount the text contradicts) is 422 wherever it is found; other field
+            // errors are 400.
             ServiceError::Validation(errors)
                 if !errors.is_empty()
-                    && errors
-                        .iter()
-                        .all(|e| e.code == crate::domain::private_data::CODE) =>
+                    && errors.iter().all(|e| REFUSED_ON_CONTENT.contains(&e.code.as_str())) =>
             {
                 Problem {
                     status: StatusCode::UNPROCESSABLE_ENTITY.as_u16(),

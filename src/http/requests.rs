@@ -383,7 +383,8 @@ body! {
     /// As it arrives, for `crate::service::penalties::StepBody`.
     StepBody => crate::service::penalties::StepBody {
         version: Option<i32>,
-        /// reject: why (shown to the clerk); withdraw: why (shown to the public).
+        /// reject: why (shown to the clerk); withdraw: why (shown to the public); discard: why
+        /// (staff, and the number register).
         reason: Option<String>,
         /// withdraw: the date the decision was revoked or changed (变更、撤销、确认违法或无效).
         event_date: Option<String>,
@@ -401,6 +402,13 @@ body! {
         within: Option<u32>,
         authority_id: Option<i64>,
     }
+}
+
+/// `GET /api/v1/authorities/{id}/numbers`: the year (this year when absent).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NumberRegisterParams {
+    pub year: Option<i32>,
 }
 
 body! {

@@ -86,7 +86,10 @@ pub fn late(
 /// Which deadlines a report asks about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportKind {
-    /// Not yet published, publishable, the deadline today or later, within N working days.
+    /// Everything not yet published (publishable): overdue and due alike, whatever the deadline
+    /// (the default: the question a reviewer asks is "what is still waiting?").
+    Waiting,
+    /// Not yet published, publishable, the deadline today or later.
     Due,
     /// Not yet published, publishable, the deadline passed.
     Overdue,
@@ -94,61 +97,86 @@ pub enum ReportKind {
     PublishedLate,
 }
 
+/// Where one line of a report stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// Working days left until the deadline (0: due today).
+    Due,
+    /// Working days past the deadline.
+    Overdue,
+    /// Working days late.
+    PublishedLate,
+}
+
+impl Standing {
+    pub fn code(self) -> &'static str {
+        match self {
+            Standing::Due => "due",
+            Standing::Overdue => "overdue",
+            Standing::PublishedLate => "published_late",
+        }
+    }
+}
+
 impl ReportKind {
-    /// A report's `state` parameter: `due`, `overdue` (the default) or `published_late`.
+    /// A report's `state` parameter: `waiting` (the default), `due`, `overdue` or
+    /// `published_late`.
     pub fn parse(state: Option<&str>) -> Result<ReportKind, ServiceError> {
-        match state.map(str::trim).unwrap_or("overdue") {
+        match state.map(str::trim).unwrap_or("waiting") {
+            "waiting" => Ok(ReportKind::Waiting),
             "due" => Ok(ReportKind::Due),
             "overdue" => Ok(ReportKind::Overdue),
             "published_late" => Ok(ReportKind::PublishedLate),
             other => Err(ServiceError::invalid(
                 "state",
                 "unknown",
-                format!("{other:?}: expected due, overdue or published_late"),
+                format!("{other:?}: expected waiting, due, overdue or published_late"),
             )),
         }
     }
 }
 
-/// Whether a deadline not yet met belongs on a `due` or `overdue` report on `today`, and with
-/// how many working days (left, or past it): due within `within` working days, or overdue.
+/// Where a deadline not yet met stands on a `waiting`, `due` or `overdue` report on `today`, with
+/// how many working days (left, or past it); `None` when it is not on the report. `within`
+/// narrows the due ones to at most that many working days left (absent: all).
 pub fn standing(
     app: &App,
     conn: &mut AnyConn,
     kind: ReportKind,
-    within: u32,
+    within: Option<u32>,
     deadline: NaiveDate,
     today: NaiveDate,
-) -> Result<Option<u32>, ServiceError> {
+) -> Result<Option<(Standing, u32)>, ServiceError> {
     let region = app.calendars().default_region().clone();
+    let overdue = deadline < today;
     Ok(match kind {
-        ReportKind::Overdue if deadline < today => Some(
+        ReportKind::Overdue | ReportKind::Waiting if overdue => Some((
+            Standing::Overdue,
             app.calendars()
                 .workdays_between(conn, &region, deadline, today, true)?
                 .0,
-        ),
-        ReportKind::Due if deadline >= today => {
+        )),
+        ReportKind::Due | ReportKind::Waiting if !overdue => {
             let (n, _) = app
                 .calendars()
                 .workdays_between(conn, &region, today, deadline, true)?;
-            (n <= within).then_some(n)
+            within.is_none_or(|w| n <= w).then_some((Standing::Due, n))
         }
         _ => None,
     })
 }
 
-/// A report's lines, most urgent first: fewest working days left (then the earliest deadline)
-/// for `due`; most working days past (then the lowest id) otherwise. `key` gives a line's
-/// (working days, deadline, id).
-pub fn sort_lines<T>(lines: &mut [T], kind: ReportKind, key: impl Fn(&T) -> (u32, NaiveDate, i64)) {
-    match kind {
-        ReportKind::Due => lines.sort_by_key(|l| {
-            let (n, deadline, _) = key(l);
-            (n, deadline)
-        }),
-        _ => lines.sort_by_key(|l| {
-            let (n, _, id) = key(l);
-            (std::cmp::Reverse(n), id)
-        }),
-    }
+/// A report's lines, most urgent first: overdue ones by most working days past (then the lowest
+/// id), then due ones by fewest working days left (then the earliest deadline), then those
+/// published late by most working days late. `key` gives a line's (standing, working days,
+/// deadline, id).
+pub fn sort_lines<T>(lines: &mut [T], key: impl Fn(&T) -> (Standing, u32, NaiveDate, i64)) {
+    lines.sort_by_key(|l| {
+        let (standing, n, deadline, id) = key(l);
+        match standing {
+            Standing::Overdue => (0, std::cmp::Reverse(n), None, id),
+            Standing::Due => (1, std::cmp::Reverse(0), Some((n, deadline)), id),
+            Standing::PublishedLate => (2, std::cmp::Reverse(n), None, id),
+        }
+    })
 }

@@ -1,7 +1,7 @@
 //! The plans' deadline report: completed plans whose inspection results are due, overdue, or
 //! were published late (`inspection_result_publication`, 20 working days after completion).
 
-use super::deadlines::{sort_lines, standing, ReportKind};
+use super::deadlines::{sort_lines, standing, ReportKind, Standing};
 use super::{Actor, App, ServiceError};
 use crate::domain::plan::record::PlanRecord;
 use crate::domain::policy::Action;
@@ -20,13 +20,13 @@ pub struct PlanDeadlineLine {
     pub plan: PlanRecord,
     pub deadline: chrono::NaiveDate,
     pub provisional: bool,
-    pub kind: ReportKind,
+    pub kind: Standing,
     /// Working days left (due), past the deadline (overdue) or late (published late).
     pub working_days: u32,
 }
 
-/// Completed plans whose results are due within `within` (default 3) working days, overdue, or
-/// were published late, most urgent first (staff).
+/// Completed plans whose results are still waiting (the default), due within `within` working
+/// days, overdue, or were published late, most urgent first (staff).
 pub fn deadlines(
     app: &App,
     actor: &Actor,
@@ -34,7 +34,7 @@ pub fn deadlines(
 ) -> Result<Vec<PlanDeadlineLine>, ServiceError> {
     actor.require(Action::ReadPlans)?;
     let kind = ReportKind::parse(p.state.as_deref())?;
-    let within = p.within.unwrap_or(3);
+    let within = p.within;
     let today = app.today();
     let conn = &mut *app.conn()?;
     let mut out = Vec::new();
@@ -47,7 +47,7 @@ pub fn deadlines(
             out.push(PlanDeadlineLine {
                 deadline: c.deadline,
                 provisional: c.provisional,
-                kind,
+                kind: Standing::PublishedLate,
                 working_days: p.days_late.max(0) as u32,
                 plan,
             });
@@ -64,11 +64,13 @@ pub fn deadlines(
                 working_days,
                 plan: plan.clone(),
             };
-            if let Some(n) = standing(app, conn, kind, within, c.deadline, today)? {
-                out.push(line(n, kind));
+            if let Some((standing, n)) = standing(app, conn, kind, within, c.deadline, today)? {
+                out.push(line(n, standing));
             }
         }
     }
-    sort_lines(&mut out, kind, |l| (l.working_days, l.deadline, l.plan.id));
+    sort_lines(&mut out, |l| {
+        (l.kind, l.working_days, l.deadline, l.plan.id)
+    });
     Ok(out)
 }

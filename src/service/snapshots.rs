@@ -115,6 +115,10 @@ impl<'a> From<&'a InspectorRecord> for InspectorSnapshot<'a> {
     }
 }
 
+fn offset_time<S: serde::Serializer>(t: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&crate::domain::shanghai::format_utc(*t))
+}
+
 /// A declared conflict of interest, with its removal when removed.
 #[derive(Serialize)]
 pub struct ConflictSnapshot<'a> {
@@ -123,8 +127,10 @@ pub struct ConflictSnapshot<'a> {
     credit_code: &'a Option<String>,
     category: &'a Option<String>,
     reason: &'a str,
+    #[serde(serialize_with = "offset_time")]
     declared_at: NaiveDateTime,
     declared_by: &'a str,
+    #[serde(serialize_with = "crate::domain::shanghai::offset_time::serialize")]
     removed_at: Option<NaiveDateTime>,
     removed_by: &'a Option<String>,
     removal_reason: &'a Option<String>,

@@ -141,6 +141,18 @@ pub fn update_if_version(
     by_id(conn, id)
 }
 
+/// The last number allocated in `authority`'s sequence for `year` (0: none yet).
+pub fn last_allocated(conn: &mut AnyConn, authority: i64, year: i32) -> QueryResult<i32> {
+    use decision_number_sequences as s;
+    Ok(s::table
+        .filter(s::authority_id.eq(authority))
+        .filter(s::year.eq(year))
+        .select(s::last)
+        .first::<i32>(conn)
+        .optional()?
+        .unwrap_or(0))
+}
+
 /// The next number of `authority`'s sequence for `year`. Call inside a write transaction: the
 /// row is created or incremented and read back in it, so two allocations (in one instance or
 /// several sharing a PostgreSQL) never get the same number and a rolled-back one leaves no gap.

@@ -25,6 +25,11 @@ const WRITES: &[(&str, &str, &[&str])] = &[
     ("POST", "/api/v1/penalties/{id}/publish", &["reviewer"]),
     ("POST", "/api/v1/penalties/{id}/withdraw", &["reviewer"]),
     ("POST", "/api/v1/penalties/{id}/repair", &["reviewer"]),
+    (
+        "POST",
+        "/api/v1/penalties/{id}/discard",
+        &["clerk", "reviewer"],
+    ),
     ("POST", "/api/v1/plans", &["clerk"]),
     ("POST", "/api/v1/plans/{id}/announce", &["reviewer"]),
     ("POST", "/api/v1/plans/{id}/draw", &["reviewer"]),

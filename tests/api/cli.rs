@@ -448,6 +448,46 @@ fn import_export_and_the_demo_seed_work_from_the_command_line() {
     }
     let verify = gongshi(Some(&url), &["audit", "verify"]).output().unwrap();
     assert!(verify.status.success());
+    // Issue 25: without options, every demo decision still waiting, overdue first, then by
+    // working days left; --within narrows only what is due.
+    let out = gongshi(Some(&url), &["deadlines"]).output().unwrap();
+    assert!(out.status.success());
+    let text = stdout_of(&out);
+    let decisions: Vec<Vec<&str>> = text
+        .lines()
+        .take_while(|l| !l.is_empty())
+        .skip(1)
+        .filter(|l| !l.ends_with("decision(s)"))
+        .map(|l| l.split('\t').collect())
+        .collect();
+    let standings: Vec<&str> = decisions.iter().map(|l| l[3]).collect();
+    assert!(
+        standings.contains(&"overdue") && standings.contains(&"due"),
+        "{text}"
+    );
+    let first_due = standings.iter().position(|s| *s == "due").unwrap();
+    assert!(
+        standings[first_due..].iter().all(|s| *s == "due"),
+        "overdue first: {text}"
+    );
+    let left: Vec<u32> = decisions[first_due..]
+        .iter()
+        .map(|l| l[4].parse().unwrap())
+        .collect();
+    assert!(
+        left.windows(2).all(|w| w[0] <= w[1]),
+        "by days left: {text}"
+    );
+    let out = gongshi(Some(&url), &["deadlines", "--within", "0"])
+        .output()
+        .unwrap();
+    let narrowed = stdout_of(&out);
+    let overdue = standings.iter().filter(|s| **s == "overdue").count();
+    let due_today = left.iter().filter(|n| **n == 0).count();
+    assert!(
+        narrowed.contains(&format!("{} decision(s)", overdue + due_today)),
+        "{narrowed}"
+    );
 }
 
 #[test]

@@ -30,6 +30,7 @@ mod reconnect;
 mod roster;
 mod schema;
 mod spec_served;
+mod staff_mistakes;
 mod text_rule;
 mod tokens;
 mod users;

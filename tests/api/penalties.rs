@@ -510,6 +510,7 @@ async fn warning_only_decisions_are_not_published_by_default() {
     let b = bureau(&app).await;
     let mut body = natural_person("2026-11-27");
     body["penalty_types"] = json!(["警告"]);
+    body["content"] = json!("警告");
     body["fine_fen"] = Value::Null;
     body["confiscation_fen"] = Value::Null;
     let d = draft(&app, &b, &body).await;
@@ -594,8 +595,24 @@ async fn the_deadline_report_lists_due_overdue_and_late_decisions_most_urgent_fi
         }
     };
     let s = |d: &str, n: u64| (d.to_string(), n);
+    // No parameters: everything still waiting, overdue first, then by working days left
+    // (issue 25: a decision 5 working days away is the week's work, not invisible).
+    assert_eq!(
+        report("").await,
+        [s("2026-11-19", 8), s("2026-12-01", 0), s("2026-12-08", 5)]
+    );
+    assert_eq!(report("state=waiting").await, report("").await);
+    // `within` narrows what is due; what is overdue stays.
+    assert_eq!(
+        report("within=3").await,
+        [s("2026-11-19", 8), s("2026-12-01", 0)]
+    );
     assert_eq!(report("state=overdue").await, [s("2026-11-19", 8)]);
-    assert_eq!(report("state=due").await, [s("2026-12-01", 0)]);
+    assert_eq!(
+        report("state=due").await,
+        [s("2026-12-01", 0), s("2026-12-08", 5)]
+    );
+    assert_eq!(report("state=due&within=4").await, [s("2026-12-01", 0)]);
     assert_eq!(
         report("state=due&within=5").await,
         [s("2026-12-01", 0), s("2026-12-08", 5)]
@@ -941,7 +958,7 @@ async fn an_import_reports_every_bad_row_with_its_line_and_converts_wan_exactly(
         "CF_XDR_MC,CF_XDR_LB,CF_XDR_SHXYM,CF_FRDB,CF_WSH,CF_WFXW,CF_SY,CF_YJ,CF_CFLB,CF_NR,CF_NR_FK,CF_JDRQ\n\
          银川甲网吧,法人及非法人组织,{a},王五,银文旅罚〔2025〕1号,违规,事实,依据,罚款,罚款0.3万元,0.3,2025/06/01\n\
          银川乙网吧,法人及非法人组织,{a},王五,银文旅罚〔2025〕2号,违规,事实,依据,罚款,罚款,0.0000001,2025/06/01\n\
-         银川丙网吧,法人及非法人组织,,王五,银文旅罚〔2025〕3号,违规,事实,依据,罚金,罚款,1,2027/01/01\n",
+         银川丙网吧,法人及非法人组织,,王五,银文旅罚〔2025〕3号,违规,事实,依据,罚金,罚款,1,2027/01/01\n         银川丁网吧,法人及非法人组织,{a},王五,银文旅罚〔2025〕4号,违规,事实,依据,罚款,罚款人民币3000元,3000,2025/06/01\n",
         a = credit_code("640104", 5)
     );
     let report = assert_problem(
@@ -976,7 +993,21 @@ async fn an_import_reports_every_bad_row_with_its_line_and_converts_wan_exactly(
             // 罚金 is no Art. 9 type, so the row has no 罚款 for its amount.
             (4, "not_applicable".to_string()),
             (4, "future".to_string()),
+            // Issue 25: 3000 in the 万元 column for a fine the text says is 3,000 元.
+            (5, "amount_mismatch".to_string()),
         ]
+    );
+    let mismatch = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["code"] == "amount_mismatch")
+        .unwrap();
+    assert_eq!(mismatch["field"], "fine_fen");
+    let message = mismatch["message"].as_str().unwrap();
+    assert!(
+        message.contains("3,000 元") && message.contains("30,000,000 元"),
+        "both values in 元: {message}"
     );
     let report: Value = app
         .post_csv(

@@ -841,6 +841,11 @@ async fn a_completed_plan_is_on_the_deadlines_report_until_its_results_are_out_a
     assert_eq!(due[0]["working_days_left"], 20);
     assert_eq!(due[0]["deadline"], deadline.as_str());
     assert!(report("overdue").await.is_empty());
+    // Without parameters the report lists what is waiting, 20 working days away too (issue 25).
+    let waiting: Value =
+        json_of(b.app.get_as(&b.reviewer(), "/api/v1/plans/deadlines").await).await;
+    assert_eq!(waiting["items"][0]["id"], id, "{waiting}");
+    assert_eq!(waiting["items"][0]["status"], "due");
     // The day after the deadline it is overdue; published then, it is late by that much.
     let after: Value = json_of(
         b.app

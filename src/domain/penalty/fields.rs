@@ -6,9 +6,11 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 
 use super::kinds::{IdType, PartyKind, PenaltyType, Procedure, Severity};
+use super::money::yuan;
 use super::number::DecisionNumber;
 use super::publicity::default_severity;
 use super::redact::surname_len;
+use super::stated_amounts::{stated_amounts, Purpose};
 use crate::domain::category::CategoryCode;
 use crate::domain::credit_code::CreditCode;
 use crate::domain::field::{optional_text, required_text, Errors, FieldError};
@@ -344,6 +346,48 @@ fn enum_value<T>(
 
 pub use crate::domain::field::parse_date;
 
+/// The code of a 处罚内容 that states an amount other than the structured one.
+pub const AMOUNT_MISMATCH: &str = "amount_mismatch";
+
+/// Every amount the 处罚内容 states for a fine or a confiscation (`stated_amounts`) must equal
+/// the structured amount. `given` is (field, parsed amount, whether the field was given at all):
+/// a field given but unreadable already has its own error and is not compared.
+fn check_stated_amounts(e: &mut Errors, content: &str, given: [(&str, Option<i64>, bool); 2]) {
+    for stated in stated_amounts(content) {
+        let (field, amount, was_given) = match stated.purpose {
+            Purpose::Fine => given[0],
+            Purpose::Confiscation => given[1],
+        };
+        let what = match stated.purpose {
+            Purpose::Fine => "fine",
+            Purpose::Confiscation => "confiscation",
+        };
+        match amount {
+            Some(fen) if fen == stated.fen => {}
+            Some(fen) => e.push(
+                field,
+                AMOUNT_MISMATCH,
+                format!(
+                    "content states a {what} of {} 元 ({}), but {field} is {fen} 分 = {} 元",
+                    yuan(stated.fen),
+                    stated.words,
+                    yuan(fen)
+                ),
+            ),
+            None if !was_given && !e.has_field(field) => e.push(
+                field,
+                AMOUNT_MISMATCH,
+                format!(
+                    "content states a {what} of {} 元 ({}), but {field} is not given",
+                    yuan(stated.fen),
+                    stated.words
+                ),
+            ),
+            None => {}
+        }
+    }
+}
+
 impl PenaltyFields {
     pub fn parse(raw: &RawPenalty, ctx: &Context<'_>) -> Result<PenaltyFields, Vec<FieldError>> {
         let mut e = Errors::default();
@@ -559,6 +603,20 @@ impl PenaltyFields {
                 "confiscation_fen",
                 "not_applicable",
                 "confiscation_fen is only for 没收违法所得 / 没收非法财物",
+            );
+        }
+        if let Some(content) = &content {
+            check_stated_amounts(
+                &mut e,
+                content,
+                [
+                    ("fine_fen", fine_fen, has(&raw.fine_fen)),
+                    (
+                        "confiscation_fen",
+                        confiscation_fen,
+                        has(&raw.confiscation_fen),
+                    ),
+                ],
             );
         }
         let licence_affected = match optional_text(
@@ -1052,6 +1110,7 @@ mod tests {
             let patch = RawPenalty {
                 facts: Some("经复核，事实如下。".into()),
                 fine_fen: Some(GivenAmount::Whole(300_000)),
+                content: Some("罚款叁仟元".into()),
                 ..RawPenalty::default()
             };
             let patched = PenaltyFields::parse(
@@ -1061,6 +1120,7 @@ mod tests {
             let expected = PenaltyFields {
                 facts: "经复核，事实如下。".into(),
                 fine_fen: Some(300_000),
+                content: "罚款叁仟元".into(),
                 ..fields.clone()
             };
             assert_eq!(patched, Ok(expected));
@@ -1254,7 +1314,8 @@ mod tests {
         assert_eq!(
             codes(with(
                 organisation(),
-                json!({"penalty_types": ["吊销许可证件"], "fine_fen": null})
+                json!({"penalty_types": ["吊销许可证件"], "fine_fen": null,
+                       "content": "吊销网络文化经营许可证"})
             )),
             [pair("licence_affected", "required")]
         );
@@ -1280,7 +1341,7 @@ mod tests {
             with(
                 organisation(),
                 json!({"procedure": "simple", "penalty_types": ["罚款"], "fine_fen": fine,
-                       "party_kind": kind}),
+                       "party_kind": kind, "content": "当场罚款"}),
             )
         };
         assert!(
@@ -1390,6 +1451,77 @@ mod tests {
         assert_eq!(
             codes(with(organisation(), json!({"decision_number": " "}))),
             [pair("decision_number", "required")]
+        );
+    }
+
+    #[test]
+    fn the_amount_the_content_states_must_be_the_amount_given() {
+        let fine = |content: &str, fen: serde_json::Value| {
+            parse(with(
+                organisation(),
+                json!({"content": content, "fine_fen": fen}),
+            ))
+        };
+        for content in ["警告，并处罚款人民币2000元", "罚款贰仟元", "罚款0.2万元"]
+        {
+            assert!(fine(content, json!(200_000)).is_ok(), "{content}");
+            let refused = fine(content, json!(2000)).unwrap_err();
+            assert_eq!(
+                refused
+                    .iter()
+                    .map(|f| (f.field.as_str(), f.code.as_str()))
+                    .collect::<Vec<_>>(),
+                [("fine_fen", AMOUNT_MISMATCH)],
+                "{content}"
+            );
+            assert!(
+                refused[0].message.contains("2,000 元") && refused[0].message.contains("20 元"),
+                "both values in 元: {}",
+                refused[0].message
+            );
+        }
+        // The import: 3000 万元 for a 3,000 元 fine.
+        assert_eq!(
+            codes(with(
+                organisation(),
+                json!({"content": "罚款人民币3000元", "fine_fen": 3_000_000_000i64})
+            )),
+            [pair("fine_fen", AMOUNT_MISMATCH)]
+        );
+        // A text without an amount, or with only facts, is not compared.
+        assert!(fine("警告，并处罚款", json!(123)).is_ok());
+        assert!(fine("违法所得3000元，警告并罚款", json!(123)).is_ok());
+        // A fine stated although no fine is given; a confiscation stated differently.
+        assert_eq!(
+            codes(with(
+                organisation(),
+                json!({"penalty_types": ["警告"], "content": "警告，罚款2000元", "fine_fen": null})
+            )),
+            [pair("fine_fen", AMOUNT_MISMATCH)]
+        );
+        assert_eq!(
+            codes(with(
+                person(),
+                json!({"content": "没收违法所得123元，并处罚款1万元"})
+            )),
+            [pair("confiscation_fen", AMOUNT_MISMATCH)],
+            "the fine (1万元 = 1,000,000 分) agrees; the confiscation (12345 分) does not"
+        );
+        // A required amount that is missing is reported once, as missing.
+        assert_eq!(
+            codes(with(
+                organisation(),
+                json!({"content": "罚款2000元", "fine_fen": null})
+            )),
+            [pair("fine_fen", "required")]
+        );
+        // An unreadable amount keeps its own error.
+        assert_eq!(
+            codes(with(
+                organisation(),
+                json!({"content": "罚款2000元", "fine_fen": "2000元"})
+            )),
+            [pair("fine_fen", "format")]
         );
     }
 }

@@ -11,4 +11,5 @@ pub mod publicity;
 pub mod record;
 pub mod redact;
 pub mod state;
+pub mod stated_amounts;
 pub mod workflow;

@@ -40,6 +40,23 @@ pub fn fen_to_wan(fen: i64) -> String {
     format!("{}.{:06}", fen / FEN_PER_WAN, fen % FEN_PER_WAN)
 }
 
+/// 200,000 分 → `"2,000"`, 2,050 分 → `"20.50"`: an amount in 元 as staff write it, thousands
+/// separated, 角 and 分 only when there are any.
+pub fn yuan(fen: i64) -> String {
+    let whole = (fen / 100).to_string();
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match fen % 100 {
+        0 => grouped,
+        cents => format!("{grouped}.{cents:02}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,5 +85,15 @@ mod tests {
         }
         assert_eq!(fen_to_wan(1_234_567), "1.234567");
         assert_eq!(fen_to_wan(5), "0.000005");
+    }
+
+    #[test]
+    fn yuan_is_written_as_staff_write_it() {
+        assert_eq!(yuan(200_000), "2,000");
+        assert_eq!(yuan(2_000), "20");
+        assert_eq!(yuan(2_050), "20.50");
+        assert_eq!(yuan(5), "0.05");
+        assert_eq!(yuan(10_000_000_000), "100,000,000");
+        assert_eq!(yuan(99_900), "999");
     }
 }

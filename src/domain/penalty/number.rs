@@ -94,6 +94,44 @@ impl std::fmt::Display for DecisionNumber {
     }
 }
 
+/// What became of an allocated number, as the number register shows it: numbering must have no
+/// unexplained gap, so a number is either on a decision, voided (作废) with the reason its
+/// decision was discarded, or never used (allocated and then left, e.g. by a draft moved to
+/// another year that asked for a new number).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberUse {
+    Used,
+    Voided,
+    Unused,
+}
+
+impl NumberUse {
+    /// The use of a number whose decision is in `state` (`None`: no decision has it).
+    pub fn of(state: Option<super::state::State>) -> NumberUse {
+        match state {
+            None => NumberUse::Unused,
+            Some(super::state::State::Discarded) => NumberUse::Voided,
+            Some(_) => NumberUse::Used,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            NumberUse::Used => "used",
+            NumberUse::Voided => "voided",
+            NumberUse::Unused => "unused",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            NumberUse::Used => "已使用",
+            NumberUse::Voided => "作废",
+            NumberUse::Unused => "未使用",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -133,11 +133,19 @@ pub struct Workflow {
     pub drafters: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub submitted_by: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::domain::shanghai::offset_time"
+    )]
     pub submitted_at: Option<NaiveDateTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approved_by: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::domain::shanghai::offset_time"
+    )]
     pub approved_at: Option<NaiveDateTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rejected_by: Option<String>,
@@ -147,13 +155,21 @@ pub struct Workflow {
     pub published_by: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub withdrawn_by: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::domain::shanghai::offset_time"
+    )]
     pub withdrawn_at: Option<NaiveDateTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub withdrawal_reason: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repaired_by: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::domain::shanghai::offset_time"
+    )]
     pub repaired_at: Option<NaiveDateTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repair_applicant: Option<String>,
@@ -161,6 +177,18 @@ pub struct Workflow {
     pub repair_commitment: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repair_evidence: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discarded_by: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::domain::shanghai::offset_time"
+    )]
+    pub discarded_at: Option<NaiveDateTime>,
+    /// Why a decision logged by mistake was discarded (staff only; the number register shows it
+    /// beside its number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discard_reason: Option<String>,
 }
 
 /// A decision's progress: its state, its deadlines and what happened when.

@@ -11,5 +11,6 @@ labelled_enum! {
         Published = "published", "已公示";
         Withdrawn = "withdrawn", "已撤回";
         Repaired = "repaired", "已信用修复";
+        Discarded = "discarded", "已作废";
     }
 }

@@ -1,7 +1,8 @@
 //! The progress of a decision (DESIGN §7): draft → submitted → approved → published → withdrawn or
-//! repaired; a reviewer's rejection returns it to draft. Expiry is not a transition: a published
-//! decision is expired from the day after its publicity ends (see `publicity`). Nothing is ever
-//! deleted.
+//! repaired; a reviewer's rejection returns it to draft; a decision logged by mistake is
+//! discarded (draft, submitted or approved → discarded: never public, kept with its number and
+//! the reason). Expiry is not a transition: a published decision is expired from the day after
+//! its publicity ends (see `publicity`). Nothing is ever deleted.
 
 use chrono::{NaiveDate, NaiveDateTime};
 
@@ -23,6 +24,7 @@ pub enum Step {
     Publish,
     Withdraw,
     Repair,
+    Discard,
 }
 
 impl Step {
@@ -34,6 +36,7 @@ impl Step {
             Step::Publish => "publish",
             Step::Withdraw => "withdraw",
             Step::Repair => "repair",
+            Step::Discard => "discard",
         }
     }
 }
@@ -54,6 +57,7 @@ fn past(step: &Step) -> &'static str {
         Step::Publish => "published",
         Step::Withdraw => "withdrawn",
         Step::Repair => "repaired",
+        Step::Discard => "discarded",
     }
 }
 
@@ -76,17 +80,19 @@ pub fn next(from: State, step: Step) -> Result<State, InvalidTransition> {
         (Approved, Step::Publish) => Published,
         (Published, Step::Withdraw) => Withdrawn,
         (Published, Step::Repair) => Repaired,
+        (Draft | Submitted | Approved, Step::Discard) => Discarded,
         _ => return Err(InvalidTransition { from, step }),
     };
     Ok(to)
 }
 
-/// Who may take a step: submit is a clerk's (it is part of drafting), every other step a
-/// reviewer's.
+/// Who may take a step: submit is a clerk's (it is part of drafting), discard a drafter's or a
+/// reviewer's ([`precheck`] checks that a clerk drafted it), every other step a reviewer's.
 impl Step {
     pub fn action(self) -> Action {
         match self {
             Step::Submit => Action::DraftPenalties,
+            Step::Discard => Action::DiscardPenalties,
             _ => Action::ReviewPenalties,
         }
     }
@@ -119,6 +125,11 @@ pub enum Command {
         commitment: String,
         evidence: String,
     },
+    /// A decision logged by mistake: `reason` is kept (staff only) and shown in the number
+    /// register beside its number.
+    Discard {
+        reason: String,
+    },
 }
 
 impl Command {
@@ -130,6 +141,7 @@ impl Command {
             Command::Publish { .. } => Step::Publish,
             Command::Withdraw { .. } => Step::Withdraw,
             Command::Repair { .. } => Step::Repair,
+            Command::Discard { .. } => Step::Discard,
         }
     }
 }
@@ -165,6 +177,11 @@ pub enum Refusal {
     /// The authority does not publish decisions of this kind.
     #[error(transparent)]
     NotPublishable(#[from] NotPublishable),
+    /// A clerk discards only a decision they drafted (a reviewer any of their authority's).
+    #[error(
+        "{name} did not draft this decision: only one of its drafters or a reviewer may discard it"
+    )]
+    NotDrafter { name: String },
     /// 信用修复 only after the minimum publicity period.
     #[error(
         "信用修复 is possible only after the minimum publicity period, which ends on {min_end}"
@@ -195,6 +212,19 @@ pub fn precheck(
         return Err(Refusal::Expired {
             step,
             ended: before.progress.publicity_max_end,
+        });
+    }
+    if step == Step::Discard
+        && taker.role == Some(Role::Clerk)
+        && !before
+            .progress
+            .workflow
+            .drafters
+            .iter()
+            .any(|d| d == taker.name)
+    {
+        return Err(Refusal::NotDrafter {
+            name: taker.name.to_string(),
         });
     }
     if let (Step::Withdraw, Some(event)) = (step, event_date) {
@@ -301,6 +331,11 @@ pub fn decide(
             w.repair_applicant = Some(applicant.clone());
             w.repair_commitment = Some(commitment.clone());
             w.repair_evidence = Some(evidence.clone());
+        }
+        Command::Discard { reason } => {
+            w.discarded_by = by;
+            w.discarded_at = Some(now);
+            w.discard_reason = Some(reason.clone());
         }
     }
     Ok(progress)
@@ -659,6 +694,9 @@ mod tests {
                 (withdraw("2026-03-04"), REVIEWER),
                 (repair(), REVIEWER),
                 (publish(), CLERK),
+                (Command::Discard { reason: "x".into() }, CLERK),
+                (Command::Discard { reason: "x".into() }, REVIEWER),
+                (Command::Discard { reason: "x".into() }, OTHER_CLERK),
             ] {
                 let r = record(*state, Severity::General);
                 let event = match &command {
@@ -674,14 +712,104 @@ mod tests {
         }
     }
 
-    const STEPS: [Step; 6] = [
+    const STEPS: [Step; 7] = [
         Step::Submit,
         Step::Approve,
         Step::Reject,
         Step::Publish,
         Step::Withdraw,
         Step::Repair,
+        Step::Discard,
     ];
+
+    const OTHER_CLERK: Taker<'static> = Taker {
+        name: "li",
+        role: Some(Role::Clerk),
+    };
+
+    /// A decision logged by mistake is discarded before it is public, by one of its drafters or
+    /// a reviewer, and keeps who, when and why.
+    #[test]
+    fn a_drafter_or_a_reviewer_discards_what_is_not_yet_public() {
+        let today = day("2026-03-05");
+        let now = at("2026-03-05 02:00:00");
+        let discard = Command::Discard {
+            reason: "重复录入".into(),
+        };
+        for state in [State::Draft, State::Submitted, State::Approved] {
+            for taker in [CLERK, REVIEWER] {
+                let p = decide(
+                    &record(state, Severity::General),
+                    &discard,
+                    taker,
+                    today,
+                    now,
+                )
+                .unwrap();
+                assert_eq!(p.state, State::Discarded);
+                assert_eq!(p.workflow.discarded_by.as_deref(), Some(taker.name));
+                assert_eq!(p.workflow.discarded_at, Some(now));
+                assert_eq!(p.workflow.discard_reason.as_deref(), Some("重复录入"));
+            }
+            assert_eq!(
+                decide(
+                    &record(state, Severity::General),
+                    &discard,
+                    OTHER_CLERK,
+                    today,
+                    now
+                ),
+                Err(Refusal::NotDrafter { name: "li".into() })
+            );
+        }
+        for state in [
+            State::Published,
+            State::Withdrawn,
+            State::Repaired,
+            State::Discarded,
+        ] {
+            assert!(
+                matches!(
+                    decide(
+                        &record(state, Severity::General),
+                        &discard,
+                        REVIEWER,
+                        today,
+                        now
+                    ),
+                    Err(Refusal::Transition(_))
+                ),
+                "{state:?}"
+            );
+        }
+        // An admin's role does not discard; the operator at the command line may.
+        let admin = Taker {
+            name: "root",
+            role: Some(Role::Admin),
+        };
+        assert!(matches!(
+            decide(
+                &record(State::Draft, Severity::General),
+                &discard,
+                admin,
+                today,
+                now
+            ),
+            Err(Refusal::Role { .. })
+        ));
+        let operator = Taker {
+            name: "cli",
+            role: None,
+        };
+        assert!(decide(
+            &record(State::Draft, Severity::General),
+            &discard,
+            operator,
+            today,
+            now
+        )
+        .is_ok());
+    }
 
     /// The whole table, written out: every (state, step) pair.
     #[test]
@@ -694,6 +822,9 @@ mod tests {
             (Approved, Step::Publish, Published),
             (Published, Step::Withdraw, Withdrawn),
             (Published, Step::Repair, Repaired),
+            (Draft, Step::Discard, Discarded),
+            (Submitted, Step::Discard, Discarded),
+            (Approved, Step::Discard, Discarded),
         ];
         for from in State::ALL {
             for step in STEPS {

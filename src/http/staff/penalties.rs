@@ -11,7 +11,7 @@ use warp::http::StatusCode;
 use warp::reply::Response;
 use warp::{Filter, Rejection};
 
-use super::views::{DeadlineView, StaffPenalty};
+use super::views::{DeadlineView, NumberRegisterView, StaffPenalty};
 use crate::domain::penalty::fields::RawPenalty;
 use crate::domain::penalty::record::RawAuthority;
 use crate::domain::penalty::workflow::Step;
@@ -82,6 +82,13 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
                 .map(crate::service::penalties::DeadlineParams::from),
         )
         .and_then(deadlines);
+    let numbers = api()
+        .and(warp::path!("authorities" / AuthorityId / "numbers"))
+        .and(filters::get())
+        .and(s())
+        .and(auth())
+        .and(query::<crate::http::requests::NumberRegisterParams>())
+        .and_then(numbers);
     let get = api()
         .and(warp::path!("penalties" / PenaltyId))
         .and(filters::get())
@@ -141,6 +148,8 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .unify()
         .or(deadlines)
         .unify()
+        .or(numbers)
+        .unify()
         .or(get)
         .unify()
         .or(patch)
@@ -194,6 +203,22 @@ async fn deadlines(
         result.map(|lines| Items {
             items: lines.iter().map(DeadlineView::from).collect(),
         }),
+    ))
+}
+
+async fn numbers(
+    id: AuthorityId,
+    state: Arc<AppState>,
+    actor: Actor,
+    p: crate::http::requests::NumberRegisterParams,
+) -> Result<Response, Infallible> {
+    let result: Result<_, ServiceError> = state
+        .app
+        .blocking(move |app| penalties::register(app, &actor, id, p.year))
+        .await;
+    Ok(respond(
+        StatusCode::OK,
+        result.map(|r| NumberRegisterView::from(&r)),
     ))
 }
 
@@ -271,9 +296,10 @@ fn step_named(name: &str) -> Result<Step, ServiceError> {
         "publish" => Step::Publish,
         "withdraw" => Step::Withdraw,
         "repair" => Step::Repair,
+        "discard" => Step::Discard,
         _ => {
             return Err(ServiceError::NotFound(format!(
-                "no step {name:?}: submit, approve, reject, publish, withdraw or repair"
+                "no step {name:?}: submit, approve, reject, publish, withdraw, repair or discard"
             )))
         }
     })

@@ -113,11 +113,11 @@ pub struct PlanDeadlineView {
 
 impl From<&crate::service::plan_deadlines::PlanDeadlineLine> for PlanDeadlineView {
     fn from(l: &crate::service::plan_deadlines::PlanDeadlineLine) -> Self {
-        use crate::service::deadlines::ReportKind;
+        use crate::service::deadlines::Standing;
         let (status, left, exceeded) = match l.kind {
-            ReportKind::Due => ("due", Some(l.working_days), None),
-            ReportKind::Overdue => ("overdue", None, Some(l.working_days)),
-            ReportKind::PublishedLate => ("published_late", None, Some(l.working_days)),
+            Standing::Due => ("due", Some(l.working_days), None),
+            Standing::Overdue => ("overdue", None, Some(l.working_days)),
+            Standing::PublishedLate => ("published_late", None, Some(l.working_days)),
         };
         PlanDeadlineView {
             id: l.plan.id,

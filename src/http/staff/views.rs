@@ -15,8 +15,9 @@ use crate::domain::shanghai::format_utc;
 use crate::domain::user::User;
 use crate::http::paging::LabelledView;
 use crate::http::public::views::{yuan, PublicEntity, PublicInspector, TypeView};
-use crate::service::deadlines::ReportKind;
+use crate::service::deadlines::Standing;
 use crate::service::penalties::DeadlineLine;
+use crate::service::penalties::NumberRegister;
 use chrono::NaiveDate;
 
 /// An entity with its risk tags (staff only), version and times.
@@ -355,9 +356,9 @@ impl From<&DeadlineLine> for DeadlineView {
     fn from(l: &DeadlineLine) -> Self {
         let r = &l.record;
         let (status, left, exceeded) = match l.kind {
-            ReportKind::Due => ("due", Some(l.working_days), None),
-            ReportKind::Overdue => ("overdue", None, Some(l.working_days)),
-            ReportKind::PublishedLate => ("published_late", None, Some(l.working_days)),
+            Standing::Due => ("due", Some(l.working_days), None),
+            Standing::Overdue => ("overdue", None, Some(l.working_days)),
+            Standing::PublishedLate => ("published_late", None, Some(l.working_days)),
         };
         DeadlineView {
             id: r.id,
@@ -372,6 +373,53 @@ impl From<&DeadlineLine> for DeadlineView {
             status,
             working_days_left: left,
             working_days_exceeded: exceeded,
+        }
+    }
+}
+
+/// The number register of one authority and year (文号登记簿).
+#[derive(Serialize)]
+pub struct NumberRegisterView {
+    pub authority_id: i64,
+    pub year: i32,
+    pub items: Vec<NumberLineView>,
+}
+
+/// One allocated number and what became of it.
+#[derive(Serialize)]
+pub struct NumberLineView {
+    pub sequence: u32,
+    pub decision_number: String,
+    /// `used`, `voided` (作废: its decision was discarded) or `unused`.
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub penalty_id: Option<i64>,
+    pub state: Option<&'static str>,
+    /// Why the decision was discarded (voided numbers).
+    pub reason: Option<String>,
+}
+
+impl From<&NumberRegister> for NumberRegisterView {
+    fn from(r: &NumberRegister) -> Self {
+        NumberRegisterView {
+            authority_id: r.authority.id,
+            year: r.year,
+            items: r
+                .lines
+                .iter()
+                .map(|l| NumberLineView {
+                    sequence: l.sequence,
+                    decision_number: l.number.to_string(),
+                    status: l.used.code(),
+                    status_label: l.used.label(),
+                    penalty_id: l.record.as_ref().map(|d| d.id),
+                    state: l.record.as_ref().map(|d| d.progress.state.code()),
+                    reason: l
+                        .record
+                        .as_ref()
+                        .and_then(|d| d.progress.workflow.discard_reason.clone()),
+                })
+                .collect(),
         }
     }
 }

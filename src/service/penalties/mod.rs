@@ -2,15 +2,18 @@
 //! 7-working-day publication deadline, withdrawal, 信用修复, and what the public may read. One
 //! file per job: `drafts` (logging and editing a draft, its deadlines), `workflow` (a step, decided
 //! by the pure `domain::penalty::workflow`), `queries` (staff and public reads), `report` (the
-//! deadline report and the recompute after a calendar year is loaded).
+//! deadline report and the recompute after a calendar year is loaded), `numbers` (the register of
+//! allocated decision numbers).
 
 mod drafts;
+mod numbers;
 mod queries;
 mod report;
 mod workflow;
 
 pub use drafts::{create, update};
 pub(crate) use drafts::{progress_with, publication_deadline};
+pub use numbers::{register, NumberLine, NumberRegister};
 pub use queries::{get, list, public_get, public_search, PenaltyParams, Published};
 pub(crate) use report::recompute_provisional;
 pub use report::{deadlines, DeadlineLine, DeadlineParams};

@@ -10,7 +10,7 @@ use crate::domain::penalty::publicity::publishable;
 use crate::domain::penalty::record::PenaltyRecord;
 use crate::domain::policy::Action;
 use crate::service::deadlines::{
-    deadline_on, late_by, sort_lines, standing, ReportKind, WorkingDays,
+    deadline_on, late_by, sort_lines, standing, ReportKind, Standing, WorkingDays,
 };
 use crate::service::{events, Actor, App, ServiceError};
 use crate::store::{self, AnyConn};
@@ -94,13 +94,14 @@ pub struct DeadlineLine {
     pub deadline_of: &'static str,
     pub deadline: NaiveDate,
     pub provisional: bool,
-    pub kind: ReportKind,
+    pub kind: Standing,
     /// Working days left (due), past the deadline (overdue) or late (published late).
     pub working_days: u32,
 }
 
-/// Decisions due within `within` (default 3) working days, overdue, or published late, most
-/// urgent first (staff). Overdue and due count only decisions the authority publishes.
+/// Decisions still waiting for publication (the default: overdue first, then by working days
+/// left), due within `within` working days, overdue, or published late, most urgent first
+/// (staff). Only decisions the authority publishes are waiting.
 pub fn deadlines(
     app: &App,
     actor: &Actor,
@@ -108,7 +109,7 @@ pub fn deadlines(
 ) -> Result<Vec<DeadlineLine>, ServiceError> {
     actor.require(Action::ReadPenalties)?;
     let kind = ReportKind::parse(p.state.as_deref())?;
-    let within = p.within.unwrap_or(3);
+    let within = p.within;
     let authority = match (actor.authority_id, p.authority_id) {
         (Some(bound), Some(asked)) if bound != asked => return Ok(Vec::new()),
         (Some(bound), _) => Some(bound),
@@ -131,7 +132,7 @@ pub fn deadlines(
                         deadline_of: "withdrawal",
                         deadline: due,
                         provisional: r.progress.withdrawal_deadline_provisional == Some(true),
-                        kind,
+                        kind: Standing::PublishedLate,
                         working_days: n,
                         record: r.clone(),
                     });
@@ -142,14 +143,14 @@ pub fn deadlines(
                     deadline_of: "publication",
                     deadline: r.progress.publication_deadline,
                     provisional: r.progress.publication_deadline_provisional,
-                    kind,
+                    kind: Standing::PublishedLate,
                     working_days: late as u32,
                     record: r,
                 });
             }
         }
-        sort_lines(&mut out, kind, |l| {
-            (l.working_days, l.deadline, l.record.id)
+        sort_lines(&mut out, |l| {
+            (l.kind, l.working_days, l.deadline, l.record.id)
         });
         return Ok(out);
     }
@@ -170,12 +171,12 @@ pub fn deadlines(
             working_days,
             record: r.clone(),
         };
-        if let Some(n) = standing(app, conn, kind, within, due, today)? {
-            out.push(line(n, kind));
+        if let Some((standing, n)) = standing(app, conn, kind, within, due, today)? {
+            out.push(line(n, standing));
         }
     }
-    sort_lines(&mut out, kind, |l| {
-        (l.working_days, l.deadline, l.record.id)
+    sort_lines(&mut out, |l| {
+        (l.kind, l.working_days, l.deadline, l.record.id)
     });
     Ok(out)
 }

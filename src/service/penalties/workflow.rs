@@ -1,4 +1,4 @@
-//! Taking a workflow step (submit, approve, reject, publish, withdraw, repair): the service checks
+//! Taking a workflow step (submit, approve, reject, publish, withdraw, repair, discard): the service checks
 //! the request's values, loads the decision, looks up what the step needs (the authority's
 //! settings, the calendar), asks the pure `domain::penalty::workflow::decide`, writes the new
 //! progress and records the event, all in one transaction.
@@ -19,7 +19,8 @@ use crate::store::{self, write_tx};
 #[derive(Debug, Clone, Default)]
 pub struct StepBody {
     pub version: Option<i32>,
-    /// reject: why (shown to the clerk); withdraw: why (shown to the public).
+    /// reject: why (shown to the clerk); withdraw: why (shown to the public); discard: why (staff
+    /// and the number register).
     pub reason: Option<String>,
     /// withdraw: the date the decision was revoked or changed (变更、撤销、确认违法或无效).
     pub event_date: Option<String>,
@@ -38,7 +39,9 @@ struct Checked {
 
 fn check(step: Step, body: &StepBody, today: chrono::NaiveDate, e: &mut Errors) -> Checked {
     let reason = match step {
-        Step::Reject | Step::Withdraw => required_text(e, "reason", body.reason.as_deref(), 500),
+        Step::Reject | Step::Withdraw | Step::Discard => {
+            required_text(e, "reason", body.reason.as_deref(), 500)
+        }
         _ => None,
     };
     let event_date = match (step, body.event_date.as_deref().map(str::trim)) {
@@ -90,6 +93,7 @@ fn check(step: Step, body: &StepBody, today: chrono::NaiveDate, e: &mut Errors) 
 fn refused(r: Refusal) -> ServiceError {
     match r {
         Refusal::Role { role, action } => crate::service::forbidden(role, action),
+        Refusal::NotDrafter { .. } => ServiceError::Forbidden(r.to_string()),
         Refusal::EventBeforeDecision { .. } => ServiceError::Unprocessable(vec![FieldError::new(
             "event_date",
             "before_decision",
@@ -171,6 +175,9 @@ pub fn step(
                     deadline: deadline(app, conn, DeadlineRule::PenaltyWithdrawal, event_date)?,
                 }
             }
+            Step::Discard => Command::Discard {
+                reason: checked.reason.clone().ok_or_else(missing)?,
+            },
             Step::Repair => {
                 let (applicant, commitment, evidence) =
                     checked.repair.clone().ok_or_else(missing)?;
