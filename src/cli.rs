@@ -257,11 +257,20 @@ pub(crate) enum ImportCommand {
         #[arg(long)]
         skip_invalid: bool,
     },
-    /// Legacy penalty decisions in the 双公示 layout; they enter as published, marked imported.
+    /// Penalty decisions in the 双公示 layout, marked imported: they enter as submitted, each
+    /// awaiting a reviewer (先审后发), unless --already-published.
     Penalties {
         file: std::path::PathBuf,
         #[arg(long)]
         skip_invalid: bool,
+        /// Validate everything and report what would be created, left unchanged or refused;
+        /// write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Legacy records published elsewhere: they enter as published (the audit record of
+        /// each says so).
+        #[arg(long)]
+        already_published: bool,
     },
 }
 

@@ -9,16 +9,30 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{CliError, ImportCommand};
 use crate::service::imports::{self, ImportFailure, ImportReport, Phase};
+use crate::service::penalty_imports::ImportOptions;
 use crate::service::{Actor, App};
 
 /// Files with more rows than this get a progress bar (on a terminal).
 const PROGRESS_FROM_ROWS: u64 = 5_000;
 
 pub(crate) fn import(app: &App, command: ImportCommand) -> Result<ExitCode, CliError> {
+    let mut options = ImportOptions::default();
     let (file, skip_invalid, what) = match command {
         ImportCommand::Entities { file, skip_invalid } => (file, skip_invalid, "entities"),
         ImportCommand::Inspectors { file, skip_invalid } => (file, skip_invalid, "inspectors"),
-        ImportCommand::Penalties { file, skip_invalid } => (file, skip_invalid, "penalties"),
+        ImportCommand::Penalties {
+            file,
+            skip_invalid,
+            dry_run,
+            already_published,
+        } => {
+            options = ImportOptions {
+                skip_invalid,
+                dry_run,
+                already_published,
+            };
+            (file, skip_invalid, "penalties")
+        }
     };
     let bytes = std::fs::read(&file)
         .map_err(|e| CliError::Other(format!("cannot read {}: {e}", file.display())))?;
@@ -36,15 +50,26 @@ pub(crate) fn import(app: &App, command: ImportCommand) -> Result<ExitCode, CliE
     let result = match what {
         "entities" => imports::entities(app, &actor, &bytes, skip_invalid, &progress),
         "penalties" => {
-            crate::service::penalty_imports::import(app, &actor, &bytes, skip_invalid, &progress)
+            crate::service::penalty_imports::import(app, &actor, &bytes, options, &progress)
         }
         _ => imports::inspectors(app, &actor, &bytes, skip_invalid, &progress),
     };
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
     match result {
+        Ok(report) if report.dry_run => {
+            print_report(&report);
+            println!(
+                "dry run: nothing was written ({} would be inserted)",
+                report.inserted
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Ok(report) => {
             print_report(&report);
+            if let Some(id) = &report.import_id {
+                println!("import {id}");
+            }
             println!(
                 "written in {seconds:.1} s ({:.0} rows/s)",
                 report.rows as f64 / seconds.max(1e-9)

@@ -28,7 +28,8 @@ crate::domain::entity::labelled_enum! {
         PenaltyCreate = "penalty.create", "登记处罚决定";
         PenaltyDeadlineRecomputed = "penalty.deadline_recomputed", "重算公示期限";
         PenaltyExport = "penalty.export", "导出处罚决定";
-        PenaltyImport = "penalty.import", "导入处罚决定";
+        PenaltyImport = "penalty.import", "导入处罚决定（待审核）";
+        PenaltyImportPublished = "penalty.import_published", "导入已公示的处罚决定";
         PenaltyUpdate = "penalty.update", "修改处罚决定";
         PenaltySubmit = "penalty.submit", "提交审核";
         PenaltyApprove = "penalty.approve", "审核通过";

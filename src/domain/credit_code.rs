@@ -116,6 +116,25 @@ impl CreditCodeError {
             CreditCodeError::Checksum { .. } => "checksum",
         }
     }
+
+    /// The reason in Chinese.
+    pub fn zh(&self) -> String {
+        match self {
+            CreditCodeError::Length(n) => {
+                format!("统一社会信用代码应为 18 位，此处为 {n} 位")
+            }
+            CreditCodeError::Character {
+                position,
+                character,
+            } => format!("第 {position} 位的“{character}”不能出现在统一社会信用代码的这个位置"),
+            CreditCodeError::Category(pair) => {
+                format!("“{pair}”不是 GB 32100-2015 规定的登记管理部门和机构类别代码")
+            }
+            CreditCodeError::Checksum { expected, found } => {
+                format!("校验码应为 {expected}，而不是 {found}；请核对是否抄错")
+            }
+        }
+    }
 }
 
 /// A valid, normalised credit code. The only way in is [`CreditCode::parse`].

@@ -147,7 +147,12 @@ impl EntityFields {
                 e.push("credit_code", "required", "credit_code is required");
                 None
             }
-            Some(v) => e.take("credit_code", CreditCode::parse(v), |err| err.reason()),
+            Some(v) => e.take_said(
+                "credit_code",
+                CreditCode::parse(v),
+                |err| err.reason(),
+                |err| err.zh(),
+            ),
         };
         let name = required_text(&mut e, "name", raw.name.as_deref(), 200);
         let kind = match raw.kind.as_deref().map(str::trim).filter(|s| !s.is_empty()) {

@@ -1,11 +1,18 @@
 //! A problem with one named input field, as every parser in the domain reports it.
 
-/// One invalid input field: which, a stable reason code, and a sentence for people.
+/// One invalid input field: which, a stable reason code, and a sentence for people, in English
+/// (`message`) and in Chinese (`zh`: the site's own, else `i18n::generic`); the API sends one of
+/// the two (`http::problem`). `confirmable`: a rule a clerk may knowingly override by sending
+/// the same request with the code in `confirm` (serialised only when true).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct FieldError {
     pub field: String,
     pub code: String,
     pub message: String,
+    #[serde(skip)]
+    pub zh: String,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub confirmable: bool,
 }
 
 impl FieldError {
@@ -14,6 +21,30 @@ impl FieldError {
             field: field.to_string(),
             code: code.to_string(),
             message: message.into(),
+            zh: crate::domain::i18n::generic(field, code),
+            confirmable: false,
+        }
+    }
+
+    /// This error with its Chinese sentence.
+    pub fn zh(mut self, zh: impl Into<String>) -> Self {
+        self.zh = zh.into();
+        self
+    }
+
+    /// The sentence in `lang`.
+    pub fn message_in(&self, lang: crate::domain::i18n::Lang) -> &str {
+        match lang {
+            crate::domain::i18n::Lang::Zh => &self.zh,
+            crate::domain::i18n::Lang::En => &self.message,
+        }
+    }
+
+    /// A soft rule's finding: the request succeeds when it is sent again with `code` confirmed.
+    pub fn confirmable(field: &str, code: &str, message: impl Into<String>) -> Self {
+        FieldError {
+            confirmable: true,
+            ..FieldError::new(field, code, message)
         }
     }
 }
@@ -27,6 +58,17 @@ impl Errors {
         self.0.push(FieldError::new(field, code, message));
     }
 
+    /// As [`push`](Self::push), with the site's own Chinese sentence.
+    pub fn say(
+        &mut self,
+        field: &str,
+        code: &str,
+        message: impl Into<String>,
+        zh: impl Into<String>,
+    ) {
+        self.0.push(FieldError::new(field, code, message).zh(zh));
+    }
+
     /// The parsed value, or `None` after recording its error.
     pub fn take<T, E: std::fmt::Display>(
         &mut self,
@@ -38,6 +80,23 @@ impl Errors {
             Ok(v) => Some(v),
             Err(e) => {
                 self.push(field, code(&e), e.to_string());
+                None
+            }
+        }
+    }
+
+    /// As [`take`](Self::take), with the error's own Chinese sentence.
+    pub fn take_said<T, E: std::fmt::Display>(
+        &mut self,
+        field: &str,
+        result: Result<T, E>,
+        code: impl Fn(&E) -> &'static str,
+        zh: impl Fn(&E) -> String,
+    ) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.say(field, code(&e), e.to_string(), zh(&e));
                 None
             }
         }
@@ -77,6 +136,17 @@ impl TextProblem {
             TextProblem::Control => "character",
             TextProblem::Bidi => "bidi",
             TextProblem::Invisible => "invisible",
+        }
+    }
+
+    pub fn message_zh(self, field: &str) -> String {
+        let field = label(field);
+        match self {
+            TextProblem::Control => format!("{field}含有控制字符或换行以外的不可见字符"),
+            TextProblem::Bidi => {
+                format!("{field}含有改变文字显示方向的字符（U+202A–U+202E、U+2066–U+2069）")
+            }
+            TextProblem::Invisible => format!("{field}没有可见的文字"),
         }
     }
 
@@ -121,6 +191,14 @@ pub fn check_text(text: &str) -> Result<(), TextProblem> {
     Ok(())
 }
 
+/// A field's Chinese name for a sentence (its API name when it has none).
+fn label(field: &str) -> &str {
+    match crate::domain::i18n::field_label(field) {
+        "" => field,
+        l => l,
+    }
+}
+
 /// A required, trimmed text of at most `max` characters that passes [`check_text`].
 pub fn required_text(
     errors: &mut Errors,
@@ -131,7 +209,12 @@ pub fn required_text(
     match optional_text(errors, field, value, max) {
         Some(Some(v)) => Some(v),
         Some(None) => {
-            errors.push(field, "required", format!("{field} is required"));
+            errors.say(
+                field,
+                "required",
+                format!("{field} is required"),
+                format!("请填写{}", label(field)),
+            );
             None
         }
         None => None,
@@ -158,15 +241,16 @@ pub fn optional_text(
     }
     let v = v.join(" ");
     if let Err(p) = check_text(&v) {
-        errors.push(field, p.code(), p.message(field));
+        errors.say(field, p.code(), p.message(field), p.message_zh(field));
         return None;
     }
     let n = v.chars().count();
     if n > max {
-        errors.push(
+        errors.say(
             field,
             "too_long",
             format!("{field} has {n} characters, at most {max} are allowed"),
+            format!("{}有 {n} 个字，最多 {max} 个字", label(field)),
         );
         return None;
     }

@@ -34,6 +34,24 @@ impl IdNumberError {
             IdNumberError::Checksum { .. } => "checksum",
         }
     }
+
+    /// The reason in Chinese.
+    pub fn zh(&self) -> String {
+        match self {
+            IdNumberError::Length(n) => {
+                format!("公民身份号码应为 18 位（旧版为 15 位），此处为 {n} 位")
+            }
+            IdNumberError::Character {
+                position,
+                character,
+            } => format!("第 {position} 位的“{character}”不能出现在公民身份号码的这个位置"),
+            IdNumberError::BirthDate(d) => format!("{d} 不是真实的出生日期"),
+            IdNumberError::FutureBirthDate(d) => format!("出生日期 {d} 晚于今天"),
+            IdNumberError::Checksum { expected, found } => {
+                format!("校验码应为 {expected}，而不是 {found}；请核对是否抄错")
+            }
+        }
+    }
 }
 
 /// A valid 18-character identity number. The only way in is [`IdNumber::parse`].

@@ -172,7 +172,12 @@ impl InspectorFields {
         let id_number = match present(&raw.id_number) {
             None => Some(None),
             Some(v) => e
-                .take("id_number", IdNumber::parse(v, today), |err| err.reason())
+                .take_said(
+                    "id_number",
+                    IdNumber::parse(v, today),
+                    |err| err.reason(),
+                    |err| err.zh(),
+                )
                 .map(Some),
         };
         let phone = match present(&raw.phone) {

@@ -11,6 +11,7 @@ pub mod deadline;
 pub mod draw;
 pub mod entity;
 pub mod field;
+pub mod i18n;
 pub mod id_number;
 pub mod ids;
 pub mod inspection_item;

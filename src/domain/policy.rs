@@ -33,6 +33,8 @@ pub enum Action {
     /// Discard a decision logged by mistake, before it is published: its drafter (a clerk, the
     /// workflow checks which) or a reviewer.
     DiscardPenalties,
+    /// Import decisions as already published (moving legacy records in), skipping review.
+    ImportPublishedPenalties,
     /// Read penalty decisions with their private fields.
     ReadPenalties,
     /// Draft random-inspection plans, record their results and complete them.
@@ -44,7 +46,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::ManageUsers,
         Action::ReadAudit,
         Action::ReadDirectory,
@@ -57,6 +59,7 @@ impl Action {
         Action::DraftPenalties,
         Action::ReviewPenalties,
         Action::DiscardPenalties,
+        Action::ImportPublishedPenalties,
         Action::ReadPenalties,
         Action::PlanInspections,
         Action::ReviewInspections,
@@ -78,6 +81,7 @@ pub fn permits(role: Role, action: Action) -> bool {
         DraftPenalties | PlanInspections => role == Clerk,
         ReviewPenalties | ReviewInspections => role == Reviewer,
         DiscardPenalties => matches!(role, Clerk | Reviewer),
+        ImportPublishedPenalties => matches!(role, Reviewer | Admin),
         ReadPenalties | ReadPlans => matches!(role, Clerk | Reviewer | Admin),
         ReadAudit => matches!(role, Admin | Reviewer),
         ReadDirectory => matches!(role, Clerk | Reviewer | Admin),
@@ -116,6 +120,10 @@ mod tests {
             (Action::DraftPenalties, &[Role::Clerk]),
             (Action::ReviewPenalties, &[Role::Reviewer]),
             (Action::DiscardPenalties, &[Role::Clerk, Role::Reviewer]),
+            (
+                Action::ImportPublishedPenalties,
+                &[Role::Reviewer, Role::Admin],
+            ),
             (
                 Action::ReadPenalties,
                 &[Role::Clerk, Role::Reviewer, Role::Admin],

@@ -24,6 +24,15 @@ impl Role {
             Role::Admin => "admin",
         }
     }
+
+    /// The role as staff name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Clerk => "经办人",
+            Role::Reviewer => "审核人",
+            Role::Admin => "管理员",
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

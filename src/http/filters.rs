@@ -165,12 +165,19 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Box<Problem>> {
     // Syntax first, so a broken document is reported as such even where its first bytes
     // already fail to fit `T`.
     if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(body) {
-        return Err(Box::new(Problem::new(
-            StatusCode::BAD_REQUEST,
-            "malformed-json",
-            "Malformed JSON",
-            e.to_string(),
-        )));
+        return Err(Box::new(
+            Problem::new(
+                StatusCode::BAD_REQUEST,
+                "malformed-json",
+                "Malformed JSON",
+                e.to_string(),
+            )
+            .zh(format!(
+                "请求内容不是有效的 JSON（第 {} 行第 {} 列），未做任何修改",
+                e.line(),
+                e.column()
+            )),
+        ));
     }
     let mut de = serde_json::Deserializer::from_slice(body);
     let parsed: Result<T, _> = serde_path_to_error::deserialize(&mut de);
@@ -204,50 +211,73 @@ fn field_error(path: &str, message: &str, whole: &str, default_code: &str) -> Fi
         p => p,
     };
     tracing::debug!(field, serde = message, "request field refused");
-    FieldError::new(field, code, plain_message(field, code, message))
+    let (en, zh) = plain_message(field, code, message);
+    FieldError::new(field, code, en).zh(zh)
 }
 
-/// What a field needs, in the problem's own words, from serde's message about it.
-fn plain_message(field: &str, code: &str, serde: &str) -> String {
+/// What a field needs, in the problem's own words (English, Chinese), from serde's message about
+/// it.
+fn plain_message(field: &str, code: &str, serde: &str) -> (String, String) {
     // serde_json appends the position; the problem names the field instead.
     let serde = serde.split(" at line ").next().unwrap_or(serde);
+    let label = match crate::domain::i18n::field_label(field) {
+        "" => field,
+        l => l,
+    };
     // "…, expected one of `a`, `b`": the accepted names, without serde's backticks.
     let choices = |text: &str| {
         text.split_once("expected one of ")
             .map(|(_, list)| list.replace('`', ""))
     };
     match code {
-        "required" => return format!("{field} is required"),
+        "required" => {
+            return (
+                format!("{field} is required"),
+                format!("请填写{label}（{field}）"),
+            )
+        }
         "unknown_field" => {
             return match choices(serde) {
-                Some(list) => {
-                    format!("{field} is not a field of this request; the fields are {list}")
-                }
-                None => format!("{field} is not a field of this request"),
+                Some(list) => (
+                    format!("{field} is not a field of this request; the fields are {list}"),
+                    format!("{field} 不是此请求的字段；可用的字段有 {list}"),
+                ),
+                None => (
+                    format!("{field} is not a field of this request"),
+                    format!("{field} 不是此请求的字段"),
+                ),
             }
         }
         _ => {}
     }
     if serde.starts_with("unknown variant") {
         if let Some(list) = choices(serde) {
-            return format!("{field} is one of {list}");
+            return (
+                format!("{field} is one of {list}"),
+                format!("{label}须为以下之一：{list}"),
+            );
         }
     }
     let expected = serde.split_once("expected ").map(|(_, e)| e.trim());
-    let needs = match expected {
+    let (needs, needs_zh) = match expected {
         Some(e) if e.starts_with('i') || e.starts_with('u') || e.contains("integer") => {
-            "a whole number in range"
+            ("a whole number in range", "范围内的整数")
         }
-        Some(e) if e.starts_with('f') || e.contains("number") => "a number",
-        Some(e) if e.contains("bool") => "true or false",
-        Some(e) if e.contains("string") || e.contains("char") => "text",
-        Some(e) if e.contains("sequence") || e.contains("array") => "a list",
-        Some(e) if e.contains("map") || e.contains("struct") => "an object",
-        _ if serde.contains("digit") || serde.contains("integer") => "a whole number in range",
-        _ if serde.contains("`true` or `false`") => "true or false",
-        _ => "a value of another kind",
+        Some(e) if e.starts_with('f') || e.contains("number") => ("a number", "数字"),
+        Some(e) if e.contains("bool") => ("true or false", "true 或 false"),
+        Some(e) if e.contains("string") || e.contains("char") => ("text", "文字"),
+        Some(e) if e.contains("sequence") || e.contains("array") => ("a list", "列表"),
+        Some(e) if e.contains("map") || e.contains("struct") => ("an object", "对象"),
+        _ if serde.contains("digit") || serde.contains("integer") => {
+            ("a whole number in range", "范围内的整数")
+        }
+        _ if serde.contains("`true` or `false`") => ("true or false", "true 或 false"),
+        _ => ("a value of another kind", "另一种类型的值"),
     };
-    format!("{field} must be {needs}")
+    (
+        format!("{field} must be {needs}"),
+        format!("{label}（{field}）须为{needs_zh}"),
+    )
 }
 
 /// Query parameters as `T`; a bad one gets 400 naming it. An absent query string is empty.
@@ -320,7 +350,8 @@ pub fn authenticated_with_token(
                         "unauthorized",
                         "Not authenticated",
                         "send Authorization: Bearer <token> (POST /api/v1/auth/tokens issues one)",
-                    ))
+                    )
+                    .zh("请先登录：请求须带 Authorization: Bearer <令牌>（登录接口 POST /api/v1/auth/tokens 签发）"))
                 })?;
                 let presented = token.clone();
                 let actor = state
@@ -335,7 +366,8 @@ pub fn authenticated_with_token(
                         "unauthorized",
                         "Not authenticated",
                         "the token is unknown, expired, or its account is disabled",
-                    ))),
+                    )
+                    .zh("登录已失效：令牌无效、已过期或账号已停用，请重新登录"))),
                 }
             }
         })

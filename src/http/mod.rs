@@ -6,6 +6,7 @@
 
 pub mod bare_errors;
 pub mod filters;
+pub mod lang;
 pub mod limits;
 pub mod middleware;
 pub mod paging;

@@ -8,6 +8,7 @@ use warp::reply::Response;
 use warp::{Rejection, Reply};
 
 use super::limits::MAX_BODY_BYTES;
+use crate::domain::i18n::{self, Lang};
 use crate::error_chain::error_chain;
 use crate::service::{ConflictKind, FieldError, ServiceError};
 
@@ -77,9 +78,18 @@ pub struct Problem {
     /// Seconds for the `Retry-After` header (429, 503).
     #[serde(skip)]
     pub retry_after: Option<u64>,
+    /// The title and detail in Chinese, sent unless the request asks for English
+    /// (`http::lang`); the field errors carry their own.
+    #[serde(skip)]
+    pub title_zh: String,
+    #[serde(skip)]
+    pub detail_zh: String,
 }
 
 impl Problem {
+    /// A problem with English `title` and `detail`; in Chinese its title is the slug's
+    /// (`i18n::title`) and its detail the slug's general sentence until [`Problem::zh`] gives
+    /// the specific one.
     pub fn new(status: StatusCode, slug: &str, title: &str, detail: impl Into<String>) -> Self {
         Problem {
             type_uri: format!("{TYPE_PREFIX}{slug}"),
@@ -89,7 +99,15 @@ impl Problem {
             errors: Vec::new(),
             extensions: serde_json::Map::new(),
             retry_after: None,
+            title_zh: i18n::title(slug).to_string(),
+            detail_zh: general_detail_zh(slug).to_string(),
         }
+    }
+
+    /// This problem with its detail in Chinese.
+    pub fn zh(mut self, detail: impl Into<String>) -> Self {
+        self.detail_zh = detail.into();
+        self
     }
 
     pub fn validation(errors: Vec<FieldError>) -> Self {
@@ -98,6 +116,11 @@ impl Problem {
             .map(|e| format!("{}: {}", e.field, e.message))
             .collect::<Vec<_>>()
             .join("; ");
+        let detail_zh = errors
+            .iter()
+            .map(|e| e.zh.as_str())
+            .collect::<Vec<_>>()
+            .join("；");
         Problem {
             errors,
             ..Problem::new(
@@ -106,7 +129,20 @@ impl Problem {
                 "Invalid input",
                 detail,
             )
+            .zh(detail_zh)
         }
+    }
+
+    /// The problem as sent in `lang`: title, detail and every field's message in it.
+    pub fn in_lang(mut self, lang: Lang) -> Self {
+        if lang == Lang::Zh {
+            self.title = std::mem::take(&mut self.title_zh);
+            self.detail = std::mem::take(&mut self.detail_zh);
+            for e in &mut self.errors {
+                e.message = e.zh.clone();
+            }
+        }
+        self
     }
 
     pub fn status(&self) -> StatusCode {
@@ -114,17 +150,70 @@ impl Problem {
     }
 }
 
+/// What a problem of `slug` means, in Chinese, where its site gives no sentence of its own.
+fn general_detail_zh(slug: &str) -> &'static str {
+    match slug {
+        "validation" => "请按各字段的提示修改后重新提交。",
+        "malformed-json" => "请求内容不是有效的 JSON，未做任何修改。",
+        "body-unreadable" => "请求内容未完整送达，未做任何修改，请重试。",
+        "bad-request" => "请求无法解析。",
+        "unauthorized" => "请先登录，或重新登录。",
+        "forbidden" => "当前账号的角色或所属处罚机关不允许此操作。",
+        "separation-of-duties" => "起草或修改过此决定的人员不能审核它（先审后发）。",
+        "not-found" => "所请求的记录不存在，或不在当前账号的权限范围内。",
+        "unknown-route" => "没有这个接口地址，请核对地址。",
+        "method-not-allowed" => "此接口地址不支持该请求方法。",
+        "stale-version" => "此记录已被他人修改，请刷新后重新操作。",
+        "duplicate" => "相同编号的记录已存在。",
+        "invalid-transition" => "记录当前的状态不允许此操作。",
+        "concurrent-change" => "同时有其他修改，未做任何修改，请重试。",
+        "last-admin" => "此操作会使系统没有可用的管理员账号。",
+        "not-publishable" => "按本处罚机关的公示设置，此类决定不予公示。",
+        "length-required" => "请求缺少 Content-Length。",
+        "payload-too-large" => {
+            "请求内容超过允许的大小（导入文件不超过 64 MiB，其他不超过 1 MiB）。"
+        }
+        "uri-too-long" => "地址过长。",
+        "unsupported-media-type" => "请求内容的类型不受支持。",
+        "calendar-not-loaded" => {
+            "所需年份的工作日日历尚未载入，请管理员载入国务院办公厅节假日安排。"
+        }
+        "import-refused" => "文件中有错误行，未写入任何数据；请改正后重新导入，或选择跳过错误行。",
+        "too-many-attempts" => "登录失败次数过多，请稍后再试。",
+        "rate-limited" => "请求过于频繁，请稍后再试。",
+        "headers-too-large" => "请求头过大。",
+        "internal" => "服务器内部错误，未做任何修改；已记录日志。",
+        "database-unavailable" => "数据库暂时无法连接，请稍后再试。",
+        "database-busy" => "数据库正忙（例如正在进行大批量导入），未做任何修改，请稍后重试。",
+        "body-timeout" => "请求内容未在规定时间内送达，连接已关闭。",
+        "too-many-connections" => "服务器连接数已满，请稍后重试。",
+        _ => "请求未能完成。",
+    }
+}
+
 impl Reply for Problem {
     fn into_response(self) -> Response {
         let status = self.status();
-        let body = serde_json::to_vec(&self).unwrap_or_else(|_| b"{}".to_vec());
+        let lang = super::lang::current();
+        let problem = self.in_lang(lang);
+        let body = serde_json::to_vec(&problem).unwrap_or_else(|_| b"{}".to_vec());
         let mut res = Response::new(body.into());
         *res.status_mut() = status;
         res.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
-        if let Some(secs) = self.retry_after {
+        // The words depend on Accept-Language (`http::lang`); a cache must not mix the two.
+        res.headers_mut().insert(
+            header::CONTENT_LANGUAGE,
+            HeaderValue::from_static(match lang {
+                Lang::Zh => "zh-CN",
+                Lang::En => "en",
+            }),
+        );
+        res.headers_mut()
+            .append(header::VARY, HeaderValue::from_static("Accept-Language"));
+        if let Some(secs) = problem.retry_after {
             res.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
@@ -195,12 +284,20 @@ impl From<ServiceError> for Problem {
                 } else {
                     ""
                 };
+                let hint_zh = if provisional {
+                    "；也可加 provisional=true 按法定节假日推算，结果标为暂定"
+                } else {
+                    ""
+                };
                 let mut p = Problem::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "calendar-not-loaded",
                     "Calendar not loaded",
                     format!("the {region} holiday calendar for {year} is not loaded{hint}"),
-                );
+                )
+                .zh(format!(
+                    "{region} 地区 {year} 年的工作日日历尚未载入，请管理员载入该年的节假日安排{hint_zh}"
+                ));
                 p.extensions.insert("region".into(), region.into());
                 p.extensions.insert("year".into(), year.into());
                 p
@@ -215,6 +312,9 @@ impl From<ServiceError> for Problem {
                         "too many failed logins for this name or from this address; try again in {retry_after} s"
                     ),
                 )
+                .zh(format!(
+                    "此账号名或此地址登录失败次数过多，请 {retry_after} 秒后再试"
+                ))
             },
             ServiceError::Busy(cause) => {
                 tracing::warn!(error = %error_chain(&cause), "database busy");
@@ -241,6 +341,7 @@ impl From<ServiceError> for Problem {
                 tracing::error!(error = %error_chain(&*cause), "internal error");
                 internal()
             }
+            ServiceError::Said { error, zh } => Problem::from(*error).zh(zh),
         }
     }
 }
@@ -257,6 +358,7 @@ pub fn rate_limited(retry_after: u64) -> Problem {
                 "this client made more requests than its rate allows; try again in {retry_after} s"
             ),
         )
+        .zh(format!("请求过于频繁，请 {retry_after} 秒后再试"))
     }
 }
 

@@ -189,6 +189,8 @@ body! {
         case_officers: Option<Vec<String>>,
         entity_credit_code: Option<String>,
         internal_notes: Option<String>,
+        /// Soft rules this request knowingly overrides (`party_name_differs`, `large_amount`).
+        confirm: Option<Vec<String>>,
     }
 }
 

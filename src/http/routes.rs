@@ -182,6 +182,7 @@ pub const ROUTES: &[Route] = &[
     staff("POST", "/api/v1/imports/entities"),
     staff("POST", "/api/v1/imports/inspectors"),
     staff("POST", "/api/v1/imports/penalties"),
+    staff("POST", "/api/v1/imports/penalties/{import_id}/publish"),
     staff("GET", "/api/v1/inspectors"),
     staff("POST", "/api/v1/inspectors"),
     staff("GET", "/api/v1/inspectors/{id}"),

@@ -164,7 +164,8 @@ pub fn login(
             audit_refusal(app, name, client, refusal)?;
             Err(ServiceError::Unauthorized(
                 "name or password is wrong, or the account is disabled".into(),
-            ))
+            )
+            .zh("账号名或密码错误，或账号已停用"))
         }
     }
 }

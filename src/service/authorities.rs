@@ -6,6 +6,7 @@ use crate::domain::audit_action::AuditAction;
 use crate::domain::ids::AuthorityId;
 use crate::domain::penalty::record::{Authority, AuthorityFields, RawAuthority};
 use crate::domain::policy::Action;
+use crate::service::FieldError;
 use crate::store::{self, write_tx, AnyConn};
 
 /// Every authority (public: names, codes and what they publish are public facts).
@@ -27,26 +28,29 @@ pub(super) fn find(conn: &mut AnyConn, id: i64) -> Result<Authority, ServiceErro
 pub(super) fn resolve(conn: &mut AnyConn, id: Option<i64>) -> Result<Authority, ServiceError> {
     match id {
         Some(id) => store::authorities::by_id(conn, id)?.ok_or_else(|| {
-            ServiceError::invalid(
+            ServiceError::Validation(vec![FieldError::new(
                 "authority_id",
                 "unknown",
                 format!("no authority with id {id}"),
             )
+            .zh(format!("没有编号为 {id} 的处罚机关"))])
         }),
         None => {
             let mut all = store::authorities::list(conn)?;
             match all.len() {
                 1 => Ok(all.remove(0)),
-                0 => Err(ServiceError::invalid(
+                0 => Err(ServiceError::Validation(vec![FieldError::new(
                     "authority_id",
                     "required",
                     "no authority (处罚机关) is set up yet: an admin creates one with POST /api/v1/authorities",
-                )),
-                n => Err(ServiceError::invalid(
+                )
+                .zh("尚未设置处罚机关：请管理员先添加处罚机关")])),
+                n => Err(ServiceError::Validation(vec![FieldError::new(
                     "authority_id",
                     "required",
                     format!("authority_id is required: {n} authorities are set up"),
-                )),
+                )
+                .zh(format!("已设置 {n} 个处罚机关，请选择处罚机关"))])),
             }
         }
     }

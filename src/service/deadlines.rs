@@ -7,7 +7,7 @@
 
 use chrono::NaiveDate;
 
-use super::{App, ServiceError};
+use super::{App, FieldError, ServiceError};
 use crate::domain::calendar::Deadline;
 use crate::domain::deadline::{rule_on, DeadlineRule};
 use crate::store::AnyConn;
@@ -127,11 +127,14 @@ impl ReportKind {
             "due" => Ok(ReportKind::Due),
             "overdue" => Ok(ReportKind::Overdue),
             "published_late" => Ok(ReportKind::PublishedLate),
-            other => Err(ServiceError::invalid(
+            other => Err(ServiceError::Validation(vec![FieldError::new(
                 "state",
                 "unknown",
                 format!("{other:?}: expected waiting, due, overdue or published_late"),
-            )),
+            )
+            .zh(format!(
+                "“{other}”不是可识别的期限状态；可选 waiting（全部待公示）、due（未到期）、overdue（已超期）、published_late（逾期公示）"
+            ))])),
         }
     }
 }

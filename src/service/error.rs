@@ -83,9 +83,24 @@ pub enum ServiceError {
     Busy(#[source] StoreError),
     #[error("internal error")]
     Internal(#[source] Cause),
+    /// `error` with its detail in Chinese for staff (`http::problem` sends the Chinese unless
+    /// English is asked for).
+    #[error("{error}")]
+    Said {
+        error: Box<ServiceError>,
+        zh: String,
+    },
 }
 
 impl ServiceError {
+    /// This error with its detail in Chinese.
+    pub fn zh(self, zh: impl Into<String>) -> ServiceError {
+        ServiceError::Said {
+            error: Box::new(self),
+            zh: zh.into(),
+        }
+    }
+
     pub fn invalid(field: &str, code: &str, message: impl Into<String>) -> Self {
         ServiceError::Validation(vec![FieldError::new(field, code, message)])
     }

@@ -57,6 +57,24 @@ pub fn record<T: Audited>(
     after: &T,
     now: NaiveDateTime,
 ) -> Result<(), ServiceError> {
+    record_confirmed(conn, actor, action, before, after, &[], now)
+}
+
+/// As [`record`], for a write that knowingly overrode soft rules (`domain::penalty::cautions`):
+/// the after snapshot carries `"confirmed": [codes]` when there are any.
+pub fn record_confirmed<T: Audited>(
+    conn: &mut AnyConn,
+    actor: &str,
+    action: AuditAction,
+    before: Option<&T>,
+    after: &T,
+    confirmed: &[String],
+    now: NaiveDateTime,
+) -> Result<(), ServiceError> {
+    let mut snapshot = after.snapshot();
+    if let (false, Some(o)) = (confirmed.is_empty(), snapshot.as_object_mut()) {
+        o.insert("confirmed".into(), serde_json::json!(confirmed));
+    }
     record_event(
         conn,
         Event {
@@ -65,7 +83,7 @@ pub fn record<T: Audited>(
             object_type: T::OBJECT,
             object_id: after.object_id(),
             before: before.map(Audited::snapshot),
-            after: Some(after.snapshot()),
+            after: Some(snapshot),
         },
         now,
     )

@@ -27,6 +27,21 @@ pub struct ImportError {
     pub field: String,
     pub code: String,
     pub message: String,
+    /// The message in Chinese (sent unless English is asked for).
+    #[serde(skip)]
+    pub zh: String,
+}
+
+impl ImportReport {
+    /// The report with every error's message in `lang`.
+    pub fn in_lang(mut self, lang: crate::domain::i18n::Lang) -> ImportReport {
+        if lang == crate::domain::i18n::Lang::Zh {
+            for e in &mut self.errors {
+                e.message = e.zh.clone();
+            }
+        }
+        self
+    }
 }
 
 /// What an import did, or would have done.
@@ -40,8 +55,16 @@ pub struct ImportReport {
     pub rejected: usize,
     pub errors: Vec<ImportError>,
     pub ignored_columns: Vec<String>,
-    /// Whether anything was written (false when the file was refused).
+    /// Whether anything was written (false when the file was refused, or for a dry run).
     pub written: bool,
+    /// A dry run: `inserted`, `updated` and `unchanged` say what the import would do; nothing was
+    /// written.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub dry_run: bool,
+    /// A penalty import's id (the file's SHA-256): a reviewer approves and publishes the
+    /// decisions it brought in by it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub import_id: Option<String>,
 }
 
 /// The outcome: `Ok` when written, `Err(Refused)` with the full report when nothing was.
@@ -67,6 +90,19 @@ pub enum Phase {
 /// Called with the phase and the rows done in it so far (for the CLI's progress bar).
 pub type Progress<'a> = &'a dyn Fn(Phase, usize);
 
+/// Why a file cannot be read, in Chinese.
+fn file_error_zh(e: &FileError) -> String {
+    match e {
+        FileError::Encoding(at) => format!(
+            "文件既不是 UTF-8 也不是 GB18030/GBK 编码的文本（第 {at} 字节处无法解码）；请在 Excel 中另存为“CSV UTF-8”"
+        ),
+        FileError::Empty => "文件为空：第一行须为列名".into(),
+        FileError::MissingColumn(c) => format!("表头缺少“{c}”列"),
+        FileError::DuplicateColumn(c) => format!("表头中“{c}”列出现了两次"),
+        FileError::Csv { line, message } => format!("第 {line} 行不是有效的 CSV：{message}"),
+    }
+}
+
 /// Decodes and reads a file; a file that cannot be read is refused with one line-1 error.
 pub(super) fn read_file(
     bytes: &[u8],
@@ -88,6 +124,7 @@ pub(super) fn read_file(
                 field: "file".into(),
                 code: code.into(),
                 message: e.to_string(),
+                zh: file_error_zh(&e),
             }],
             ..ImportReport::default()
         })
@@ -109,14 +146,17 @@ fn row_error(t: &table::Table, line: usize, e: FieldError) -> ImportError {
         field: e.field,
         code: e.code,
         message: e.message,
+        zh: e.zh,
     }
 }
 
 fn unheaded(e: RowError) -> ImportError {
+    let zh = crate::domain::i18n::generic(&e.column, e.code);
     ImportError {
         line: e.line,
         column: e.column,
         field: String::new(),
+        zh,
         code: e.code.into(),
         message: e.message,
     }

@@ -88,12 +88,22 @@ impl Actor {
 
 /// 403: `role` may not do `action`, naming the roles that may.
 pub fn forbidden(role: Role, action: Action) -> ServiceError {
+    let roles = policy::roles_for(action);
     ServiceError::Forbidden(format!(
         "role '{role}' may not do this; it needs one of: {}",
-        policy::roles_for(action)
+        roles
             .iter()
             .map(|r| r.as_str())
             .collect::<Vec<_>>()
             .join(", ")
+    ))
+    .zh(format!(
+        "“{}”角色不能执行此操作；需要{}角色",
+        role.label(),
+        roles
+            .iter()
+            .map(|r| format!("“{}”", r.label()))
+            .collect::<Vec<_>>()
+            .join("或")
     ))
 }

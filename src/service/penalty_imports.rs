@@ -1,7 +1,13 @@
-//! Legacy penalty decisions in the national platform's 双公示 layout (reference §1.3): import
-//! (they enter as published, marked imported) and export (staff only: the layout's private
-//! columns; audited). Chinese headers or the CF_* column names; 万元 amounts converted to 分
-//! exactly.
+//! Penalty decisions in the national platform's 双公示 layout (reference §1.3): import and export
+//! (staff only: the layout's private columns; audited). Chinese headers or the CF_* column names;
+//! 万元 amounts converted to 分 exactly.
+//!
+//! An import goes through review like any decision (issue 25, 先审后发): its decisions enter as
+//! `submitted`, marked imported, and a reviewer approves and publishes them ([`publish_import`]
+//! does a whole import at once). Moving legacy records that were published elsewhere in is
+//! `already_published` (a reviewer's or an admin's), audited as such on each record. A dry run
+//! validates everything and reports what would be created, left unchanged or refused, writing
+//! nothing.
 
 use super::events::{self, Event};
 use sha2::Digest;
@@ -71,15 +77,32 @@ fn authority_of<'a>(
 /// what bounds the memory a COPY payload takes on PostgreSQL.
 const WRITE_CHUNK: usize = 10_000;
 
-/// Imports decisions from CSV bytes (clerk): each enters as published and imported.
+/// How a penalty import runs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    /// Write the good rows and report the bad ones (default: nothing if any row is bad).
+    pub skip_invalid: bool,
+    /// Validate and report only; write nothing.
+    pub dry_run: bool,
+    /// Legacy records published elsewhere: they enter as published (reviewer or admin).
+    pub already_published: bool,
+}
+
+/// Imports decisions from CSV bytes: each enters as submitted (clerk) or, with
+/// `already_published`, as published (reviewer, admin), marked imported.
 pub fn import(
     app: &App,
     actor: &Actor,
     bytes: &[u8],
-    skip_invalid: bool,
+    options: ImportOptions,
     progress: Progress<'_>,
 ) -> Result<ImportReport, ImportFailure> {
-    actor.require(Action::DraftPenalties)?;
+    let skip_invalid = options.skip_invalid;
+    actor.require(if options.already_published {
+        Action::ImportPublishedPenalties
+    } else {
+        Action::DraftPenalties
+    })?;
     let (t, encoding) = read_file(bytes, penalties_csv::COLUMNS)?;
     let today = app.today();
     let authorities = store::authorities::list(&mut *app.conn()?)?;
@@ -143,11 +166,13 @@ pub fn import(
         progress,
     );
     let mut report = start_report(&t, encoding, errors);
+    report.dry_run = options.dry_run;
     if !report.errors.is_empty() && !skip_invalid {
         return Err(ImportFailure::Refused(report));
     }
     let now = app.now();
     let digest = hex::encode(sha2::Sha256::digest(bytes));
+    report.import_id = Some(digest.clone());
     let mut conn = app.conn()?;
     let conn = &mut *conn;
     // A number already recorded: the same decision is unchanged, another one is refused.
@@ -179,6 +204,7 @@ pub fn import(
                     field: "decision_number".into(),
                     code: "conflict".into(),
                     message: format!("{number} is recorded already (decision {}) with other content; correct it in gongshi", existing.id),
+                    zh: format!("文号 {number} 已登记（处罚决定 {}），内容与此行不同；请在系统中更正，文件不能覆盖已登记的决定", existing.id),
                 }),
             }
         }
@@ -191,6 +217,16 @@ pub fn import(
             return Err(ImportFailure::Refused(report));
         }
     }
+    if options.dry_run {
+        // What would be created; nothing is written (the audit log included).
+        report.inserted = fresh.len();
+        return Ok(report);
+    }
+    let (state, action) = if options.already_published {
+        (State::Published, AuditAction::PenaltyImportPublished)
+    } else {
+        (State::Submitted, AuditAction::PenaltyImport)
+    };
     let by_id: std::collections::HashMap<i64, &Authority> =
         authorities.iter().map(|a| (a.id, a)).collect();
     // One calendar lookup per decision date, not per row.
@@ -212,13 +248,21 @@ pub fn import(
                         super::penalties::publication_deadline(app, conn, f.decision_date)?,
                     ),
                 };
-                let workflow = Workflow {
-                    drafters: vec![actor.name.clone()],
-                    published_by: Some(actor.name.clone()),
-                    ..Workflow::default()
+                let workflow = if options.already_published {
+                    Workflow {
+                        drafters: vec![actor.name.clone()],
+                        published_by: Some(actor.name.clone()),
+                        ..Workflow::default()
+                    }
+                } else {
+                    Workflow {
+                        drafters: vec![actor.name.clone()],
+                        submitted_by: Some(actor.name.clone()),
+                        submitted_at: Some(now),
+                        ..Workflow::default()
+                    }
                 };
-                let progress =
-                    super::penalties::progress_with(f, State::Published, 1, workflow, due, now)?;
+                let progress = super::penalties::progress_with(f, state, 1, workflow, due, now)?;
                 records.push(PenaltyRecord {
                     id: 0,
                     authority_id: row.authority,
@@ -241,6 +285,7 @@ pub fn import(
                     imported: true,
                     created_by: &actor.name,
                     progress: &r.progress,
+                    import_id: Some(&digest),
                 })
                 .collect();
             let ids = store::penalties::insert_many(conn, &new, now, &mut tally)?;
@@ -249,7 +294,7 @@ pub fn import(
                 record.id = id;
                 audits.push(Event {
                     actor: &actor.name,
-                    action: AuditAction::PenaltyImport,
+                    action,
                     object_type: "penalty",
                     object_id: id.to_string(),
                     before: None,

@@ -34,36 +34,50 @@ impl NewUser {
         let mut errors = Vec::new();
         let name = name.trim();
         if name.is_empty() {
-            errors.push(FieldError::new(
-                "name",
-                "required",
-                "name must not be empty",
-            ));
+            errors.push(
+                FieldError::new("name", "required", "name must not be empty").zh("请填写账号名"),
+            );
         } else if name.chars().count() > MAX_NAME_CHARS {
-            errors.push(FieldError::new(
-                "name",
-                "too_long",
-                format!("name has at most {MAX_NAME_CHARS} characters"),
-            ));
+            errors.push(
+                FieldError::new(
+                    "name",
+                    "too_long",
+                    format!("name has at most {MAX_NAME_CHARS} characters"),
+                )
+                .zh(format!("账号名最多 {MAX_NAME_CHARS} 个字")),
+            );
         } else if let Err(p) = crate::domain::field::check_text(name) {
-            errors.push(FieldError::new("name", p.code(), p.message("name")));
+            errors.push(
+                FieldError::new("name", p.code(), p.message("name")).zh(p.message_zh("name")),
+            );
         } else if name.chars().any(char::is_whitespace) {
-            errors.push(FieldError::new(
-                "name",
-                "character",
-                "name may not contain spaces or control characters",
-            ));
+            errors.push(
+                FieldError::new(
+                    "name",
+                    "character",
+                    "name may not contain spaces or control characters",
+                )
+                .zh("账号名不能含空格或控制字符"),
+            );
         }
         let role = role
             .parse::<Role>()
-            .map_err(|e| errors.push(FieldError::new("role", "unknown", e.to_string())))
+            .map_err(|e| {
+                errors.push(
+                    FieldError::new("role", "unknown", e.to_string())
+                        .zh("角色须为 clerk（经办人）、reviewer（审核人）或 admin（管理员）"),
+                )
+            })
             .ok();
         if password.chars().count() < MIN_PASSWORD_CHARS {
-            errors.push(FieldError::new(
-                "password",
-                "too_short",
-                format!("password has at least {MIN_PASSWORD_CHARS} characters"),
-            ));
+            errors.push(
+                FieldError::new(
+                    "password",
+                    "too_short",
+                    format!("password has at least {MIN_PASSWORD_CHARS} characters"),
+                )
+                .zh(format!("密码至少 {MIN_PASSWORD_CHARS} 个字符")),
+            );
         }
         match (errors.is_empty(), role) {
             (true, Some(role)) => Ok(NewUser {
@@ -108,7 +122,8 @@ pub fn create(app: &App, actor: &Actor, new: NewUser) -> Result<User, ServiceErr
             return Err(ServiceError::conflict(
                 ConflictKind::Duplicate,
                 format!("a user named '{}' already exists", new.name),
-            ));
+            )
+            .zh(format!("账号名“{}”已存在", new.name)));
         }
         if let Some(a) = new.authority_id {
             known_authority(conn, a)?;
@@ -158,11 +173,12 @@ pub struct UserChange {
 fn known_authority(conn: &mut crate::store::AnyConn, id: i64) -> Result<(), ServiceError> {
     match store::authorities::by_id(conn, id)? {
         Some(_) => Ok(()),
-        None => Err(ServiceError::invalid(
+        None => Err(ServiceError::Validation(vec![FieldError::new(
             "authority_id",
             "unknown",
             format!("no authority with id {id}"),
-        )),
+        )
+        .zh(format!("没有编号为 {id} 的处罚机关"))])),
     }
 }
 
@@ -178,19 +194,22 @@ pub fn update(app: &App, actor: &Actor, id: i32, change: UserChange) -> Result<U
     let hash = match change.password.as_deref() {
         None => None,
         Some(p) if p.chars().count() < MIN_PASSWORD_CHARS => {
-            return Err(ServiceError::invalid(
+            return Err(ServiceError::Validation(vec![FieldError::new(
                 "password",
                 "too_short",
                 format!("password has at least {MIN_PASSWORD_CHARS} characters"),
-            ))
+            )
+            .zh(format!("密码至少 {MIN_PASSWORD_CHARS} 个字符"))]))
         }
         Some(p) => Some(hash_password(p)?),
     };
     let now = app.now();
     write_tx(&mut *app.conn()?, |conn| {
         store::serialise_on(conn, POSTGRES_USERS_LOCK_KEY)?;
-        let before = store::users::by_id(conn, id)?
-            .ok_or_else(|| ServiceError::NotFound(format!("no user with id {id}")))?;
+        let before = store::users::by_id(conn, id)?.ok_or_else(|| {
+            ServiceError::NotFound(format!("no user with id {id}"))
+                .zh(format!("没有编号为 {id} 的账号"))
+        })?;
         if before.version != change.version {
             return Err(stale(id, before.version, change.version));
         }
@@ -216,7 +235,11 @@ pub fn update(app: &App, actor: &Actor, id: i32, change: UserChange) -> Result<U
                     "'{}' is the last active admin: make another account admin first",
                     before.name
                 ),
-            ));
+            )
+            .zh(format!(
+                "“{}”是最后一名可用的管理员：请先将另一个账号设为管理员",
+                before.name
+            )));
         }
         if !store::users::update_if_version(conn, id, change.version, role, active, authority, now)?
         {
@@ -228,8 +251,10 @@ pub fn update(app: &App, actor: &Actor, id: i32, change: UserChange) -> Result<U
         if role != before.role || !active || hash.is_some() || authority != before.authority_id {
             store::tokens::revoke_all(conn, id)?;
         }
-        let after = store::users::by_id(conn, id)?
-            .ok_or_else(|| ServiceError::NotFound(format!("no user with id {id}")))?;
+        let after = store::users::by_id(conn, id)?.ok_or_else(|| {
+            ServiceError::NotFound(format!("no user with id {id}"))
+                .zh(format!("没有编号为 {id} 的账号"))
+        })?;
         let mut after_snapshot = snapshot(&after);
         if hash.is_some() {
             after_snapshot["password_changed"] = true.into();
@@ -255,8 +280,10 @@ pub fn revoke_tokens(app: &App, actor: &Actor, id: i32) -> Result<usize, Service
     actor.require(Action::ManageUsers)?;
     let now = app.now();
     write_tx(&mut *app.conn()?, |conn| {
-        let user = store::users::by_id(conn, id)?
-            .ok_or_else(|| ServiceError::NotFound(format!("no user with id {id}")))?;
+        let user = store::users::by_id(conn, id)?.ok_or_else(|| {
+            ServiceError::NotFound(format!("no user with id {id}"))
+                .zh(format!("没有编号为 {id} 的账号"))
+        })?;
         let n = store::tokens::revoke_all(conn, id)?;
         events::record_event(
             conn,
@@ -282,6 +309,9 @@ fn stale(id: i32, current: i32, given: i32) -> ServiceError {
         ConflictKind::StaleVersion,
         format!("user {id} is at version {current}, not {given}: someone changed it first; reload and retry"),
     )
+    .zh(format!(
+        "账号 {id} 已被他人修改（当前版本 {current}，提交的是 {given}），请刷新后重试"
+    ))
 }
 
 pub fn list(app: &App, actor: &Actor) -> Result<Vec<User>, ServiceError> {

@@ -248,6 +248,8 @@ pub struct NewPenalty<'a> {
     pub imported: bool,
     pub created_by: &'a str,
     pub progress: &'a Progress,
+    /// The import it came in with (the file's SHA-256), if any.
+    pub import_id: Option<&'a str>,
 }
 
 /// Inserts a decision, its progress and its index keys. Call inside a write transaction.
@@ -267,6 +269,7 @@ fn insert_row(conn: &mut AnyConn, n: &NewPenalty<'_>, now: NaiveDateTime) -> Que
             penalties::imported.eq(n.imported),
             penalties::created_by.eq(n.created_by),
             penalties::created_at.eq(now),
+            penalties::import_id.eq(n.import_id),
         ))
         .returning(penalties::id)
         .get_result(conn)?;
@@ -349,7 +352,8 @@ fn copy_penalties(
             .text(v.entity_credit_code.as_deref())
             .bool(Some(n.imported))
             .text(Some(n.created_by))
-            .timestamp(now);
+            .timestamp(now)
+            .text(n.import_id);
         records.end_row();
         let l = state_values(n.progress);
         lives
@@ -403,6 +407,7 @@ fn copy_penalties(
                 p::imported,
                 p::created_by,
                 p::created_at,
+                p::import_id,
             ),
             |w| {
                 w.write_all(records.bytes())
@@ -745,6 +750,11 @@ pub fn with_provisional_deadlines(conn: &mut AnyConn) -> QueryResult<Vec<Penalty
         .collect()
 }
 
+/// Loaded rows as records.
+fn records(rows: Vec<(PenaltyRow, StateRow)>) -> QueryResult<Vec<PenaltyRecord>> {
+    rows.into_iter().map(|(p, s)| record(p, s)).collect()
+}
+
 /// Decisions not yet published (draft, submitted, approved), optionally of one authority.
 pub fn unpublished(conn: &mut AnyConn, authority: Option<i64>) -> QueryResult<Vec<PenaltyRecord>> {
     let mut q = penalties::table
@@ -756,10 +766,28 @@ pub fn unpublished(conn: &mut AnyConn, authority: Option<i64>) -> QueryResult<Ve
     if let Some(a) = authority {
         q = q.filter(penalties::authority_id.eq(a));
     }
-    q.load::<(PenaltyRow, StateRow)>(conn)?
-        .into_iter()
-        .map(|(p, s)| record(p, s))
-        .collect()
+    records(q.load::<(PenaltyRow, StateRow)>(conn)?)
+}
+
+/// The decisions an import brought in that are in `state`, in id order, optionally of one
+/// authority.
+pub fn of_import(
+    conn: &mut AnyConn,
+    import_id: &str,
+    state: State,
+    authority: Option<i64>,
+) -> QueryResult<Vec<PenaltyRecord>> {
+    let mut q = penalties::table
+        .inner_join(penalty_states::table)
+        .filter(penalties::import_id.eq(import_id))
+        .filter(penalty_states::state.eq(state.code()))
+        .order(penalties::id.asc())
+        .select((PenaltyRow::as_select(), StateRow::as_select()))
+        .into_boxed();
+    if let Some(a) = authority {
+        q = q.filter(penalties::authority_id.eq(a));
+    }
+    records(q.load::<(PenaltyRow, StateRow)>(conn)?)
 }
 
 /// Decisions published late, or withdrawn after their withdrawal deadline.

@@ -232,6 +232,7 @@ diesel::table! {
         imported -> Bool,
         created_by -> Text,
         created_at -> Timestamp,
+        import_id -> Nullable<Text>,
     }
 }
 

@@ -689,3 +689,77 @@ fn user_add_binds_an_account_to_an_authority() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Issue 25 from the command line: `--dry-run` reports and writes nothing; a plain import
+/// enters its decisions as submitted (not exported as published); `--already-published` moves
+/// legacy records in as published.
+#[test]
+fn a_penalty_import_from_the_command_line_is_reviewed_unless_already_published() {
+    let db = TestDb::new();
+    let url = db.url_string();
+    let out = gongshi(Some(&url), &["seed", "--demo"]).output().unwrap();
+    assert!(out.status.success());
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("decisions.csv");
+    std::fs::write(&file, crate::staff_mistakes::three_decisions()).unwrap();
+    let file = file.to_str().unwrap();
+    let exported = || {
+        let out = gongshi(Some(&url), &["export", "penalties"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        stdout_of(&out)
+    };
+    let before = exported();
+    let dry = gongshi(Some(&url), &["import", "penalties", file, "--dry-run"])
+        .output()
+        .unwrap();
+    assert!(
+        dry.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dry.stderr)
+    );
+    assert!(
+        stdout_of(&dry).contains("dry run: nothing was written (3 would be inserted)"),
+        "{}",
+        stdout_of(&dry)
+    );
+    let real = gongshi(Some(&url), &["import", "penalties", file])
+        .output()
+        .unwrap();
+    assert!(real.status.success());
+    let text = stdout_of(&real);
+    assert!(
+        text.contains("inserted: 3"),
+        "the dry run wrote nothing: {text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.strip_prefix("import ").is_some_and(|id| id.len() == 64)),
+        "{text}"
+    );
+    assert_eq!(exported(), before, "submitted decisions are not published");
+    let legacy = String::from_utf8(crate::staff_mistakes::three_decisions())
+        .unwrap()
+        .replace("〔2026〕10", "〔2025〕10")
+        .replace("2026-11-2", "2025-06-0");
+    std::fs::write(dir.path().join("legacy.csv"), legacy).unwrap();
+    let legacy = dir.path().join("legacy.csv");
+    let out = gongshi(
+        Some(&url),
+        &[
+            "import",
+            "penalties",
+            legacy.to_str().unwrap(),
+            "--already-published",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert!(out.status.success(), "{}", stdout_of(&out));
+    let after = exported();
+    assert!(
+        after.contains("银文旅罚〔2025〕101号") && !after.contains("银文旅罚〔2026〕101号"),
+        "{after}"
+    );
+}

@@ -208,8 +208,13 @@ impl TestApp {
 
     /// How many audit records exist (admin view of the log).
     pub async fn audit_count(&self) -> usize {
+        self.audit_records().await.len()
+    }
+
+    /// Every audit record, oldest first (admin view of the log).
+    pub async fn audit_records(&self) -> Vec<Value> {
         let mut after = 0;
-        let mut n = 0;
+        let mut all = Vec::new();
         loop {
             let page: Value = self
                 .get_as(
@@ -221,11 +226,11 @@ impl TestApp {
                 .await
                 .unwrap();
             let items = page["items"].as_array().unwrap();
-            if items.is_empty() {
-                return n;
-            }
-            n += items.len();
-            after = items.last().unwrap()["seq"].as_i64().unwrap();
+            let Some(last) = items.last() else {
+                return all;
+            };
+            after = last["seq"].as_i64().unwrap();
+            all.extend(items.iter().cloned());
         }
     }
 
@@ -377,7 +382,20 @@ async fn start_tuned(
     };
     TestApp {
         addr: running.addr,
-        client: reqwest::Client::new(),
+        // The suite reads problems in English (`Accept-Language: en`), which names values the
+        // way its assertions do; `language.rs` checks the zh-CN default with a client that sends
+        // no such header.
+        client: reqwest::Client::builder()
+            .default_headers(
+                [(
+                    reqwest::header::ACCEPT_LANGUAGE,
+                    reqwest::header::HeaderValue::from_static("en"),
+                )]
+                .into_iter()
+                .collect(),
+            )
+            .build()
+            .expect("a client"),
         db: app.db().clone(),
         app,
         admin_token,

@@ -18,6 +18,7 @@ mod health;
 mod helpers;
 mod imports;
 mod inspection_items;
+mod language;
 mod login;
 mod open_data;
 mod openapi;

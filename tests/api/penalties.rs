@@ -918,14 +918,22 @@ async fn an_export_re_imports_into_an_empty_database_with_the_same_public_record
     assert_eq!(res.status(), 201);
     let clerk = empty.user_with_role("clerk1", "clerk").await;
     let res = empty
-        .post_csv(&clerk, "/api/v1/imports/penalties", csv.clone())
+        .post_csv(
+            &empty.admin_token,
+            "/api/v1/imports/penalties?already_published=true",
+            csv.clone(),
+        )
         .await;
     let report: Value = res.json().await.unwrap();
     assert_eq!(report["inserted"], 2, "{report}");
     assert_eq!(public_records(&empty).await, before);
     // Again: nothing changes.
     let again: Value = empty
-        .post_csv(&clerk, "/api/v1/imports/penalties", csv)
+        .post_csv(
+            &empty.admin_token,
+            "/api/v1/imports/penalties?already_published=true",
+            csv,
+        )
         .await
         .json()
         .await
@@ -1052,11 +1060,14 @@ fn numbered_file(n: usize, last_fine: &str) -> Vec<u8> {
 async fn a_large_reimport_is_unchanged_and_a_number_recorded_with_other_content_is_refused() {
     let app = spawn_app_at(december()).await;
     let _ = bureau(&app).await;
-    let clerk = app.user_with_role("clerk2", "clerk").await;
     // More numbers than one lookup batch (1,000) holds.
     let n = 1_203;
     let first: Value = app
-        .post_csv(&clerk, "/api/v1/imports/penalties", numbered_file(n, "0.3"))
+        .post_csv(
+            &app.admin_token,
+            "/api/v1/imports/penalties?already_published=true",
+            numbered_file(n, "0.3"),
+        )
         .await
         .json()
         .await
@@ -1074,7 +1085,11 @@ async fn a_large_reimport_is_unchanged_and_a_number_recorded_with_other_content_
     assert_eq!(found["items"].as_array().unwrap().len(), 1, "{found}");
     assert_eq!(found["items"][0]["party_name"], "银川第1203网吧");
     let again: Value = app
-        .post_csv(&clerk, "/api/v1/imports/penalties", numbered_file(n, "0.3"))
+        .post_csv(
+            &app.admin_token,
+            "/api/v1/imports/penalties?already_published=true",
+            numbered_file(n, "0.3"),
+        )
         .await
         .json()
         .await
@@ -1085,8 +1100,12 @@ async fn a_large_reimport_is_unchanged_and_a_number_recorded_with_other_content_
     );
     let audit = app.audit_count().await;
     let report = assert_problem(
-        app.post_csv(&clerk, "/api/v1/imports/penalties", numbered_file(n, "0.4"))
-            .await,
+        app.post_csv(
+            &app.admin_token,
+            "/api/v1/imports/penalties?already_published=true",
+            numbered_file(n, "0.4"),
+        )
+        .await,
         422,
         "import-refused",
     )

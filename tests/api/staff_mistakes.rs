@@ -64,26 +64,8 @@ async fn an_amount_the_content_contradicts_is_refused_naming_both_values() {
 }
 
 /// The newest audit record (admin view of the log).
-async fn last_audit(app: &crate::helpers::TestApp) -> Value {
-    let mut after = 0;
-    let mut last = Value::Null;
-    loop {
-        let page: Value = app
-            .get_as(
-                &app.admin_token,
-                &format!("/api/v1/audit?after={after}&limit=1000"),
-            )
-            .await
-            .json()
-            .await
-            .unwrap();
-        let items = page["items"].as_array().unwrap();
-        let Some(l) = items.last() else {
-            return last;
-        };
-        after = l["seq"].as_i64().unwrap();
-        last = l.clone();
-    }
+pub(crate) async fn last_audit(app: &crate::helpers::TestApp) -> Value {
+    app.audit_records().await.pop().unwrap_or(Value::Null)
 }
 
 /// A draft logged by mistake is discarded by its drafter (or a reviewer) with a reason: never
@@ -330,4 +312,323 @@ async fn every_time_in_a_decisions_answers_carries_its_offset() {
         found.iter().all(|(s, _)| s.ends_with("+08:00")),
         "{found:?}"
     );
+}
+
+/// A company in the directory: its name and legal representative fill a decision that leaves
+/// them out; a different name is a confirmable rule (422 `party_name_differs`, `confirmable:
+/// true`), accepted when confirmed, and the confirmation is in the audit record. An amount above
+/// 1,000,000 元 likewise (`large_amount`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn soft_rules_are_refused_then_accepted_when_confirmed_and_audited() {
+    let app = spawn_app_at(december()).await;
+    let b = bureau(&app).await;
+    let code = crate::helpers::credit_code("640104", 31);
+    let res = app
+        .post_json(
+            Some(&b.clerk),
+            "/api/v1/entities",
+            &json!({"credit_code": code, "name": "银川星光网吧有限公司", "category": "网吧",
+                    "district": "640104", "legal_representative": "王五"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    let company = |patch: Value| {
+        let mut body = json!({
+            "allocate_decision_number": true,
+            "party_kind": "legal_person",
+            "party_credit_code": code,
+            "violation_type": "接纳未成年人进入营业场所",
+            "facts": "经查，当事人接纳未成年人上网。",
+            "legal_basis": "《互联网上网服务营业场所管理条例》第三十一条",
+            "penalty_types": ["警告", "罚款"],
+            "content": "警告，并处罚款",
+            "fine_fen": 500_000,
+            "decision_date": "2026-11-27",
+            "procedure": "ordinary",
+            "case_officers": ["64010020260001", "64010020260002"]
+        });
+        for (k, v) in patch.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        body
+    };
+    // Left out: filled from the directory.
+    let filled = draft(&app, &b, &company(json!({}))).await;
+    assert_eq!(filled["party_name"], "银川星光网吧有限公司");
+    assert_eq!(filled["legal_representative"], "王五");
+    assert_eq!(filled["entity_credit_code"], code.as_str());
+    // Given and the same in another bracket or width form: no question.
+    draft(
+        &app,
+        &b,
+        &company(json!({"party_name": "银川星光网吧有限公司 "})),
+    )
+    .await;
+    // Different: refused, confirmable, nothing written.
+    let audit = app.audit_count().await;
+    let renamed = company(json!({"party_name": "银川星光网咖有限公司"}));
+    let p = assert_problem(
+        app.post_json(Some(&b.clerk), "/api/v1/penalties", &renamed)
+            .await,
+        422,
+        "validation",
+    )
+    .await;
+    assert_eq!(
+        p["errors"],
+        json!([{"field": "party_name", "code": "party_name_differs", "confirmable": true,
+                "message": p["errors"][0]["message"]}])
+    );
+    assert!(p["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("银川星光网吧有限公司"));
+    assert_eq!(app.audit_count().await, audit);
+    // Confirmed: accepted, and the audit record says so.
+    let mut confirmed = renamed.clone();
+    confirmed["confirm"] = json!(["party_name_differs"]);
+    let made = draft(&app, &b, &confirmed).await;
+    assert_eq!(made["party_name"], "银川星光网咖有限公司");
+    let record = crate::staff_mistakes::last_audit(&app).await;
+    assert_eq!(record["action"], "penalty.create");
+    assert_eq!(
+        record["after"]["confirmed"],
+        json!(["party_name_differs"]),
+        "{record}"
+    );
+    // An edit of its facts is not asked again; a large amount is.
+    let id = made["id"].as_i64().unwrap();
+    let edit = |body: Value| {
+        let app = &app;
+        let clerk = b.clerk.clone();
+        async move {
+            app.patch_json(&clerk, &format!("/api/v1/penalties/{id}"), &body)
+                .await
+        }
+    };
+    let res = edit(json!({"version": 1, "facts": "经复核，当事人接纳未成年人上网。"})).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let p = assert_problem(
+        edit(json!({"version": 2, "fine_fen": 100_000_001})).await,
+        422,
+        "validation",
+    )
+    .await;
+    assert_eq!(p["errors"][0]["code"], "large_amount", "{p}");
+    assert_eq!(p["errors"][0]["field"], "fine_fen");
+    assert_eq!(p["errors"][0]["confirmable"], true);
+    let res =
+        edit(json!({"version": 2, "fine_fen": 100_000_001, "confirm": ["large_amount"]})).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let record = crate::staff_mistakes::last_audit(&app).await;
+    assert_eq!(record["action"], "penalty.update");
+    assert_eq!(record["after"]["confirmed"], json!(["large_amount"]));
+    // Exactly at the threshold: no question. An unknown code: named.
+    let at_edge = draft(&app, &b, &company(json!({"fine_fen": 100_000_000}))).await;
+    assert_eq!(at_edge["fine_fen"], 100_000_000);
+    let p = assert_problem(
+        app.post_json(
+            Some(&b.clerk),
+            "/api/v1/penalties",
+            &company(json!({"confirm": ["amount_mismatch"]})),
+        )
+        .await,
+        422,
+        "validation",
+    )
+    .await;
+    assert_eq!(p["errors"][0]["field"], "confirm");
+    assert_eq!(p["errors"][0]["code"], "unknown");
+    app.stop().await;
+}
+
+/// Three decisions in the 双公示 layout (CF_* headers), the second 警告 only (not published by
+/// default), the third naming its fine in 万元.
+pub(crate) fn three_decisions() -> Vec<u8> {
+    let code = crate::helpers::credit_code("640104", 5);
+    format!(
+        "CF_XDR_MC,CF_XDR_LB,CF_XDR_SHXYM,CF_FRDB,CF_WSH,CF_WFXW,CF_SY,CF_YJ,CF_CFLB,CF_NR,CF_NR_FK,CF_JDRQ\n\
+         银川甲网吧,法人及非法人组织,{code},王五,银文旅罚〔2026〕101号,违规,事实,依据,罚款,罚款人民币3000元,0.3,2026-11-25\n\
+         银川乙网吧,法人及非法人组织,{code},王五,银文旅罚〔2026〕102号,违规,事实,依据,警告,警告,,2026-11-25\n\
+         银川丙网吧,法人及非法人组织,{code},王五,银文旅罚〔2026〕103号,违规,事实,依据,罚款,罚款0.5万元,0.5,2026-11-26\n"
+    )
+    .into_bytes()
+}
+
+/// 先审后发 for imports: a clerk's import enters as `submitted` (nothing public), a dry run
+/// writes nothing (the audit log's length is unchanged) and says what would be created, a
+/// reviewer approves and publishes the whole import in one request, and importing as already
+/// published is a reviewer's or an admin's, audited as such on each record.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_goes_through_review_and_a_dry_run_writes_nothing() {
+    let app = spawn_app_at(december()).await;
+    let b = bureau(&app).await;
+    let file = three_decisions();
+    // A dry run: the report, and nothing written.
+    let audit = app.audit_count().await;
+    let res = app
+        .post_csv(
+            &b.clerk,
+            "/api/v1/imports/penalties?dry_run=true",
+            file.clone(),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let dry: Value = res.json().await.unwrap();
+    assert_eq!(
+        (&dry["dry_run"], &dry["inserted"], &dry["written"]),
+        (&json!(true), &json!(3), &json!(false)),
+        "{dry}"
+    );
+    assert_eq!(app.audit_count().await, audit, "a dry run writes nothing");
+    // Already published is not a clerk's.
+    assert_problem(
+        app.post_csv(
+            &b.clerk,
+            "/api/v1/imports/penalties?already_published=true",
+            file.clone(),
+        )
+        .await,
+        403,
+        "forbidden",
+    )
+    .await;
+    // The clerk's import: every decision submitted, none public.
+    let report: Value = app
+        .post_csv(&b.clerk, "/api/v1/imports/penalties", file.clone())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report["inserted"], 3, "{report}");
+    let import_id = report["import_id"].as_str().unwrap().to_string();
+    assert_eq!(import_id.len(), 64);
+    let record = crate::staff_mistakes::last_audit(&app).await;
+    assert_eq!(record["action"], "import");
+    let staff: Value = app
+        .get_as(&b.reviewer, "/api/v1/penalties?state=submitted")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(staff["items"].as_array().unwrap().len(), 3, "{staff}");
+    assert!(staff["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| d["imported"] == true && d["workflow"]["submitted_by"] == "clerk1"));
+    let public: Value = app
+        .get("/api/v1/public/penalties")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(public["items"], json!([]));
+    // A dry run of the same file now: all three left unchanged.
+    let again: Value = app
+        .post_csv(
+            &b.clerk,
+            "/api/v1/imports/penalties?dry_run=true",
+            file.clone(),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (&again["inserted"], &again["unchanged"]),
+        (&json!(0), &json!(3))
+    );
+    // The importer may not approve their own import; a reviewer does the whole of it at once.
+    let path = format!("/api/v1/imports/penalties/{import_id}/publish");
+    assert_problem(
+        app.post_json(Some(&b.clerk), &path, &json!({})).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let res = app.post_json(Some(&b.reviewer), &path, &json!({})).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let done: Value = res.json().await.unwrap();
+    assert_eq!(
+        (&done["approved"], &done["published"]),
+        (&json!(3), &json!(2)),
+        "{done}"
+    );
+    let states: Vec<&str> = done["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        states,
+        ["published", "approved", "published"],
+        "警告 only stays approved"
+    );
+    let public: Value = app
+        .get("/api/v1/public/penalties")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(public["items"].as_array().unwrap().len(), 2);
+    // Nothing is waiting any more.
+    assert_problem(
+        app.post_json(Some(&b.reviewer), &path, &json!({})).await,
+        404,
+        "not-found",
+    )
+    .await;
+    // Legacy records moved in as published: an admin's, audited as such.
+    let legacy = String::from_utf8(three_decisions())
+        .unwrap()
+        .replace("〔2026〕10", "〔2025〕10")
+        .replace("2026-11-2", "2025-06-0");
+    let res = app
+        .post_csv(
+            &app.admin_token,
+            "/api/v1/imports/penalties?already_published=true",
+            legacy.into_bytes(),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let page: Value = app
+        .get_as(&app.admin_token, "/api/v1/audit?limit=1000")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let actions: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| **a == "penalty.import_published")
+            .count(),
+        3,
+        "{actions:?}"
+    );
+    assert_eq!(
+        actions.iter().filter(|a| **a == "penalty.import").count(),
+        3
+    );
+    // dry_run and already_published are for penalty imports only.
+    let p = assert_problem(
+        app.post_csv(
+            &app.admin_token,
+            "/api/v1/imports/entities?dry_run=true",
+            b"credit_code,name\n".to_vec(),
+        )
+        .await,
+        400,
+        "validation",
+    )
+    .await;
+    assert_eq!(p["errors"][0]["field"], "dry_run");
+    app.stop().await;
 }

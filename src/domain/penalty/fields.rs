@@ -86,6 +86,8 @@ pub struct RawPenalty {
     pub case_officers: Option<Vec<String>>,
     pub entity_credit_code: Option<String>,
     pub internal_notes: Option<String>,
+    /// The soft rules (`cautions`) this request knowingly overrides; not stored.
+    pub confirm: Option<Vec<String>>,
 }
 
 impl RawPenalty {
@@ -151,6 +153,7 @@ impl RawPenalty {
             ),
             entity_credit_code: entity_credit_code.as_ref().map(ToString::to_string),
             internal_notes: internal_notes.clone(),
+            confirm: None,
         }
     }
 
@@ -185,6 +188,7 @@ impl RawPenalty {
             case_officers,
             entity_credit_code,
             internal_notes,
+            confirm,
         } = patch;
         let allocate = allocate_decision_number == Some(true);
         RawPenalty {
@@ -218,6 +222,8 @@ impl RawPenalty {
             case_officers: case_officers.or(self.case_officers),
             entity_credit_code: entity_credit_code.or(self.entity_credit_code),
             internal_notes: internal_notes.or(self.internal_notes),
+            // Confirmations belong to one request: the patch's alone.
+            confirm,
         }
     }
 }
@@ -302,19 +308,27 @@ fn amount(e: &mut Errors, field: &str, v: &Option<GivenAmount>) -> Option<i64> {
     match n {
         Some(n) if (1..=MAX_FEN).contains(&n) => Some(n),
         Some(_) => {
-            e.push(
+            e.say(
                 field,
                 "range",
                 format!("{field} must be a whole number of 分 from 1 to {MAX_FEN}"),
+                format!(
+                    "{}应为 1 至 {MAX_FEN} 之间的整数（单位：分）",
+                    crate::domain::i18n::field_label(field)
+                ),
             );
             None
         }
         None => {
-            e.push(
+            e.say(
                 field,
                 "format",
                 format!(
                     "{field} must be a whole number of 分 (1 元 = 100), e.g. 500000 for 5,000 元"
+                ),
+                format!(
+                    "{}应为以分为单位的整数（1 元 = 100 分），例如 5,000 元填 500000",
+                    crate::domain::i18n::field_label(field)
                 ),
             );
             None
@@ -332,11 +346,16 @@ fn enum_value<T>(
     let v = v?;
     let parsed = parse(v);
     if parsed.is_none() {
-        e.push(
+        e.say(
             field,
             "unknown",
             format!(
                 "{v:?} is not a known {field}; expected one of {}",
+                expected()
+            ),
+            format!(
+                "“{v}”不是可识别的{}；可选：{}",
+                crate::domain::i18n::field_label(field),
                 expected()
             ),
         );
@@ -358,13 +377,13 @@ fn check_stated_amounts(e: &mut Errors, content: &str, given: [(&str, Option<i64
             Purpose::Fine => given[0],
             Purpose::Confiscation => given[1],
         };
-        let what = match stated.purpose {
-            Purpose::Fine => "fine",
-            Purpose::Confiscation => "confiscation",
+        let (what, what_zh) = match stated.purpose {
+            Purpose::Fine => ("fine", "罚款"),
+            Purpose::Confiscation => ("confiscation", "没收金额"),
         };
         match amount {
             Some(fen) if fen == stated.fen => {}
-            Some(fen) => e.push(
+            Some(fen) => e.say(
                 field,
                 AMOUNT_MISMATCH,
                 format!(
@@ -372,17 +391,15 @@ fn check_stated_amounts(e: &mut Errors, content: &str, given: [(&str, Option<i64
                     yuan(stated.fen),
                     stated.words,
                     yuan(fen)
-                ),
-            ),
-            None if !was_given && !e.has_field(field) => e.push(
+                ), format!("处罚内容写明{}为 {} 元（“{}”），但{}填写的是 {fen} 分，即 {} 元；请核对金额单位（1 元 = 100 分）", what_zh, yuan(stated.fen), stated.words, crate::domain::i18n::field_label(field), yuan(fen))),
+            None if !was_given && !e.has_field(field) => e.say(
                 field,
                 AMOUNT_MISMATCH,
                 format!(
                     "content states a {what} of {} 元 ({}), but {field} is not given",
                     yuan(stated.fen),
                     stated.words
-                ),
-            ),
+                ), format!("处罚内容写明{}为 {} 元（“{}”），但未填写{}；请补填金额或核对处罚类别", what_zh, yuan(stated.fen), stated.words, crate::domain::i18n::field_label(field))),
             None => {}
         }
     }
@@ -394,19 +411,21 @@ impl PenaltyFields {
         let allocate = raw.allocate_decision_number == Some(true);
         let decision_number = match (present(&raw.decision_number), allocate) {
             (Some(_), true) => {
-                e.push(
+                e.say(
                     "decision_number",
                     "one_of",
                     "give a decision_number or ask for allocate_decision_number, not both",
+                    "文号请填写或选择自动分配，二者只能选一",
                 );
                 None
             }
             (None, true) => Some(None),
             (None, false) => {
-                e.push(
+                e.say(
                     "decision_number",
                     "required",
                     "decision_number is required (or set allocate_decision_number: true)",
+                    "请填写行政处罚决定书文号，或选择自动分配文号",
                 );
                 None
             }
@@ -420,7 +439,12 @@ impl PenaltyFields {
         };
         let party_kind = match present(&raw.party_kind) {
             None => {
-                e.push("party_kind", "required", "party_kind is required");
+                e.say(
+                    "party_kind",
+                    "required",
+                    "party_kind is required",
+                    "请选择行政相对人类别",
+                );
                 None
             }
             v => enum_value(
@@ -439,25 +463,28 @@ impl PenaltyFields {
         );
         let party_credit_code = match present(&raw.party_credit_code) {
             None if organisation => {
-                e.push(
+                e.say(
                     "party_credit_code",
                     "required",
-                    "party_credit_code (统一社会信用代码) is required for an organisation or an individual business",
-                );
+                    "party_credit_code (统一社会信用代码) is required for an organisation or an individual business", "法人及非法人组织、个体工商户须填写统一社会信用代码");
                 None
             }
             None => None,
             Some(_) if natural => {
-                e.push(
+                e.say(
                     "party_credit_code",
                     "not_applicable",
                     "a natural person has no 统一社会信用代码",
+                    "自然人没有统一社会信用代码，请删去",
                 );
                 None
             }
-            Some(v) => e.take("party_credit_code", CreditCode::parse(v), |err| {
-                err.reason()
-            }),
+            Some(v) => e.take_said(
+                "party_credit_code",
+                CreditCode::parse(v),
+                |err| err.reason(),
+                |err| err.zh(),
+            ),
         };
         let other_codes = raw.party_other_codes.clone().unwrap_or_default();
         for (field, v) in [
@@ -488,18 +515,20 @@ impl PenaltyFields {
             50,
         ) {
             Some(None) if party_kind == Some(PartyKind::LegalPerson) => {
-                e.push(
+                e.say(
                     "legal_representative",
                     "required",
                     "legal_representative (法定代表人) is required for an organisation",
+                    "法人及非法人组织须填写法定代表人",
                 );
                 None
             }
             Some(Some(_)) if natural => {
-                e.push(
+                e.say(
                     "legal_representative",
                     "not_applicable",
                     "a natural person has no legal representative",
+                    "自然人没有法定代表人，请删去",
                 );
                 None
             }
@@ -507,19 +536,21 @@ impl PenaltyFields {
         };
         let party_id_type = match present(&raw.party_id_type) {
             None if natural => {
-                e.push(
+                e.say(
                     "party_id_type",
                     "required",
                     "party_id_type (证件类型) is required for a natural person",
+                    "自然人须填写证件类型",
                 );
                 None
             }
             None => None,
             Some(_) if !natural => {
-                e.push(
+                e.say(
                     "party_id_type",
                     "not_applicable",
                     "party_id_type is for natural persons",
+                    "证件类型只适用于自然人，请删去",
                 );
                 None
             }
@@ -527,27 +558,32 @@ impl PenaltyFields {
         };
         let party_id_number = match present(&raw.party_id_number) {
             None if natural => {
-                e.push(
+                e.say(
                     "party_id_number",
                     "required",
                     "party_id_number (证件号码) is required for a natural person",
+                    "自然人须填写证件号码",
                 );
                 None
             }
             None => None,
             Some(_) if !natural => {
-                e.push(
+                e.say(
                     "party_id_number",
                     "not_applicable",
                     "party_id_number is for natural persons",
+                    "证件号码只适用于自然人，请删去",
                 );
                 None
             }
             Some(v) => match party_id_type {
                 Some(IdType::ResidentIdCard) => e
-                    .take("party_id_number", IdNumber::parse(v, ctx.today), |err| {
-                        err.reason()
-                    })
+                    .take_said(
+                        "party_id_number",
+                        IdNumber::parse(v, ctx.today),
+                        |err| err.reason(),
+                        |err| err.zh(),
+                    )
                     .map(|id| id.as_str().to_string()),
                 _ => optional_text(&mut e, "party_id_number", Some(v), 50).flatten(),
             },
@@ -577,32 +613,45 @@ impl PenaltyFields {
             .flatten()
             .all(|t| t.trim().is_empty())
         {
-            e.push(
+            e.say(
                 "penalty_types",
                 "required",
                 "penalty_types needs at least one type (行政处罚法 Art. 9)",
+                "请至少选择一种处罚类别（《行政处罚法》第九条）",
             );
         }
         let fine_fen = amount(&mut e, "fine_fen", &raw.fine_fen);
         let fined = penalty_types.contains(&PenaltyType::Fine);
         if fined && fine_fen.is_none() && !has(&raw.fine_fen) {
-            e.push("fine_fen", "required", "fine_fen is required for 罚款");
+            e.say(
+                "fine_fen",
+                "required",
+                "fine_fen is required for 罚款",
+                "处罚类别含罚款，须填写罚款金额",
+            );
         } else if !fined && has(&raw.fine_fen) {
-            e.push("fine_fen", "not_applicable", "fine_fen is only for 罚款");
+            e.say(
+                "fine_fen",
+                "not_applicable",
+                "fine_fen is only for 罚款",
+                "处罚类别不含罚款，请删去罚款金额",
+            );
         }
         let confiscation_fen = amount(&mut e, "confiscation_fen", &raw.confiscation_fen);
         let confiscated = penalty_types.iter().any(|t| t.is_confiscation());
         if confiscated && confiscation_fen.is_none() && !has(&raw.confiscation_fen) {
-            e.push(
+            e.say(
                 "confiscation_fen",
                 "required",
                 "confiscation_fen is required for 没收违法所得 / 没收非法财物",
+                "处罚类别含没收违法所得或没收非法财物，须填写没收金额",
             );
         } else if !confiscated && has(&raw.confiscation_fen) {
-            e.push(
+            e.say(
                 "confiscation_fen",
                 "not_applicable",
                 "confiscation_fen is only for 没收违法所得 / 没收非法财物",
+                "处罚类别不含没收，请删去没收金额",
             );
         }
         if let Some(content) = &content {
@@ -626,10 +675,11 @@ impl PenaltyFields {
             200,
         ) {
             Some(None) if penalty_types.iter().any(|t| t.affects_licence()) => {
-                e.push(
+                e.say(
                     "licence_affected",
                     "required",
                     "licence_affected (证照名称及编号) is required for 暂扣 / 吊销",
+                    "暂扣或吊销许可证件的，须填写证照名称及编号",
                 );
                 None
             }
@@ -637,31 +687,39 @@ impl PenaltyFields {
         };
         let decision_date = match present(&raw.decision_date) {
             None => {
-                e.push("decision_date", "required", "decision_date is required");
+                e.say(
+                    "decision_date",
+                    "required",
+                    "decision_date is required",
+                    "请填写处罚决定日期",
+                );
                 None
             }
             Some(v) => match parse_date(v) {
                 None => {
-                    e.push(
+                    e.say(
                         "decision_date",
                         "format",
                         format!("{v:?} is not a date such as 2026-03-01"),
+                        format!("“{v}”不是有效日期，请按 2026-03-01 的格式填写"),
                     );
                     None
                 }
                 Some(d) if d > ctx.today => {
-                    e.push(
+                    e.say(
                         "decision_date",
                         "future",
                         format!("the decision date {d} is after today ({})", ctx.today),
+                        format!("处罚决定日期 {d} 晚于今天（{}）", ctx.today),
                     );
                     None
                 }
                 Some(d) if d < NaiveDate::from_ymd_opt(2000, 1, 1).expect("a date") => {
-                    e.push(
+                    e.say(
                         "decision_date",
                         "range",
                         "decision dates before 2000-01-01 are not accepted",
+                        "不接受 2000-01-01 之前的处罚决定日期",
                     );
                     None
                 }
@@ -670,10 +728,11 @@ impl PenaltyFields {
         };
         let procedure = match present(&raw.procedure) {
             None => {
-                e.push(
+                e.say(
                     "procedure",
                     "required",
                     "procedure (simple or ordinary) is required",
+                    "请选择程序类型（简易程序或普通程序）",
                 );
                 None
             }
@@ -695,14 +754,13 @@ impl PenaltyFields {
                 .iter()
                 .all(|t| matches!(t, PenaltyType::Warning | PenaltyType::Fine));
             if !types_ok || fine_fen.is_some_and(|f| f > limit) {
-                e.push(
+                e.say(
                     "procedure",
                     "simple_procedure",
                     format!(
                         "the simple procedure (行政处罚法 Art. 51) allows only a warning or a fine of at most {} 元 for this party",
                         limit / 100
-                    ),
-                );
+                    ), format!("简易程序只适用于警告或对该当事人 {} 元以下的罚款（《行政处罚法》第五十一条）", limit / 100));
             }
         }
         let severity_reason = optional_text(
@@ -718,15 +776,14 @@ impl PenaltyFields {
             v => {
                 let given = enum_value(&mut e, "severity", v, Severity::parse, Severity::expected);
                 if given.is_some() && given != default && severity_reason.is_none() {
-                    e.push(
+                    e.say(
                         "severity_reason",
                         "required",
                         format!(
                             "severity {} differs from the default {} for these types: give severity_reason",
                             given.map_or("", |s| s.code()),
                             default.map_or("", |s| s.code())
-                        ),
-                    );
+                        ), format!("失信程度“{}”与这些处罚类别的默认程度“{}”不同，请填写失信程度说明", given.map_or("", |s| s.label()), default.map_or("", |s| s.label())));
                 }
                 given
             }
@@ -738,9 +795,12 @@ impl PenaltyFields {
         };
         let entity_credit_code = match present(&raw.entity_credit_code) {
             None => None,
-            Some(v) => e.take("entity_credit_code", CreditCode::parse(v), |err| {
-                err.reason()
-            }),
+            Some(v) => e.take_said(
+                "entity_credit_code",
+                CreditCode::parse(v),
+                |err| err.reason(),
+                |err| err.zh(),
+            ),
         };
         let internal_notes = optional_text(
             &mut e,
@@ -900,18 +960,19 @@ fn officers(
             continue;
         }
         let Some(facts) = ctx.officers.iter().find(|f| f.certificate_no == no) else {
-            e.push(
+            e.say(
                 "case_officers",
                 "unknown",
                 format!(
                     "no inspector with certificate {} is on the roster",
                     no.as_str()
                 ),
+                format!("执法人员名录库中没有执法证号为 {} 的人员", no.as_str()),
             );
             continue;
         };
         if facts.status != InspectorStatus::Active {
-            e.push(
+            e.say(
                 "case_officers",
                 "inactive",
                 format!(
@@ -919,29 +980,32 @@ fn officers(
                     no.as_str(),
                     facts.status.label()
                 ),
+                format!(
+                    "执法证号 {} 的人员状态为“{}”，须为在岗",
+                    no.as_str(),
+                    facts.status.label()
+                ),
             );
         }
         if let Some(d) = decided {
             if d > facts.valid_to {
-                e.push(
+                e.say(
                     "case_officers",
                     "certificate_expired",
                     format!(
                         "the certificate of inspector {} expired on {}, before the decision date {d}",
                         no.as_str(),
                         facts.valid_to
-                    ),
-                );
+                    ), format!("执法证号 {} 已于 {} 过期，早于处罚决定日期 {d}", no.as_str(), facts.valid_to));
             } else if d < facts.valid_from {
-                e.push(
+                e.say(
                     "case_officers",
                     "certificate_not_yet_valid",
                     format!(
                         "the certificate of inspector {} is valid only from {}, after the decision date {d}",
                         no.as_str(),
                         facts.valid_from
-                    ),
-                );
+                    ), format!("执法证号 {} 自 {} 起才有效，晚于处罚决定日期 {d}", no.as_str(), facts.valid_from));
             }
         }
         let with_party =
@@ -951,23 +1015,23 @@ fn officers(
             .as_ref()
             .is_some_and(|c| facts.conflict_categories.contains(c));
         if with_party || with_category {
-            e.push(
+            e.say(
                 "case_officers",
                 "conflict_of_interest",
                 format!(
                     "inspector {} has declared a conflict of interest (回避) with {} (行政处罚法 Art. 43)",
                     no.as_str(),
                     if with_party { "this party" } else { "this party's category" }
-                ),
-            );
+                ), format!("执法证号 {} 的人员已申报与{}回避（《行政处罚法》第四十三条）", no.as_str(), if with_party { "该当事人" } else { "该当事人所属行业" }));
         }
         out.push(no);
     }
     if out.len() < 2 {
-        e.push(
+        e.say(
             "case_officers",
             "too_few",
             "at least two case officers are required (行政处罚法 Art. 42)",
+            "执法人员不得少于两人（《行政处罚法》第四十二条）",
         );
     }
     out
@@ -1045,6 +1109,7 @@ mod tests {
             case_officers: list("case_officers"),
             entity_credit_code: s("entity_credit_code"),
             internal_notes: s("internal_notes"),
+            confirm: list("confirm"),
         }
     }
 

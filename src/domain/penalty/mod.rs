@@ -2,6 +2,7 @@
 //! workflow, the publicity rules and the redaction of natural persons. Pure: no HTTP, no
 //! database, no clock.
 
+pub mod cautions;
 pub mod feed;
 pub mod fields;
 pub mod kinds;

@@ -142,6 +142,17 @@ pub enum NotPublishable {
     Minor,
 }
 
+impl NotPublishable {
+    /// The reason in Chinese.
+    pub fn zh(self) -> &'static str {
+        match self {
+            NotPublishable::SimpleProcedure => "本处罚机关不公示简易程序作出的处罚决定",
+            NotPublishable::WarningOnly => "本处罚机关不公示仅予警告的处罚决定",
+            NotPublishable::Minor => "本处罚机关不公示轻微失信的处罚决定",
+        }
+    }
+}
+
 /// Whether a decision is to be published under `settings` (reference §1.4).
 pub fn publishable(
     settings: PublicationSettings,

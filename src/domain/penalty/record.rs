@@ -63,7 +63,12 @@ impl AuthorityFields {
                 e.push("credit_code", "required", "credit_code is required");
                 None
             }
-            (Some(v), _) => e.take("credit_code", CreditCode::parse(v), |err| err.reason()),
+            (Some(v), _) => e.take_said(
+                "credit_code",
+                CreditCode::parse(v),
+                |err| err.reason(),
+                |err| err.zh(),
+            ),
         };
         let number_prefix = match (&raw.number_prefix, before) {
             (None, Some(b)) => Some(b.number_prefix.clone()),

@@ -49,6 +49,64 @@ pub struct InvalidTransition {
     pub step: Step,
 }
 
+impl Step {
+    /// The step as staff name it.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Step::Submit => "提交审核",
+            Step::Approve => "审核通过",
+            Step::Reject => "退回修改",
+            Step::Publish => "公示",
+            Step::Withdraw => "撤下公示",
+            Step::Repair => "信用修复",
+            Step::Discard => "作废",
+        }
+    }
+}
+
+impl InvalidTransition {
+    /// The refusal in Chinese: the state, the step, and the states it is allowed from.
+    pub fn zh(&self) -> String {
+        let from: Vec<String> = State::ALL
+            .iter()
+            .filter(|s| next(**s, self.step).is_ok())
+            .map(|s| format!("“{}”", s.label()))
+            .collect();
+        format!(
+            "“{}”状态的处罚决定不能{}；只有{}状态的可以",
+            self.from.label(),
+            self.step.zh(),
+            from.join("或")
+        )
+    }
+}
+
+impl Refusal {
+    /// The refusal in Chinese.
+    pub fn zh(&self) -> String {
+        match self {
+            Refusal::Role { role, .. } => format!("“{}”角色不能执行此操作", role.label()),
+            Refusal::Expired { step, ended } => {
+                format!("此处罚决定的公示期已于 {ended} 届满，不能再{}", step.zh())
+            }
+            Refusal::EventBeforeDecision { event, decision } => {
+                format!("撤销或变更日期 {event} 早于处罚决定日期 {decision}")
+            }
+            Refusal::Transition(t) => t.zh(),
+            Refusal::DrafterApproves { name } => format!(
+                "{name} 起草或修改过此处罚决定，不能审核通过（先审后发：审核人不能是起草人）"
+            ),
+            Refusal::NotDrafter { name } => {
+                format!("{name} 不是此处罚决定的起草人：只有起草人或审核人可以作废它")
+            }
+            Refusal::NotPublishable(n) => n.zh().to_string(),
+            Refusal::RepairTooEarly { min_end } => {
+                format!("最短公示期届满（{min_end}）之后才能办理信用修复")
+            }
+        }
+    }
+}
+
 fn past(step: &Step) -> &'static str {
     match step {
         Step::Submit => "submitted",

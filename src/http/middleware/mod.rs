@@ -92,10 +92,17 @@ impl<S> Pipeline<S> {
             (None, res)
         } else {
             let audience = routes::audience(&method, &path);
-            let res = self
-                .answer(req, &method, audience, client)
-                .instrument(span.clone())
-                .await?;
+            let lang = crate::http::lang::Lang::from_accept_language(
+                req.headers()
+                    .get(header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok()),
+            );
+            let res = crate::http::lang::scope(
+                lang,
+                self.answer(req, &method, audience, client)
+                    .instrument(span.clone()),
+            )
+            .await?;
             (audience, res)
         };
         let res = headers::finish(res, audience, &path, &state.cors, origin.as_deref());

@@ -9,6 +9,9 @@ use crate::domain::audit_action::AuditAction;
 use crate::domain::calendar::Deadline;
 use crate::domain::credit_code::CreditCode;
 use crate::domain::deadline::DeadlineRule;
+use crate::domain::penalty::cautions::{
+    cautions, fill_from_directory, parse_confirm, unconfirmed, DirectoryParty,
+};
 use crate::domain::penalty::fields::{Context, OfficerFacts, PenaltyFields, RawPenalty};
 use crate::domain::penalty::number::DecisionNumber;
 use crate::domain::penalty::publicity::publicity;
@@ -50,9 +53,15 @@ fn officer_facts(conn: &mut AnyConn, raw: &RawPenalty) -> Result<Vec<OfficerFact
     Ok(out)
 }
 
-/// Parses `raw` against the roster, the directory and today; also checks that a linked
-/// directory entity exists. Every problem is a 422 naming its field.
-fn parse(app: &App, conn: &mut AnyConn, raw: &RawPenalty) -> Result<PenaltyFields, ServiceError> {
+/// Parses `raw` against the roster, the directory and today, the party's name and legal
+/// representative filled from its directory entry where left out; also checks that a linked
+/// directory entity exists. Every problem is a 422 naming its field. Returns the party's
+/// directory entry too (for the soft rules).
+fn parse(
+    app: &App,
+    conn: &mut AnyConn,
+    raw: &RawPenalty,
+) -> Result<(PenaltyFields, Option<DirectoryParty>), ServiceError> {
     let officers = officer_facts(conn, raw)?;
     let party_code = raw
         .party_credit_code
@@ -62,6 +71,15 @@ fn parse(app: &App, conn: &mut AnyConn, raw: &RawPenalty) -> Result<PenaltyField
         Some(c) => store::entities::by_credit_code(conn, c.as_str())?,
         None => None,
     };
+    let directory = party_entity.as_ref().map(|e| DirectoryParty {
+        name: e.fields.name.clone(),
+        legal_representative: e.fields.legal_representative.clone(),
+    });
+    let mut raw = raw.clone();
+    if let Some(d) = &directory {
+        fill_from_directory(&mut raw, d);
+    }
+    let raw = &raw;
     let ctx = Context {
         today: app.today(),
         officers: &officers,
@@ -75,13 +93,28 @@ fn parse(app: &App, conn: &mut AnyConn, raw: &RawPenalty) -> Result<PenaltyField
                 "entity_credit_code",
                 "unknown",
                 format!("no entity with credit code {linked} is in the directory"),
-            )]));
+            )
+            .zh(format!(
+                "市场主体名录库中没有统一社会信用代码为 {linked} 的主体"
+            ))]));
         }
     } else if party_entity.is_some() {
         // The party is in the directory: link it.
         fields.entity_credit_code = fields.party_credit_code.clone();
     }
-    Ok(fields)
+    Ok((fields, directory))
+}
+
+/// The soft rules `fields` trip that `confirm` does not cover are a 422 (each `confirmable`);
+/// else the codes confirmed and needed, for the audit record. `before`: an edit's old fields.
+fn confirmations(
+    fields: &PenaltyFields,
+    directory: Option<&DirectoryParty>,
+    before: Option<&PenaltyFields>,
+    confirm: Option<&[String]>,
+) -> Result<Vec<String>, ServiceError> {
+    let confirm = parse_confirm(confirm).map_err(|e| ServiceError::Unprocessable(vec![e]))?;
+    unconfirmed(cautions(fields, directory, before), &confirm).map_err(ServiceError::Unprocessable)
 }
 
 /// 422 when a public text field holds private data (see `PenaltyFields::private_in_public_text`).
@@ -164,7 +197,7 @@ pub fn create(app: &App, actor: &Actor, raw: &RawPenalty) -> Result<PenaltyRecor
             crate::service::authorities::resolve(conn, raw.authority_id.or(actor.authority_id));
         let fields = parse(app, conn, raw);
         // A missing or unknown authority is one more bad field, reported with the others.
-        let (authority, fields) = match (authority, fields) {
+        let (authority, (fields, directory)) = match (authority, fields) {
             (Ok(a), Ok(f)) => (a, f),
             (a, f) => {
                 let mut errors = Vec::new();
@@ -184,9 +217,15 @@ pub fn create(app: &App, actor: &Actor, raw: &RawPenalty) -> Result<PenaltyRecor
                 "{} may log decisions only for authority {}",
                 actor.name,
                 actor.authority_id.unwrap_or_default()
+            ))
+            .zh(format!(
+                "{} 只能登记本处罚机关（编号 {}）的决定",
+                actor.name,
+                actor.authority_id.unwrap_or_default()
             )));
         }
         private_text(&fields, &authority)?;
+        let confirmed = confirmations(&fields, directory.as_ref(), None, raw.confirm.as_deref())?;
         let allocating = fields.decision_number.is_none();
         let mut number = match &fields.decision_number {
             Some(n) => n.clone(),
@@ -214,6 +253,7 @@ pub fn create(app: &App, actor: &Actor, raw: &RawPenalty) -> Result<PenaltyRecor
                 imported: false,
                 created_by: &actor.name,
                 progress: &progress,
+                import_id: None,
             };
             match store::unless_taken(conn, |c| store::penalties::insert(c, new, now))? {
                 Some(id) => break id,
@@ -224,12 +264,13 @@ pub fn create(app: &App, actor: &Actor, raw: &RawPenalty) -> Result<PenaltyRecor
             }
         };
         let record = find(conn, id)?;
-        events::record(
+        events::record_confirmed(
             conn,
             &actor.name,
             AuditAction::PenaltyCreate,
             None,
             &record,
+            &confirmed,
             now,
         )?;
         Ok(record)
@@ -244,6 +285,10 @@ fn duplicate_number(authority: &Authority, number: &DecisionNumber) -> ServiceEr
             authority.fields.name
         ),
     )
+    .zh(format!(
+        "{} 已有文号为 {number} 的处罚决定（括号、“第”和前导零不同也视为同一文号）",
+        authority.fields.name
+    ))
 }
 
 /// The next free number of `authority` for the year of `decided`. A number given by hand may
@@ -284,7 +329,11 @@ pub fn update(
                     "a {} decision cannot be changed; only a draft can",
                     before.progress.state.code()
                 ),
-            ));
+            )
+            .zh(format!(
+                "“{}”状态的处罚决定不能修改；只有草稿可以修改（已提交的请审核人退回后再改）",
+                before.progress.state.label()
+            )));
         }
         if before.progress.version != version {
             return Err(stale(id, before.progress.version, version));
@@ -294,12 +343,19 @@ pub fn update(
                 "authority_id",
                 "immutable",
                 "a decision stays with the authority that made it",
-            )]));
+            )
+            .zh("处罚决定属于作出它的处罚机关，不能改为其他机关")]));
         }
         let authority = crate::service::authorities::find(conn, before.authority_id)?;
         let merged = merge(&before, raw);
-        let fields = parse(app, conn, &merged)?;
+        let (fields, directory) = parse(app, conn, &merged)?;
         private_text(&fields, &authority)?;
+        let confirmed = confirmations(
+            &fields,
+            directory.as_ref(),
+            Some(&before.fields),
+            raw.confirm.as_deref(),
+        )?;
         let allocating =
             fields.decision_number.is_none() && raw.allocate_decision_number == Some(true);
         let mut number = match (&fields.decision_number, raw.allocate_decision_number) {
@@ -333,12 +389,13 @@ pub fn update(
             }
         }
         let after = find(conn, id)?;
-        events::record(
+        events::record_confirmed(
             conn,
             &actor.name,
             AuditAction::PenaltyUpdate,
             Some(&before),
             &after,
+            &confirmed,
             now,
         )?;
         Ok(after)

@@ -17,7 +17,7 @@ pub use numbers::{register, NumberLine, NumberRegister};
 pub use queries::{get, list, public_get, public_search, PenaltyParams, Published};
 pub(crate) use report::recompute_provisional;
 pub use report::{deadlines, DeadlineLine, DeadlineParams};
-pub use workflow::{step, StepBody};
+pub use workflow::{publish_import, step, ImportReview, StepBody};
 
 use super::{Actor, App, ConflictKind, ServiceError};
 use crate::domain::ids::PenaltyId;
@@ -25,8 +25,7 @@ use crate::domain::penalty::record::PenaltyRecord;
 use crate::store::{self, AnyConn};
 
 pub(super) fn find(conn: &mut AnyConn, id: i64) -> Result<PenaltyRecord, ServiceError> {
-    store::penalties::by_id(conn, id)?
-        .ok_or_else(|| ServiceError::NotFound(format!("no penalty decision with id {id}")))
+    store::penalties::by_id(conn, id)?.ok_or_else(|| not_found(id))
 }
 
 /// A decision the actor may see: another authority's is not found for an account bound to one.
@@ -39,9 +38,7 @@ pub(super) fn find_for(
     if actor.covers(r.authority_id) {
         Ok(r)
     } else {
-        Err(ServiceError::NotFound(format!(
-            "no penalty decision with id {id}"
-        )))
+        Err(not_found(id))
     }
 }
 
@@ -61,4 +58,13 @@ pub(super) fn stale(id: i64, current: i32, given: i32) -> ServiceError {
         ConflictKind::StaleVersion,
         format!("decision {id} is at version {current}, not {given}; reload and retry"),
     )
+    .zh(format!(
+        "处罚决定 {id} 已被他人修改（当前版本 {current}，提交的是 {given}），请刷新后重试"
+    ))
+}
+
+fn not_found(id: i64) -> ServiceError {
+    ServiceError::NotFound(format!("no penalty decision with id {id}")).zh(format!(
+        "没有编号为 {id} 的处罚决定，或不在本账号所属处罚机关的范围内"
+    ))
 }

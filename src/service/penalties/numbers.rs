@@ -8,7 +8,7 @@ use crate::domain::ids::AuthorityId;
 use crate::domain::penalty::number::{DecisionNumber, NumberUse};
 use crate::domain::penalty::record::{Authority, PenaltyRecord};
 use crate::domain::policy::Action;
-use crate::service::{Actor, App, ServiceError};
+use crate::service::{Actor, App, FieldError, ServiceError};
 use crate::store;
 
 /// One allocated number.
@@ -41,14 +41,18 @@ pub fn register(
     let id = authority.get();
     let year = year.unwrap_or_else(|| app.today().year());
     if !(2000..=9999).contains(&year) {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::Validation(vec![FieldError::new(
             "year",
             "range",
             format!("year {year} is not a year from 2000 to 9999"),
-        ));
+        )
+        .zh(format!("年度 {year} 不在 2000 至 9999 之间"))]));
     }
     let conn = &mut *app.conn()?;
-    let not_found = || ServiceError::NotFound(format!("no authority with id {id}"));
+    let not_found = || {
+        ServiceError::NotFound(format!("no authority with id {id}"))
+            .zh(format!("没有编号为 {id} 的处罚机关，或不在本账号的范围内"))
+    };
     if !actor.covers(id) {
         return Err(not_found());
     }

@@ -9,11 +9,14 @@ use crate::domain::deadline::DeadlineRule;
 use crate::domain::field::{required_text, Errors};
 use crate::domain::ids::PenaltyId;
 use crate::domain::penalty::fields::parse_date;
+use crate::domain::penalty::publicity::publishable;
 use crate::domain::penalty::record::PenaltyRecord;
+use crate::domain::penalty::workflow::State;
 use crate::domain::penalty::workflow::{decide, precheck, Command, Refusal, Step, Taker};
+use crate::domain::policy::Action;
 use crate::service::deadlines::{deadline, late};
 use crate::service::{events, Actor, App, ConflictKind, FieldError, ServiceError};
-use crate::store::{self, write_tx};
+use crate::store::{self, write_tx, AnyConn};
 
 /// What a workflow step carries besides the version.
 #[derive(Debug, Clone, Default)]
@@ -46,28 +49,31 @@ fn check(step: Step, body: &StepBody, today: chrono::NaiveDate, e: &mut Errors) 
     };
     let event_date = match (step, body.event_date.as_deref().map(str::trim)) {
         (Step::Withdraw, None | Some("")) => {
-            e.push(
+            e.say(
                 "event_date",
                 "required",
                 "event_date (the day the decision was revoked or changed) is required",
+                "请填写处罚决定被撤销或变更的日期",
             );
             None
         }
         (Step::Withdraw, Some(v)) => match parse_date(v) {
             Some(d) if d > today => {
-                e.push(
+                e.say(
                     "event_date",
                     "future",
                     format!("event_date {d} is after today"),
+                    format!("撤销或变更日期 {d} 晚于今天"),
                 );
                 None
             }
             Some(d) => Some(d),
             None => {
-                e.push(
+                e.say(
                     "event_date",
                     "format",
                     format!("{v:?} is not a date such as 2026-03-01"),
+                    format!("“{v}”不是有效日期，请按 2026-03-01 的格式填写"),
                 );
                 None
             }
@@ -89,9 +95,11 @@ fn check(step: Step, body: &StepBody, today: chrono::NaiveDate, e: &mut Errors) 
     }
 }
 
-/// A refusal of the workflow as the service's error (the same statuses and words as always).
+/// A refusal of the workflow as the service's error (the same statuses and words as always),
+/// with its Chinese.
 fn refused(r: Refusal) -> ServiceError {
-    match r {
+    let zh = r.zh();
+    let e = match r {
         Refusal::Role { role, action } => crate::service::forbidden(role, action),
         Refusal::NotDrafter { .. } => ServiceError::Forbidden(r.to_string()),
         Refusal::EventBeforeDecision { .. } => ServiceError::Unprocessable(vec![FieldError::new(
@@ -106,6 +114,16 @@ fn refused(r: Refusal) -> ServiceError {
         Refusal::Expired { .. } | Refusal::Transition(_) | Refusal::RepairTooEarly { .. } => {
             ServiceError::conflict(ConflictKind::InvalidTransition, r.to_string())
         }
+    };
+    match e {
+        // A field error carries its own Chinese.
+        ServiceError::Unprocessable(mut errors) => {
+            for f in &mut errors {
+                f.zh = zh.clone();
+            }
+            ServiceError::Unprocessable(errors)
+        }
+        e => e.zh(zh),
     }
 }
 
@@ -120,15 +138,9 @@ pub fn step(
 ) -> Result<PenaltyRecord, ServiceError> {
     let id = id.get();
     actor.require(step.action())?;
-    let now = app.now();
-    let today = app.today();
     let mut e = Errors::default();
-    let checked = check(step, body, today, &mut e);
+    let checked = check(step, body, app.today(), &mut e);
     let mut invalid = e.into_vec();
-    let taker = Taker {
-        name: &actor.name,
-        role: actor.role,
-    };
     write_tx(&mut *app.conn()?, |conn| {
         // Another authority's decision is not found (404) whatever the body says.
         let before = find_for(conn, actor, id)?;
@@ -151,9 +163,31 @@ pub fn step(
                 return Err(stale(id, before.progress.version, v));
             }
         }
+        take(app, conn, actor, &before, step, &checked)
+    })
+}
+
+/// Takes `step` on `before` (found, visible, its version checked), in the caller's write
+/// transaction: the pure decision, the new progress written, the event recorded.
+fn take(
+    app: &App,
+    conn: &mut AnyConn,
+    actor: &Actor,
+    before: &PenaltyRecord,
+    step: Step,
+    checked: &Checked,
+) -> Result<PenaltyRecord, ServiceError> {
+    let id = before.id;
+    let now = app.now();
+    let today = app.today();
+    let taker = Taker {
+        name: &actor.name,
+        role: actor.role,
+    };
+    {
         // What the step needs from the calendar and the authority is looked up only for a step
         // the decision can take (a refused step is refused before any lookup, as it always was).
-        precheck(&before, step, checked.event_date, taker, today).map_err(refused)?;
+        precheck(before, step, checked.event_date, taker, today).map_err(refused)?;
         let missing = || ServiceError::internal("checked above");
         let command = match step {
             Step::Submit => Command::Submit,
@@ -188,7 +222,7 @@ pub fn step(
                 }
             }
         };
-        let progress = decide(&before, &command, taker, today, now).map_err(refused)?;
+        let progress = decide(before, &command, taker, today, now).map_err(refused)?;
         if !store::penalties::update_progress_if_version(
             conn,
             id,
@@ -198,20 +232,78 @@ pub fn step(
             return Err(ServiceError::conflict(
                 ConflictKind::StaleVersion,
                 format!("decision {id} changed while this step was taken; reload and retry"),
-            ));
+            )
+            .zh(format!("处理期间处罚决定 {id} 被他人修改，请刷新后重试")));
         }
         if step == Step::Withdraw {
-            store::penalties::search_by_number_only(conn, &before)?;
+            store::penalties::search_by_number_only(conn, before)?;
         }
         let after = find(conn, id)?;
         events::record(
             conn,
             &actor.name,
             AuditAction::of_step(step),
-            Some(&before),
+            Some(before),
             &after,
             now,
         )?;
         Ok(after)
+    }
+}
+
+/// What approving and publishing an import did.
+#[derive(Debug, Clone)]
+pub struct ImportReview {
+    pub import_id: String,
+    pub approved: Vec<PenaltyRecord>,
+    /// Approved and published (the rest are of a kind their authority does not publish, and
+    /// stay approved).
+    pub published: usize,
+}
+
+/// Approves and publishes every decision an import brought in that is still submitted
+/// (reviewer; an account bound to an authority: that authority's), all in one transaction, each
+/// step audited as if taken one by one: 先审后发 holds (the importer may not approve), and a
+/// decision of a kind its authority does not publish is approved and stays so.
+pub fn publish_import(
+    app: &App,
+    actor: &Actor,
+    import_id: &str,
+) -> Result<ImportReview, ServiceError> {
+    actor.require(Action::ReviewPenalties)?;
+    write_tx(&mut *app.conn()?, |conn| {
+        let waiting =
+            store::penalties::of_import(conn, import_id, State::Submitted, actor.authority_id)?;
+        if waiting.is_empty() {
+            return Err(ServiceError::NotFound(format!(
+                "no decision of import {import_id} is waiting for review"
+            ))
+            .zh(format!("导入批次 {import_id} 没有待审核的处罚决定")));
+        }
+        let none = Checked {
+            reason: None,
+            event_date: None,
+            repair: None,
+        };
+        let mut approved = Vec::with_capacity(waiting.len());
+        let mut published = 0;
+        for before in waiting {
+            let after = take(app, conn, actor, &before, Step::Approve, &none)?;
+            let settings = crate::service::authorities::find(conn, after.authority_id)?
+                .fields
+                .settings;
+            let f = &after.fields;
+            if publishable(settings, f.procedure, &f.penalty_types, f.severity).is_ok() {
+                approved.push(take(app, conn, actor, &after, Step::Publish, &none)?);
+                published += 1;
+            } else {
+                approved.push(after);
+            }
+        }
+        Ok(ImportReview {
+            import_id: import_id.to_string(),
+            approved,
+            published,
+        })
     })
 }
