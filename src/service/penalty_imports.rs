@@ -149,6 +149,15 @@ pub fn import(
                     if let Err(e) = parsed {
                         errors.extend(e);
                     }
+                    // The file's amounts are its 万元 columns: an amount's error names them, so
+                    // the report shows the column as the file heads it.
+                    for e in &mut errors {
+                        match e.field.as_str() {
+                            "fine_fen" => e.field = "fine_wan".into(),
+                            "confiscation_fen" => e.field = "confiscation_wan".into(),
+                            _ => {}
+                        }
+                    }
                     Err(errors)
                 }
             }

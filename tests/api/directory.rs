@@ -298,6 +298,18 @@ async fn changes_need_the_current_version_and_leave_a_history() {
         )
         .await;
     assert_problem(rename, 400, "validation").await;
+    // A misspelt field is refused, naming it, not ignored (it used to change nothing and answer
+    // 200); the same for a decision's PATCH.
+    let misspelt = app
+        .patch_json(
+            &clerk,
+            &path,
+            &json!({"version": 2, "nmae": "银川日光网咖"}),
+        )
+        .await;
+    let p = assert_problem(misspelt, 400, "validation").await;
+    assert_eq!(p["errors"][0]["field"], "nmae", "{p}");
+    assert_eq!(p["errors"][0]["code"], "unknown_field");
     // The name index follows the new name.
     assert!(names(&app, "q=星光").await.is_empty());
     assert_eq!(names(&app, "q=月光").await, ["银川月光网咖"]);

@@ -1011,7 +1011,11 @@ async fn an_import_reports_every_bad_row_with_its_line_and_converts_wan_exactly(
         .iter()
         .find(|e| e["code"] == "amount_mismatch")
         .unwrap();
-    assert_eq!(mismatch["field"], "fine_fen");
+    assert_eq!(mismatch["field"], "fine_wan");
+    assert_eq!(
+        mismatch["column"], "CF_NR_FK",
+        "the column as the file heads it"
+    );
     let message = mismatch["message"].as_str().unwrap();
     assert!(
         message.contains("3,000 元") && message.contains("30,000,000 元"),

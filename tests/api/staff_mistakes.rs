@@ -406,6 +406,17 @@ async fn soft_rules_are_refused_then_accepted_when_confirmed_and_audited() {
                 .await
         }
     };
+    // A misspelt field is refused, naming it.
+    let p = assert_problem(
+        edit(json!({"version": 1, "fien_fen": 1})).await,
+        400,
+        "validation",
+    )
+    .await;
+    assert_eq!(
+        (&p["errors"][0]["field"], &p["errors"][0]["code"]),
+        (&json!("fien_fen"), &json!("unknown_field"))
+    );
     let res = edit(json!({"version": 1, "facts": "经复核，当事人接纳未成年人上网。"})).await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     let p = assert_problem(

@@ -20,17 +20,13 @@ use crate::http::{respond, AppState};
 use crate::service::entities::{self, SearchParams};
 use crate::service::{Actor, ServiceError};
 
+/// A PATCH: the version and the fields to change, any other field refused (serde cannot combine
+/// `deny_unknown_fields` with `flatten`, so the fields are listed here rather than flattened
+/// from `EntityBody`: a flattened body let an unknown field through unnoticed).
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PatchBody {
     version: i32,
-    #[serde(flatten)]
-    fields: PatchFields,
-}
-
-/// `RawEntity` without `deny_unknown_fields`, which serde cannot combine with `flatten`.
-#[derive(serde::Deserialize)]
-struct PatchFields {
     credit_code: Option<String>,
     name: Option<String>,
     kind: Option<String>,
@@ -43,8 +39,8 @@ struct PatchFields {
     risk_tags: Option<Vec<String>>,
 }
 
-impl From<PatchFields> for RawEntity {
-    fn from(f: PatchFields) -> Self {
+impl From<PatchBody> for RawEntity {
+    fn from(f: PatchBody) -> Self {
         RawEntity {
             credit_code: f.credit_code,
             name: f.name,
@@ -193,13 +189,8 @@ async fn patch(
     let result: Result<_, ServiceError> = state
         .app
         .blocking(move |app| {
-            entities::update(
-                app,
-                &actor,
-                &segment(&code),
-                body.version,
-                body.fields.into(),
-            )
+            let version = body.version;
+            entities::update(app, &actor, &segment(&code), version, body.into())
         })
         .await;
     Ok(respond(
