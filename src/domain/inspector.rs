@@ -248,9 +248,53 @@ impl InspectorFields {
 
     /// Whether the certificate is valid on `day` and the inspector is on duty.
     pub fn may_inspect_on(&self, day: NaiveDate) -> bool {
-        self.status == InspectorStatus::Active
-            && self.certificate_valid_from <= day
-            && day <= self.certificate_valid_to
+        self.duty_on(day) == Duty::OnDuty
+    }
+
+    /// Where the inspector stands on `day`, as the public roster shows it (issue 26): on duty
+    /// (在岗) only when the roster says so and the certificate is valid that day.
+    pub fn duty_on(&self, day: NaiveDate) -> Duty {
+        match self.status {
+            InspectorStatus::Suspended => Duty::Suspended,
+            InspectorStatus::Retired => Duty::Retired,
+            InspectorStatus::Active if day < self.certificate_valid_from => Duty::NotYetValid,
+            InspectorStatus::Active if day > self.certificate_valid_to => Duty::Expired,
+            InspectorStatus::Active => Duty::OnDuty,
+        }
+    }
+}
+
+/// An inspector's standing on a day: the roster's status and the certificate's validity in one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Duty {
+    OnDuty,
+    /// 在岗 on the roster, but the certificate expired before the day.
+    Expired,
+    /// 在岗 on the roster, but the certificate is valid only from a later day.
+    NotYetValid,
+    Suspended,
+    Retired,
+}
+
+impl Duty {
+    pub fn code(self) -> &'static str {
+        match self {
+            Duty::OnDuty => "on_duty",
+            Duty::Expired => "certificate_expired",
+            Duty::NotYetValid => "certificate_not_yet_valid",
+            Duty::Suspended => "suspended",
+            Duty::Retired => "retired",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Duty::OnDuty => "在岗",
+            Duty::Expired => "执法证已过期",
+            Duty::NotYetValid => "执法证尚未生效",
+            Duty::Suspended => InspectorStatus::Suspended.label(),
+            Duty::Retired => InspectorStatus::Retired.label(),
+        }
     }
 }
 
@@ -349,5 +393,32 @@ mod tests {
         assert!(f.may_inspect_on(d(2024, 1, 1)));
         assert!(f.may_inspect_on(d(2028, 12, 31)));
         assert!(!f.may_inspect_on(d(2029, 1, 1)));
+    }
+
+    /// The public roster never shows 在岗 for a certificate not valid that day (issue 26).
+    #[test]
+    fn on_duty_needs_a_certificate_valid_that_day() {
+        let f = InspectorFields::parse(&raw(), &sample(), today()).unwrap();
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(f.duty_on(d(2023, 12, 31)), Duty::NotYetValid);
+        assert_eq!(f.duty_on(d(2024, 1, 1)), Duty::OnDuty);
+        assert_eq!(f.duty_on(d(2028, 12, 31)), Duty::OnDuty);
+        assert_eq!(f.duty_on(d(2029, 1, 1)), Duty::Expired);
+        assert_eq!(Duty::Expired.label(), "执法证已过期");
+        for (status, duty) in [
+            (InspectorStatus::Suspended, Duty::Suspended),
+            (InspectorStatus::Retired, Duty::Retired),
+        ] {
+            let g = InspectorFields {
+                status,
+                ..f.clone()
+            };
+            assert_eq!(g.duty_on(d(2025, 1, 1)), duty);
+            assert_eq!(
+                g.duty_on(d(2030, 1, 1)),
+                duty,
+                "the roster's status comes first"
+            );
+        }
     }
 }

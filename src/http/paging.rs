@@ -9,12 +9,13 @@ use crate::service::paging::Slice;
 /// A view of a record that shows category labels: built from the record and the vocabulary the
 /// service read with it.
 pub trait LabelledView<R> {
-    fn view(record: &R, categories: &Vocabulary) -> Self;
+    /// `today`: the day the record was read on (Asia/Shanghai).
+    fn view(record: &R, categories: &Vocabulary, today: chrono::NaiveDate) -> Self;
 }
 
 /// One record shown through the view `T`.
 pub fn one<T: LabelledView<R>, R>(l: Labelled<R>) -> T {
-    T::view(&l.value, &l.categories)
+    T::view(&l.value, &l.categories, l.today)
 }
 
 #[derive(Serialize)]
@@ -47,7 +48,7 @@ impl<T> Page<T> {
                 .value
                 .items
                 .iter()
-                .map(|r| T::view(r, &l.categories))
+                .map(|r| T::view(r, &l.categories, l.today))
                 .collect(),
             next_cursor: l.value.next_cursor,
         }

@@ -29,6 +29,9 @@ pub fn vocabulary(conn: &mut AnyConn) -> Result<Vocabulary, ServiceError> {
 pub struct Labelled<T> {
     pub value: T,
     pub categories: Arc<Vocabulary>,
+    /// The day (Asia/Shanghai) the records are read on: what a certificate's validity is
+    /// shown against.
+    pub today: chrono::NaiveDate,
 }
 
 /// A vocabulary that knows every code in `codes`, for labelling records read through `conn`.
@@ -58,7 +61,11 @@ pub fn labelled<T>(
     codes_of: impl Fn(&T) -> Vec<&CategoryCode>,
 ) -> Result<Labelled<T>, ServiceError> {
     let categories = labels(app, conn, codes_of(&value))?;
-    Ok(Labelled { value, categories })
+    Ok(Labelled {
+        value,
+        categories,
+        today: app.today(),
+    })
 }
 
 /// What [`add`] did.

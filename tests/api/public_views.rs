@@ -27,6 +27,7 @@ const INSPECTOR_KEYS: &[&str] = &[
     "certificate_no",
     "certificate_valid_from",
     "certificate_valid_to",
+    "duty",
     "field_labels",
     "fields",
     "name",

@@ -166,3 +166,66 @@ async fn inspectors_are_admin_managed_and_conflicts_are_declared_listed_and_remo
     assert_problem(missing, 404, "not-found").await;
     app.stop().await;
 }
+
+/// Issue 26: the public roster shows 在岗 only while the certificate is valid that day
+/// (Asia/Shanghai): not the day before it starts, not the day after it ends, and the answer
+/// changes at midnight although nothing was written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_public_roster_shows_on_duty_only_while_the_certificate_is_valid() {
+    use crate::penalties::shanghai;
+    let app = crate::helpers::spawn_app_at(shanghai(2026, 12, 31, 23, 59, 0)).await;
+    for (no, from, to) in [
+        ("64010020260001", "2024-01-01", "2026-12-31"),
+        ("64010020260002", "2027-01-01", "2029-12-31"),
+    ] {
+        let res = app
+            .post_json(
+                Some(&app.admin_token),
+                "/api/v1/inspectors",
+                &json!({"name": format!("执法员{}", &no[13..]), "certificate_no": no,
+                        "certificate_valid_from": from, "certificate_valid_to": to,
+                        "unit": "第一大队", "fields": ["网吧"]}),
+            )
+            .await;
+        assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    }
+    let standing = || async {
+        let page: Value = app
+            .get("/api/v1/public/inspectors")
+            .await
+            .json()
+            .await
+            .unwrap();
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                (
+                    i["status"].as_str().unwrap().to_string(),
+                    i["status_label"].as_str().unwrap().to_string(),
+                    i["duty"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let s = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
+    assert_eq!(
+        standing().await,
+        [
+            s("active", "在岗", "on_duty"),
+            s("active", "执法证尚未生效", "certificate_not_yet_valid"),
+        ],
+        "the last day of one certificate, the day before the other"
+    );
+    app.clock().set(shanghai(2027, 1, 1, 0, 0, 0)).unwrap();
+    assert_eq!(
+        standing().await,
+        [
+            s("active", "执法证已过期", "certificate_expired"),
+            s("active", "在岗", "on_duty"),
+        ],
+        "midnight in Beijing"
+    );
+    app.stop().await;
+}

@@ -35,7 +35,7 @@ pub struct PublicEntity {
 }
 
 impl LabelledView<EntityRecord> for PublicEntity {
-    fn view(e: &EntityRecord, categories: &Vocabulary) -> Self {
+    fn view(e: &EntityRecord, categories: &Vocabulary, _today: NaiveDate) -> Self {
         let f = &e.fields;
         PublicEntity {
             credit_code: f.credit_code.clone(),
@@ -71,12 +71,17 @@ pub struct PublicInspector {
     pub unit: String,
     pub fields: Vec<CategoryCode>,
     pub field_labels: Vec<String>,
+    /// The roster's status (`active`, `suspended`, `retired`).
     pub status: InspectorStatus,
+    /// Today's standing, the certificate's validity included: 在岗 only when the certificate is
+    /// valid today (issue 26); else 执法证已过期, 执法证尚未生效, 停用 or 离岗.
     pub status_label: &'static str,
+    /// `on_duty`, `certificate_expired`, `certificate_not_yet_valid`, `suspended`, `retired`.
+    pub duty: &'static str,
 }
 
 impl LabelledView<InspectorRecord> for PublicInspector {
-    fn view(r: &InspectorRecord, categories: &Vocabulary) -> Self {
+    fn view(r: &InspectorRecord, categories: &Vocabulary, today: NaiveDate) -> Self {
         let f = &r.fields;
         PublicInspector {
             name: f.name.clone(),
@@ -91,7 +96,8 @@ impl LabelledView<InspectorRecord> for PublicInspector {
                 .map(|c| categories.label(c).to_string())
                 .collect(),
             status: f.status,
-            status_label: f.status.label(),
+            status_label: f.duty_on(today).label(),
+            duty: f.duty_on(today).code(),
         }
     }
 }

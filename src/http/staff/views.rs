@@ -32,9 +32,9 @@ pub struct StaffEntity {
 }
 
 impl LabelledView<EntityRecord> for StaffEntity {
-    fn view(e: &EntityRecord, categories: &Vocabulary) -> Self {
+    fn view(e: &EntityRecord, categories: &Vocabulary, today: NaiveDate) -> Self {
         StaffEntity {
-            public: PublicEntity::view(e, categories),
+            public: PublicEntity::view(e, categories, today),
             risk_tags: e.fields.risk_tags.clone(),
             version: e.version,
             created_at: format_utc(e.created_at),
@@ -57,9 +57,9 @@ pub struct StaffInspector {
 }
 
 impl LabelledView<InspectorRecord> for StaffInspector {
-    fn view(r: &InspectorRecord, categories: &Vocabulary) -> Self {
+    fn view(r: &InspectorRecord, categories: &Vocabulary, today: NaiveDate) -> Self {
         StaffInspector {
-            public: PublicInspector::view(r, categories),
+            public: PublicInspector::view(r, categories, today),
             id: r.id,
             id_number: r.fields.id_number.as_ref().map(|i| i.as_str().to_string()),
             phone: r.fields.phone.clone(),
