@@ -4,9 +4,7 @@
 use crate::domain::ids::PlanId;
 use std::collections::{HashMap, HashSet};
 
-use chrono::NaiveDateTime;
-
-use super::events::{self, Event};
+use super::events;
 use super::paging::{PageRequest, Slice};
 use super::{Actor, App, ConflictKind, FieldError, ServiceError};
 use crate::domain::audit_action::AuditAction;
@@ -406,6 +404,26 @@ pub fn draw(
     let conn = &mut *app.conn()?;
     let result = write_tx(conn, |conn| {
         let before = find(conn, id)?;
+        if let Some(d) = &before.draw {
+            // The first attempt's values bind (issue 26): never a second attempt.
+            let outcome = match &d.refusal {
+                Some(why) => format!("refused: {why}"),
+                None => "drawn".to_string(),
+            };
+            return Err(ServiceError::conflict(
+                ConflictKind::InvalidTransition,
+                format!(
+                    "plan {id} was drawn on {} with the values {:?} ({outcome}); those values bind and are public: a mistyped value is corrected only by voiding the plan with the reason",
+                    d.on, d.source_values
+                ),
+            )
+            .zh(format!(
+                "计划 {id} 已于 {} 用随机数 {:?} 抽取（{}）；首次使用的随机数已公开且不可更换：如有录入错误，只能说明理由后作废本计划",
+                d.on,
+                d.source_values,
+                if d.refusal.is_some() { "未成功" } else { "已抽取" }
+            )));
+        }
         allowed(&before, Step::Draw)?;
         let specs = &before.fields.sources;
         let Some(values) = body.sources.as_ref() else {
@@ -465,6 +483,7 @@ pub fn draw(
             on: today,
             source_values: values.clone(),
             key: drawn.key.as_str().to_string(),
+            refusal: None,
         };
         if !store::plans::record_draw(conn, id, &facts, &selections, now)? {
             return Err(moved(id, Step::Draw));
@@ -481,40 +500,48 @@ pub fn draw(
         Ok(after)
     });
     if let Err(ServiceError::Unprocessable(errors)) = &result {
-        if errors.iter().any(|e| e.code == "not_enough_inspectors") {
-            refused(app, actor, id, body, errors, now)?;
+        if let Some(team) = errors.iter().find(|e| e.code == "not_enough_inspectors") {
+            refused(app, actor, id, body, &team.message)?;
         }
     }
     result
 }
 
-/// 全程留痕: a draw refused for want of inspectors is recorded with the values tried.
+/// 全程留痕: a draw refused for want of inspectors is kept on the plan with the values tried,
+/// their time and key, and the reason (public, and binding: the plan is `draw_failed` until
+/// voided), and audited.
 fn refused(
     app: &App,
     actor: &Actor,
     id: i64,
     body: &DrawBody,
-    errors: &[FieldError],
-    now: NaiveDateTime,
+    why: &str,
 ) -> Result<(), ServiceError> {
+    let values = body.sources.clone().unwrap_or_default();
+    let key = frozen::key_of(&values).map_err(draw_error)?;
     let conn = &mut *app.conn()?;
     write_tx(conn, |conn| {
-        events::record_event(
+        let before = find(conn, id)?;
+        let facts = DrawFacts {
+            at: app.now(),
+            by: actor.name.clone(),
+            on: app.today(),
+            source_values: values.clone(),
+            key: key.clone(),
+            refusal: Some(why.to_string()),
+        };
+        if !store::plans::record_refused_draw(conn, id, &facts, facts.at)? {
+            return Err(moved(id, Step::DrawRefused));
+        }
+        let after = find(conn, id)?;
+        events::record(
             conn,
-            Event {
-                actor: &actor.name,
-                action: AuditAction::PlanDrawRefused,
-                object_type: "plan",
-                object_id: id.to_string(),
-                before: None,
-                after: Some(serde_json::json!({
-                    "sources": body.sources,
-                    "errors": errors,
-                })),
-            },
-            now,
-        )?;
-        Ok::<_, ServiceError>(())
+            &actor.name,
+            AuditAction::PlanDrawRefused,
+            Some(&before),
+            &after,
+            facts.at,
+        )
     })
 }
 
@@ -542,7 +569,7 @@ pub fn bundle(app: &App, id: PlanId) -> Result<BundleJson, ServiceError> {
     let plan = store::plans::get(conn, id)?
         .filter(|p| p.status != PlanStatus::Draft)
         .ok_or_else(|| ServiceError::NotFound(format!("no public plan with id {id}")))?;
-    let Some(facts) = plan.draw.clone() else {
+    let Some(facts) = plan.draw.clone().filter(|d| d.refusal.is_none()) else {
         return Err(ServiceError::NotFound(format!(
             "plan {id} is {} ({}): it has not been drawn",
             plan.status.code(),

@@ -67,6 +67,7 @@ struct PlanRow {
     drawn_on: Option<NaiveDate>,
     source_values: Option<String>,
     draw_key: Option<String>,
+    draw_refusal: Option<String>,
 }
 
 #[derive(Queryable, Selectable, Default)]
@@ -146,6 +147,7 @@ impl PlanRow {
                     self.source_values.as_deref().unwrap_or("[]"),
                 )?,
                 key: self.draw_key.unwrap_or_default(),
+                refusal: self.draw_refusal,
             }),
             _ => None,
         };
@@ -498,6 +500,34 @@ pub fn exclusions(conn: &mut AnyConn, id: i64) -> QueryResult<Vec<Exclusion>> {
 /// Claims the draw and writes its selections: `false` when the plan is no longer announced
 /// (drawn by someone else first). Call inside a write transaction: on PostgreSQL a concurrent
 /// claim waits for this one's commit and then finds the status changed.
+/// A draw refused for want of inspectors (issue 26): the attempt's values, time and key kept on
+/// the plan, which is `draw_failed` until voided. `false` when the plan was no longer announced.
+pub fn record_refused_draw(
+    conn: &mut AnyConn,
+    id: i64,
+    facts: &DrawFacts,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        plans::table
+            .filter(plans::id.eq(id))
+            .filter(plans::status.eq(PlanStatus::Announced.code())),
+    )
+    .set((
+        plans::status.eq(PlanStatus::DrawFailed.code()),
+        plans::version.eq(plans::version + 1),
+        plans::updated_at.eq(now),
+        plans::drawn_at.eq(facts.at),
+        plans::drawn_by.eq(&facts.by),
+        plans::drawn_on.eq(facts.on),
+        plans::source_values.eq(to_json(&facts.source_values)),
+        plans::draw_key.eq(&facts.key),
+        plans::draw_refusal.eq(&facts.refusal),
+    ))
+    .execute(conn)?;
+    Ok(n > 0)
+}
+
 pub fn record_draw(
     conn: &mut AnyConn,
     id: i64,
@@ -519,6 +549,7 @@ pub fn record_draw(
         plans::drawn_on.eq(facts.on),
         plans::source_values.eq(to_json(&facts.source_values)),
         plans::draw_key.eq(&facts.key),
+        plans::draw_refusal.eq(None::<String>),
     ))
     .execute(conn)?;
     if n == 0 {

@@ -340,6 +340,7 @@ diesel::table! {
         drawn_on -> Nullable<Date>,
         source_values -> Nullable<Text>,
         draw_key -> Nullable<Text>,
+        draw_refusal -> Nullable<Text>,
     }
 }
 

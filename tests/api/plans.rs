@@ -456,6 +456,7 @@ async fn a_plan_over_the_demo_directory_goes_from_draft_to_published_results() {
             "categories",
             "completed_on",
             "districts",
+            "draw_attempt",
             "drawn_on",
             "exclusions",
             "frequency_cap",
@@ -650,7 +651,7 @@ async fn entities_at_the_yearly_cap_are_left_out_and_listed() {
 }
 
 #[tokio::test]
-async fn a_draw_that_cannot_staff_a_team_writes_nothing_and_names_the_entity() {
+async fn a_draw_that_cannot_staff_a_team_is_public_binds_its_values_and_is_voided_not_retried() {
     let b = bureau().await;
     // Teams of ten: the demo roster has fewer 网吧 inspectors than that.
     let id = create(&b, json!({"team_size": 10})).await;
@@ -659,27 +660,82 @@ async fn a_draw_that_cannot_staff_a_team_writes_nothing_and_names_the_entity() {
     let res = step(&b, &b.reviewer(), id, "draw", values()).await;
     let body = assert_problem(res, 422, "validation").await;
     assert_eq!(body["errors"][0]["code"], "not_enough_inspectors", "{body}");
-    let message = body["errors"][0]["message"].as_str().unwrap();
+    let message = body["errors"][0]["message"].as_str().unwrap().to_string();
     assert!(
         message.contains("(pick 1)") && message.contains("needs 10"),
         "{message}"
     );
+    // Issue 26: the attempt is on the plan, public: its values, its key, when and why; no team.
     let plan: Value = json_of(
         b.app
             .get_as(&b.reviewer(), &format!("/api/v1/plans/{id}"))
             .await,
     )
     .await;
-    assert_eq!(plan["status"], "announced");
+    assert_eq!(plan["status"], "draw_failed");
     assert_eq!(plan["selections"].as_array().unwrap().len(), 0);
-    assert_eq!(plan["key"], Value::Null);
+    let public: Value = json_of(b.app.get(&format!("/api/v1/public/plans/{id}")).await).await;
+    assert_eq!(public["status"], "draw_failed");
+    assert_eq!(public["status_label"], "抽取未成功");
+    let shown: Vec<Value> = public["random_sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["values"].clone())
+        .collect();
+    assert_eq!(json!(shown), values()["sources"]);
+    assert!(
+        public["key"].as_str().is_some_and(|k| !k.is_empty()),
+        "{public}"
+    );
+    assert_eq!(public["drawn_on"], "2026-12-03");
+    assert_eq!(public["draw_attempt"]["refused"], message.as_str());
+    assert!(public["draw_attempt"]["attempted_at"]
+        .as_str()
+        .unwrap()
+        .ends_with("+08:00"));
+    // No bundle: nothing was drawn.
+    assert_eq!(
+        b.app
+            .get(&format!("/api/v1/public/plans/{id}/bundle"))
+            .await
+            .status(),
+        404
+    );
     // The refusal is on the record (全程留痕), with the values tried.
     let audit = plan_audit(&b).await;
     let refused = audit
         .iter()
         .find(|r| r["action"] == "plan.draw_refused")
         .expect("a plan.draw_refused record");
-    assert_eq!(refused["after"]["sources"], values()["sources"]);
+    assert_eq!(refused["after"]["source_values"], values()["sources"]);
+    // The first values bind: another set, or the same again, is 409 naming them.
+    let mut other = values();
+    other["sources"][0][0] = json!(1);
+    for attempt in [other, values()] {
+        let body = assert_problem(
+            step(&b, &b.reviewer(), id, "draw", attempt).await,
+            409,
+            "invalid-transition",
+        )
+        .await;
+        let detail = body["detail"].as_str().unwrap();
+        let recorded = serde_json::to_string(&values()["sources"])
+            .unwrap()
+            .replace(',', ", ");
+        assert!(detail.contains(&recorded), "{detail} names {recorded}");
+    }
+    // Correcting is a public void with its reason.
+    let voided = ok(step(
+        &b,
+        &b.reviewer(),
+        id,
+        "void",
+        json!({"reason": "随机数录入有误，重新制定计划"}),
+    )
+    .await)
+    .await;
+    assert_eq!(voided["status"], "voided");
     b.app.stop().await;
 }
 

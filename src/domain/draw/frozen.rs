@@ -146,6 +146,11 @@ impl Ids {
 }
 
 /// Both stages over the frozen inputs (`api-spec/draw-verification.md` §4–5).
+/// The key of a draw's source values (RFC 3797), as the draw and its bundle write it.
+pub fn key_of(sources: &[Vec<u64>]) -> Result<String, DrawError> {
+    Ok(Key::from_sources(sources)?.as_str().to_string())
+}
+
 pub fn draw(
     members: &[Member],
     roster: &FrozenRoster,

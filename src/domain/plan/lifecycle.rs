@@ -1,5 +1,7 @@
 //! A plan's lifecycle: draft → announced → drawn → in progress → completed → results
-//! published, and voided (with a public reason) from any state before its results are out.
+//! published, and voided (with a public reason) from any state before its results are out. A
+//! draw refused for want of inspectors leaves the plan `draw_failed`, its values public and
+//! binding, until it is voided (issue 26): no second attempt.
 
 use crate::domain::entity::labelled_enum;
 
@@ -8,6 +10,7 @@ labelled_enum! {
         Draft = "draft", "草稿";
         Announced = "announced", "已公告";
         Drawn = "drawn", "已抽取";
+        DrawFailed = "draw_failed", "抽取未成功";
         InProgress = "in_progress", "检查中";
         Completed = "completed", "已完成";
         ResultsPublished = "results_published", "结果已公示";
@@ -20,6 +23,8 @@ labelled_enum! {
 pub enum Step {
     Announce,
     Draw,
+    /// A draw attempt whose teams could not be staffed.
+    DrawRefused,
     /// Recording (or correcting) one entity's result.
     RecordResult,
     Complete,
@@ -32,6 +37,7 @@ impl Step {
         match self {
             Step::Announce => "announce",
             Step::Draw => "draw",
+            Step::DrawRefused => "have a draw refused",
             Step::RecordResult => "record a result",
             Step::Complete => "complete",
             Step::PublishResults => "publish the results",
@@ -46,10 +52,13 @@ pub fn next(from: PlanStatus, step: Step) -> Option<PlanStatus> {
     match (from, step) {
         (Draft, Step::Announce) => Some(Announced),
         (Announced, Step::Draw) => Some(Drawn),
+        (Announced, Step::DrawRefused) => Some(DrawFailed),
         (Drawn | InProgress, Step::RecordResult) => Some(InProgress),
         (InProgress, Step::Complete) => Some(Completed),
         (Completed, Step::PublishResults) => Some(ResultsPublished),
-        (Draft | Announced | Drawn | InProgress | Completed, Step::Void) => Some(Voided),
+        (Draft | Announced | DrawFailed | Drawn | InProgress | Completed, Step::Void) => {
+            Some(Voided)
+        }
         _ => None,
     }
 }
@@ -65,27 +74,41 @@ mod tests {
         let steps = [
             Step::Announce,
             Step::Draw,
+            Step::DrawRefused,
             Step::RecordResult,
             Step::Complete,
             Step::PublishResults,
             Step::Void,
         ];
-        let expected: &[(PlanStatus, [Option<PlanStatus>; 6])] = &[
+        let expected: &[(PlanStatus, [Option<PlanStatus>; 7])] = &[
             (
                 Draft,
-                [Some(Announced), None, None, None, None, Some(Voided)],
+                [Some(Announced), None, None, None, None, None, Some(Voided)],
             ),
             (
                 Announced,
-                [None, Some(Drawn), None, None, None, Some(Voided)],
+                [
+                    None,
+                    Some(Drawn),
+                    Some(DrawFailed),
+                    None,
+                    None,
+                    None,
+                    Some(Voided),
+                ],
+            ),
+            (
+                DrawFailed,
+                [None, None, None, None, None, None, Some(Voided)],
             ),
             (
                 Drawn,
-                [None, None, Some(InProgress), None, None, Some(Voided)],
+                [None, None, None, Some(InProgress), None, None, Some(Voided)],
             ),
             (
                 InProgress,
                 [
+                    None,
                     None,
                     None,
                     Some(InProgress),
@@ -96,10 +119,18 @@ mod tests {
             ),
             (
                 Completed,
-                [None, None, None, None, Some(ResultsPublished), Some(Voided)],
+                [
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    Some(ResultsPublished),
+                    Some(Voided),
+                ],
             ),
-            (ResultsPublished, [None; 6]),
-            (Voided, [None; 6]),
+            (ResultsPublished, [None; 7]),
+            (Voided, [None; 7]),
         ];
         assert_eq!(expected.len(), PlanStatus::ALL.len());
         for (from, row) in expected {

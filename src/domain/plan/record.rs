@@ -45,6 +45,9 @@ pub struct DrawFacts {
     pub on: NaiveDate,
     pub source_values: Vec<Vec<u64>>,
     pub key: String,
+    /// Why the draw was refused (its teams could not be staffed): the plan is `draw_failed`, the
+    /// values above were the first attempt's and bind (issue 26).
+    pub refusal: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -67,6 +67,9 @@ pub struct PublicPlan {
     pub results_published_on: Option<NaiveDate>,
     pub results_days_late: Option<i32>,
     pub void: Option<PublicVoid>,
+    /// The draw attempt when it was refused (its teams could not be staffed): when, and why. Its
+    /// values are in `random_sources` and bind; the plan is `draw_failed` until voided.
+    pub draw_attempt: Option<PublicDrawAttempt>,
 }
 
 impl From<&PlanRecord> for PublicPlan {
@@ -129,8 +132,22 @@ impl From<&PlanRecord> for PublicPlan {
                 reason: v.reason.clone(),
                 from: v.from,
             }),
+            draw_attempt: p.draw.as_ref().and_then(|d| {
+                d.refusal.as_ref().map(|why| PublicDrawAttempt {
+                    attempted_at: format_utc(d.at),
+                    refused: why.clone(),
+                })
+            }),
         }
     }
+}
+
+/// A refused draw attempt, as the public sees it.
+#[derive(Serialize)]
+pub struct PublicDrawAttempt {
+    pub attempted_at: String,
+    /// Why the teams could not be staffed.
+    pub refused: String,
 }
 
 /// An inspector by the public roster's fields.
