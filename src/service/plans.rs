@@ -311,6 +311,22 @@ pub fn announce(app: &App, actor: &Actor, id: PlanId) -> Result<PlanRecord, Serv
         }
         let sample = f.sample.of(members.len());
         let roster = store::plans::roster(conn)?;
+        // Staffing checked before the values are known (issue 26): a plan some draw could not
+        // staff is refused now, not at the draw after its values are public.
+        let draw_date = earliest_draw(&f.sources).unwrap_or(today).max(today);
+        let short = frozen::staffing_shortfalls(
+            &members,
+            &roster,
+            DrawRules {
+                sample,
+                team_size: f.team_size as usize,
+                load_cap: f.load_cap,
+                draw_date,
+            },
+        );
+        if !short.is_empty() {
+            return Err(ServiceError::Unprocessable(unstaffable(&short, draw_date)));
+        }
         // Items at the versions in force now: what the announced plan means stays readable.
         let items: Vec<_> = {
             let current = store::inspection_items::current(conn)?;
@@ -362,6 +378,54 @@ pub fn announce(app: &App, actor: &Actor, id: PlanId) -> Result<PlanRecord, Serv
         )?;
         Ok(after)
     })
+}
+
+/// The staffing check's refusal: one error per category and eligible count, naming how many
+/// entities, a few of their credit codes, and the shortfall.
+fn unstaffable(short: &[frozen::Shortfall], on: chrono::NaiveDate) -> Vec<FieldError> {
+    // (category, eligible, needed) and the credit codes short by it.
+    type Group<'a> = ((&'a str, usize, usize), Vec<&'a str>);
+    let mut groups: Vec<Group<'_>> = Vec::new();
+    for s in short {
+        let key = (s.category.as_str(), s.eligible, s.needed);
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, codes)) => codes.push(&s.credit_code),
+            None => groups.push((key, vec![&s.credit_code])),
+        }
+    }
+    groups
+        .iter()
+        .take(20)
+        .map(|((category, eligible, needed), codes)| {
+            let shown: Vec<&str> = codes.iter().take(5).copied().collect();
+            let more = if codes.len() > shown.len() {
+                format!(" and {} more", codes.len() - shown.len())
+            } else {
+                String::new()
+            };
+            FieldError::new(
+                "team_size",
+                "not_enough_inspectors",
+                format!(
+                    "{} entit{} of category {category} ({}{more}) ha{} {eligible} eligible inspector(s) on {on}, the first day the draw may happen; every draw is staffed only with at least {needed} (the team size, plus those the load cap could exhaust): certify more inspectors for {category}, lower team_size, or raise load_cap",
+                    codes.len(),
+                    if codes.len() == 1 { "y" } else { "ies" },
+                    shown.join(", "),
+                    if codes.len() == 1 { "s" } else { "ve" },
+                ),
+            )
+            .zh(format!(
+                "类别 {category} 的 {} 个抽查对象（{}{}）在最早可抽取日 {on} 只有 {eligible} 名符合条件的检查人员；要保证任何抽取结果都能组队，至少需要 {needed} 名（每组人数加上人均检查上限可能用尽的人数）：请增加该类别持证检查人员、减少每组人数或提高人均上限",
+                codes.len(),
+                shown.join("、"),
+                if codes.len() > shown.len() {
+                    " 等"
+                } else {
+                    ""
+                }
+            ))
+        })
+        .collect()
 }
 
 /// A draw request: one list of non-negative integers per announced source, in order.

@@ -653,16 +653,41 @@ async fn entities_at_the_yearly_cap_are_left_out_and_listed() {
 #[tokio::test]
 async fn a_draw_that_cannot_staff_a_team_is_public_binds_its_values_and_is_voided_not_retried() {
     let b = bureau().await;
-    // Teams of ten: the demo roster has fewer 网吧 inspectors than that.
-    let id = create(&b, json!({"team_size": 10})).await;
+    // Issue 26: teams of ten are refused at announcement, before any value is known: the demo
+    // roster has fewer 网吧 inspectors than that. The plan stays a draft.
+    let unstaffable = create(&b, json!({"team_size": 10})).await;
+    let body = assert_problem(
+        step(&b, &b.reviewer(), unstaffable, "announce", json!({})).await,
+        422,
+        "validation",
+    )
+    .await;
+    assert_eq!(body["errors"][0]["field"], "team_size", "{body}");
+    assert_eq!(body["errors"][0]["code"], "not_enough_inspectors");
+    let said = body["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        said.contains("internet_service_venue") && said.contains("at least 10"),
+        "the category and the shortfall: {said}"
+    );
+    let draft: Value = json_of(
+        b.app
+            .get_as(&b.reviewer(), &format!("/api/v1/plans/{unstaffable}"))
+            .await,
+    )
+    .await;
+    assert_eq!(draft["status"], "draft");
+    // A plan that passes the check can still fail when it is drawn years late, on a day every
+    // frozen certificate has lapsed (the check counts certificates on the first day the draw may
+    // happen): that failure is public and binding.
+    let id = create(&b, json!({})).await;
     ok(step(&b, &b.reviewer(), id, "announce", json!({})).await).await;
-    b.to("2026-12-03").await;
+    b.to("2031-01-02").await;
     let res = step(&b, &b.reviewer(), id, "draw", values()).await;
     let body = assert_problem(res, 422, "validation").await;
     assert_eq!(body["errors"][0]["code"], "not_enough_inspectors", "{body}");
     let message = body["errors"][0]["message"].as_str().unwrap().to_string();
     assert!(
-        message.contains("(pick 1)") && message.contains("needs 10"),
+        message.contains("(pick 1)") && message.contains("needs 2"),
         "{message}"
     );
     // Issue 26: the attempt is on the plan, public: its values, its key, when and why; no team.
@@ -688,7 +713,7 @@ async fn a_draw_that_cannot_staff_a_team_is_public_binds_its_values_and_is_voide
         public["key"].as_str().is_some_and(|k| !k.is_empty()),
         "{public}"
     );
-    assert_eq!(public["drawn_on"], "2026-12-03");
+    assert_eq!(public["drawn_on"], "2031-01-02");
     assert_eq!(public["draw_attempt"]["refused"], message.as_str());
     assert!(public["draw_attempt"]["attempted_at"]
         .as_str()
@@ -934,12 +959,15 @@ async fn a_bundle_is_the_same_from_a_copy_of_the_database_on_another_server() {
     let b = bureau().await;
     let id = drawn(
         &b,
-        json!({"sample_size": null, "sample_ratio": 0.2, "load_cap": 5}),
+        // A load cap of 6: with 11 picks of two and 5 网吧 inspectors the other picks could
+        // exhaust ⌊10 × 2 / 6⌋ = 3, leaving a team for every pick (a cap of 5 is refused at
+        // announcement, issue 26).
+        json!({"sample_size": null, "sample_ratio": 0.2, "load_cap": 6}),
     )
     .await;
     let path = format!("/api/v1/public/plans/{id}/bundle");
     let bundle: Value = b.app.get(&path).await.json().await.unwrap();
-    assert_eq!(bundle["plan"]["load_cap"], 5);
+    assert_eq!(bundle["plan"]["load_cap"], 6);
     let size = bundle["snapshot"]["size"].as_u64().unwrap();
     assert_eq!(
         bundle["entity_picks"].as_array().unwrap().len() as u64,

@@ -146,6 +146,82 @@ impl Ids {
 }
 
 /// Both stages over the frozen inputs (`api-spec/draw-verification.md` §4–5).
+/// A member of the population that some draw of the plan might not staff (issue 26).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shortfall {
+    pub credit_code: String,
+    pub category: String,
+    /// Inspectors eligible for it on the draw date (field, validity, status, 回避).
+    pub eligible: usize,
+    /// What the condition asks: the team size, plus the inspectors the other picks could
+    /// exhaust under the load cap.
+    pub needed: usize,
+}
+
+/// The staffing check at announcement (issue 26), a sufficient condition for every possible draw
+/// to staff every team: for each member of the population, its eligible inspectors on the draw
+/// date (active, certificate valid that day, a field covering its category or an ancestor, no
+/// 回避 with it, its category or an ancestor) number at least `team_size + ⌊(sample − 1) ×
+/// team_size / load_cap⌋` (`team_size` without a load cap). Teams are assigned in pick order
+/// and the other `sample − 1` picks make at most `(sample − 1) × team_size` assignments, so at
+/// most `⌊(sample − 1) × team_size / load_cap⌋` inspectors can have reached the cap when any
+/// entity's turn comes: the rest of its eligible list always holds a team. A plan may fail this
+/// and still draw with the values that come (the condition is not necessary); it is refused all
+/// the same, before the values are known. Returns the members that fail it, in population order.
+pub fn staffing_shortfalls(
+    members: &[Member],
+    roster: &FrozenRoster,
+    rules: DrawRules,
+) -> Vec<Shortfall> {
+    let reserve = match rules.load_cap {
+        Some(cap) if cap > 0 => rules.sample.saturating_sub(1) * rules.team_size / cap as usize,
+        _ => 0,
+    };
+    let needed = rules.team_size + reserve;
+    let on = rules.draw_date;
+    // The qualified inspectors per category (before entity 回避), computed once per category.
+    let mut by_category: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut conflicts: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (ix, r) in roster.inspectors.iter().enumerate() {
+        for code in &r.conflict_entities {
+            conflicts.entry(code).or_default().push(ix);
+        }
+    }
+    let mut out = Vec::new();
+    for m in members {
+        let base = by_category.entry(&m.category).or_insert_with(|| {
+            let lineage = roster.lineage(&m.category);
+            roster
+                .inspectors
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.active && r.valid_from <= on && on <= r.valid_to)
+                .filter(|(_, r)| r.fields.iter().any(|f| lineage.contains(&f.as_str())))
+                .filter(|(_, r)| {
+                    !r.conflict_categories
+                        .iter()
+                        .any(|c| lineage.contains(&c.as_str()))
+                })
+                .map(|(ix, _)| ix)
+                .collect()
+        });
+        let conflicting = conflicts.get(m.credit_code.as_str());
+        let eligible = base
+            .iter()
+            .filter(|ix| conflicting.is_none_or(|c| !c.contains(ix)))
+            .count();
+        if eligible < needed {
+            out.push(Shortfall {
+                credit_code: m.credit_code.clone(),
+                category: m.category.clone(),
+                eligible,
+                needed,
+            });
+        }
+    }
+    out
+}
+
 /// The key of a draw's source values (RFC 3797), as the draw and its bundle write it.
 pub fn key_of(sources: &[Vec<u64>]) -> Result<String, DrawError> {
     Ok(Key::from_sources(sources)?.as_str().to_string())
@@ -388,5 +464,81 @@ mod tests {
             r.lineage("song_dance_venue"),
             ["song_dance_venue", "entertainment_venue"]
         );
+    }
+
+    #[test]
+    fn staffing_is_checked_at_its_edge_with_and_without_a_load_cap() {
+        let r = roster();
+        let m = members(4);
+        let with = |team_size: usize, sample: usize, load_cap: Option<u32>| DrawRules {
+            team_size,
+            sample,
+            load_cap,
+            ..rules(sample)
+        };
+        // Each category has 4 eligible inspectors.
+        assert!(staffing_shortfalls(&m, &r, with(2, 4, None)).is_empty());
+        assert!(
+            staffing_shortfalls(&m, &r, with(4, 4, None)).is_empty(),
+            "exactly enough"
+        );
+        let short = staffing_shortfalls(&m, &r, with(5, 4, None));
+        assert_eq!(short.len(), 4);
+        assert_eq!((short[0].eligible, short[0].needed), (4, 5));
+        // A load cap of 2: the other picks can exhaust ⌊(sample − 1) × 2 / 2⌋ inspectors.
+        assert!(
+            staffing_shortfalls(&m, &r, with(2, 3, Some(2))).is_empty(),
+            "2 + 2 = 4"
+        );
+        let short = staffing_shortfalls(&m, &r, with(2, 4, Some(2)));
+        assert_eq!((short[0].eligible, short[0].needed), (4, 5), "2 + 3");
+        // An inspector's 回避 with one entity: only that entity is short.
+        let mut r2 = roster();
+        r2.inspectors[0]
+            .conflict_entities
+            .push(m[0].credit_code.clone());
+        let short = staffing_shortfalls(&m, &r2, with(4, 4, None));
+        assert_eq!(short.len(), 1);
+        assert_eq!(short[0].credit_code, m[0].credit_code);
+        assert_eq!(short[0].eligible, 3);
+        // Certificates lapsed on the draw date.
+        let late = DrawRules {
+            draw_date: day("2028-01-01"),
+            ..with(2, 4, None)
+        };
+        assert_eq!(staffing_shortfalls(&m, &r, late).len(), 4);
+    }
+
+    /// The condition is sufficient: whenever it holds, every draw staffs every team, whatever
+    /// the values.
+    #[test]
+    fn a_plan_that_passes_the_staffing_check_draws_with_any_values() {
+        let r = roster();
+        let m = members(6);
+        let mut checked = 0;
+        for team_size in 2..=4 {
+            for sample in 1..=6 {
+                for load_cap in [None, Some(1), Some(2), Some(3), Some(6)] {
+                    let rules = DrawRules {
+                        team_size,
+                        sample,
+                        load_cap,
+                        ..rules(sample)
+                    };
+                    if !staffing_shortfalls(&m, &r, rules).is_empty() {
+                        continue;
+                    }
+                    for seed in 0..40u64 {
+                        let sources = vec![vec![seed], vec![seed * 7 + 3, 11]];
+                        assert!(
+                            draw(&m, &r, &sources, rules).is_ok(),
+                            "{rules:?} {sources:?}"
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 1000, "{checked}");
     }
 }
