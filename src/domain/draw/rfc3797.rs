@@ -225,4 +225,53 @@ mod tests {
         );
         assert_ne!(pick_digest(&k, 0), pick_digest(&d, 0));
     }
+
+    /// Every worked example in `api-spec/draw-verification.md` (§3's ten picks over a pool of
+    /// 25, §5's team of entity 1 over a list of five) is what this code computes: an outsider
+    /// who follows the spec gets the service's numbers (issue 26: two remainders were wrong).
+    #[test]
+    fn the_specifications_worked_examples_are_what_the_code_computes() {
+        let spec = include_str!("../../../api-spec/draw-verification.md");
+        // The rows of each table headed `| index | md5 | divisor | remainder | position |`.
+        let mut tables: Vec<Vec<Vec<String>>> = Vec::new();
+        let mut in_table = false;
+        for line in spec.lines() {
+            if line.starts_with("| index | md5 | divisor | remainder | position |") {
+                tables.push(Vec::new());
+                in_table = true;
+                continue;
+            }
+            if in_table && line.starts_with("|---") {
+                continue;
+            }
+            if in_table && line.starts_with('|') {
+                let cells: Vec<String> = line
+                    .trim_matches('|')
+                    .split('|')
+                    .map(|c| c.trim().to_string())
+                    .collect();
+                tables.last_mut().unwrap().push(cells);
+            } else {
+                in_table = false;
+            }
+        }
+        assert_eq!(tables.len(), 2, "§3 and §5");
+        let check = |rows: &[Vec<String>], key: &Key, pool: usize| {
+            let picks = select(key, pool, rows.len()).unwrap();
+            for (row, p) in rows.iter().zip(&picks) {
+                let got = [
+                    p.index.to_string(),
+                    p.md5_hex(),
+                    p.divisor.to_string(),
+                    p.remainder.to_string(),
+                    p.position.to_string(),
+                ];
+                assert_eq!(&row[..5], &got[..], "spec row {row:?}");
+            }
+        };
+        assert_eq!(tables[0].len(), 10);
+        check(&tables[0], &rfc_key(), 25);
+        assert_eq!(tables[1].len(), 2);
+        check(&tables[1], &rfc_key().derived("inspectors:1"), 5);
+    }
 }
