@@ -497,15 +497,13 @@ pub fn exclusions(conn: &mut AnyConn, id: i64) -> QueryResult<Vec<Exclusion>> {
         .collect())
 }
 
-/// Claims the draw and writes its selections: `false` when the plan is no longer announced
-/// (drawn by someone else first). Call inside a write transaction: on PostgreSQL a concurrent
-/// claim waits for this one's commit and then finds the status changed.
-/// A draw refused for want of inspectors (issue 26): the attempt's values, time and key kept on
-/// the plan, which is `draw_failed` until voided. `false` when the plan was no longer announced.
-pub fn record_refused_draw(
+/// Moves an announced plan to `to` with the draw's facts (its values, day, key and, for a
+/// refused draw, the reason): `false` when the plan is no longer announced.
+fn claim_draw(
     conn: &mut AnyConn,
     id: i64,
     facts: &DrawFacts,
+    to: PlanStatus,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
     let n = diesel::update(
@@ -514,7 +512,7 @@ pub fn record_refused_draw(
             .filter(plans::status.eq(PlanStatus::Announced.code())),
     )
     .set((
-        plans::status.eq(PlanStatus::DrawFailed.code()),
+        plans::status.eq(to.code()),
         plans::version.eq(plans::version + 1),
         plans::updated_at.eq(now),
         plans::drawn_at.eq(facts.at),
@@ -528,6 +526,20 @@ pub fn record_refused_draw(
     Ok(n > 0)
 }
 
+/// A draw refused for want of inspectors (issue 26): the attempt's values, time and key kept on
+/// the plan, which is `draw_failed` until voided. `false` when the plan was no longer announced.
+pub fn record_refused_draw(
+    conn: &mut AnyConn,
+    id: i64,
+    facts: &DrawFacts,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    claim_draw(conn, id, facts, PlanStatus::DrawFailed, now)
+}
+
+/// Claims the draw and writes its selections: `false` when the plan is no longer announced
+/// (drawn by someone else first). Call inside a write transaction: on PostgreSQL a concurrent
+/// claim waits for this one's commit and then finds the status changed.
 pub fn record_draw(
     conn: &mut AnyConn,
     id: i64,
@@ -535,24 +547,7 @@ pub fn record_draw(
     selections: &[Selection],
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
-    let n = diesel::update(
-        plans::table
-            .filter(plans::id.eq(id))
-            .filter(plans::status.eq(PlanStatus::Announced.code())),
-    )
-    .set((
-        plans::status.eq(PlanStatus::Drawn.code()),
-        plans::version.eq(plans::version + 1),
-        plans::updated_at.eq(now),
-        plans::drawn_at.eq(facts.at),
-        plans::drawn_by.eq(&facts.by),
-        plans::drawn_on.eq(facts.on),
-        plans::source_values.eq(to_json(&facts.source_values)),
-        plans::draw_key.eq(&facts.key),
-        plans::draw_refusal.eq(None::<String>),
-    ))
-    .execute(conn)?;
-    if n == 0 {
+    if !claim_draw(conn, id, facts, PlanStatus::Drawn, now)? {
         return Ok(false);
     }
     for chunk in selections.chunks(CHUNK) {
