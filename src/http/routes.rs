@@ -195,32 +195,14 @@ pub const ROUTES: &[Route] = &[
     ),
 ];
 
-/// How a template matches a concrete path: `None`, or how many of its segments are literal. As
-/// the router reads a path: one trailing `/` is ignored, an empty segment (`//`) matches nothing.
-/// No allocation: this runs for every template on every request.
+/// How a template matches a concrete path: `None`, or how many of its segments are literal. Both
+/// are split as the router splits a path ([`Segments`]: one trailing `/` ignored) and compared
+/// by [`matches`], the router's own comparison (for `allowed_methods` and the tests).
 fn literal_segments(template: &str, path: &str) -> Option<usize> {
-    let path = path.strip_prefix('/')?;
-    let path = path.strip_suffix('/').unwrap_or(path);
-    let mut t = template.trim_start_matches('/').split('/');
-    let mut p = path.split('/');
-    let mut literal = 0;
-    loop {
-        match (t.next(), p.next()) {
-            (None, None) => return Some(literal),
-            (Some(t), Some(p)) => {
-                if t.starts_with('{') {
-                    if p.is_empty() {
-                        return None;
-                    }
-                } else if t == p {
-                    literal += 1;
-                } else {
-                    return None;
-                }
-            }
-            _ => return None,
-        }
-    }
+    matches(
+        Segments::of(template)?.as_slice(),
+        Segments::of(path)?.as_slice(),
+    )
 }
 
 /// The route serving `method` at `path`: of the templates that match, the most specific (so
