@@ -45,24 +45,58 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 enum DrawCommand {
     /// Recompute a published draw bundle (GET /api/v1/public/plans/{id}/bundle, saved to a
-    /// file): prints "match", or the first difference and exits 1. Needs no database.
-    Verify { bundle: std::path::PathBuf },
+    /// file) and, with --announced, check its inputs against the plan page saved after the
+    /// announcement: prints "match: …", or "difference: …" naming the first difference, and
+    /// exits 1. Needs no database.
+    Verify {
+        bundle: std::path::PathBuf,
+        /// The public plan (GET /api/v1/public/plans/{id}) as saved after its announcement,
+        /// before the random values were known.
+        #[arg(long)]
+        announced: Option<std::path::PathBuf>,
+    },
 }
 
-/// `gongshi draw verify FILE`.
-fn verify_bundle(path: &std::path::Path) -> Result<ExitCode, CliError> {
+fn read_json<T: serde::de::DeserializeOwned>(
+    path: &std::path::Path,
+    what: &str,
+) -> Result<T, CliError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| CliError::Other(format!("{}: {e}", path.display())))?;
-    let bundle: crate::domain::draw::bundle::Bundle = serde_json::from_str(&text)
-        .map_err(|e| CliError::Other(format!("{}: not a draw bundle: {e}", path.display())))?;
-    match crate::domain::draw::bundle::verify(&bundle) {
+    serde_json::from_str(&text)
+        .map_err(|e| CliError::Other(format!("{}: not {what}: {e}", path.display())))
+}
+
+/// `gongshi draw verify FILE [--announced PLAN]`.
+fn verify_bundle(
+    path: &std::path::Path,
+    announced: Option<&std::path::Path>,
+) -> Result<ExitCode, CliError> {
+    use crate::domain::draw::bundle::{self, AnnouncedPlan, Bundle};
+    let b: Bundle = read_json(path, "a draw bundle")?;
+    let announced: Option<AnnouncedPlan> = announced
+        .map(|p| read_json(p, "a public plan page"))
+        .transpose()?;
+    let outcome = match &announced {
+        Some(a) => bundle::verify_announced(&b, a),
+        None => bundle::verify(&b),
+    };
+    match outcome {
         Ok(()) => {
+            let against = match (&announced, &b.stage2.sha256) {
+                (Some(_), _) => "; the snapshot and the stage-2 inputs are the ones announced",
+                (None, Some(_)) => {
+                    "; not compared with the announcement (give --announced PLAN.json)"
+                }
+                (None, None) => "; the plan was announced without a stage-2 commitment",
+            };
             println!(
-                "match: {} entities and {} teams of plan {} recomputed from {} snapshot codes",
-                bundle.entity_picks.len(),
-                bundle.teams.len(),
-                bundle.plan.id,
-                bundle.snapshot.size
+                "match: {} entities and {} teams of plan {} recomputed from {} snapshot codes and {} inspectors{against}",
+                b.entity_picks.len(),
+                b.teams.len(),
+                b.plan.id,
+                b.snapshot.size,
+                b.stage2.roster.inspectors.len(),
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -462,8 +496,8 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             },
         }),
         Command::Draw {
-            command: DrawCommand::Verify { bundle },
-        } => verify_bundle(&bundle),
+            command: DrawCommand::Verify { bundle, announced },
+        } => verify_bundle(&bundle, announced.as_deref()),
         Command::Migrate => {
             let mut conn = store::connect(&url)?;
             let applied = store::migrate(&mut conn)?;

@@ -9,7 +9,8 @@ use super::paging::{PageRequest, Slice};
 use super::{Actor, App, ConflictKind, FieldError, ServiceError};
 use crate::domain::audit_action::AuditAction;
 use crate::domain::category::CategoryCode;
-use crate::domain::draw::bundle::{BundlePlan, BundleSource};
+use crate::domain::draw::bundle::{BundlePlan, BundleSource, Published, Recorded};
+use crate::domain::draw::commitment::{self, PublicRoster, Stage2Rules};
 use crate::domain::draw::frozen::{self, DrawError, DrawRules, FrozenRoster, Member};
 use crate::domain::field::{required_text, Errors};
 use crate::domain::plan::fields::{earliest_draw, known_sources};
@@ -147,6 +148,9 @@ pub struct PlanDetail {
     pub entity_names: HashMap<String, String>,
     /// Name and unit of every inspector named, by certificate number.
     pub inspectors: HashMap<String, (String, String)>,
+    /// The roster as the plan froze it, in its public form (only on the public detail of a plan
+    /// announced with a stage-2 commitment).
+    pub frozen_roster: Option<PublicRoster>,
 }
 
 impl PlanDetail {
@@ -199,6 +203,7 @@ fn named(
         results,
         entity_names,
         inspectors,
+        frozen_roster: None,
     })
 }
 
@@ -218,7 +223,15 @@ pub fn public_get(app: &App, id: PlanId) -> Result<PlanDetail, ServiceError> {
     let plan = store::plans::get(conn, id)?
         .filter(|p| p.status != PlanStatus::Draft)
         .ok_or_else(|| ServiceError::NotFound(format!("no public plan with id {id}")))?;
-    detail(conn, plan)
+    let committed = plan
+        .announcement
+        .as_ref()
+        .is_some_and(|a| a.stage2_sha256.is_some());
+    let mut d = detail(conn, plan)?;
+    if committed {
+        d.frozen_roster = store::plans::frozen_roster(conn, id)?.map(|r| PublicRoster::of(&r));
+    }
+    Ok(d)
 }
 
 /// The cursor parameters of a plan's selections.
@@ -310,7 +323,8 @@ pub fn announce(app: &App, actor: &Actor, id: PlanId) -> Result<PlanRecord, Serv
             )]));
         }
         let sample = f.sample.of(members.len());
-        let roster = store::plans::roster(conn)?;
+        // Only the 回避 pairs this population can meet are frozen (and so published).
+        let roster = store::plans::roster(conn)?.within(&members);
         // Staffing checked before the values are known (issue 26): a plan some draw could not
         // staff is refused now, not at the draw after its values are public.
         let draw_date = earliest_draw(&f.sources).unwrap_or(today).max(today);
@@ -351,6 +365,15 @@ pub fn announce(app: &App, actor: &Actor, id: PlanId) -> Result<PlanRecord, Serv
             snapshot_size: members.len() as i32,
             sample: sample as i32,
             frequency_cap: cap.0.map(|n| n as i32),
+            // Everything the teams depend on, committed before the values are known (issue 26).
+            stage2_sha256: Some(commitment::commit(
+                &roster,
+                &members,
+                Stage2Rules {
+                    team_size: f.team_size as usize,
+                    load_cap: f.load_cap,
+                },
+            )),
         };
         let written = store::plans::announce(
             conn,
@@ -641,6 +664,7 @@ pub fn bundle(app: &App, id: PlanId) -> Result<BundleJson, ServiceError> {
         )));
     };
     let (members, roster) = frozen_inputs(conn, id)?;
+    let roster = roster.within(&members);
     let stored = store::plans::selections(conn, id)?;
     let drawn = frozen::draw(
         &members,
@@ -649,23 +673,28 @@ pub fn bundle(app: &App, id: PlanId) -> Result<BundleJson, ServiceError> {
         rules(&plan, facts.on),
     )
     .map_err(|e| ServiceError::internal(format!("plan {id} no longer draws: {e}")))?;
-    let cert = |ix: &u32| roster.inspectors[*ix as usize].certificate_no.as_str();
-    let agrees = stored.len() == drawn.teams.len()
-        && stored
-            .iter()
-            .zip(drawn.entity_picks.iter().zip(&drawn.teams))
-            .all(|(s, (p, t))| {
-                s.credit_code == members[p.position - 1].credit_code
-                    && s.inspectors
-                        .iter()
-                        .map(String::as_str)
-                        .eq(t.members.iter().map(cert))
-            });
-    if !agrees {
+    // The teams are published as recorded (what the public plan shows and the inspections
+    // follow), beside the recomputed picks: a recorded team that differs fails verification in
+    // anyone's hands instead of being hidden. Only a count that differs is refused here.
+    if stored.len() != drawn.teams.len() {
         return Err(ServiceError::internal(format!(
-            "plan {id}: the stored selections differ from the recomputed draw"
+            "plan {id}: {} selections are stored for {} picks",
+            stored.len(),
+            drawn.teams.len()
         )));
     }
+    let recorded: Vec<Recorded> = stored
+        .iter()
+        .map(|s| Recorded {
+            credit_code: &s.credit_code,
+            inspectors: &s.inspectors,
+        })
+        .collect();
+    let Some(announcement) = plan.announcement.as_ref() else {
+        return Err(ServiceError::internal(format!(
+            "plan {id} was drawn without an announcement"
+        )));
+    };
     let sources: Vec<BundleSource> = plan
         .fields
         .sources
@@ -684,9 +713,18 @@ pub fn bundle(app: &App, id: PlanId) -> Result<BundleJson, ServiceError> {
         load_cap: plan.fields.load_cap,
         draw_date: facts.on,
     };
-    crate::domain::draw::bundle::to_json(&head, &members, &roster, &sources, &drawn)
-        .map(BundleJson)
-        .map_err(ServiceError::internal)
+    crate::domain::draw::bundle::to_json(Published {
+        plan: &head,
+        members: &members,
+        roster: &roster,
+        sources: &sources,
+        drawn: &drawn,
+        snapshot_sha256: &announcement.snapshot_sha256,
+        stage2_sha256: announcement.stage2_sha256.as_deref(),
+        recorded: Some(&recorded),
+    })
+    .map(BundleJson)
+    .map_err(ServiceError::internal)
 }
 
 #[derive(Debug, Clone, Default)]

@@ -447,6 +447,9 @@ pub struct PlanSnapshot<'a> {
     version: i32,
     snapshot_sha256: Option<&'a str>,
     snapshot_size: Option<i32>,
+    /// The stage-2 commitment published at announcement (issue 26).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stage2_sha256: Option<&'a str>,
     sample: Option<i32>,
     source_values: Option<&'a [Vec<u64>]>,
     key: Option<&'a str>,
@@ -476,6 +479,10 @@ impl<'a> From<&'a PlanRecord> for PlanSnapshot<'a> {
             version: p.version,
             snapshot_sha256: p.announcement.as_ref().map(|a| a.snapshot_sha256.as_str()),
             snapshot_size: p.announcement.as_ref().map(|a| a.snapshot_size),
+            stage2_sha256: p
+                .announcement
+                .as_ref()
+                .and_then(|a| a.stage2_sha256.as_deref()),
             sample: p.announcement.as_ref().map(|a| a.sample),
             source_values: p.draw.as_ref().map(|d| d.source_values.as_slice()),
             key: p.draw.as_ref().map(|d| d.key.as_str()),

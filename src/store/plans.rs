@@ -68,6 +68,7 @@ struct PlanRow {
     source_values: Option<String>,
     draw_key: Option<String>,
     draw_refusal: Option<String>,
+    stage2_sha256: Option<String>,
 }
 
 #[derive(Queryable, Selectable, Default)]
@@ -134,6 +135,7 @@ impl PlanRow {
                 snapshot_size: self.snapshot_size.unwrap_or_default(),
                 sample: self.sample.unwrap_or_default(),
                 frequency_cap: self.frequency_cap,
+                stage2_sha256: self.stage2_sha256,
             }),
             _ => None,
         };
@@ -416,6 +418,7 @@ pub fn announce(
         plans::snapshot_size.eq(a.announcement.snapshot_size),
         plans::sample.eq(a.announcement.sample),
         plans::frequency_cap.eq(a.announcement.frequency_cap),
+        plans::stage2_sha256.eq(&a.announcement.stage2_sha256),
     ))
     .execute(conn)?;
     if n == 0 {
@@ -481,6 +484,16 @@ pub fn snapshot(conn: &mut AnyConn, id: i64) -> QueryResult<Option<(Vec<Member>,
         })
         .collect();
     Ok(Some((members, json("plan roster", &roster)?)))
+}
+
+/// A plan's frozen roster alone (the public plan page shows it; the population is not read).
+pub fn frozen_roster(conn: &mut AnyConn, id: i64) -> QueryResult<Option<FrozenRoster>> {
+    let row: Option<String> = plan_snapshots::table
+        .find(id)
+        .select(plan_snapshots::roster)
+        .first(conn)
+        .optional()?;
+    row.map(|r| json("plan roster", &r)).transpose()
 }
 
 pub fn exclusions(conn: &mut AnyConn, id: i64) -> QueryResult<Vec<Exclusion>> {

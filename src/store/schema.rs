@@ -341,6 +341,7 @@ diesel::table! {
         source_values -> Nullable<Text>,
         draw_key -> Nullable<Text>,
         draw_refusal -> Nullable<Text>,
+        stage2_sha256 -> Nullable<Text>,
     }
 }
 

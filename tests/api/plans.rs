@@ -460,6 +460,7 @@ async fn a_plan_over_the_demo_directory_goes_from_draft_to_published_results() {
             "drawn_on",
             "exclusions",
             "frequency_cap",
+            "frozen_roster",
             "id",
             "items",
             "key",
@@ -475,6 +476,7 @@ async fn a_plan_over_the_demo_directory_goes_from_draft_to_published_results() {
             "sample_size",
             "selections",
             "snapshot",
+            "stage2_sha256",
             "status",
             "status_label",
             "team_size",
@@ -1057,5 +1059,316 @@ async fn a_provisional_results_deadline_is_recomputed_when_its_year_is_loaded() 
         .find(|r| r["action"] == "plan.deadline_recomputed")
         .expect("a plan.deadline_recomputed record");
     assert_eq!(recomputed["object_id"], id.to_string());
+    b.app.stop().await;
+}
+
+/// Both verifiers on a bundle checked against the public plan saved after its announcement:
+/// `(gongshi's success, its line, verify_draw.py's success, its line)`.
+fn verify_announced(bundle: &Value, announced: &Value) -> (bool, String, bool, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bundle.json");
+    let plan = dir.path().join("plan.json");
+    std::fs::write(&path, serde_json::to_vec(bundle).unwrap()).unwrap();
+    std::fs::write(&plan, serde_json::to_vec(announced).unwrap()).unwrap();
+    let (path, plan) = (path.to_str().unwrap(), plan.to_str().unwrap());
+    let (rust_ok, rust) = run_verifier(
+        env!("CARGO_BIN_EXE_gongshi"),
+        &["draw", "verify", path, "--announced", plan],
+    );
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/verifier/verify_draw.py");
+    let (py_ok, py) = run_verifier("python3", &[script, "bundle", path, "--announced", plan]);
+    (rust_ok, rust, py_ok, py)
+}
+
+/// Asserts both verifiers fail the bundle against the announcement, each naming `what`.
+fn both_fail_naming(bundle: &Value, announced: &Value, what: &str) {
+    let (rust_ok, rust, py_ok, py) = verify_announced(bundle, announced);
+    assert!(
+        !rust_ok && rust.starts_with(&format!("difference: {what}")),
+        "gongshi: {rust}"
+    );
+    assert!(
+        !py_ok && py.starts_with(&format!("difference: {what}")),
+        "verify_draw.py: {py}"
+    );
+}
+
+/// Rewrites a plan's stored draw on a database (a copy): `change` edits the frozen roster; when
+/// `consistent`, the stored teams and the stage-2 commitment are rewritten to match it, as
+/// someone with write access who wanted a self-consistent bundle would.
+async fn rewrite(
+    app: &TestApp,
+    id: i64,
+    consistent: bool,
+    change: impl FnOnce(&mut gongshi::domain::draw::frozen::FrozenRoster) + Send + 'static,
+) {
+    use diesel::prelude::*;
+    use gongshi::domain::draw::{commitment, frozen};
+    use gongshi::store::schema::{plan_selections, plan_snapshots, plans};
+    let db = app.db.clone();
+    tokio::task::spawn_blocking(move || {
+        let conn = &mut *db.get().unwrap();
+        let (members, mut roster) = gongshi::store::plans::snapshot(conn, id).unwrap().unwrap();
+        change(&mut roster);
+        diesel::update(plan_snapshots::table.find(id))
+            .set(plan_snapshots::roster.eq(serde_json::to_string(&roster).unwrap()))
+            .execute(conn)
+            .unwrap();
+        if !consistent {
+            return;
+        }
+        let values: Vec<Vec<u64>> = serde_json::from_str::<Value>(VALUES).unwrap()["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| serde_json::from_value(s.clone()).unwrap())
+            .collect();
+        let rules = frozen::DrawRules {
+            sample: 5,
+            team_size: 2,
+            load_cap: None,
+            draw_date: "2026-12-03".parse().unwrap(),
+        };
+        let drawn = frozen::draw(&members, &roster, &values, rules).unwrap();
+        for (k, team) in drawn.teams.iter().enumerate() {
+            let certs: Vec<&str> = team
+                .members
+                .iter()
+                .map(|&ix| roster.inspectors[ix as usize].certificate_no.as_str())
+                .collect();
+            diesel::update(
+                plan_selections::table
+                    .filter(plan_selections::plan_id.eq(id))
+                    .filter(plan_selections::pick.eq(k as i32 + 1)),
+            )
+            .set(plan_selections::inspectors.eq(serde_json::to_string(&certs).unwrap()))
+            .execute(conn)
+            .unwrap();
+        }
+        let rules = commitment::Stage2Rules {
+            team_size: 2,
+            load_cap: None,
+        };
+        diesel::update(plans::table.find(id))
+            .set(plans::stage2_sha256.eq(commitment::commit(&roster, &members, rules)))
+            .execute(conn)
+            .unwrap();
+    })
+    .await
+    .unwrap();
+}
+
+/// Issue 26: everything the teams depend on is committed at announcement and shown on the public
+/// plan (the 回避 pairs of the population without their reasons); a bundle rewritten afterwards
+/// in the database — teams, frozen roster, or both made consistent with each other — fails against
+/// the plan saved at announcement in both verifiers, naming the input.
+#[tokio::test]
+async fn a_draw_rewritten_in_a_copy_of_the_database_fails_against_the_announcement() {
+    let b = bureau().await;
+    let admin = b.app.admin_token.clone();
+    let codes = |v: &Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{v}"))
+            .iter()
+            .map(|e| e["credit_code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let inside = codes(
+        &json_of(
+            b.app
+                .get_as(
+                    &admin,
+                    "/api/v1/entities?category=internet_service_venue&status=active&limit=1",
+                )
+                .await,
+        )
+        .await,
+    )[0]
+    .clone();
+    let outside = codes(
+        &json_of(
+            b.app
+                .get_as(&admin, "/api/v1/entities?category=travel_agency&limit=1")
+                .await,
+        )
+        .await,
+    )[0]
+    .clone();
+    let roster: Value = json_of(b.app.get_as(&admin, "/api/v1/inspectors?limit=100").await).await;
+    let first = &roster["items"][0];
+    let cert = first["certificate_no"].as_str().unwrap().to_string();
+    for (code, reason) in [
+        (&inside, "其配偶任该网吧股东"),
+        (&outside, "曾在该旅行社任职"),
+    ] {
+        let res = b
+            .app
+            .post_json(
+                Some(&admin),
+                &format!("/api/v1/inspectors/{}/conflicts", first["id"]),
+                &json!({"credit_code": code, "reason": reason}),
+            )
+            .await;
+        assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    }
+    let id = create(&b, json!({})).await;
+    ok(step(&b, &b.reviewer(), id, "announce", json!({})).await).await;
+    // The page as an outsider saves it on the day of the announcement.
+    let text = b
+        .app
+        .get(&format!("/api/v1/public/plans/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !text.contains("配偶") && !text.contains("任职"),
+        "a 回避 reason reached the public: {text}"
+    );
+    let announced: Value = serde_json::from_str(&text).unwrap();
+    let commitment = announced["stage2_sha256"].as_str().unwrap();
+    assert_eq!(commitment.len(), 64);
+    let frozen = &announced["frozen_roster"];
+    assert_eq!(
+        frozen["avoidances"],
+        json!([{"certificate_no": cert, "credit_code": inside}]),
+        "the pair with a member, not the one outside the population"
+    );
+    let one = &frozen["inspectors"][0];
+    let mut keys: Vec<&String> = one.as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "certificate_no",
+            "fields",
+            "status",
+            "valid_from",
+            "valid_to"
+        ]
+    );
+    assert!(frozen["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["code"] == "internet_service_venue"));
+    // The audit record of the announcement keeps the commitment.
+    let audit = plan_audit(&b).await;
+    let announce = audit
+        .iter()
+        .find(|r| r["action"] == "plan.announce")
+        .unwrap();
+    assert_eq!(announce["after"]["stage2_sha256"], commitment);
+    // The list shows the commitment too, not the roster.
+    let list: Value = json_of(b.app.get("/api/v1/public/plans").await).await;
+    let listed = &list["items"][0];
+    assert_eq!(listed["stage2_sha256"], commitment);
+    assert!(listed.get("frozen_roster").is_none());
+
+    b.to("2026-12-03").await;
+    ok(step(&b, &b.reviewer(), id, "draw", values()).await).await;
+    let path = format!("/api/v1/public/plans/{id}/bundle");
+    let bundle: Value = json_of(b.app.get(&path).await).await;
+    assert_eq!(bundle["stage2"]["sha256"], commitment);
+    let (rust_ok, rust, py_ok, py) = verify_announced(&bundle, &announced);
+    assert!(
+        rust_ok && rust.contains("the snapshot and the stage-2 inputs are the ones announced"),
+        "{rust}"
+    );
+    assert!(py_ok && py.trim() == "match", "{py}");
+
+    // 1. The issue's attack: a 回避 added for the inspector drawn first, the teams and the
+    // commitment rewritten to match. Consistent with itself; not with the announcement.
+    let drawn_first = bundle["teams"][0]["inspectors"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let entity = bundle["teams"][0]["credit_code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let copy = std::sync::Arc::new(b.app.test_db.copy());
+    let other = crate::helpers::spawn_app_on(copy).await;
+    let (c, e) = (drawn_first.clone(), entity.clone());
+    rewrite(&other, id, true, move |r| {
+        let i = r
+            .inspectors
+            .iter_mut()
+            .find(|i| i.certificate_no == c)
+            .unwrap();
+        i.conflict_entities.push(e);
+    })
+    .await;
+    let forged: Value = json_of(other.get(&path).await).await;
+    assert_ne!(forged["teams"], bundle["teams"]);
+    verify_both(&forged);
+    both_fail_naming(
+        &forged,
+        &announced,
+        &format!("stage2 回避 \"avoid {drawn_first} entity {entity}\": published listed, announced absent"),
+    );
+    // The page as the server shows it now carries the rewritten commitment: only a copy saved
+    // at the announcement is evidence.
+    let now: Value = json_of(other.get(&format!("/api/v1/public/plans/{id}")).await).await;
+    assert_ne!(now["stage2_sha256"], commitment);
+    other.stop().await;
+
+    // 2. A stored team changed: the bundle publishes it as stored, and it fails.
+    let copy = std::sync::Arc::new(b.app.test_db.copy());
+    let other = crate::helpers::spawn_app_on(copy).await;
+    let db = other.db.clone();
+    let swapped: Vec<Value> = bundle["teams"][0]["inspectors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .cloned()
+        .collect();
+    let stored = serde_json::to_string(&swapped).unwrap();
+    tokio::task::spawn_blocking(move || {
+        use diesel::prelude::*;
+        use gongshi::store::schema::plan_selections;
+        diesel::update(
+            plan_selections::table
+                .filter(plan_selections::plan_id.eq(id))
+                .filter(plan_selections::pick.eq(1)),
+        )
+        .set(plan_selections::inspectors.eq(stored))
+        .execute(&mut *db.get().unwrap())
+        .unwrap();
+    })
+    .await
+    .unwrap();
+    let forged: Value = json_of(other.get(&path).await).await;
+    assert_eq!(forged["teams"][0]["inspectors"], json!(swapped));
+    both_fail_naming(&forged, &announced, "team 1 inspectors");
+    other.stop().await;
+
+    // 3. A drawn certificate's validity changed in the frozen roster, nothing else.
+    let copy = std::sync::Arc::new(b.app.test_db.copy());
+    let other = crate::helpers::spawn_app_on(copy).await;
+    let c = drawn_first.clone();
+    rewrite(&other, id, false, move |r| {
+        let i = r
+            .inspectors
+            .iter_mut()
+            .find(|i| i.certificate_no == c)
+            .unwrap();
+        i.valid_to = "2026-12-02".parse().unwrap();
+    })
+    .await;
+    let forged: Value = json_of(other.get(&path).await).await;
+    both_fail_naming(
+        &forged,
+        &announced,
+        &format!("stage2 inspector {drawn_first} valid_to"),
+    );
+    other.stop().await;
+
+    // The untouched bundle still verifies, against the page saved at the announcement.
+    let again: Value = json_of(b.app.get(&path).await).await;
+    assert_eq!(again, bundle);
+    assert!(verify_announced(&again, &announced).0);
     b.app.stop().await;
 }

@@ -76,6 +76,20 @@ impl FrozenRoster {
         }
     }
 
+    /// The roster with only the 回避 pairs a draw over `members` (credit codes ascending) can
+    /// meet: a declaration about an entity outside the population is dropped when the plan
+    /// freezes, so that publishing the frozen roster says nothing about it.
+    pub fn within(mut self, members: &[Member]) -> FrozenRoster {
+        for r in &mut self.inspectors {
+            r.conflict_entities.retain(|c| {
+                members
+                    .binary_search_by(|m| m.credit_code.as_str().cmp(c))
+                    .is_ok()
+            });
+        }
+        self
+    }
+
     /// A category and its ancestors, most specific first (a cycle in a hand-edited tree stops).
     fn lineage<'a>(&'a self, code: &'a str) -> Vec<&'a str> {
         let mut out = vec![code];

@@ -3,6 +3,7 @@
 
 pub mod assign;
 pub mod bundle;
+pub mod commitment;
 pub mod frozen;
 pub mod remaining;
 pub mod rfc3797;

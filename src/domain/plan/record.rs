@@ -36,6 +36,9 @@ pub struct Announcement {
     pub sample: i32,
     /// The yearly cap applied (`None`: no cap).
     pub frequency_cap: Option<i32>,
+    /// The stage-2 commitment (`domain::draw::commitment`); `None` for a plan announced before
+    /// commitments were published.
+    pub stage2_sha256: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,10 +1,13 @@
 //! What the public may see of a random-inspection plan (一公开): the plan, its snapshot's hash,
 //! the sources and key, who was drawn and who inspects them, and the results once published.
-//! No conflict declarations, staff notes, or who at the bureau took each step.
+//! No staff notes and no one at the bureau who took each step; of the 回避 declarations only the
+//! pairs the draw depends on (certificate number × category or credit code), frozen at
+//! announcement and committed to, never their reasons.
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::domain::draw::commitment::PublicRoster;
 use crate::domain::plan::record::{PlanRecord, StoredResult};
 use crate::domain::plan::{Outcome, PlanStatus};
 use crate::domain::shanghai::format_utc;
@@ -57,6 +60,10 @@ pub struct PublicPlan {
     pub responsible_unit: String,
     pub announced_at: Option<String>,
     pub snapshot: Option<PublicSnapshot>,
+    /// SHA-256 of the canonical text of every input of the team stage (the frozen roster, its
+    /// 回避 pairs, the category tree, team size, load cap, members' categories), published at
+    /// announcement (`api-spec/draw-verification.md` §5a).
+    pub stage2_sha256: Option<String>,
     /// Entities the draw picks (fixed at announcement).
     pub sample: Option<i32>,
     pub frequency_cap: Option<i32>,
@@ -119,6 +126,10 @@ impl From<&PlanRecord> for PublicPlan {
                 sha256: a.snapshot_sha256.clone(),
                 size: a.snapshot_size,
             }),
+            stage2_sha256: p
+                .announcement
+                .as_ref()
+                .and_then(|a| a.stage2_sha256.clone()),
             sample: p.announcement.as_ref().map(|a| a.sample),
             frequency_cap: p.announcement.as_ref().and_then(|a| a.frequency_cap),
             drawn_on: p.draw.as_ref().map(|d| d.on),
@@ -188,6 +199,9 @@ pub struct PublicSelection {
 pub struct PublicPlanDetail {
     #[serde(flatten)]
     pub plan: PublicPlan,
+    /// The roster as the plan froze it at announcement, in the canonical order the stage-2
+    /// commitment hashes: "was this certificate valid then?" has a public answer.
+    pub frozen_roster: Option<PublicRoster>,
     pub exclusions: Vec<PublicExclusion>,
     pub selections: Vec<PublicSelection>,
 }
@@ -226,6 +240,7 @@ impl From<&PlanDetail> for PublicPlanDetail {
     fn from(d: &PlanDetail) -> Self {
         PublicPlanDetail {
             plan: PublicPlan::from(&d.plan),
+            frozen_roster: d.frozen_roster.clone(),
             exclusions: exclusions(d),
             selections: selections(d),
         }

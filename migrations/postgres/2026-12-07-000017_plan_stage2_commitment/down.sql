@@ -1,0 +1,1 @@
+ALTER TABLE plans DROP COLUMN stage2_sha256;
