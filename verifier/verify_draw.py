@@ -90,29 +90,35 @@ def lineage(parents, code):
 
 
 def eligibility_lists(b, key_picks, team_size, cap):
-    """Each drawn entity's eligibility list from the stage-2 inputs, in pick order (section 5)."""
+    """Each drawn entity's eligibility list from the stage-2 inputs, in pick order (section 5).
+
+    The conditions that depend only on the category (status, validity on the draw date, a field
+    covering it, no 回避 with it or an ancestor) are evaluated once per category; the 回避 with the
+    entity and the load cap per entity."""
     stage2, codes = b["stage2"], b["snapshot"]["credit_codes"]
     parents = {c["code"]: c["parent"] for c in stage2["categories"]}
     category_of = dict(zip(codes, stage2["member_categories"]))
-    avoid_cat, avoid_ent = set(), set()
+    avoid_cat, avoid_ent = set(), {}
     for a in stage2["avoidances"]:
         if "category" in a:
             avoid_cat.add((a["certificate_no"], a["category"]))
         else:
-            avoid_ent.add((a["certificate_no"], a["credit_code"]))
+            avoid_ent.setdefault(a["credit_code"], set()).add(a["certificate_no"])
     day = b["plan"]["draw_date"]  # ISO dates compare as text
+    qualified = {}
     load, lists = {}, []
     for j, (entity, team) in enumerate(zip(key_picks, b["teams"]), start=1):
-        line = lineage(parents, category_of[entity["credit_code"]])
-        listed = []
-        for i in stage2["inspectors"]:
-            c = i["certificate_no"]
-            if (i["status"] == "active" and i["valid_from"] <= day <= i["valid_to"]
-                    and any(f in line for f in i["fields"])
-                    and not any((c, k) in avoid_cat for k in line)
-                    and (c, entity["credit_code"]) not in avoid_ent
-                    and (cap is None or load.get(c, 0) < cap)):
-                listed.append(c)
+        category = category_of[entity["credit_code"]]
+        if category not in qualified:
+            line = lineage(parents, category)
+            qualified[category] = [
+                i["certificate_no"] for i in stage2["inspectors"]
+                if i["status"] == "active" and i["valid_from"] <= day <= i["valid_to"]
+                and any(f in line for f in i["fields"])
+                and not any((i["certificate_no"], k) in avoid_cat for k in line)]
+        avoiding = avoid_ent.get(entity["credit_code"], ())
+        listed = [c for c in qualified[category]
+                  if c not in avoiding and (cap is None or load.get(c, 0) < cap)]
         if len(listed) < team_size:
             raise Mismatch(f"team {j} eligible (from the stage-2 inputs): published {team['eligible']!r}, "
                            f"recomputed {len(listed)} eligible, fewer than the team size {team_size}")
