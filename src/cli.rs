@@ -149,6 +149,11 @@ enum Command {
         /// that it revalidates with If-None-Match and gets 304 while nothing changed.
         #[arg(long, env = "GONGSHI_PUBLIC_MAX_AGE", default_value_t = crate::http::server::DEFAULT_PUBLIC_MAX_AGE)]
         public_max_age: u32,
+        /// Mebibytes the public answers kept in memory may take, counting bodies, headers and
+        /// bookkeeping (0: none is kept); past it the answers asked least are dropped first.
+        #[arg(long, env = "GONGSHI_ANSWER_CACHE_MIB", default_value_t = 64,
+              value_parser = clap::value_parser!(u64).range(0..=65_536))]
+        answer_cache_mib: u64,
         /// Public requests per second each client may make on average (0: no limit).
         #[arg(long, env = "GONGSHI_PUBLIC_RATE", default_value_t = 20.0)]
         public_rate: f64,
@@ -461,6 +466,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             draw_yearly_cap,
             cors_origins,
             public_max_age,
+            answer_cache_mib,
             public_rate,
             public_burst,
             rate_limit_loopback,
@@ -483,6 +489,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             cors_origins: crate::http::middleware::cors::Origins::parse(&cors_origins)
                 .map_err(|e| CliError::Other(format!("GONGSHI_CORS_ORIGINS: {e}")))?,
             public_max_age,
+            answer_cache_bytes: answer_cache_mib << 20,
             rate: crate::http::middleware::rate_limit::RateSettings {
                 rate: (public_rate > 0.0 && public_rate.is_finite() && public_burst > 0).then_some(
                     crate::domain::rate::Rate {

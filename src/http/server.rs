@@ -55,6 +55,8 @@ pub struct Settings {
     pub cors_origins: middleware::cors::Origins,
     /// `Cache-Control: max-age` of public answers, in seconds.
     pub public_max_age: u32,
+    /// Bytes the public answers kept in memory may take (0: none is kept).
+    pub answer_cache_bytes: u64,
     /// Per-client limits on the public group.
     pub rate: middleware::rate_limit::RateSettings,
 }
@@ -94,6 +96,7 @@ impl Settings {
             frequency_cap: Default::default(),
             cors_origins: Default::default(),
             public_max_age: DEFAULT_PUBLIC_MAX_AGE,
+            answer_cache_bytes: middleware::cache::DEFAULT_BUDGET_BYTES,
             rate: Default::default(),
         }
     }
@@ -166,6 +169,7 @@ pub async fn start(settings: Settings) -> Result<Running, StartError> {
         frequency_cap,
         cors_origins,
         public_max_age,
+        answer_cache_bytes,
         rate,
     } = settings;
     let app = tokio::task::spawn_blocking(move || -> Result<App, StartError> {
@@ -196,7 +200,7 @@ pub async fn start(settings: Settings) -> Result<Running, StartError> {
             ipv6_prefix: rate.ipv6_prefix,
         },
         limiter: middleware::rate_limit::Limiter::new(rate),
-        answers: Default::default(),
+        answers: middleware::cache::Answers::new(answer_cache_bytes),
     });
     let watch_stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let watch = match middleware::watch::spawn(&state, watch_stop.clone()) {

@@ -15,8 +15,14 @@
 //! coalesced, one read serving every request that arrived before it started (`VersionGate`).
 //! Without a running watch (it failed, or none was started) every request reads the version, as
 //! a safe default.
+//!
+//! What is kept is bounded by a byte budget (`serve --answer-cache-mib`, default
+//! [`DEFAULT_BUDGET_BYTES`]), counting each answer's body, key, headers and bookkeeping. Most
+//! questions a portal's visitors ask are asked once (each looks up another company), so the
+//! store is `quick_cache`'s S3-FIFO: a new answer enters a small probationary queue and is
+//! evicted from there first unless it is asked again, so a long tail of one-off questions
+//! cannot push out the answers asked again and again (tested).
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -33,8 +39,13 @@ use crate::service::{self, App, ServiceError};
 /// Answers larger than this are not kept (a plan's bundle, the open-data CSV of a province).
 pub const MAX_ANSWER_BYTES: usize = 1 << 20;
 
-/// Everything kept, at most (bodies and keys): past it, the store starts over.
-pub const MAX_TOTAL_BYTES: usize = 64 << 20;
+/// The default byte budget of the kept answers (`serve --answer-cache-mib`).
+pub const DEFAULT_BUDGET_BYTES: u64 = 64 << 20;
+
+/// What keeping an answer costs besides its body, key and headers: the `Arc`, the map's slot, the
+/// queue's entry and the header map's own table, rounded up (measured by RSS under a long tail of
+/// one-off answers, `benches/load/distinct.sh`).
+const ENTRY_OVERHEAD: u64 = 512;
 
 /// Which state of the data an answer shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -79,11 +90,46 @@ impl StoredAnswer {
     }
 }
 
-#[derive(Default)]
+impl StoredAnswer {
+    /// What keeping it under `key` costs, in bytes, as the budget counts it.
+    fn weight(&self, key: &str) -> u64 {
+        let headers: usize = self
+            .headers
+            .iter()
+            .map(|(name, value)| name.as_str().len() + value.len() + 32)
+            .sum();
+        (self.body.len() + key.len() + headers) as u64 + ENTRY_OVERHEAD
+    }
+}
+
+#[derive(Clone)]
+struct Weight;
+
+impl quick_cache::Weighter<String, Arc<StoredAnswer>> for Weight {
+    fn weight(&self, key: &String, answer: &Arc<StoredAnswer>) -> u64 {
+        answer.weight(key)
+    }
+}
+
+/// The kept answers of one version, within a byte budget.
 struct Store {
-    version: Option<Version>,
-    entries: HashMap<String, Arc<StoredAnswer>>,
-    bytes: usize,
+    /// The version every kept answer shows; changed (and the answers dropped) under this lock,
+    /// and answers are kept under it, so none of an older version is ever served for a newer one.
+    version: Mutex<Option<Version>>,
+    entries: quick_cache::sync::Cache<String, Arc<StoredAnswer>, Weight>,
+    budget: u64,
+}
+
+impl Store {
+    fn new(budget: u64) -> Store {
+        // The cache sizes its tables by the number of items it expects: answers of a few KiB.
+        let items = usize::try_from(budget / 4096).unwrap_or(usize::MAX).max(16);
+        Store {
+            version: Mutex::new(None),
+            entries: quick_cache::sync::Cache::with_weighter(items, budget.max(1), Weight),
+            budget,
+        }
+    }
 }
 
 /// How often the watch asks whether another connection committed: the longest a write through
@@ -95,11 +141,16 @@ pub const WATCH_INTERVAL: Duration = Duration::from_millis(2);
 pub const REREAD_INTERVAL: Duration = Duration::from_secs(1);
 
 /// The kept answers of the current version, and the version reads.
-#[derive(Default)]
 pub struct Answers {
-    store: Mutex<Store>,
+    store: Store,
     gate: VersionGate,
     known: KnownVersion,
+}
+
+impl Default for Answers {
+    fn default() -> Self {
+        Answers::new(DEFAULT_BUDGET_BYTES)
+    }
 }
 
 /// The data version as last read, valid until a notice says the data may have changed.
@@ -139,6 +190,20 @@ impl KnownVersion {
 }
 
 impl Answers {
+    /// Answers kept within `budget` bytes (0: none is kept).
+    pub fn new(budget: u64) -> Answers {
+        Answers {
+            store: Store::new(budget),
+            gate: VersionGate::default(),
+            known: KnownVersion::default(),
+        }
+    }
+
+    /// The bytes the kept answers count for now (at most the budget).
+    pub fn kept_bytes(&self) -> u64 {
+        self.store.entries.weight()
+    }
+
     /// The current version: the known one while no notice says otherwise, else read from the
     /// database by a read that began after this call.
     pub async fn version(&self, app: &App) -> Result<Version, ServiceError> {
@@ -165,40 +230,33 @@ impl Answers {
 
     /// The kept answer to `key` at `version`.
     pub fn get(&self, key: &str, version: Version) -> Option<Arc<StoredAnswer>> {
-        let store = self.store.lock().unwrap_or_else(|p| p.into_inner());
-        if store.version != Some(version) {
+        let kept = *self.store.version.lock().unwrap_or_else(|p| p.into_inner());
+        if kept != Some(version) {
             return None;
         }
-        store.entries.get(key).cloned()
+        // A newer version may replace the store between the two steps: the answer found then
+        // shows a newer state than the request's, never an older one.
+        self.store.entries.get(key)
     }
 
     /// Keeps the answer to `key` computed at `version` (read before it was computed, so the
     /// answer shows that state or a newer one). An older version's answer is dropped; a newer
     /// version empties the store first.
     pub fn put(&self, key: String, version: Version, kept: StoredAnswer) {
-        let size = kept.body.len() + key.len();
-        if kept.body.len() > MAX_ANSWER_BYTES {
+        let weight = kept.weight(&key);
+        if kept.body.len() > MAX_ANSWER_BYTES || weight > self.store.budget / 8 {
             return;
         }
-        let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
-        match store.version {
+        let mut current = self.store.version.lock().unwrap_or_else(|p| p.into_inner());
+        match *current {
             Some(v) if v > version => return,
             Some(v) if v == version => {}
             _ => {
-                store.entries.clear();
-                store.bytes = 0;
-                store.version = Some(version);
+                self.store.entries.clear();
+                *current = Some(version);
             }
         }
-        if store.bytes + size > MAX_TOTAL_BYTES {
-            store.entries.clear();
-            store.bytes = 0;
-        }
-        if let Some(old) = store.entries.insert(key, Arc::new(kept)) {
-            store.bytes -= old.body.len();
-        } else {
-            store.bytes += size;
-        }
+        self.store.entries.insert(key, Arc::new(kept));
     }
 }
 
@@ -295,4 +353,111 @@ where
         state.answers.put(key, version, stored);
     }
     Ok(res)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version(seq: i64) -> Version {
+        Version {
+            data: (seq, 1),
+            day: "2026-12-07".parse().unwrap(),
+        }
+    }
+
+    fn answer(bytes: usize) -> StoredAnswer {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::CONTENT_TYPE, "application/json".parse().unwrap());
+        StoredAnswer::tagged(headers, Bytes::from(vec![b'x'; bytes]), 60)
+    }
+
+    #[test]
+    fn what_is_kept_stays_within_the_budget_whatever_comes() {
+        let answers = Answers::new(1 << 20);
+        for i in 0..10_000 {
+            answers.put(
+                format!("/api/v1/public/penalties?q={i}"),
+                version(1),
+                answer(2_000),
+            );
+            assert!(answers.kept_bytes() <= 1 << 20, "{}", answers.kept_bytes());
+        }
+        assert!(answers.kept_bytes() > 1 << 19, "the budget is used");
+        let kept = (0..10_000)
+            .filter(|i| {
+                answers
+                    .get(&format!("/api/v1/public/penalties?q={i}"), version(1))
+                    .is_some()
+            })
+            .count();
+        assert!(
+            (300..=500).contains(&kept),
+            "{kept} answers of ~2.7 KB in 1 MiB"
+        );
+    }
+
+    /// S3-FIFO: an answer asked again survives a long tail of answers asked once.
+    #[test]
+    fn a_long_tail_of_one_off_questions_does_not_push_out_the_repeated_ones() {
+        let answers = Answers::new(1 << 20);
+        let hot: Vec<String> = (0..20).map(|i| format!("/hot/{i}")).collect();
+        for key in &hot {
+            answers.put(key.clone(), version(1), answer(2_000));
+        }
+        for round in 0..50 {
+            for key in &hot {
+                assert!(
+                    answers.get(key, version(1)).is_some(),
+                    "{key} in round {round}"
+                );
+            }
+            for i in 0..200 {
+                answers.put(format!("/once/{round}/{i}"), version(1), answer(2_000));
+            }
+        }
+        assert!(hot.iter().all(|k| answers.get(k, version(1)).is_some()));
+    }
+
+    #[test]
+    fn a_newer_version_replaces_every_answer_and_an_older_one_is_not_kept() {
+        let answers = Answers::new(1 << 20);
+        answers.put("/a".into(), version(2), answer(10));
+        assert!(answers.get("/a", version(2)).is_some());
+        assert!(answers.get("/a", version(1)).is_none());
+        assert!(answers.get("/a", version(3)).is_none());
+        answers.put("/b".into(), version(1), answer(10));
+        assert!(answers.get("/b", version(1)).is_none(), "older: dropped");
+        assert!(answers.get("/b", version(2)).is_none());
+        answers.put("/b".into(), version(3), answer(10));
+        assert!(answers.get("/b", version(3)).is_some());
+        assert!(
+            answers.get("/a", version(3)).is_none(),
+            "replaced with its version"
+        );
+        let tomorrow = Version {
+            day: "2026-12-08".parse().unwrap(),
+            ..version(3)
+        };
+        assert!(
+            answers.get("/b", tomorrow).is_none(),
+            "a new day is a new version"
+        );
+    }
+
+    #[test]
+    fn an_answer_too_large_for_the_budget_or_a_budget_of_zero_keeps_nothing() {
+        let answers = Answers::new(64 << 10);
+        answers.put("/big".into(), version(1), answer(10_000));
+        assert!(
+            answers.get("/big", version(1)).is_none(),
+            "over an eighth of the budget"
+        );
+        answers.put("/small".into(), version(1), answer(1_000));
+        assert!(answers.get("/small", version(1)).is_some());
+        let none = Answers::new(0);
+        none.put("/small".into(), version(1), answer(10));
+        assert!(none.get("/small", version(1)).is_none());
+        assert_eq!(none.kept_bytes(), 0);
+    }
 }
