@@ -3,7 +3,10 @@ use std::fmt::Write;
 use std::path::Path;
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/calendar");
+    // Read when the script runs, not when it was compiled: cargo may reuse a compiled script
+    // for a checkout at another path.
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest).join("seeds/calendar");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut entries = Vec::new();
     for region in std::fs::read_dir(&root).expect("seeds/calendar exists") {

@@ -8,7 +8,8 @@
 #      (freezing the 1,000,000-code snapshot and the roster), the draw (run the day after, under
 #      faketime, since a source must not be known at announcement), the public bundle, the public
 #      plan detail;
-#   3. the bundle verified by `gongshi draw verify` and by verifier/verify_draw.py, each timed;
+#   3. the bundle verified by `gongshi draw verify` and by verifier/verify_draw.py against the public
+#      plan saved after the announcement (--announced), each timed;
 #   4. the server's peak resident set (VmHWM).
 #
 # Usage: bash benches/load/draw_api.sh
@@ -153,7 +154,10 @@ run() {
   timed "create plan" "$backend" POST /api/v1/plans "$clerk" "{\"title\":\"全省双随机抽查（基准测试）\",\"item_ids\":[$item],\"sample_size\":$PICKS,\"team_size\":2,\"random_sources\":[{\"description\":\"双色球 $tomorrow\",\"available_on\":\"$tomorrow\"},{\"description\":\"上证综指 $tomorrow 收盘\",\"available_on\":\"$tomorrow\"}],\"planned_month\":\"${tomorrow:0:7}\",\"responsible_unit\":\"全省文化市场综合执法总队\"}"
   plan=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$WORK/last.json")
   timed "announce (freeze $COUNT codes and the roster)" "$backend" POST "/api/v1/plans/$plan/announce" "$reviewer"
-  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("snapshot", d["snapshot"], "sample", d["sample"])' "$WORK/last.json" >&2
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("snapshot", d["snapshot"], "sample", d["sample"], "stage2", d["stage2_sha256"])' "$WORK/last.json" >&2
+  # The public page as an outsider saves it on the day of the announcement (issue 26).
+  timed "public plan page at announcement (with the frozen roster)" "$backend" GET "/api/v1/public/plans/$plan" ""
+  cp "$WORK/last.json" "$WORK/plan-announced-$backend.json"
   stop_server
   # The next day: the sources are known.
   # libfaketime preloaded into the server itself (the faketime wrapper would be another process).
@@ -172,13 +176,13 @@ run() {
   stop_server
   local tv=$WORK/time-verify-$backend.txt
   wait_quiet
-  /usr/bin/time -v -o "$tv" "$BIN" draw verify "$WORK/bundle-$backend.json" >&2
+  /usr/bin/time -v -o "$tv" "$BIN" draw verify "$WORK/bundle-$backend.json" --announced "$WORK/plan-announced-$backend.json" >&2
   printf 'verify\t%s\tgongshi draw verify\t%s\t%s\n' "$backend" \
     "$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tv")" \
     "$(awk '/Maximum resident set size/{printf "%.0f MiB", $6/1024}' "$tv")" >>"$RESULTS"
   if [[ -z ${SKIP_PY:-} ]]; then
     wait_quiet
-    /usr/bin/time -v -o "$tv" python3 verifier/verify_draw.py bundle "$WORK/bundle-$backend.json" >&2
+    /usr/bin/time -v -o "$tv" python3 verifier/verify_draw.py bundle "$WORK/bundle-$backend.json" --announced "$WORK/plan-announced-$backend.json" >&2
     printf 'verify\t%s\tverifier/verify_draw.py\t%s\t%s\n' "$backend" \
       "$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tv")" \
       "$(awk '/Maximum resident set size/{printf "%.0f MiB", $6/1024}' "$tv")" >>"$RESULTS"

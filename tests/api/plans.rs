@@ -1080,6 +1080,26 @@ fn verify_announced(bundle: &Value, announced: &Value) -> (bool, String, bool, S
     (rust_ok, rust, py_ok, py)
 }
 
+/// Asserts both verifiers fail the bundle on its own (without the announcement), each naming
+/// `what`.
+fn both_fail_alone_naming(bundle: &Value, what: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bundle.json");
+    std::fs::write(&path, serde_json::to_vec(bundle).unwrap()).unwrap();
+    let path = path.to_str().unwrap();
+    let (ok, out) = run_verifier(env!("CARGO_BIN_EXE_gongshi"), &["draw", "verify", path]);
+    assert!(
+        !ok && out.starts_with(&format!("difference: {what}")),
+        "gongshi: {out}"
+    );
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/verifier/verify_draw.py");
+    let (ok, out) = run_verifier("python3", &[script, "bundle", path]);
+    assert!(
+        !ok && out.starts_with(&format!("difference: {what}")),
+        "verify_draw.py: {out}"
+    );
+}
+
 /// Asserts both verifiers fail the bundle against the announcement, each naming `what`.
 fn both_fail_naming(bundle: &Value, announced: &Value, what: &str) {
     let (rust_ok, rust, py_ok, py) = verify_announced(bundle, announced);
@@ -1342,6 +1362,7 @@ async fn a_draw_rewritten_in_a_copy_of_the_database_fails_against_the_announceme
     .unwrap();
     let forged: Value = json_of(other.get(&path).await).await;
     assert_eq!(forged["teams"][0]["inspectors"], json!(swapped));
+    both_fail_alone_naming(&forged, "team 1 inspectors");
     both_fail_naming(&forged, &announced, "team 1 inspectors");
     other.stop().await;
 
@@ -1359,6 +1380,7 @@ async fn a_draw_rewritten_in_a_copy_of_the_database_fails_against_the_announceme
     })
     .await;
     let forged: Value = json_of(other.get(&path).await).await;
+    both_fail_alone_naming(&forged, "stage2.sha256");
     both_fail_naming(
         &forged,
         &announced,
