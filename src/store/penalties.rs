@@ -15,6 +15,7 @@ use crate::domain::inspector::CertificateNo;
 use crate::domain::penalty::fields::{OtherCodes, PenaltyFields};
 use crate::domain::penalty::kinds::{IdType, PartyKind, PenaltyType, Procedure, Severity};
 use crate::domain::penalty::number::DecisionNumber;
+use crate::domain::penalty::public::PublicRecord;
 use crate::domain::penalty::record::{PenaltyRecord, Progress, Workflow};
 use crate::domain::penalty::workflow::State;
 use crate::domain::text::search_form;
@@ -122,6 +123,40 @@ struct StateRow {
     updated_at: NaiveDateTime,
 }
 
+/// The public columns of a decision (`public_search`).
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = penalties)]
+struct PublicRow {
+    id: i64,
+    authority_id: i64,
+    decision_number: String,
+    party_kind: String,
+    public_name: String,
+    party_credit_code: Option<String>,
+    legal_representative: Option<String>,
+    violation_type: String,
+    facts: String,
+    legal_basis: String,
+    penalty_types: String,
+    content: String,
+    fine_fen: Option<i64>,
+    confiscation_fen: Option<i64>,
+    licence_affected: Option<String>,
+    decision_date: NaiveDate,
+}
+
+/// The public columns of a decision's progress (`public_search`); the workflow is read for the
+/// withdrawal's public reason only.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = penalty_states)]
+struct PublicStateRow {
+    state: String,
+    workflow_json: String,
+    publicity_max_end: NaiveDate,
+    published_on: Option<NaiveDate>,
+    withdrawn_on: Option<NaiveDate>,
+}
+
 fn json<T: serde::de::DeserializeOwned>(what: &str, s: &str) -> QueryResult<T> {
     serde_json::from_str(s).map_err(|_| corrupt(what, s))
 }
@@ -203,6 +238,49 @@ fn record(p: PenaltyRow, s: StateRow) -> QueryResult<PenaltyRecord> {
             withdrawn_on: s.withdrawn_on,
             updated_at: s.updated_at,
         },
+    })
+}
+
+fn public_record(p: PublicRow, s: PublicStateRow) -> QueryResult<PublicRecord> {
+    let types: Vec<String> = json("penalty types", &p.penalty_types)?;
+    let penalty_types = types
+        .iter()
+        .map(|t| PenaltyType::parse(t).ok_or_else(|| corrupt("penalty type", t)))
+        .collect::<QueryResult<BTreeSet<_>>>()?;
+    #[derive(serde::Deserialize)]
+    struct Reason {
+        #[serde(default)]
+        withdrawal_reason: Option<String>,
+    }
+    let reason: Reason = json("workflow", &s.workflow_json)?;
+    Ok(PublicRecord {
+        id: p.id,
+        authority_id: p.authority_id,
+        decision_number: DecisionNumber::parse(&p.decision_number)
+            .map_err(|_| corrupt("decision number", &p.decision_number))?,
+        party_kind: PartyKind::parse(&p.party_kind)
+            .ok_or_else(|| corrupt("party kind", &p.party_kind))?,
+        public_name: p.public_name,
+        party_credit_code: p
+            .party_credit_code
+            .as_deref()
+            .map(|c| CreditCode::parse(c).map_err(|_| corrupt("party credit code", c)))
+            .transpose()?,
+        legal_representative: p.legal_representative,
+        violation_type: p.violation_type,
+        facts: p.facts,
+        legal_basis: p.legal_basis,
+        penalty_types,
+        content: p.content,
+        fine_fen: p.fine_fen,
+        confiscation_fen: p.confiscation_fen,
+        licence_affected: p.licence_affected,
+        decision_date: p.decision_date,
+        state: State::parse(&s.state).ok_or_else(|| corrupt("state", &s.state))?,
+        published_on: s.published_on,
+        publicity_max_end: s.publicity_max_end,
+        withdrawn_on: s.withdrawn_on,
+        withdrawal_reason: reason.withdrawal_reason,
     })
 }
 
@@ -611,107 +689,156 @@ pub struct PenaltyQuery {
     pub limit: i64,
 }
 
+/// The rows matching `q` as `$select` (a tuple of selectable rows) reads them: one query
+/// shape for the staff's whole records and the public's public columns.
+macro_rules! matching {
+    ($conn:expr, $q:expr, $select:expr, $row:ty) => {{
+        let conn: &mut AnyConn = $conn;
+        let q: &PenaltyQuery = $q;
+        macro_rules! with_filters {
+            ($query:expr) => {{
+                let mut query = $query;
+                if !q.text.is_empty() && q.number_key.is_none() {
+                    // Search forms hold only letters and digits: no LIKE wildcard can appear.
+                    let text: String = q.text.iter().collect();
+                    query = query.filter(penalties::search_text.like(format!("%{text}%")));
+                }
+                if let Some(t) = q.penalty_type {
+                    // The types are a JSON list of codes: a quoted code matches only itself.
+                    query =
+                        query.filter(penalties::penalty_types.like(format!("%\"{}\"%", t.code())));
+                }
+                if let Some(c) = &q.credit_code {
+                    query = query.filter(penalties::party_credit_code.eq(c.clone()));
+                }
+                if let Some(a) = q.authority_id {
+                    query = query.filter(penalties::authority_id.eq(a));
+                }
+                if let Some(from) = q.from {
+                    query = query.filter(penalties::decision_date.ge(from));
+                }
+                if let Some(to) = q.to {
+                    query = query.filter(penalties::decision_date.le(to));
+                }
+                if !q.states.is_empty() {
+                    query = query
+                        .filter(penalty_states::state.eq_any(q.states.iter().map(|s| s.code())));
+                }
+                if let Some(day) = q.shown_on {
+                    query = query
+                        .filter(penalties::decision_date.le(day))
+                        .filter(penalty_states::publicity_max_end.ge(day));
+                }
+                query
+            }};
+        }
+        if let Some(key) = &q.number_key {
+            // The few decisions with this number (one per authority at most), found by the key's
+            // index first; then the other filters over just those.
+            let ids: Vec<i64> = penalties::table
+                .filter(penalties::number_key.eq(key))
+                .select(penalties::id)
+                .load(conn)?;
+            let rows: Vec<$row> = with_filters!(penalties::table
+                .inner_join(penalty_states::table)
+                .filter(penalties::id.eq_any(ids))
+                .filter(penalties::id.gt(q.after))
+                .order(penalties::id.asc())
+                .limit(q.limit)
+                .select($select)
+                .into_boxed())
+            .load(conn)?;
+            return Ok(rows);
+        }
+        let plan = if q.text.is_empty() {
+            Candidates::Scan
+        } else {
+            NAME_INDEX.plan(conn, &q.text)?
+        };
+        let rows: Vec<$row> = match plan {
+            Candidates::Empty => Vec::new(),
+            Candidates::Postings(gram) => with_filters!(penalty_name_grams::table
+                .inner_join(penalties::table.inner_join(penalty_states::table))
+                .filter(penalty_name_grams::gram.eq(gram))
+                .filter(penalty_name_grams::penalty_id.gt(q.after))
+                .order(penalty_name_grams::penalty_id.asc())
+                .limit(q.limit)
+                .select($select)
+                .into_boxed())
+            .load(conn)?,
+            Candidates::Range(lo, hi) => with_filters!(penalties::table
+                .inner_join(penalty_states::table)
+                .filter(
+                    penalties::id.eq_any(
+                        penalty_name_grams::table
+                            .filter(penalty_name_grams::gram.between(lo, hi))
+                            .select(penalty_name_grams::penalty_id),
+                    ),
+                )
+                .filter(penalties::id.gt(q.after))
+                .order(penalties::id.asc())
+                .limit(q.limit)
+                .select($select)
+                .into_boxed())
+            .load(conn)?,
+            Candidates::Scan => with_filters!(penalties::table
+                .inner_join(penalty_states::table)
+                .filter(penalties::id.gt(q.after))
+                .order(penalties::id.asc())
+                .limit(q.limit)
+                .select($select)
+                .into_boxed())
+            .load(conn)?,
+        };
+        Ok(rows)
+    }};
+}
+
 /// Decisions matching `q`, in id order.
 ///
 /// A text query of two or more characters walks, in id order, the posting list of its rarest
 /// index key joined to the decisions (as the directory's search does), so it stops as soon as
 /// `limit` rows match; it never collects a common key's whole posting list first.
 pub fn search(conn: &mut AnyConn, q: &PenaltyQuery) -> QueryResult<Vec<PenaltyRecord>> {
-    macro_rules! with_filters {
-        ($query:expr) => {{
-            let mut query = $query;
-            if !q.text.is_empty() && q.number_key.is_none() {
-                // Search forms hold only letters and digits: no LIKE wildcard can appear.
-                let text: String = q.text.iter().collect();
-                query = query.filter(penalties::search_text.like(format!("%{text}%")));
-            }
-            if let Some(t) = q.penalty_type {
-                // The types are a JSON list of codes: a quoted code matches only itself.
-                query = query.filter(penalties::penalty_types.like(format!("%\"{}\"%", t.code())));
-            }
-            if let Some(c) = &q.credit_code {
-                query = query.filter(penalties::party_credit_code.eq(c.clone()));
-            }
-            if let Some(a) = q.authority_id {
-                query = query.filter(penalties::authority_id.eq(a));
-            }
-            if let Some(from) = q.from {
-                query = query.filter(penalties::decision_date.ge(from));
-            }
-            if let Some(to) = q.to {
-                query = query.filter(penalties::decision_date.le(to));
-            }
-            if !q.states.is_empty() {
-                query =
-                    query.filter(penalty_states::state.eq_any(q.states.iter().map(|s| s.code())));
-            }
-            if let Some(day) = q.shown_on {
-                query = query
-                    .filter(penalties::decision_date.le(day))
-                    .filter(penalty_states::publicity_max_end.ge(day));
-            }
-            query
-        }};
-    }
-    if let Some(key) = &q.number_key {
-        // The few decisions with this number (one per authority at most), found by the key's
-        // index first; then the other filters over just those.
-        let ids: Vec<i64> = penalties::table
-            .filter(penalties::number_key.eq(key))
-            .select(penalties::id)
-            .load(conn)?;
-        let rows: Vec<(PenaltyRow, StateRow)> = with_filters!(penalties::table
-            .inner_join(penalty_states::table)
-            .filter(penalties::id.eq_any(ids))
-            .filter(penalties::id.gt(q.after))
-            .order(penalties::id.asc())
-            .limit(q.limit)
-            .select((PenaltyRow::as_select(), StateRow::as_select()))
-            .into_boxed())
-        .load(conn)?;
-        return rows.into_iter().map(|(p, s)| record(p, s)).collect();
-    }
-    let plan = if q.text.is_empty() {
-        Candidates::Scan
-    } else {
-        NAME_INDEX.plan(conn, &q.text)?
-    };
-    let rows: Vec<(PenaltyRow, StateRow)> = match plan {
-        Candidates::Empty => Vec::new(),
-        Candidates::Postings(gram) => with_filters!(penalty_name_grams::table
-            .inner_join(penalties::table.inner_join(penalty_states::table))
-            .filter(penalty_name_grams::gram.eq(gram))
-            .filter(penalty_name_grams::penalty_id.gt(q.after))
-            .order(penalty_name_grams::penalty_id.asc())
-            .limit(q.limit)
-            .select((PenaltyRow::as_select(), StateRow::as_select()))
-            .into_boxed())
-        .load(conn)?,
-        Candidates::Range(lo, hi) => with_filters!(penalties::table
-            .inner_join(penalty_states::table)
-            .filter(
-                penalties::id.eq_any(
-                    penalty_name_grams::table
-                        .filter(penalty_name_grams::gram.between(lo, hi))
-                        .select(penalty_name_grams::penalty_id),
-                ),
-            )
-            .filter(penalties::id.gt(q.after))
-            .order(penalties::id.asc())
-            .limit(q.limit)
-            .select((PenaltyRow::as_select(), StateRow::as_select()))
-            .into_boxed())
-        .load(conn)?,
-        Candidates::Scan => with_filters!(penalties::table
-            .inner_join(penalty_states::table)
-            .filter(penalties::id.gt(q.after))
-            .order(penalties::id.asc())
-            .limit(q.limit)
-            .select((PenaltyRow::as_select(), StateRow::as_select()))
-            .into_boxed())
-        .load(conn)?,
-    };
-    rows.into_iter().map(|(p, s)| record(p, s)).collect()
+    let rows: QueryResult<Vec<(PenaltyRow, StateRow)>> = (|| {
+        matching!(
+            conn,
+            q,
+            (PenaltyRow::as_select(), StateRow::as_select()),
+            (PenaltyRow, StateRow)
+        )
+    })();
+    rows?.into_iter().map(|(p, s)| record(p, s)).collect()
+}
+
+/// One decision's public columns (`public_search`'s reading of one id).
+pub fn public_by_id(conn: &mut AnyConn, id: i64) -> QueryResult<Option<PublicRecord>> {
+    penalties::table
+        .inner_join(penalty_states::table)
+        .filter(penalties::id.eq(id))
+        .select((PublicRow::as_select(), PublicStateRow::as_select()))
+        .first::<(PublicRow, PublicStateRow)>(conn)
+        .optional()?
+        .map(|(p, s)| public_record(p, s))
+        .transpose()
+}
+
+/// [`search`] for the public: the same query reading only the public columns
+/// (`domain::penalty::public`), never the private fields, the unmasked name, the notes, the case
+/// officers or the staff.
+pub fn public_search(conn: &mut AnyConn, q: &PenaltyQuery) -> QueryResult<Vec<PublicRecord>> {
+    let rows: QueryResult<Vec<(PublicRow, PublicStateRow)>> = (|| {
+        matching!(
+            conn,
+            q,
+            (PublicRow::as_select(), PublicStateRow::as_select()),
+            (PublicRow, PublicStateRow)
+        )
+    })();
+    rows?
+        .into_iter()
+        .map(|(p, s)| public_record(p, s))
+        .collect()
 }
 
 /// Calls `each` with every decision matching `q` (its `after` and `limit` aside), a thousand at

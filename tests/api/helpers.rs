@@ -339,6 +339,11 @@ pub async fn spawn_app_tuned(tune: impl FnOnce(&mut Settings)) -> TestApp {
     start_tuned(Arc::new(TestDb::new()), "CN", Clock::system(), tune).await
 }
 
+/// A server on an existing database (a copy), tuned.
+pub async fn spawn_app_on_tuned(test_db: Arc<TestDb>, tune: impl FnOnce(&mut Settings)) -> TestApp {
+    start_tuned(test_db, "CN", Clock::system(), tune).await
+}
+
 /// Starts the server exactly as `gongshi serve` does (`gongshi::http::server::start`), then creates an
 /// admin account from the console.
 async fn start(test_db: Arc<TestDb>, regions: &str, clock: Clock) -> TestApp {

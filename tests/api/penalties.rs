@@ -1356,3 +1356,62 @@ async fn allocating_beside_a_hand_written_number_takes_the_next_free_one() {
     }
     app.stop().await;
 }
+
+/// Issue 27: the public list and detail read the public columns only. With every decision's
+/// private column and case officers made unreadable in the database, the staff list fails (it
+/// reads them) and the public answers are exactly those of an untouched copy.
+#[tokio::test]
+async fn public_answers_never_read_the_private_column() {
+    let app = crate::helpers::spawn_app_tuned(|s| {
+        s.demo = true;
+        s.clock = gongshi::clock::Clock::fixed(december());
+    })
+    .await;
+    let untouched = std::sync::Arc::new(app.test_db.copy());
+    let db = app.db.clone();
+    tokio::task::spawn_blocking(move || {
+        use diesel::prelude::*;
+        use gongshi::store::schema::penalties;
+        diesel::update(penalties::table)
+            .set((
+                penalties::private_json.eq("not json: the public must not read this"),
+                penalties::case_officers.eq("not json either"),
+            ))
+            .execute(&mut *db.get().unwrap())
+            .unwrap();
+    })
+    .await
+    .unwrap();
+    let staff = app
+        .get_as(&app.admin_token, "/api/v1/penalties?limit=100")
+        .await;
+    assert_eq!(
+        staff.status(),
+        500,
+        "the staff list reads the private column"
+    );
+    let other = crate::helpers::spawn_app_on_tuned(untouched, |s| {
+        s.clock = gongshi::clock::Clock::fixed(december());
+    })
+    .await;
+    let list = "/api/v1/public/penalties?limit=100";
+    let corrupted: Value = app.get(list).await.json().await.unwrap();
+    let expected: Value = other.get(list).await.json().await.unwrap();
+    let items = expected["items"].as_array().unwrap();
+    assert!(items.len() > 3, "{expected}");
+    assert_eq!(corrupted, expected);
+    for item in items {
+        let path = format!("/api/v1/public/penalties/{}", item["id"]);
+        let res = app.get(&path).await;
+        assert_eq!(res.status(), 200, "{path}");
+        let shown: Value = res.json().await.unwrap();
+        assert_eq!(shown, other.get(&path).await.json::<Value>().await.unwrap());
+    }
+    let q = format!("{list}&q={}", "%E7%BD%91%E5%90%A7");
+    assert_eq!(
+        app.get(&q).await.json::<Value>().await.unwrap(),
+        other.get(&q).await.json::<Value>().await.unwrap()
+    );
+    other.stop().await;
+    app.stop().await;
+}

@@ -8,6 +8,7 @@ pub mod fields;
 pub mod kinds;
 pub mod money;
 pub mod number;
+pub mod public;
 pub mod publicity;
 pub mod record;
 pub mod redact;

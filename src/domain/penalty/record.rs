@@ -280,12 +280,12 @@ impl PenaltyRecord {
     /// publicity period, a withdrawal notice for a withdrawn one (until the period it was
     /// published for ends), nothing otherwise.
     pub fn public_on(&self, today: NaiveDate) -> Option<Visible> {
-        let within = self.fields.decision_date <= today && today <= self.progress.publicity_max_end;
-        match self.progress.state {
-            State::Published if within => Some(Visible::Decision),
-            State::Withdrawn if within => Some(Visible::Withdrawal),
-            _ => None,
-        }
+        super::public::visible(
+            self.progress.state,
+            self.fields.decision_date,
+            self.progress.publicity_max_end,
+            today,
+        )
     }
 }
 

@@ -11,7 +11,8 @@ use crate::domain::credit_code::{self, CreditCode, CreditCodeError};
 use crate::domain::entity::{DistrictCode, EntityKind, EntityRecord, EntityStatus};
 use crate::domain::inspector::{CertificateNo, InspectorRecord, InspectorStatus};
 use crate::domain::penalty::kinds::PartyKind;
-use crate::domain::penalty::record::{Authority, PenaltyRecord, Visible};
+use crate::domain::penalty::public::PublicRecord;
+use crate::domain::penalty::record::{Authority, Visible};
 use crate::domain::shanghai::format_utc;
 use crate::http::paging::LabelledView;
 use crate::service::calendar::{AddedWorkdays, YearView};
@@ -499,8 +500,7 @@ pub enum PublicPenaltyItem {
 
 impl PublicPenaltyItem {
     /// The public view of `r` on `today`; `None` when the public may not see it.
-    pub fn of(r: &PenaltyRecord, a: &Authority, today: NaiveDate) -> Option<PublicPenaltyItem> {
-        let f = &r.fields;
+    pub fn of(r: &PublicRecord, a: &Authority, today: NaiveDate) -> Option<PublicPenaltyItem> {
         match r.public_on(today)? {
             Visible::Withdrawal => Some(PublicPenaltyItem::Withdrawal(PublicWithdrawal {
                 id: r.id,
@@ -508,28 +508,28 @@ impl PublicPenaltyItem {
                 authority_id: a.id,
                 authority: a.fields.name.clone(),
                 authority_credit_code: a.fields.credit_code.to_string(),
-                withdrawn_on: r.progress.withdrawn_on,
-                withdrawal_reason: r.progress.workflow.withdrawal_reason.clone(),
+                withdrawn_on: r.withdrawn_on,
+                withdrawal_reason: r.withdrawal_reason.clone(),
                 state: "withdrawn",
             })),
             Visible::Decision => {
-                let organisation = f.party_kind != PartyKind::NaturalPerson;
+                let organisation = r.party_kind != PartyKind::NaturalPerson;
                 Some(PublicPenaltyItem::Decision(Box::new(PublicPenalty {
                     id: r.id,
                     decision_number: r.decision_number.to_string(),
-                    party_kind: f.party_kind.code(),
-                    party_kind_label: f.party_kind.label(),
+                    party_kind: r.party_kind.code(),
+                    party_kind_label: r.party_kind.label(),
                     party_name: r.public_name.clone(),
-                    party_credit_code: f
+                    party_credit_code: r
                         .party_credit_code
                         .as_ref()
                         .filter(|_| organisation)
                         .map(|c| c.to_string()),
-                    legal_representative: f.legal_representative.clone().filter(|_| organisation),
-                    violation_type: f.violation_type.clone(),
-                    facts: f.facts.clone(),
-                    legal_basis: f.legal_basis.clone(),
-                    penalty_types: f
+                    legal_representative: r.legal_representative.clone().filter(|_| organisation),
+                    violation_type: r.violation_type.clone(),
+                    facts: r.facts.clone(),
+                    legal_basis: r.legal_basis.clone(),
+                    penalty_types: r
                         .penalty_types
                         .iter()
                         .map(|t| TypeView {
@@ -537,18 +537,18 @@ impl PublicPenaltyItem {
                             label: t.label(),
                         })
                         .collect(),
-                    content: f.content.clone(),
-                    fine_fen: f.fine_fen,
-                    fine_yuan: f.fine_fen.map(yuan),
-                    confiscation_fen: f.confiscation_fen,
-                    confiscation_yuan: f.confiscation_fen.map(yuan),
-                    licence_affected: f.licence_affected.clone(),
-                    decision_date: f.decision_date,
+                    content: r.content.clone(),
+                    fine_fen: r.fine_fen,
+                    fine_yuan: r.fine_fen.map(yuan),
+                    confiscation_fen: r.confiscation_fen,
+                    confiscation_yuan: r.confiscation_fen.map(yuan),
+                    licence_affected: r.licence_affected.clone(),
+                    decision_date: r.decision_date,
                     authority_id: a.id,
                     authority: a.fields.name.clone(),
                     authority_credit_code: a.fields.credit_code.to_string(),
-                    published_on: r.progress.published_on,
-                    publicity_end: r.progress.publicity_max_end,
+                    published_on: r.published_on,
+                    publicity_end: r.publicity_max_end,
                     state: "published",
                 })))
             }

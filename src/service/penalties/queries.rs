@@ -8,6 +8,7 @@ use super::find_for;
 use crate::domain::credit_code::CreditCode;
 use crate::domain::penalty::fields::parse_date;
 use crate::domain::penalty::kinds::PenaltyType;
+use crate::domain::penalty::public::PublicRecord;
 use crate::domain::penalty::record::{Authority, PenaltyRecord};
 use crate::domain::penalty::workflow::State;
 use crate::domain::policy::Action;
@@ -143,7 +144,8 @@ pub fn list(
 
 /// A public answer: the decisions and the authorities they name.
 pub struct Published {
-    pub slice: Slice<PenaltyRecord>,
+    /// Read through the public columns only (`domain::penalty::public`).
+    pub slice: Slice<PublicRecord>,
     pub authorities: Vec<Authority>,
     pub today: NaiveDate,
 }
@@ -163,7 +165,7 @@ pub fn public_search(app: &App, p: &PenaltyParams) -> Result<Published, ServiceE
     };
     q.shown_on = Some(today);
     let conn = &mut *app.conn()?;
-    let items = store::penalties::search(conn, &q)?;
+    let items = store::penalties::public_search(conn, &q)?;
     Ok(Published {
         slice: Slice::of(items, page, |r| r.id),
         authorities: store::authorities::list(conn)?,
@@ -176,13 +178,13 @@ pub fn public_search(app: &App, p: &PenaltyParams) -> Result<Published, ServiceE
 pub fn public_get(
     app: &App,
     id: PenaltyId,
-) -> Result<(PenaltyRecord, Authority, NaiveDate), ServiceError> {
+) -> Result<(PublicRecord, Authority, NaiveDate), ServiceError> {
     let id = id.get();
     let conn = &mut *app.conn()?;
     let today = app.today();
     let not_found =
         || ServiceError::NotFound(format!("no published penalty decision with id {id}"));
-    let r = store::penalties::by_id(conn, id)?.ok_or_else(not_found)?;
+    let r = store::penalties::public_by_id(conn, id)?.ok_or_else(not_found)?;
     if r.public_on(today).is_none() {
         return Err(not_found());
     }
