@@ -151,7 +151,7 @@ enum Command {
         public_max_age: u32,
         /// Mebibytes the public answers kept in memory may take, counting bodies, headers and
         /// bookkeeping (0: none is kept); past it the answers asked least are dropped first.
-        #[arg(long, env = "GONGSHI_ANSWER_CACHE_MIB", default_value_t = 64,
+        #[arg(long, env = "GONGSHI_ANSWER_CACHE_MIB", default_value_t = crate::http::middleware::cache::DEFAULT_BUDGET_BYTES >> 20,
               value_parser = clap::value_parser!(u64).range(0..=65_536))]
         answer_cache_mib: u64,
         /// Public requests per second each client may make on average (0: no limit).

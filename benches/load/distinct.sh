@@ -8,14 +8,15 @@
 # which picks a random path of its file for every request. Each workload runs twice:
 #   - with the answer cache off (GONGSHI_ANSWER_CACHE_MIB=0): every answer computed, whatever the
 #     size of the path set: the computed-answer figures;
-#   - with the default cache (64 MiB): what a portal sees.
-# Then the long run: LONG (default 600s) of random paths from 1,000,000 distinct ones with the
-# default cache, the server's peak RSS (VmHWM) sampled every 10 s. The ceiling (examples/ceiling.rs,
+#   - with the cache at CACHE_MIB (default 16, the server's default): what a portal sees.
+# Then the long run: LONG (default 600s) of random paths from 1,000,000 distinct ones with that
+# cache, the server's peak RSS (VmHWM) sampled every 10 s. The ceiling (examples/ceiling.rs,
 # a constant answer the size of a search page) runs in the same session with the same driver.
 #
 # Usage: bash benches/load/distinct.sh
 # Environment (all optional):
 #   COUNT=1000000  BENCH_DIR=/tmp/gongshi-bench  DURATION=15s  CLIENTS=16  THREADS=2  LONG=600s (0: skip)
+#   CACHE_MIB=16 (the answer cache of the cached runs)
 #   BACKENDS="sqlite postgres"  PG_URL_BASE=postgres://root@127.0.0.1  PG_DB=gongshi_bench_portal
 #   SKIP_IMPORT=1 (reuse the databases portal.sh or an earlier run left)  PORT=18082  CEILING_PORT=18090
 #   BIN=target/release/gongshi   NO_BUILD=1
@@ -29,6 +30,7 @@ DURATION=${DURATION:-15s}
 CLIENTS=${CLIENTS:-16}
 THREADS=${THREADS:-2}
 LONG=${LONG:-600s}
+CACHE_MIB=${CACHE_MIB:-16}
 PORT=${PORT:-18082}
 CEILING_PORT=${CEILING_PORT:-18090}
 BACKENDS=${BACKENDS:-sqlite postgres}
@@ -185,15 +187,15 @@ measure() {
     drive "$backend" "$w" off "$PATHS/$w.txt"
   done
   stop_server
-  export GONGSHI_ANSWER_CACHE_MIB=64
+  export GONGSHI_ANSWER_CACHE_MIB=$CACHE_MIB
   start_server "$backend" "$url"
   for w in penalty-code entity-code fragment fragment-authority-from; do
-    drive "$backend" "$w" 64MiB "$PATHS/$w.txt"
+    drive "$backend" "$w" "${CACHE_MIB}MiB" "$PATHS/$w.txt"
   done
   if [[ $LONG != 0 ]]; then
     (while sleep 10; do printf 'rss-sample\t%s\t%s\t%s\n' "$backend" "$(date +%s)" "$(awk '/^VmRSS/{printf "%.0f", $2/1024}' "/proc/$SERVER_PID/status")"; done) >>"$RESULTS" &
     RSS_PID=$!
-    drive "$backend" long-tail 64MiB "$PATHS/long-tail.txt" "$LONG"
+    drive "$backend" long-tail "${CACHE_MIB}MiB" "$PATHS/long-tail.txt" "$LONG"
     kill $RSS_PID; RSS_PID=
   fi
   printf 'rss\t%s\t%s\n' "$backend" "$(server_peak_rss)" >>"$RESULTS"

@@ -39,8 +39,12 @@ use crate::service::{self, App, ServiceError};
 /// Answers larger than this are not kept (a plan's bundle, the open-data CSV of a province).
 pub const MAX_ANSWER_BYTES: usize = 1 << 20;
 
-/// The default byte budget of the kept answers (`serve --answer-cache-mib`).
-pub const DEFAULT_BUDGET_BYTES: u64 = 64 << 20;
+/// The default byte budget of the kept answers (`serve --answer-cache-mib`). Measured under a long
+/// tail of one-off questions on 1,000,000 decisions (`benches/RESULTS.md`, issue 27): the server
+/// holds ~165 MiB with no answer kept, and a budget costs about 1.7 times itself in resident
+/// memory (allocator and table overheads the count leaves out), so 16 MiB keeps the whole server
+/// under 200 MiB while the repeated questions stay answered from memory.
+pub const DEFAULT_BUDGET_BYTES: u64 = 16 << 20;
 
 /// What keeping an answer costs besides its body, key and headers: the `Arc`, the map's slot, the
 /// queue's entry and the header map's own table, rounded up (measured by RSS under a long tail of
