@@ -67,17 +67,7 @@ if ! command -v wrk >/dev/null; then
   (apt-get update -qq && apt-get install -y -qq wrk) >&2
 fi
 
-if [[ ! -s $PENALTIES ]]; then
-  log "generating $COUNT decisions dated up to $TODAY"
-  (cd benches/generators && python3 gen_penalties.py "$COUNT" "$PENALTIES.part" --today "$TODAY")
-  mv "$PENALTIES.part.authorities.json" "$PENALTIES.authorities.json"
-  mv "$PENALTIES.part" "$PENALTIES"
-fi
-if [[ ! -s $ENTITIES ]]; then
-  log "generating $COUNT entities"
-  python3 benches/generators/gen_entities.py "$COUNT" "$ENTITIES.part"
-  mv "$ENTITIES.part" "$ENTITIES"
-fi
+generate_portal_data
 
 load() {
   local url=$1 label=$2

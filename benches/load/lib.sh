@@ -131,3 +131,19 @@ for a in json.load(open(path, encoding="utf-8")):
 PY
   stop_server
 }
+
+# generate_portal_data: COUNT decisions dated up to TODAY into PENALTIES (and its authorities
+# JSON) and COUNT entities into ENTITIES, each unless already there (portal.sh, distinct.sh).
+generate_portal_data() {
+  if [[ ! -s $PENALTIES ]]; then
+    log "generating $COUNT decisions dated up to $TODAY"
+    (cd benches/generators && python3 gen_penalties.py "$COUNT" "$PENALTIES.part" --today "$TODAY")
+    mv "$PENALTIES.part.authorities.json" "$PENALTIES.authorities.json"
+    mv "$PENALTIES.part" "$PENALTIES"
+  fi
+  if [[ ! -s $ENTITIES ]]; then
+    log "generating $COUNT entities"
+    python3 benches/generators/gen_entities.py "$COUNT" "$ENTITIES.part"
+    mv "$ENTITIES.part" "$ENTITIES"
+  fi
+}

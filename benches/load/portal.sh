@@ -53,17 +53,7 @@ if [[ ${NO_BUILD:-0} != 1 ]]; then
   cargo build --release --quiet --example ceiling
 fi
 
-if [[ ! -s $PENALTIES ]]; then
-  log "generating $COUNT decisions dated up to $TODAY"
-  (cd benches/generators && python3 gen_penalties.py "$COUNT" "$PENALTIES.part" --today "$TODAY")
-  mv "$PENALTIES.part.authorities.json" "$PENALTIES.authorities.json"
-  mv "$PENALTIES.part" "$PENALTIES"
-fi
-if [[ ! -s $ENTITIES ]]; then
-  log "generating $COUNT entities"
-  python3 benches/generators/gen_entities.py "$COUNT" "$ENTITIES.part"
-  mv "$ENTITIES.part" "$ENTITIES"
-fi
+generate_portal_data
 
 # setup URL: migrations, seeds, then the generated authorities (API, admin).
 setup() { setup_authorities "$1" "$PENALTIES.authorities.json"; }

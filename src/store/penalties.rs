@@ -161,31 +161,43 @@ fn json<T: serde::de::DeserializeOwned>(what: &str, s: &str) -> QueryResult<T> {
     serde_json::from_str(s).map_err(|_| corrupt(what, s))
 }
 
-fn record(p: PenaltyRow, s: StateRow) -> QueryResult<PenaltyRecord> {
-    let private: Private = json("private fields", &p.private_json)?;
-    let types: Vec<String> = json("penalty types", &p.penalty_types)?;
-    let penalty_types = types
+/// The stored JSON list of penalty type codes, read back.
+fn penalty_types(stored: &str) -> QueryResult<BTreeSet<PenaltyType>> {
+    let types: Vec<String> = json("penalty types", stored)?;
+    types
         .iter()
         .map(|t| PenaltyType::parse(t).ok_or_else(|| corrupt("penalty type", t)))
-        .collect::<QueryResult<BTreeSet<_>>>()?;
+        .collect()
+}
+
+/// A stored decision number, read back.
+fn decision_number(stored: &str) -> QueryResult<DecisionNumber> {
+    DecisionNumber::parse(stored).map_err(|_| corrupt("decision number", stored))
+}
+
+/// A stored credit code, read back.
+fn credit_code(stored: &Option<String>, what: &str) -> QueryResult<Option<CreditCode>> {
+    stored
+        .as_deref()
+        .map(|c| CreditCode::parse(c).map_err(|_| corrupt(what, c)))
+        .transpose()
+}
+
+fn record(p: PenaltyRow, s: StateRow) -> QueryResult<PenaltyRecord> {
+    let private: Private = json("private fields", &p.private_json)?;
+    let penalty_types = penalty_types(&p.penalty_types)?;
     let officers: Vec<String> = json("case officers", &p.case_officers)?;
     let case_officers = officers
         .iter()
         .map(|o| CertificateNo::parse(o).map_err(|_| corrupt("certificate number", o)))
         .collect::<QueryResult<Vec<_>>>()?;
-    let code = |v: &Option<String>, what: &str| {
-        v.as_deref()
-            .map(|c| CreditCode::parse(c).map_err(|_| corrupt(what, c)))
-            .transpose()
-    };
-    let number = DecisionNumber::parse(&p.decision_number)
-        .map_err(|_| corrupt("decision number", &p.decision_number))?;
+    let number = decision_number(&p.decision_number)?;
     let fields = PenaltyFields {
         decision_number: Some(number.clone()),
         party_kind: PartyKind::parse(&p.party_kind)
             .ok_or_else(|| corrupt("party kind", &p.party_kind))?,
         party_name: p.party_name,
-        party_credit_code: code(&p.party_credit_code, "party credit code")?,
+        party_credit_code: credit_code(&p.party_credit_code, "party credit code")?,
         party_other_codes: private.other_codes,
         legal_representative: p.legal_representative,
         party_id_type: private
@@ -209,7 +221,7 @@ fn record(p: PenaltyRow, s: StateRow) -> QueryResult<PenaltyRecord> {
         severity: Severity::parse(&p.severity).ok_or_else(|| corrupt("severity", &p.severity))?,
         severity_reason: p.severity_reason,
         case_officers,
-        entity_credit_code: code(&p.entity_credit_code, "entity credit code")?,
+        entity_credit_code: credit_code(&p.entity_credit_code, "entity credit code")?,
         internal_notes: private.internal_notes,
     };
     Ok(PenaltyRecord {
@@ -242,11 +254,7 @@ fn record(p: PenaltyRow, s: StateRow) -> QueryResult<PenaltyRecord> {
 }
 
 fn public_record(p: PublicRow, s: PublicStateRow) -> QueryResult<PublicRecord> {
-    let types: Vec<String> = json("penalty types", &p.penalty_types)?;
-    let penalty_types = types
-        .iter()
-        .map(|t| PenaltyType::parse(t).ok_or_else(|| corrupt("penalty type", t)))
-        .collect::<QueryResult<BTreeSet<_>>>()?;
+    let penalty_types = penalty_types(&p.penalty_types)?;
     #[derive(serde::Deserialize)]
     struct Reason {
         #[serde(default)]
@@ -256,16 +264,11 @@ fn public_record(p: PublicRow, s: PublicStateRow) -> QueryResult<PublicRecord> {
     Ok(PublicRecord {
         id: p.id,
         authority_id: p.authority_id,
-        decision_number: DecisionNumber::parse(&p.decision_number)
-            .map_err(|_| corrupt("decision number", &p.decision_number))?,
+        decision_number: decision_number(&p.decision_number)?,
         party_kind: PartyKind::parse(&p.party_kind)
             .ok_or_else(|| corrupt("party kind", &p.party_kind))?,
         public_name: p.public_name,
-        party_credit_code: p
-            .party_credit_code
-            .as_deref()
-            .map(|c| CreditCode::parse(c).map_err(|_| corrupt("party credit code", c)))
-            .transpose()?,
+        party_credit_code: credit_code(&p.party_credit_code, "party credit code")?,
         legal_representative: p.legal_representative,
         violation_type: p.violation_type,
         facts: p.facts,
