@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use super::kinds::{PartyKind, PenaltyType};
 use super::number::DecisionNumber;
-use super::record::{PenaltyRecord, Visible};
+use super::record::{visible, PenaltyRecord, Visible};
 use super::state::State;
 use crate::domain::credit_code::CreditCode;
 
@@ -49,22 +49,6 @@ impl PublicRecord {
             self.publicity_max_end,
             today,
         )
-    }
-}
-
-/// The decision while published and within its publicity period, a withdrawal notice for a
-/// withdrawn one (until the period it was published for ends), nothing otherwise.
-pub(super) fn visible(
-    state: State,
-    decision_date: NaiveDate,
-    publicity_max_end: NaiveDate,
-    today: NaiveDate,
-) -> Option<Visible> {
-    let within = decision_date <= today && today <= publicity_max_end;
-    match state {
-        State::Published if within => Some(Visible::Decision),
-        State::Withdrawn if within => Some(Visible::Withdrawal),
-        _ => None,
     }
 }
 

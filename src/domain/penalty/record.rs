@@ -280,12 +280,28 @@ impl PenaltyRecord {
     /// publicity period, a withdrawal notice for a withdrawn one (until the period it was
     /// published for ends), nothing otherwise.
     pub fn public_on(&self, today: NaiveDate) -> Option<Visible> {
-        super::public::visible(
+        visible(
             self.progress.state,
             self.fields.decision_date,
             self.progress.publicity_max_end,
             today,
         )
+    }
+}
+
+/// The decision while published and within its publicity period, a withdrawal notice for a
+/// withdrawn one (until the period it was published for ends), nothing otherwise.
+pub(super) fn visible(
+    state: State,
+    decision_date: NaiveDate,
+    publicity_max_end: NaiveDate,
+    today: NaiveDate,
+) -> Option<Visible> {
+    let within = decision_date <= today && today <= publicity_max_end;
+    match state {
+        State::Published if within => Some(Visible::Decision),
+        State::Withdrawn if within => Some(Visible::Withdrawal),
+        _ => None,
     }
 }
 
