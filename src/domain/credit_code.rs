@@ -10,6 +10,18 @@ use super::text::fold_width;
 /// The 31 characters a code may use, in value order (no I, O, Z, S, V).
 pub const CHARSET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 
+/// Each ASCII character's value (its place in [`CHARSET`]), or `u8::MAX` outside the set.
+const VALUE_OF: [u8; 128] = {
+    let mut table = [u8::MAX; 128];
+    let set = CHARSET.as_bytes();
+    let mut i = 0;
+    while i < set.len() {
+        table[set[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
+
 /// 3^(i−1) mod 31 for i = 1..17 (GB 32100-2015 §5).
 const WEIGHTS: [u32; 17] = [
     1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
@@ -146,17 +158,30 @@ impl CreditCode {
     /// Normalises (trim, full-width → half-width, drop spaces and hyphens, upper-case), then
     /// checks length, characters, the authority/category pair and the check character.
     pub fn parse(input: &str) -> Result<CreditCode, CreditCodeError> {
-        let code = normalize(input);
-        let chars: Vec<char> = code.chars().collect();
-        if chars.len() != 18 {
-            return Err(CreditCodeError::Length(chars.len()));
+        // Already in normal form (every stored code, most typed ones): normalising would return
+        // it unchanged, so it is checked as it is (a public page reads back dozens of codes).
+        if input.len() == 18 && input.chars().all(|c| value_of(c).is_some()) {
+            return Self::check(input.to_string());
+        }
+        Self::check(normalize(input))
+    }
+
+    /// Checks a normalised code.
+    fn check(code: String) -> Result<CreditCode, CreditCodeError> {
+        let count = code.chars().count();
+        if count != 18 {
+            return Err(CreditCodeError::Length(count));
+        }
+        let mut chars = ['\0'; 18];
+        for (slot, c) in chars.iter_mut().zip(code.chars()) {
+            *slot = c;
         }
         let mut values = [0u32; 18];
         for (i, &c) in chars.iter().enumerate() {
             let allowed = if (2..8).contains(&i) {
                 c.is_ascii_digit()
             } else {
-                CHARSET.contains(c)
+                value_of(c).is_some()
             };
             if !allowed {
                 return Err(CreditCodeError::Character {
@@ -231,15 +256,17 @@ fn check_character(values: &[u32]) -> char {
 /// The check character a 17-character prefix needs, for generators and error messages.
 /// `None` when the prefix has the wrong length or a character outside the set.
 pub fn check_character_for(prefix: &str) -> Option<char> {
-    let values: Vec<u32> = prefix
-        .chars()
-        .map(|c| CHARSET.contains(c).then(|| value(c)))
-        .collect::<Option<_>>()?;
+    let values: Vec<u32> = prefix.chars().map(value_of).collect::<Option<_>>()?;
     (values.len() == 17).then(|| check_character(&values))
 }
 
 fn value(c: char) -> u32 {
-    CHARSET.find(c).unwrap_or(0) as u32
+    value_of(c).unwrap_or(0)
+}
+
+fn value_of(c: char) -> Option<u32> {
+    let v = *VALUE_OF.get(c as usize)?;
+    (v != u8::MAX).then_some(v as u32)
 }
 
 fn authority(code: char) -> Option<&'static Authority> {

@@ -51,6 +51,14 @@ const REBUILD_CHUNK: i64 = 5_000;
 /// meets a match every hundred names or so, also on a result's last page.
 const CHAR_RANGE_MAX: i64 = 10_000;
 
+/// Whether the posting list [`NameIndex::plan`] chooses for `query` (in search form) holds
+/// exactly the records whose indexed name holds the whole query, so that the caller need not
+/// check the text again: true for two and three characters, whose one key is the whole query
+/// (keys are the characters themselves, never hashed: `domain::text::key`, `key3`).
+pub fn postings_are_exact(query: &[char]) -> bool {
+    matches!(query.len(), 2 | 3)
+}
+
 /// How a search finds its candidates (each then checked against the whole query and filters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Candidates {

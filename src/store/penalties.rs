@@ -7,8 +7,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 pub use super::name_index::Tally;
-use super::name_index::{Candidates, NameIndex};
-use super::schema::{penalties, penalty_name_grams, penalty_states};
+use super::name_index::{postings_are_exact, Candidates, NameIndex};
+use super::schema::{authorities, penalties, penalty_name_grams, penalty_states};
 use super::{corrupt, AnyConn};
 use crate::domain::credit_code::CreditCode;
 use crate::domain::inspector::CertificateNo;
@@ -16,7 +16,7 @@ use crate::domain::penalty::fields::{OtherCodes, PenaltyFields};
 use crate::domain::penalty::kinds::{IdType, PartyKind, PenaltyType, Procedure, Severity};
 use crate::domain::penalty::number::DecisionNumber;
 use crate::domain::penalty::public::PublicRecord;
-use crate::domain::penalty::record::{PenaltyRecord, Progress, Workflow};
+use crate::domain::penalty::record::{AuthorityLabel, PenaltyRecord, Progress, Workflow};
 use crate::domain::penalty::workflow::State;
 use crate::domain::text::search_form;
 
@@ -698,10 +698,20 @@ macro_rules! matching {
     ($conn:expr, $q:expr, $select:expr, $row:ty) => {{
         let conn: &mut AnyConn = $conn;
         let q: &PenaltyQuery = $q;
+        let plan = if q.text.is_empty() || q.number_key.is_some() {
+            Candidates::Scan
+        } else {
+            NAME_INDEX.plan(conn, &q.text)?
+        };
+        // A posting list that holds exactly the names with the query needs no text check (and
+        // PostgreSQL, unable to estimate a LIKE, planned the walk badly with one).
+        let check_text = !q.text.is_empty()
+            && q.number_key.is_none()
+            && !(matches!(plan, Candidates::Postings(_)) && postings_are_exact(&q.text));
         macro_rules! with_filters {
             ($query:expr) => {{
                 let mut query = $query;
-                if !q.text.is_empty() && q.number_key.is_none() {
+                if check_text {
                     // Search forms hold only letters and digits: no LIKE wildcard can appear.
                     let text: String = q.text.iter().collect();
                     query = query.filter(penalties::search_text.like(format!("%{text}%")));
@@ -723,10 +733,21 @@ macro_rules! matching {
                 if let Some(to) = q.to {
                     query = query.filter(penalties::decision_date.le(to));
                 }
-                if !q.states.is_empty() {
-                    query = query
-                        .filter(penalty_states::state.eq_any(q.states.iter().map(|s| s.code())));
-                }
+                // One or two states as equalities, not `IN (…)`: diesel prepares a statement
+                // with a list of values afresh every time, one without is prepared once per
+                // connection (issue 27's profile: preparing was a tenth of a credit-code search).
+                query = match q.states.as_slice() {
+                    [] => query,
+                    [one] => query.filter(penalty_states::state.eq(one.code())),
+                    [a, b] => query.filter(
+                        penalty_states::state
+                            .eq(a.code())
+                            .or(penalty_states::state.eq(b.code())),
+                    ),
+                    many => {
+                        query.filter(penalty_states::state.eq_any(many.iter().map(|s| s.code())))
+                    }
+                };
                 if let Some(day) = q.shown_on {
                     query = query
                         .filter(penalties::decision_date.le(day))
@@ -744,6 +765,7 @@ macro_rules! matching {
                 .load(conn)?;
             let rows: Vec<$row> = with_filters!(penalties::table
                 .inner_join(penalty_states::table)
+                .inner_join(authorities::table)
                 .filter(penalties::id.eq_any(ids))
                 .filter(penalties::id.gt(q.after))
                 .order(penalties::id.asc())
@@ -753,15 +775,14 @@ macro_rules! matching {
             .load(conn)?;
             return Ok(rows);
         }
-        let plan = if q.text.is_empty() {
-            Candidates::Scan
-        } else {
-            NAME_INDEX.plan(conn, &q.text)?
-        };
         let rows: Vec<$row> = match plan {
             Candidates::Empty => Vec::new(),
             Candidates::Postings(gram) => with_filters!(penalty_name_grams::table
-                .inner_join(penalties::table.inner_join(penalty_states::table))
+                .inner_join(
+                    penalties::table
+                        .inner_join(penalty_states::table)
+                        .inner_join(authorities::table),
+                )
                 .filter(penalty_name_grams::gram.eq(gram))
                 .filter(penalty_name_grams::penalty_id.gt(q.after))
                 .order(penalty_name_grams::penalty_id.asc())
@@ -771,6 +792,7 @@ macro_rules! matching {
             .load(conn)?,
             Candidates::Range(lo, hi) => with_filters!(penalties::table
                 .inner_join(penalty_states::table)
+                .inner_join(authorities::table)
                 .filter(
                     penalties::id.eq_any(
                         penalty_name_grams::table
@@ -786,6 +808,7 @@ macro_rules! matching {
             .load(conn)?,
             Candidates::Scan => with_filters!(penalties::table
                 .inner_join(penalty_states::table)
+                .inner_join(authorities::table)
                 .filter(penalties::id.gt(q.after))
                 .order(penalties::id.asc())
                 .limit(q.limit)
@@ -828,20 +851,39 @@ pub fn public_by_id(conn: &mut AnyConn, id: i64) -> QueryResult<Option<PublicRec
 
 /// [`search`] for the public: the same query reading only the public columns
 /// (`domain::penalty::public`), never the private fields, the unmasked name, the notes, the case
-/// officers or the staff.
-pub fn public_search(conn: &mut AnyConn, q: &PenaltyQuery) -> QueryResult<Vec<PublicRecord>> {
-    let rows: QueryResult<Vec<(PublicRow, PublicStateRow)>> = (|| {
+/// officers or the staff; with the labels of the authorities the decisions name (read in the same
+/// query, each parsed once).
+pub fn public_search(
+    conn: &mut AnyConn,
+    q: &PenaltyQuery,
+) -> QueryResult<(Vec<PublicRecord>, Vec<AuthorityLabel>)> {
+    type Labelled = (PublicRow, PublicStateRow, (String, String));
+    let rows: QueryResult<Vec<Labelled>> = (|| {
         matching!(
             conn,
             q,
-            (PublicRow::as_select(), PublicStateRow::as_select()),
-            (PublicRow, PublicStateRow)
+            (
+                PublicRow::as_select(),
+                PublicStateRow::as_select(),
+                (authorities::name, authorities::credit_code)
+            ),
+            Labelled
         )
     })();
-    rows?
-        .into_iter()
-        .map(|(p, s)| public_record(p, s))
-        .collect()
+    let mut labels: Vec<AuthorityLabel> = Vec::new();
+    let mut records = Vec::new();
+    for (p, s, (name, code)) in rows? {
+        if !labels.iter().any(|a| a.id == p.authority_id) {
+            labels.push(AuthorityLabel {
+                id: p.authority_id,
+                name,
+                credit_code: CreditCode::parse(&code)
+                    .map_err(|_| corrupt("authority credit code", &code))?,
+            });
+        }
+        records.push(public_record(p, s)?);
+    }
+    Ok((records, labels))
 }
 
 /// Calls `each` with every decision matching `q` (its `after` and `limit` aside), a thousand at

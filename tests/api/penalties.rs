@@ -1261,6 +1261,35 @@ async fn a_draft_moved_to_another_year_can_ask_for_a_new_number() {
     app.stop().await;
 }
 
+/// Two- and three-character queries are answered from the name index alone (issue 27: the
+/// postings of their one key are exactly the names holding them), so the index must never
+/// hold a key the public text does not: nothing spans the name and the number, nothing skips a
+/// character.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn short_queries_find_exactly_the_names_and_numbers_that_hold_them() {
+    let app = spawn_app_at(december()).await;
+    let b = bureau(&app).await;
+    publish(&app, &b, &organisation("2026-11-26")).await;
+    let name = "银川星光网吧有限公司";
+    for q in ["网吧", "光网吧", "星光网吧", "公司", "88", "旅罚", "罚2026"] {
+        assert_eq!(
+            public_names(&app, &format!("q={}", url_encode(q))).await,
+            [name],
+            "{q}"
+        );
+    }
+    // "司银" and "公司银" would span the name and the number; "网有" skips 吧.
+    for q in ["司银", "公司银", "网有", "吧网", "网吧公"] {
+        assert!(
+            public_names(&app, &format!("q={}", url_encode(q)))
+                .await
+                .is_empty(),
+            "{q}"
+        );
+    }
+    app.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_whole_decision_number_finds_its_decision_in_any_spelling_and_only_it() {
     let app = spawn_app_at(december()).await;

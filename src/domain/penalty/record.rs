@@ -22,6 +22,26 @@ pub struct Authority {
     pub updated_at: NaiveDateTime,
 }
 
+impl Authority {
+    /// What a public view names of it.
+    pub fn label(&self) -> AuthorityLabel {
+        AuthorityLabel {
+            id: self.id,
+            name: self.fields.name.clone(),
+            credit_code: self.fields.credit_code.clone(),
+        }
+    }
+}
+
+/// What a public view names of an authority: its name and credit code (read alone for a
+/// public page, without the settings and timestamps a whole [`Authority`] carries).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthorityLabel {
+    pub id: i64,
+    pub name: String,
+    pub credit_code: CreditCode,
+}
+
 /// What an admin sets on an authority.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthorityFields {

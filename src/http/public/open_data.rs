@@ -86,7 +86,7 @@ async fn csv(state: Arc<AppState>, p: OpenDataParams) -> Result<Response, Infall
                         continue;
                     };
                     if let Some(PublicPenaltyItem::Decision(v)) =
-                        PublicPenaltyItem::of(&r.public(), a, today)
+                        PublicPenaltyItem::of(&r.public(), &a.label(), today)
                     {
                         crate::io::cells::write_record(&mut w, row(&v))
                             .map_err(ServiceError::internal)?;
@@ -246,7 +246,7 @@ fn entry(answer: &FeedAnswer, e: &Event) -> Option<atom_syndication::Entry> {
     let r = answer.records.iter().find(|r| r.id == e.penalty_id)?;
     let a = answer.authorities.iter().find(|a| a.id == r.authority_id)?;
     let number = r.decision_number.to_string();
-    let shown = PublicPenaltyItem::of(&r.public(), a, answer.today);
+    let shown = PublicPenaltyItem::of(&r.public(), &a.label(), answer.today);
     let (title, summary) = match (e.kind, &shown) {
         (Kind::Published, Some(PublicPenaltyItem::Decision(v))) => {
             let types: Vec<&str> = v.penalty_types.iter().map(|t| t.label).collect();

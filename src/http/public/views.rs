@@ -12,7 +12,7 @@ use crate::domain::entity::{DistrictCode, EntityKind, EntityRecord, EntityStatus
 use crate::domain::inspector::{CertificateNo, InspectorRecord, InspectorStatus};
 use crate::domain::penalty::kinds::PartyKind;
 use crate::domain::penalty::public::PublicRecord;
-use crate::domain::penalty::record::{Authority, Visible};
+use crate::domain::penalty::record::{Authority, AuthorityLabel, Visible};
 use crate::domain::shanghai::format_utc;
 use crate::http::paging::LabelledView;
 use crate::service::calendar::{AddedWorkdays, YearView};
@@ -500,14 +500,14 @@ pub enum PublicPenaltyItem {
 
 impl PublicPenaltyItem {
     /// The public view of `r` on `today`; `None` when the public may not see it.
-    pub fn of(r: &PublicRecord, a: &Authority, today: NaiveDate) -> Option<PublicPenaltyItem> {
+    pub fn of(r: &PublicRecord, a: &AuthorityLabel, today: NaiveDate) -> Option<PublicPenaltyItem> {
         match r.public_on(today)? {
             Visible::Withdrawal => Some(PublicPenaltyItem::Withdrawal(PublicWithdrawal {
                 id: r.id,
                 decision_number: r.decision_number.to_string(),
                 authority_id: a.id,
-                authority: a.fields.name.clone(),
-                authority_credit_code: a.fields.credit_code.to_string(),
+                authority: a.name.clone(),
+                authority_credit_code: a.credit_code.to_string(),
                 withdrawn_on: r.withdrawn_on,
                 withdrawal_reason: r.withdrawal_reason.clone(),
                 state: "withdrawn",
@@ -545,8 +545,8 @@ impl PublicPenaltyItem {
                     licence_affected: r.licence_affected.clone(),
                     decision_date: r.decision_date,
                     authority_id: a.id,
-                    authority: a.fields.name.clone(),
-                    authority_credit_code: a.fields.credit_code.to_string(),
+                    authority: a.name.clone(),
+                    authority_credit_code: a.credit_code.to_string(),
                     published_on: r.published_on,
                     publicity_end: r.publicity_max_end,
                     state: "published",

@@ -9,7 +9,7 @@ use crate::domain::credit_code::CreditCode;
 use crate::domain::penalty::fields::parse_date;
 use crate::domain::penalty::kinds::PenaltyType;
 use crate::domain::penalty::public::PublicRecord;
-use crate::domain::penalty::record::{Authority, PenaltyRecord};
+use crate::domain::penalty::record::{AuthorityLabel, PenaltyRecord};
 use crate::domain::penalty::workflow::State;
 use crate::domain::policy::Action;
 use crate::domain::text::search_form;
@@ -146,7 +146,7 @@ pub fn list(
 pub struct Published {
     /// Read through the public columns only (`domain::penalty::public`).
     pub slice: Slice<PublicRecord>,
-    pub authorities: Vec<Authority>,
+    pub authorities: Vec<AuthorityLabel>,
     pub today: NaiveDate,
 }
 
@@ -165,10 +165,10 @@ pub fn public_search(app: &App, p: &PenaltyParams) -> Result<Published, ServiceE
     };
     q.shown_on = Some(today);
     let conn = &mut *app.conn()?;
-    let items = store::penalties::public_search(conn, &q)?;
+    let (items, authorities) = store::penalties::public_search(conn, &q)?;
     Ok(Published {
+        authorities,
         slice: Slice::of(items, page, |r| r.id),
-        authorities: store::authorities::list(conn)?,
         today,
     })
 }
@@ -178,7 +178,7 @@ pub fn public_search(app: &App, p: &PenaltyParams) -> Result<Published, ServiceE
 pub fn public_get(
     app: &App,
     id: PenaltyId,
-) -> Result<(PublicRecord, Authority, NaiveDate), ServiceError> {
+) -> Result<(PublicRecord, AuthorityLabel, NaiveDate), ServiceError> {
     let id = id.get();
     let conn = &mut *app.conn()?;
     let today = app.today();
@@ -189,5 +189,5 @@ pub fn public_get(
         return Err(not_found());
     }
     let a = crate::service::authorities::find(conn, r.authority_id)?;
-    Ok((r, a, today))
+    Ok((r, a.label(), today))
 }
