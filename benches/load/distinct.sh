@@ -141,14 +141,15 @@ write("long-tail", long)
 PY
 }
 
-# drive BACKEND WORKLOAD CACHE FILE [DURATION]: wrk with a random path of FILE per request;
-# appends "run BACKEND WORKLOAD CACHE p50 p99 req/s requests non2xx distinct" to RESULTS.
+# drive BACKEND WORKLOAD CACHE FILE [DURATION] [TOKEN]: wrk with a random path of FILE per
+# request (with TOKEN as a bearer token when given); appends
+# "run BACKEND WORKLOAD CACHE p50 p99 req/s requests non2xx distinct" to RESULTS.
 drive() {
-  local backend=$1 name=$2 cache=$3 file=$4 duration=${5:-$DURATION} out
+  local backend=$1 name=$2 cache=$3 file=$4 duration=${5:-$DURATION} bearer=${6:-} out
   out=$WORK/wrk-$backend-$(printf '%s' "$name$cache" | sha256sum | cut -c1-8).txt
   wait_quiet
-  wrk -t"$THREADS" -c"$CLIENTS" -d2s -s "$LUA" "http://127.0.0.1:${TARGET_PORT:-$PORT}" -- "$file" >/dev/null
-  wrk -t"$THREADS" -c"$CLIENTS" -d"$duration" --latency -s "$LUA" "http://127.0.0.1:${TARGET_PORT:-$PORT}" -- "$file" >"$out"
+  wrk -t"$THREADS" -c"$CLIENTS" -d2s -s "$LUA" "http://127.0.0.1:${TARGET_PORT:-$PORT}" -- "$file" $bearer >/dev/null
+  wrk -t"$THREADS" -c"$CLIENTS" -d"$duration" --latency -s "$LUA" "http://127.0.0.1:${TARGET_PORT:-$PORT}" -- "$file" $bearer >"$out"
   python3 - "$out" "$backend" "$name" "$cache" "$(wc -l <"$file")" >>"$RESULTS" <<'PY'
 import re, sys
 path, backend, name, cache, distinct = sys.argv[1:]
@@ -166,15 +167,39 @@ PY
   tail -1 "$RESULTS" >&2
 }
 
+# warm BACKEND URL: reads the whole database into the page cache. This machine pages out memory
+# nobody touched for a while (DAMON, `/sys/kernel/mm/damon`), so a run that starts minutes after
+# the import reads a cold 5 GB file from disk and measures the disk (15 req/s where a warm file
+# gives 450); every run starts warm, as a server that has been answering does.
+warm() {
+  local backend=$1 url=$2
+  case $backend in
+    sqlite) cat "$url" >/dev/null ;;
+    postgres)
+      psql "$url" -q -c 'CREATE EXTENSION IF NOT EXISTS pg_prewarm' \
+        -c "SELECT sum(pg_prewarm(c.oid, 'read')) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i')" >/dev/null ||
+        log "pg_prewarm unavailable: PostgreSQL runs cold"
+      ;;
+  esac
+}
+
 measure() {
   local backend=$1 url=$2
   export GONGSHI_ANSWER_CACHE_MIB=0
+  warm "$backend" "$url"
   start_server "$backend" "$url"
   curl -fs "$BASE/api/v1/authorities" >"$PATHS/authorities.json"
   [[ -s $PATHS/long-tail.txt ]] || generate_paths "$PATHS/authorities.json"
   SEARCH_BYTES=$(curl -fs "$BASE/api/v1/public/penalties?q=$(urlencode 网吧)&limit=20" | wc -c)
   for w in penalty-code entity-code fragment fragment-authority-from; do
     drive "$backend" "$w" off "$PATHS/$w.txt"
+  done
+  # The staff's list and search (the console's): the same questions with a token, never kept.
+  local staff
+  staff=$(token "$url" "bench-staff-$RANDOM" admin)
+  for w in penalty-code entity-code fragment fragment-authority-from; do
+    sed 's#^/api/v1/public/#/api/v1/#' "$PATHS/$w.txt" >"$PATHS/staff-$w.txt"
+    drive "$backend" "staff-$w" - "$PATHS/staff-$w.txt" "$DURATION" "$staff"
   done
   stop_server
   export GONGSHI_ANSWER_CACHE_MIB=$CACHE_MIB
