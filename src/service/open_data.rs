@@ -6,7 +6,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::{App, ServiceError};
 use crate::domain::penalty::feed::{self, Event};
-use crate::domain::penalty::record::{Authority, PenaltyRecord};
+use crate::domain::penalty::record::{Authority, AuthorityLabel, PenaltyRecord};
 use crate::domain::penalty::workflow::State;
 use crate::store;
 
@@ -40,7 +40,7 @@ pub fn optional_date(field: &str, v: &Option<String>) -> Result<Option<NaiveDate
 pub fn each_published(
     app: &App,
     p: &OpenDataParams,
-    mut each: impl FnMut(&[PenaltyRecord], &[Authority], NaiveDate) -> Result<(), ServiceError>,
+    mut each: impl FnMut(&[PenaltyRecord], &[AuthorityLabel], NaiveDate) -> Result<(), ServiceError>,
 ) -> Result<usize, ServiceError> {
     let (from, to) = (optional_date("from", &p.from)?, optional_date("to", &p.to)?);
     if let (Some(f), Some(t)) = (from, to) {
@@ -54,7 +54,11 @@ pub fn each_published(
     }
     let today = app.today();
     let conn = &mut *app.conn()?;
-    let authorities = store::authorities::list(conn)?;
+    // Labelled once for the whole export, not once per decision.
+    let authorities: Vec<AuthorityLabel> = store::authorities::list(conn)?
+        .iter()
+        .map(Authority::label)
+        .collect();
     let mut n = 0;
     store::penalties::each_batch(
         conn,

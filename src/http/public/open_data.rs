@@ -86,7 +86,7 @@ async fn csv(state: Arc<AppState>, p: OpenDataParams) -> Result<Response, Infall
                         continue;
                     };
                     if let Some(PublicPenaltyItem::Decision(v)) =
-                        PublicPenaltyItem::of(&r.public(), &a.label(), today)
+                        PublicPenaltyItem::of(&r.public(), a, today)
                     {
                         crate::io::cells::write_record(&mut w, row(&v))
                             .map_err(ServiceError::internal)?;
