@@ -693,9 +693,11 @@ pub struct PenaltyQuery {
 }
 
 /// The rows matching `q` as `$select` (a tuple of selectable rows) reads them: one query
-/// shape for the staff's whole records and the public's public columns.
+/// shape for the staff's whole records and the public's public columns. `$decisions!()` is the
+/// caller's join of the decisions with what it selects from (their states, and the authorities
+/// when it reads their labels).
 macro_rules! matching {
-    ($conn:expr, $q:expr, $select:expr, $row:ty) => {{
+    ($conn:expr, $q:expr, $decisions:ident, $select:expr, $row:ty) => {{
         let conn: &mut AnyConn = $conn;
         let q: &PenaltyQuery = $q;
         let plan = if q.text.is_empty() || q.number_key.is_some() {
@@ -763,9 +765,7 @@ macro_rules! matching {
                 .filter(penalties::number_key.eq(key))
                 .select(penalties::id)
                 .load(conn)?;
-            let rows: Vec<$row> = with_filters!(penalties::table
-                .inner_join(penalty_states::table)
-                .inner_join(authorities::table)
+            let rows: Vec<$row> = with_filters!($decisions!()
                 .filter(penalties::id.eq_any(ids))
                 .filter(penalties::id.gt(q.after))
                 .order(penalties::id.asc())
@@ -778,11 +778,7 @@ macro_rules! matching {
         let rows: Vec<$row> = match plan {
             Candidates::Empty => Vec::new(),
             Candidates::Postings(gram) => with_filters!(penalty_name_grams::table
-                .inner_join(
-                    penalties::table
-                        .inner_join(penalty_states::table)
-                        .inner_join(authorities::table),
-                )
+                .inner_join($decisions!())
                 .filter(penalty_name_grams::gram.eq(gram))
                 .filter(penalty_name_grams::penalty_id.gt(q.after))
                 .order(penalty_name_grams::penalty_id.asc())
@@ -790,9 +786,7 @@ macro_rules! matching {
                 .select($select)
                 .into_boxed())
             .load(conn)?,
-            Candidates::Range(lo, hi) => with_filters!(penalties::table
-                .inner_join(penalty_states::table)
-                .inner_join(authorities::table)
+            Candidates::Range(lo, hi) => with_filters!($decisions!()
                 .filter(
                     penalties::id.eq_any(
                         penalty_name_grams::table
@@ -806,9 +800,7 @@ macro_rules! matching {
                 .select($select)
                 .into_boxed())
             .load(conn)?,
-            Candidates::Scan => with_filters!(penalties::table
-                .inner_join(penalty_states::table)
-                .inner_join(authorities::table)
+            Candidates::Scan => with_filters!($decisions!()
                 .filter(penalties::id.gt(q.after))
                 .order(penalties::id.asc())
                 .limit(q.limit)
@@ -827,9 +819,15 @@ macro_rules! matching {
 /// `limit` rows match; it never collects a common key's whole posting list first.
 pub fn search(conn: &mut AnyConn, q: &PenaltyQuery) -> QueryResult<Vec<PenaltyRecord>> {
     let rows: QueryResult<Vec<(PenaltyRow, StateRow)>> = (|| {
+        macro_rules! decisions {
+            () => {
+                penalties::table.inner_join(penalty_states::table)
+            };
+        }
         matching!(
             conn,
             q,
+            decisions,
             (PenaltyRow::as_select(), StateRow::as_select()),
             (PenaltyRow, StateRow)
         )
@@ -859,9 +857,17 @@ pub fn public_search(
 ) -> QueryResult<(Vec<PublicRecord>, Vec<AuthorityLabel>)> {
     type Labelled = (PublicRow, PublicStateRow, (String, String));
     let rows: QueryResult<Vec<Labelled>> = (|| {
+        macro_rules! decisions {
+            () => {
+                penalties::table
+                    .inner_join(penalty_states::table)
+                    .inner_join(authorities::table)
+            };
+        }
         matching!(
             conn,
             q,
+            decisions,
             (
                 PublicRow::as_select(),
                 PublicStateRow::as_select(),
