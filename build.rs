@@ -1,4 +1,5 @@
-//! Embeds the calendar seeds so the binary carries them wherever it runs.
+//! Embeds the calendar seeds so the binary carries them wherever it runs, and rebuilds when a
+//! migration is added (diesel's `embed_migrations!` reads the directory at compile time).
 use std::fmt::Write;
 use std::path::Path;
 
@@ -6,6 +7,15 @@ fn main() {
     // Read when the script runs, not when it was compiled: cargo may reuse a compiled script
     // for a checkout at another path.
     let manifest = std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    for backend in ["sqlite", "postgres"] {
+        println!(
+            "cargo:rerun-if-changed={}",
+            Path::new(&manifest)
+                .join("migrations")
+                .join(backend)
+                .display()
+        );
+    }
     let root = Path::new(&manifest).join("seeds/calendar");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut entries = Vec::new();

@@ -3,7 +3,6 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-pub use super::name_index::Tally;
 use super::name_index::{Candidates, NameIndex};
 use super::schema::{entities, entity_name_grams};
 use super::{corrupt, AnyConn};
@@ -12,8 +11,11 @@ use crate::domain::credit_code::CreditCode;
 use crate::domain::entity::{DistrictCode, EntityFields, EntityKind, EntityRecord, EntityStatus};
 use crate::domain::text::{index_keys, search_form};
 
+/// The directory's postings carry no facets.
+pub type Tally = super::name_index::Tally<()>;
+
 /// The directory's name index (`entity_name_grams`).
-pub const NAME_INDEX: NameIndex = NameIndex {
+pub const NAME_INDEX: NameIndex<()> = NameIndex {
     table: "entity_name_grams",
     owner: "entity_id",
     counts: "entity_name_gram_counts",
@@ -201,11 +203,14 @@ fn copy_entities(
 
 /// Copies sorted `(gram, entity_id)` postings into `entity_name_grams` (the name index's bulk
 /// path on PostgreSQL).
-fn copy_postings(c: &mut diesel::PgConnection, postings: &[(i64, i64)]) -> QueryResult<usize> {
+fn copy_postings(
+    c: &mut diesel::PgConnection,
+    postings: &[super::name_index::Posting<()>],
+) -> QueryResult<usize> {
     diesel::copy_from(entity_name_grams::table)
         .from_raw_data(
             (entity_name_grams::gram, entity_name_grams::entity_id),
-            |w| super::pg_copy::stream_pairs(w, postings),
+            |w| super::name_index::stream_postings(w, postings),
         )
         .with_format(diesel::pg::CopyFormat::Binary)
         .execute(c)
@@ -334,7 +339,7 @@ pub fn insert_tallied(
                 .get(&row.credit_code)
                 .ok_or_else(|| corrupt("inserted entity", &row.credit_code))?;
             let chars: Vec<char> = row.search_name.chars().collect();
-            grams.extend(index_keys(&chars).into_iter().map(|gram| (gram, id)));
+            grams.extend(index_keys(&chars).into_iter().map(|gram| (gram, id, ())));
             out.push(EntityRecord {
                 id,
                 fields: f.clone(),
@@ -390,7 +395,14 @@ pub fn update_if_version_tallied(
     if changed == 0 {
         return Ok(false);
     }
-    NAME_INDEX.rename_tallied(conn, before.id, &before.fields.name, &fields.name, tally)?;
+    NAME_INDEX.rename_tallied(
+        conn,
+        before.id,
+        &before.fields.name,
+        &fields.name,
+        (),
+        tally,
+    )?;
     Ok(true)
 }
 
@@ -561,6 +573,7 @@ pub fn refresh_name_index(conn: &mut AnyConn) -> QueryResult<Option<usize>> {
             .order(entities::id.asc())
             .limit(limit)
             .select((entities::id, entities::name))
-            .load(conn)
+            .load::<(i64, String)>(conn)
+            .map(|names| names.into_iter().map(|(id, name)| (id, name, ())).collect())
     })
 }

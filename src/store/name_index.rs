@@ -1,8 +1,9 @@
 //! The n-gram name index, one implementation for every kind of record whose name the public
 //! searches (the directory's entities now; penalty parties next).
 //!
-//! Each indexed kind has its own postings table `(gram BIGINT, <owner> BIGINT)`, primary key
-//! `(gram, owner)`, holding per record its distinct bigrams, distinct trigrams and one
+//! Each indexed kind has its own postings table `(gram BIGINT, <owner> BIGINT, <facets>…)`,
+//! primary key `(gram, owner)` (the facets are copies of the record's own values a search filters
+//! on, see [`Facets`]), holding per record its distinct bigrams, distinct trigrams and one
 //! (last character, NUL) key (`domain::text::index_keys`), and a counts table `(gram, n)`
 //! holding how many postings each key has; both are written in the record's own transaction.
 //! [`NameIndex::plan`] chooses how a search finds its candidates: for a query of two or more
@@ -18,12 +19,52 @@ use diesel::sql_types::{Array, BigInt, Text};
 use super::schema::derived_indexes;
 use super::AnyConn;
 use crate::domain::text::{char_range, index_keys, query_keys, search_form};
+use serde::ser::SerializeSeq;
 
-/// Writes sorted `(gram, owner)` postings with COPY on PostgreSQL; returns the rows written.
-pub type CopyPostings = fn(&mut diesel::PgConnection, &[(i64, i64)]) -> QueryResult<usize>;
+/// One posting: `(gram, owner, facets)`.
+pub type Posting<F> = (i64, i64, F);
+
+/// Writes sorted postings with COPY on PostgreSQL; returns the rows written.
+pub type CopyPostings<F> = fn(&mut diesel::PgConnection, &[Posting<F>]) -> QueryResult<usize>;
+
+/// What a posting carries beside its key and its owner: values a search filters on in the posting
+/// list itself, before it reads a record (nothing for the directory; a decision's authority and
+/// day, so that a fragment with an authority and a date range skips the other decisions without
+/// reading them: issue 27). All of a record's postings carry the same facets.
+pub trait Facets: Copy + Ord + std::fmt::Debug {
+    /// The postings table's columns that hold them, in order after the owner's.
+    const COLUMNS: &'static [&'static str];
+    /// Appends them to a JSON array after the owner (SQLite's bulk insert).
+    fn serialize_after<S: SerializeSeq>(&self, seq: &mut S) -> Result<(), S::Error>;
+    /// Appends them as fields in COPY's binary format (PostgreSQL's bulk insert).
+    fn copy_fields(&self, buf: &mut Vec<u8>);
+}
+
+/// No facets: the posting is `(gram, owner)`.
+impl Facets for () {
+    const COLUMNS: &'static [&'static str] = &[];
+    fn serialize_after<S: SerializeSeq>(&self, _: &mut S) -> Result<(), S::Error> {
+        Ok(())
+    }
+    fn copy_fields(&self, _: &mut Vec<u8>) {}
+}
+
+/// Streams postings in COPY's binary format (see `pg_copy::stream_binary`): the gram, the owner
+/// and the facets.
+pub fn stream_postings<F: Facets>(
+    sink: &mut dyn std::io::Write,
+    postings: &[Posting<F>],
+) -> QueryResult<()> {
+    let fields = 2 + F::COLUMNS.len() as i16;
+    super::pg_copy::stream_binary(sink, postings, fields, |buf, (gram, owner, facets)| {
+        super::pg_copy::binary_bigint(buf, *gram);
+        super::pg_copy::binary_bigint(buf, *owner);
+        facets.copy_fields(buf);
+    })
+}
 
 /// One indexed kind of record. The names are compile-time constants, never input.
-pub struct NameIndex {
+pub struct NameIndex<F: Facets> {
     /// The postings table.
     pub table: &'static str,
     /// Its column holding the record's id.
@@ -32,7 +73,7 @@ pub struct NameIndex {
     pub counts: &'static str,
     /// Writes sorted postings into `table` with COPY (PostgreSQL's bulk path; diesel's COPY
     /// needs the table's type, which only its owner knows).
-    pub copy_postings: CopyPostings,
+    pub copy_postings: CopyPostings<F>,
     /// The PostgreSQL advisory-lock key that serialises rebuilds across instances.
     pub rebuild_lock: i64,
 }
@@ -100,35 +141,75 @@ impl serde::Serialize for Counts<'_> {
     }
 }
 
-/// Serialises sorted postings as one JSON object keyed by gram.
-struct GroupedPostings<'a>(&'a [(i64, Vec<i64>)]);
+/// Serialises sorted postings as one JSON object keyed by gram, each gram's postings a list of
+/// owners (without facets) or of `[owner, facet…]` arrays.
+struct GroupedPostings<'a, F>(&'a [Posting<F>]);
 
-impl serde::Serialize for GroupedPostings<'_> {
+/// One gram's run of postings.
+struct Run<'a, F>(&'a [Posting<F>]);
+
+/// One posting's owner and facets.
+struct Owned<'a, F>(&'a Posting<F>);
+
+impl<F: Facets> serde::Serialize for GroupedPostings<'_, F> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (gram, ids) in self.0 {
-            map.serialize_entry(&gram.to_string(), ids)?;
+        let mut map = s.serialize_map(None)?;
+        // Sorted: each gram's postings are one run.
+        for run in self.0.chunk_by(|a, b| a.0 == b.0) {
+            map.serialize_entry(&run[0].0.to_string(), &Run(run))?;
         }
         map.end()
     }
 }
 
-/// Postings counted per gram and not yet added to the counts table (see
-/// [`NameIndex::insert_tallied`]); when deferring, the postings themselves too.
-#[derive(Debug, Default)]
-pub struct Tally {
-    counts: std::collections::BTreeMap<i64, i64>,
-    /// `Some` when postings wait for [`NameIndex::write_tally`].
-    pending: Option<Vec<(i64, i64)>>,
+impl<F: Facets> serde::Serialize for Run<'_, F> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for p in self.0 {
+            if F::COLUMNS.is_empty() {
+                seq.serialize_element(&p.1)?;
+            } else {
+                seq.serialize_element(&Owned(p))?;
+            }
+        }
+        seq.end()
+    }
 }
 
-impl Tally {
+impl<F: Facets> serde::Serialize for Owned<'_, F> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(1 + F::COLUMNS.len()))?;
+        seq.serialize_element(&self.0 .1)?;
+        self.0 .2.serialize_after(&mut seq)?;
+        seq.end()
+    }
+}
+
+/// Postings counted per gram and not yet added to the counts table (see
+/// [`NameIndex::insert_tallied`]); when deferring, the postings themselves too.
+#[derive(Debug)]
+pub struct Tally<F> {
+    counts: std::collections::BTreeMap<i64, i64>,
+    /// `Some` when postings wait for [`NameIndex::write_tally`].
+    pending: Option<Vec<Posting<F>>>,
+}
+
+impl<F> Default for Tally<F> {
+    fn default() -> Tally<F> {
+        Tally {
+            counts: Default::default(),
+            pending: None,
+        }
+    }
+}
+
+impl<F> Tally<F> {
     /// A tally that also holds the postings back until [`NameIndex::write_tally`], which writes
     /// them all in key order: a bulk load then appends to the index's B-tree in order instead of
     /// inserting all over it chunk after chunk (16 bytes per posting held meanwhile, about 300 MB
-    /// for a million names).
-    pub fn deferring() -> Tally {
+    /// for a million names; 32 with a decision's facets).
+    pub fn deferring() -> Tally<F> {
         Tally {
             counts: Default::default(),
             pending: Some(Vec::new()),
@@ -141,10 +222,10 @@ pub fn name_keys(name: &str) -> Vec<i64> {
     index_keys(&search_form(name))
 }
 
-impl NameIndex {
+impl<F: Facets> NameIndex<F> {
     /// Adds `(gram, owner)` postings, sorted first so the index's B-tree is written in order,
     /// and counts them.
-    pub fn insert(&self, conn: &mut AnyConn, postings: Vec<(i64, i64)>) -> QueryResult<()> {
+    pub fn insert(&self, conn: &mut AnyConn, postings: Vec<Posting<F>>) -> QueryResult<()> {
         let mut tally = Tally::default();
         self.insert_tallied(conn, postings, &mut tally)?;
         self.write_tally(conn, tally)
@@ -156,15 +237,15 @@ impl NameIndex {
     pub fn insert_tallied(
         &self,
         conn: &mut AnyConn,
-        mut postings: Vec<(i64, i64)>,
-        tally: &mut Tally,
+        mut postings: Vec<Posting<F>>,
+        tally: &mut Tally<F>,
     ) -> QueryResult<()> {
         if let Some(pending) = &mut tally.pending {
             pending.append(&mut postings);
             return Ok(());
         }
         postings.sort_unstable();
-        for &(gram, _) in &postings {
+        for &(gram, _, _) in &postings {
             *tally.counts.entry(gram).or_insert(0) += 1;
         }
         self.insert_postings(conn, &postings)
@@ -172,7 +253,7 @@ impl NameIndex {
 
     /// Writes the postings a deferring tally holds, in key order, and adds every counted posting
     /// to the counts table.
-    pub fn write_tally(&self, conn: &mut AnyConn, tally: Tally) -> QueryResult<()> {
+    pub fn write_tally(&self, conn: &mut AnyConn, tally: Tally<F>) -> QueryResult<()> {
         let Tally {
             mut counts,
             pending,
@@ -224,23 +305,25 @@ impl NameIndex {
     }
 
     /// Writes sorted postings (without counting them).
-    fn insert_postings(&self, conn: &mut AnyConn, postings: &[(i64, i64)]) -> QueryResult<()> {
+    fn insert_postings(&self, conn: &mut AnyConn, postings: &[Posting<F>]) -> QueryResult<()> {
         for chunk in postings.chunks(GRAM_CHUNK) {
             match conn {
                 AnyConn::Sqlite(c) => {
                     // {"gram": [owner, …], …}: json_each then yields each posting as a plain
-                    // integer, which SQLite reads several times faster than a [gram, id] pair.
-                    let mut by_gram: Vec<(i64, Vec<i64>)> = Vec::new();
-                    for &(gram, id) in chunk {
-                        match by_gram.last_mut() {
-                            Some((g, ids)) if *g == gram => ids.push(id),
-                            _ => by_gram.push((gram, vec![id])),
-                        }
-                    }
-                    let json = serde_json::to_string(&GroupedPostings(&by_gram))
+                    // integer, which SQLite reads several times faster than a [gram, id] pair;
+                    // with facets, {"gram": [[owner, facet, …], …], …}.
+                    let json = serde_json::to_string(&GroupedPostings(chunk))
                         .map_err(super::unserialisable)?;
+                    let (columns, values) = if F::COLUMNS.is_empty() {
+                        (String::new(), "p.value".to_string())
+                    } else {
+                        let values = (0..=F::COLUMNS.len())
+                            .map(|i| format!("p.value ->> {i}"))
+                            .collect::<Vec<_>>();
+                        (format!(", {}", F::COLUMNS.join(", ")), values.join(", "))
+                    };
                     diesel::sql_query(format!(
-                        "INSERT INTO {} (gram, {}) SELECT CAST(g.key AS INTEGER), p.value \
+                        "INSERT INTO {} (gram, {}{columns}) SELECT CAST(g.key AS INTEGER), {values} \
                          FROM json_each(?) g, json_each(g.value) p",
                         self.table, self.owner
                     ))
@@ -253,26 +336,29 @@ impl NameIndex {
         Ok(())
     }
 
-    /// Makes `owner`'s postings follow a rename from `old` to `new`; the counts (and, when
-    /// deferring, the new postings) go to `tally`, which [`NameIndex::write_tally`] writes.
+    /// Makes `owner`'s postings follow a rename from `old` to `new` (its facets unchanged); the
+    /// counts (and, when deferring, the new postings) go to `tally`, which
+    /// [`NameIndex::write_tally`] writes.
     pub fn rename_tallied(
         &self,
         conn: &mut AnyConn,
         owner: i64,
         old: &str,
         new: &str,
-        tally: &mut Tally,
+        facets: F,
+        tally: &mut Tally<F>,
     ) -> QueryResult<()> {
-        self.replace_keys_tallied(conn, owner, &name_keys(old), &name_keys(new), tally)
+        let (old, new) = (name_keys(old), name_keys(new));
+        self.replace_keys_tallied(conn, owner, (&old, facets), (&new, facets), tally)
     }
 
-    /// Makes `owner`'s postings (and the counts) go from the keys `old` to the keys `new`.
+    /// Makes `owner`'s postings (and the counts) go from the keys and facets `old` to `new`.
     pub fn replace_keys(
         &self,
         conn: &mut AnyConn,
         owner: i64,
-        old: &[i64],
-        new: &[i64],
+        old: (&[i64], F),
+        new: (&[i64], F),
     ) -> QueryResult<()> {
         let mut tally = Tally::default();
         self.replace_keys_tallied(conn, owner, old, new, &mut tally)?;
@@ -283,18 +369,24 @@ impl NameIndex {
     /// thousands of entities would otherwise update the same common grams' count rows once per
     /// entity in one transaction; on PostgreSQL each such update lengthens the row's chain of
     /// versions the next one must walk (3,281 renames took 9 s in an import of 20,000 rows).
+    /// When the facets change, every posting is replaced; otherwise only the keys that differ.
     pub fn replace_keys_tallied(
         &self,
         conn: &mut AnyConn,
         owner: i64,
-        old: &[i64],
-        new: &[i64],
-        tally: &mut Tally,
+        (old, old_facets): (&[i64], F),
+        (new, new_facets): (&[i64], F),
+        tally: &mut Tally<F>,
     ) -> QueryResult<()> {
-        if old == new {
+        let moved = old_facets != new_facets;
+        if old == new && !moved {
             return Ok(());
         }
-        let gone: Vec<i64> = old.iter().filter(|k| !new.contains(k)).copied().collect();
+        let gone: Vec<i64> = old
+            .iter()
+            .filter(|k| moved || !new.contains(k))
+            .copied()
+            .collect();
         if !gone.is_empty() {
             for &g in &gone {
                 *tally.counts.entry(g).or_insert(0) -= 1;
@@ -316,10 +408,10 @@ impl NameIndex {
                 .execute(c)?,
             };
         }
-        let added: Vec<(i64, i64)> = new
+        let added: Vec<Posting<F>> = new
             .iter()
-            .filter(|k| !old.contains(k))
-            .map(|&gram| (gram, owner))
+            .filter(|k| moved || !old.contains(k))
+            .map(|&gram| (gram, owner, new_facets))
             .collect();
         self.insert_tallied(conn, added, tally)
     }
@@ -413,11 +505,11 @@ impl NameIndex {
 
     /// Rebuilds the whole table, in one write transaction, when `derived_indexes` says it was
     /// built in an older format; `names(conn, after, limit)` reads the indexed records' `(id,
-    /// name)` in id order. Returns how many records were indexed, or `None` when it was current.
+    /// name, facets)` in id order. Returns how many records were indexed, or `None` when it was current.
     pub fn refresh(
         &self,
         conn: &mut AnyConn,
-        mut names: impl FnMut(&mut AnyConn, i64, i64) -> QueryResult<Vec<(i64, String)>>,
+        mut names: impl FnMut(&mut AnyConn, i64, i64) -> QueryResult<Vec<(i64, String, F)>>,
     ) -> QueryResult<Option<usize>> {
         super::write_tx(conn, |conn| {
             // Two instances starting together must not both rebuild: the second waits here and
@@ -437,12 +529,14 @@ impl NameIndex {
             let mut tally = Tally::deferring();
             loop {
                 let batch = names(conn, after, REBUILD_CHUNK)?;
-                let Some(&(last, _)) = batch.last() else {
+                let Some(&(last, _, _)) = batch.last() else {
                     break;
                 };
-                let postings: Vec<(i64, i64)> = batch
+                let postings: Vec<Posting<F>> = batch
                     .iter()
-                    .flat_map(|(id, name)| name_keys(name).into_iter().map(move |g| (g, *id)))
+                    .flat_map(|&(id, ref name, facets)| {
+                        name_keys(name).into_iter().map(move |g| (g, id, facets))
+                    })
                     .collect();
                 self.insert_tallied(conn, postings, &mut tally)?;
                 indexed += batch.len();

@@ -6,8 +6,7 @@ use std::collections::BTreeSet;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-pub use super::name_index::Tally;
-use super::name_index::{postings_are_exact, Candidates, NameIndex};
+use super::name_index::{postings_are_exact, Candidates, Facets, NameIndex, Posting};
 use super::schema::{authorities, penalties, penalty_name_grams, penalty_states};
 use super::{corrupt, AnyConn};
 use crate::domain::credit_code::CreditCode;
@@ -20,8 +19,49 @@ use crate::domain::penalty::record::{AuthorityLabel, PenaltyRecord, Progress, Wo
 use crate::domain::penalty::workflow::State;
 use crate::domain::text::search_form;
 
+/// What a decision's postings carry: its authority and its decision day, so that a fragment
+/// with an authority or a date range skips the other decisions in the posting list itself
+/// instead of reading each one (issue 27: ten times faster on the mean for a fragment with an
+/// authority and a `from` date, for 1.8 times the postings' disk).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DecisionFacets {
+    pub authority_id: i64,
+    /// The decision date as days since 1970-01-01 (see [`day_number`]).
+    pub decision_day: i32,
+}
+
+/// A date as the postings' day number: days since 1970-01-01.
+pub fn day_number(d: NaiveDate) -> i32 {
+    // Dates that fit a `NaiveDate` are within ±262,143 years: their day numbers fit an i32.
+    (d - NaiveDate::default()).num_days() as i32
+}
+
+impl DecisionFacets {
+    fn of(authority_id: i64, decision_date: NaiveDate) -> DecisionFacets {
+        DecisionFacets {
+            authority_id,
+            decision_day: day_number(decision_date),
+        }
+    }
+}
+
+impl Facets for DecisionFacets {
+    const COLUMNS: &'static [&'static str] = &["authority_id", "decision_day"];
+    fn serialize_after<S: serde::ser::SerializeSeq>(&self, seq: &mut S) -> Result<(), S::Error> {
+        seq.serialize_element(&self.authority_id)?;
+        seq.serialize_element(&self.decision_day)
+    }
+    fn copy_fields(&self, buf: &mut Vec<u8>) {
+        super::pg_copy::binary_bigint(buf, self.authority_id);
+        super::pg_copy::binary_int(buf, self.decision_day);
+    }
+}
+
+/// A bulk load's postings and counts (see [`insert_many`]).
+pub type Tally = super::name_index::Tally<DecisionFacets>;
+
 /// The public name index of decisions.
-pub const NAME_INDEX: NameIndex = NameIndex {
+pub const NAME_INDEX: NameIndex<DecisionFacets> = NameIndex {
     table: "penalty_name_grams",
     owner: "penalty_id",
     counts: "penalty_name_gram_counts",
@@ -29,11 +69,19 @@ pub const NAME_INDEX: NameIndex = NameIndex {
     rebuild_lock: 0x0067_6f6e_6770_656e, // "gongpen"
 };
 
-fn copy_postings(c: &mut diesel::PgConnection, postings: &[(i64, i64)]) -> QueryResult<usize> {
+fn copy_postings(
+    c: &mut diesel::PgConnection,
+    postings: &[Posting<DecisionFacets>],
+) -> QueryResult<usize> {
     diesel::copy_from(penalty_name_grams::table)
         .from_raw_data(
-            (penalty_name_grams::gram, penalty_name_grams::penalty_id),
-            |w| super::pg_copy::stream_pairs(w, postings),
+            (
+                penalty_name_grams::gram,
+                penalty_name_grams::penalty_id,
+                penalty_name_grams::authority_id,
+                penalty_name_grams::decision_day,
+            ),
+            |w| super::name_index::stream_postings(w, postings),
         )
         .with_format(diesel::pg::CopyFormat::Binary)
         .execute(c)
@@ -337,7 +385,8 @@ pub struct NewPenalty<'a> {
 pub fn insert(conn: &mut AnyConn, new: NewPenalty<'_>, now: NaiveDateTime) -> QueryResult<i64> {
     let id = insert_row(conn, &new, now)?;
     let keys = index_keys_of(new.public_name, new.number);
-    NAME_INDEX.insert(conn, keys.into_iter().map(|g| (g, id)).collect())?;
+    let facets = DecisionFacets::of(new.authority_id, new.fields.decision_date);
+    NAME_INDEX.insert(conn, keys.into_iter().map(|g| (g, id, facets)).collect())?;
     Ok(id)
 }
 
@@ -378,10 +427,11 @@ pub fn insert_many(
     };
     let mut postings = Vec::with_capacity(new.len() * 16);
     for (n, &id) in new.iter().zip(&ids) {
+        let facets = DecisionFacets::of(n.authority_id, n.fields.decision_date);
         postings.extend(
             index_keys_of(n.public_name, n.number)
                 .into_iter()
-                .map(|g| (g, id)),
+                .map(|g| (g, id, facets)),
         );
     }
     NAME_INDEX.insert_tallied(conn, postings, tally)?;
@@ -656,7 +706,18 @@ pub fn update_fields(
         .execute(conn)?;
     let old = index_keys_of(&before.public_name, &before.decision_number);
     let new = index_keys_of(public_name, number);
-    NAME_INDEX.replace_keys(conn, before.id, &old, &new)
+    NAME_INDEX.replace_keys(
+        conn,
+        before.id,
+        (
+            &old,
+            DecisionFacets::of(before.authority_id, before.fields.decision_date),
+        ),
+        (
+            &new,
+            DecisionFacets::of(before.authority_id, f.decision_date),
+        ),
+    )
 }
 
 pub fn by_id(conn: &mut AnyConn, id: i64) -> QueryResult<Option<PenaltyRecord>> {
@@ -777,15 +838,28 @@ macro_rules! matching {
         }
         let rows: Vec<$row> = match plan {
             Candidates::Empty => Vec::new(),
-            Candidates::Postings(gram) => with_filters!(penalty_name_grams::table
-                .inner_join($decisions!())
-                .filter(penalty_name_grams::gram.eq(gram))
-                .filter(penalty_name_grams::penalty_id.gt(q.after))
-                .order(penalty_name_grams::penalty_id.asc())
-                .limit(q.limit)
-                .select($select)
-                .into_boxed())
-            .load(conn)?,
+            Candidates::Postings(gram) => {
+                let mut query = with_filters!(penalty_name_grams::table
+                    .inner_join($decisions!())
+                    .filter(penalty_name_grams::gram.eq(gram))
+                    .filter(penalty_name_grams::penalty_id.gt(q.after))
+                    .order(penalty_name_grams::penalty_id.asc())
+                    .limit(q.limit)
+                    .select($select)
+                    .into_boxed());
+                // The same filters on the postings' facets: a posting of another authority or
+                // day is passed over without reading its decision.
+                if let Some(a) = q.authority_id {
+                    query = query.filter(penalty_name_grams::authority_id.eq(a));
+                }
+                if let Some(from) = q.from {
+                    query = query.filter(penalty_name_grams::decision_day.ge(day_number(from)));
+                }
+                if let Some(to) = [q.to, q.shown_on].into_iter().flatten().min() {
+                    query = query.filter(penalty_name_grams::decision_day.le(day_number(to)));
+                }
+                query.load(conn)?
+            }
             Candidates::Range(lo, hi) => with_filters!($decisions!()
                 .filter(
                     penalties::id.eq_any(
@@ -1090,7 +1164,8 @@ pub fn search_by_number_only(conn: &mut AnyConn, r: &PenaltyRecord) -> QueryResu
         .execute(conn)?;
     let old = index_keys_of(&r.public_name, &r.decision_number);
     let new = super::name_index::name_keys(r.decision_number.as_str());
-    NAME_INDEX.replace_keys(conn, r.id, &old, &new)
+    let facets = DecisionFacets::of(r.authority_id, r.fields.decision_date);
+    NAME_INDEX.replace_keys(conn, r.id, (&old, facets), (&new, facets))
 }
 
 /// Re-derives the public names (and their index keys) of an authority's decisions after its

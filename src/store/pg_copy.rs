@@ -139,21 +139,23 @@ pub fn stream<T>(
     sink.write_all(&rows.buf).map_err(write_error)
 }
 
-/// Streams `(bigint, bigint)` rows (the name indexes' postings) in COPY's binary format, which
-/// PostgreSQL reads without parsing text: the signature and two empty header fields, per row the
-/// field count and each field's length and big-endian value, and the trailer. Use with
+/// Streams rows of `fields` fields each in COPY's binary format, which PostgreSQL reads without
+/// parsing text: the signature and two empty header fields, per row the field count and the
+/// fields `row` appends (with [`binary_bigint`], [`binary_int`]), and the trailer. Use with
 /// `.with_format(CopyFormat::Binary)`.
-pub fn stream_pairs(sink: &mut dyn Write, pairs: &[(i64, i64)]) -> diesel::QueryResult<()> {
+pub fn stream_binary<T>(
+    sink: &mut dyn Write,
+    items: &[T],
+    fields: i16,
+    mut row: impl FnMut(&mut Vec<u8>, &T),
+) -> diesel::QueryResult<()> {
     let mut buf = Vec::with_capacity(PIECE_BYTES + 64);
     buf.extend_from_slice(b"PGCOPY\n\xff\r\n\0");
     buf.extend_from_slice(&0_i32.to_be_bytes()); // flags: no OIDs
     buf.extend_from_slice(&0_i32.to_be_bytes()); // no header extension
-    for &(a, b) in pairs {
-        buf.extend_from_slice(&2_i16.to_be_bytes());
-        for v in [a, b] {
-            buf.extend_from_slice(&8_i32.to_be_bytes());
-            buf.extend_from_slice(&v.to_be_bytes());
-        }
+    for item in items {
+        buf.extend_from_slice(&fields.to_be_bytes());
+        row(&mut buf, item);
         if buf.len() >= PIECE_BYTES {
             sink.write_all(&buf).map_err(write_error)?;
             buf.clear();
@@ -161,6 +163,18 @@ pub fn stream_pairs(sink: &mut dyn Write, pairs: &[(i64, i64)]) -> diesel::Query
     }
     buf.extend_from_slice(&(-1_i16).to_be_bytes());
     sink.write_all(&buf).map_err(write_error)
+}
+
+/// A `bigint` field in COPY's binary format: its length and its big-endian value.
+pub fn binary_bigint(buf: &mut Vec<u8>, v: i64) {
+    buf.extend_from_slice(&8_i32.to_be_bytes());
+    buf.extend_from_slice(&v.to_be_bytes());
+}
+
+/// An `integer` field in COPY's binary format.
+pub fn binary_int(buf: &mut Vec<u8>, v: i32) {
+    buf.extend_from_slice(&4_i32.to_be_bytes());
+    buf.extend_from_slice(&v.to_be_bytes());
 }
 
 /// Takes `n` ids from the serial sequence of `table`'s `id`, in increasing order (COPY cannot
@@ -264,23 +278,32 @@ mod tests {
         );
     }
 
+    fn pairs(sink: &mut dyn Write, pairs: &[(i64, i64, i32)]) -> diesel::QueryResult<()> {
+        stream_binary(sink, pairs, 3, |buf, &(a, b, c)| {
+            binary_bigint(buf, a);
+            binary_bigint(buf, b);
+            binary_int(buf, c);
+        })
+    }
+
     #[test]
-    fn pairs_go_in_copys_binary_layout() {
+    fn rows_go_in_copys_binary_layout() {
         let mut sink = Pieces::default();
         let mut bytes = Vec::new();
-        stream_pairs(&mut bytes, &[(1, -2)]).unwrap();
+        pairs(&mut bytes, &[(1, -2, 3)]).unwrap();
         let mut expected = b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0".to_vec();
-        expected.extend_from_slice(&[0, 2]);
+        expected.extend_from_slice(&[0, 3]);
         expected.extend_from_slice(&[0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 1]);
         expected.extend_from_slice(&[0, 0, 0, 8, 255, 255, 255, 255, 255, 255, 255, 254]);
+        expected.extend_from_slice(&[0, 0, 0, 4, 0, 0, 0, 3]);
         expected.extend_from_slice(&[255, 255]);
         assert_eq!(bytes, expected);
-        // A million pairs go in pieces, each whole rows after the 19-byte header.
-        let pairs: Vec<(i64, i64)> = (0..1_000_000).map(|i| (i, i * 3)).collect();
+        // A million rows go in pieces, each whole rows after the 19-byte header.
+        let rows: Vec<(i64, i64, i32)> = (0..1_000_000).map(|i| (i, i * 3, 7)).collect();
         let mut all = Vec::new();
-        stream_pairs(&mut all, &pairs).unwrap();
-        assert_eq!(all.len(), 19 + 26 * pairs.len() + 2);
-        let _ = stream_pairs(&mut sink, &pairs);
+        pairs(&mut all, &rows).unwrap();
+        assert_eq!(all.len(), 19 + 34 * rows.len() + 2);
+        let _ = pairs(&mut sink, &rows);
         assert!(sink.0.len() > 10);
     }
 

@@ -261,6 +261,8 @@ diesel::table! {
     penalty_name_grams (gram, penalty_id) {
         gram -> BigInt,
         penalty_id -> BigInt,
+        authority_id -> BigInt,
+        decision_day -> Integer,
     }
 }
 

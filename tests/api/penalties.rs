@@ -1444,3 +1444,81 @@ async fn public_answers_never_read_the_private_column() {
     other.stop().await;
     app.stop().await;
 }
+
+/// A fragment with an authority and a date range is filtered in the posting list itself
+/// (issue 27: each posting carries its decision's authority and day), so those copies must
+/// follow the decision: a draft whose date is edited is found by its new date only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fragment_with_an_authority_and_dates_finds_its_decisions_also_after_a_date_is_edited() {
+    let app = spawn_app_at(december()).await;
+    let b = bureau(&app).await;
+    let (other, _) = other_authority(&app, &[]).await;
+    let drafted = |date: &str, authority: i64, code: u32| {
+        let mut body = organisation(date);
+        body.as_object_mut().unwrap().remove("decision_number");
+        body["allocate_decision_number"] = json!(true);
+        body["authority_id"] = json!(authority);
+        body["party_credit_code"] = json!(credit_code("640104", code));
+        body
+    };
+    let early = draft(&app, &b, &drafted("2026-11-20", b.authority, 71)).await;
+    let late = draft(&app, &b, &drafted("2026-11-26", b.authority, 72)).await;
+    let theirs = draft(
+        &app,
+        &b,
+        &drafted("2026-11-26", other["id"].as_i64().unwrap(), 73),
+    )
+    .await;
+    let ids = |list: Value| -> Vec<i64> {
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_i64().unwrap())
+            .collect()
+    };
+    let found = |filters: String| {
+        let (app, b) = (&app, &b);
+        async move {
+            let path = format!("/api/v1/penalties?q={}&{filters}", url_encode("网吧"));
+            let res = app.get_as(&b.clerk, &path).await;
+            assert_eq!(res.status(), 200, "{path}");
+            ids(res.json().await.unwrap())
+        }
+    };
+    let (a, o) = (b.authority, other["id"].as_i64().unwrap());
+    let id = |d: &Value| d["id"].as_i64().unwrap();
+    assert_eq!(
+        found(format!("authority_id={a}")).await,
+        [id(&early), id(&late)]
+    );
+    assert_eq!(found(format!("authority_id={o}")).await, [id(&theirs)]);
+    assert_eq!(
+        found(format!("authority_id={a}&from=2026-11-21")).await,
+        [id(&late)]
+    );
+    assert_eq!(found("to=2026-11-25".into()).await, [id(&early)]);
+    assert_eq!(
+        found("from=2026-11-26&to=2026-11-26".into()).await,
+        [id(&late), id(&theirs)]
+    );
+    // The early draft moves to the 27th: found from the 26th on, no longer up to the 25th.
+    let res = app
+        .patch_json(
+            &b.clerk,
+            &format!("/api/v1/penalties/{}", id(&early)),
+            &json!({"version": 1, "decision_date": "2026-11-27"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    assert!(found("to=2026-11-25".into()).await.is_empty());
+    assert_eq!(
+        found(format!("authority_id={a}&from=2026-11-26")).await,
+        [id(&early), id(&late)]
+    );
+    assert_eq!(
+        found(format!("authority_id={a}&from=2026-11-27&to=2026-11-27")).await,
+        [id(&early)]
+    );
+    app.stop().await;
+}

@@ -1,0 +1,3 @@
+ALTER TABLE penalty_name_grams DROP CONSTRAINT penalty_name_grams_pkey;
+ALTER TABLE penalty_name_grams DROP COLUMN authority_id, DROP COLUMN decision_day;
+ALTER TABLE penalty_name_grams ADD CONSTRAINT penalty_name_grams_pkey PRIMARY KEY (gram, penalty_id);
