@@ -34,9 +34,10 @@ pub(crate) fn import(app: &App, command: ImportCommand) -> Result<ExitCode, CliE
             (file, skip_invalid, "penalties")
         }
     };
-    let bytes = std::fs::read(&file)
+    // Read a piece at a time, here and by the import: a province's file is never held whole.
+    let lines = count_lines(&file)
         .map_err(|e| CliError::Other(format!("cannot read {}: {e}", file.display())))?;
-    let lines = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+    let source = imports::Source::File(&file);
     let bar = progress_bar(lines);
     let progress = |phase: Phase, done: usize| {
         bar.set_message(match phase {
@@ -48,11 +49,11 @@ pub(crate) fn import(app: &App, command: ImportCommand) -> Result<ExitCode, CliE
     let actor = Actor::command_line();
     let started = std::time::Instant::now();
     let result = match what {
-        "entities" => imports::entities(app, &actor, &bytes, skip_invalid, &progress),
+        "entities" => imports::entities(app, &actor, source, skip_invalid, &progress),
         "penalties" => {
-            crate::service::penalty_imports::import(app, &actor, &bytes, options, &progress)
+            crate::service::penalty_imports::import(app, &actor, source, options, &progress)
         }
-        _ => imports::inspectors(app, &actor, &bytes, skip_invalid, &progress),
+        _ => imports::inspectors(app, &actor, source, skip_invalid, &progress),
     };
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
@@ -85,6 +86,22 @@ pub(crate) fn import(app: &App, command: ImportCommand) -> Result<ExitCode, CliE
             Ok(ExitCode::FAILURE)
         }
         Err(ImportFailure::Service(e)) => Err(e.into()),
+    }
+}
+
+/// The line breaks in a file, read a piece at a time (the progress bar's length).
+fn count_lines(path: &std::path::Path) -> std::io::Result<u64> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut buf = vec![0_u8; 1 << 16];
+    let mut lines = 0;
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => return Ok(lines),
+            Ok(n) => lines += buf[..n].iter().filter(|&&b| b == b'\n').count() as u64,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
     }
 }
 

@@ -8,7 +8,7 @@ mod demo_penalties;
 use crate::assets::{
     CALENDAR_SEEDS, CATEGORY_SEEDS, DEMO_ENTITIES, DEMO_INSPECTORS, INSPECTION_ITEM_SEEDS,
 };
-use crate::service::imports::{self, ImportFailure, ImportReport};
+use crate::service::imports::{self, ImportFailure, ImportReport, Source};
 use crate::service::{Actor, App, FieldError, ServiceError};
 
 /// What one seeding run did, one line per seed set.
@@ -75,11 +75,11 @@ fn load_demo(app: &App) -> Result<Vec<String>, ServiceError> {
     Ok(vec![
         line(
             "entities",
-            imports::entities(app, &actor, DEMO_ENTITIES, false, &none),
+            imports::entities(app, &actor, Source::Bytes(DEMO_ENTITIES), false, &none),
         )?,
         line(
             "inspectors",
-            imports::inspectors(app, &actor, DEMO_INSPECTORS, false, &none),
+            imports::inspectors(app, &actor, Source::Bytes(DEMO_INSPECTORS), false, &none),
         )?,
         demo_penalties::load(app)?,
     ])

@@ -150,3 +150,16 @@ impl From<diesel::result::Error> for ServiceError {
         ServiceError::from(StoreError::Query(e))
     }
 }
+
+/// A file that failed while an import was writing it: it changed since it was checked, or it
+/// could no longer be read. Either way the import's transaction rolls back.
+impl From<crate::io::table::FileError> for ServiceError {
+    fn from(e: crate::io::table::FileError) -> Self {
+        use crate::io::table::FileError;
+        match e {
+            FileError::Unreadable(_) => ServiceError::internal(e),
+            e => ServiceError::conflict(ConflictKind::StaleVersion, e.to_string())
+                .zh("导入过程中文件被修改或无法读取；未写入任何内容，请重新导入"),
+        }
+    }
+}

@@ -4,8 +4,6 @@
 use super::events::{self, Event};
 use std::collections::HashMap;
 
-use sha2::Digest;
-
 use super::snapshots::{self, EntitySnapshot, ImportSnapshot, InspectorSnapshot};
 use super::{Actor, App, ConflictKind, ServiceError};
 use crate::domain::audit_action::AuditAction;
@@ -13,7 +11,9 @@ use crate::domain::entity::{EntityFields, EntityRecord};
 use crate::domain::field::FieldError;
 use crate::domain::inspector::InspectorFields;
 use crate::domain::policy::Action;
-use crate::io::table::{self, Column, Encoding, FileError, Row, RowError};
+/// Where an import's file comes from (an upload's bytes, or a path on the command line).
+pub use crate::io::table::Source;
+use crate::io::table::{self, Column, Encoding, FileError, Header, Row, RowError, Scan};
 use crate::io::{entities_csv, inspectors_csv};
 use crate::store::{self, bulk_write_tx, entities::Stored, AnyConn};
 
@@ -100,42 +100,38 @@ fn file_error_zh(e: &FileError) -> String {
         FileError::MissingColumn(c) => format!("表头缺少“{c}”列"),
         FileError::DuplicateColumn(c) => format!("表头中“{c}”列出现了两次"),
         FileError::Csv { line, message } => format!("第 {line} 行不是有效的 CSV：{message}"),
+        FileError::Unreadable(e) => format!("无法读取文件：{e}"),
+        FileError::Changed => "导入过程中文件被修改；请重新导入".into(),
     }
 }
 
-/// Decodes and reads a file; a file that cannot be read is refused with one line-1 error.
-pub(super) fn read_file(
-    bytes: &[u8],
-    columns: &[Column],
-) -> Result<(table::Table, Encoding), ImportFailure> {
-    let refuse = |e: FileError, encoding| {
-        let (line, code) = match &e {
-            FileError::Csv { line, .. } => (*line, "csv"),
-            FileError::Encoding(_) => (0, "encoding"),
-            FileError::Empty => (1, "empty"),
-            FileError::MissingColumn(_) => (1, "missing_column"),
-            FileError::DuplicateColumn(_) => (1, "duplicate_column"),
-        };
-        ImportFailure::Refused(ImportReport {
-            encoding,
-            errors: vec![ImportError {
-                line,
-                column: String::new(),
-                field: "file".into(),
-                code: code.into(),
-                message: e.to_string(),
-                zh: file_error_zh(&e),
-            }],
-            ..ImportReport::default()
-        })
+/// A file that cannot be read, as a refusal with one error (line 1 for the header's problems).
+fn refusal(e: FileError, encoding: Option<Encoding>) -> ImportFailure {
+    let (line, code) = match &e {
+        FileError::Csv { line, .. } => (*line, "csv"),
+        FileError::Encoding(_) => (0, "encoding"),
+        FileError::Empty => (1, "empty"),
+        FileError::MissingColumn(_) => (1, "missing_column"),
+        FileError::DuplicateColumn(_) => (1, "duplicate_column"),
+        FileError::Unreadable(_) => (0, "unreadable"),
+        FileError::Changed => (0, "changed"),
     };
-    let (text, encoding) = table::decode(bytes).map_err(|e| refuse(e, None))?;
-    let t = table::read(&text, columns).map_err(|e| refuse(e, Some(encoding)))?;
-    Ok((t, encoding))
+    ImportFailure::Refused(ImportReport {
+        encoding,
+        errors: vec![ImportError {
+            line,
+            column: String::new(),
+            field: "file".into(),
+            code: code.into(),
+            message: e.to_string(),
+            zh: file_error_zh(&e),
+        }],
+        ..ImportReport::default()
+    })
 }
 
-fn row_error(t: &table::Table, line: usize, e: FieldError) -> ImportError {
-    let column = t
+fn row_error(header: &Header, line: usize, e: FieldError) -> ImportError {
+    let column = header
         .header_of
         .iter()
         .find(|(f, _)| **f == e.field)
@@ -162,162 +158,381 @@ fn unheaded(e: RowError) -> ImportError {
     }
 }
 
-/// Parses every row with `parse`, and reports rows whose key repeats an earlier row's.
-pub(super) fn validate<T>(
-    t: &table::Table,
+/// A set of a file's line numbers, one bit each (a province's file has millions of lines).
+#[derive(Debug, Default)]
+pub(super) struct LineSet(Vec<u64>);
+
+impl LineSet {
+    pub(super) fn insert(&mut self, line: usize) {
+        let (word, bit) = (line / 64, line % 64);
+        if self.0.len() <= word {
+            self.0.resize(word + 1, 0);
+        }
+        self.0[word] |= 1 << bit;
+    }
+
+    pub(super) fn contains(&self, line: usize) -> bool {
+        self.0
+            .get(line / 64)
+            .is_some_and(|w| w & (1 << (line % 64)) != 0)
+    }
+}
+
+/// A file read and validated without holding its rows (issue 27): what the report and the write
+/// pass need.
+#[derive(Debug)]
+pub(super) struct Checked {
+    pub scan: Scan,
+    pub header: Header,
+    /// Data rows read.
+    pub rows: usize,
+    /// Every rejected row's errors, in line order.
+    pub errors: Vec<ImportError>,
+    /// Lines the write pass leaves out: rejected, or holding what is stored already.
+    pub skip: LineSet,
+    /// Rows that hold what is stored already.
+    pub unchanged: usize,
+}
+
+impl Checked {
+    /// Rejects `line` with `e`.
+    pub(super) fn reject(&mut self, line: usize, e: ImportError) {
+        self.errors.push(e);
+        self.skip.insert(line);
+    }
+
+    /// `line` holds what is stored already.
+    pub(super) fn unchanged(&mut self, line: usize) {
+        self.unchanged += 1;
+        self.skip.insert(line);
+    }
+
+    /// The report so far.
+    pub(super) fn report(&self) -> ImportReport {
+        let mut rejected_lines: Vec<usize> = self.errors.iter().map(|e| e.line).collect();
+        rejected_lines.dedup();
+        ImportReport {
+            encoding: Some(self.scan.encoding),
+            rows: self.rows,
+            rejected: rejected_lines.len(),
+            unchanged: self.unchanged,
+            errors: self.errors.clone(),
+            ignored_columns: self.header.ignored_columns.clone(),
+            ..ImportReport::default()
+        }
+    }
+}
+
+/// Good rows handed to a caller at a time while checking (a lookup's worth).
+const CHECK_CHUNK: usize = 1_000;
+
+/// Reads the file (scanning it first), parses every row with `parse`, and rejects rows whose
+/// key repeats an earlier row's; `judge` sees the good rows a thousand at a time and may reject
+/// them or mark them unchanged (against what is stored). Only the keys' 64-bit hashes are kept;
+/// a hash met twice is confirmed by reading the two rows again.
+pub(super) fn check<T>(
+    source: Source<'_>,
+    columns: &[Column],
     parse: impl Fn(&Row) -> Result<T, Vec<FieldError>>,
     key: impl Fn(&T) -> String,
     key_field: &str,
     progress: Progress<'_>,
-) -> (Vec<(usize, T)>, Vec<ImportError>) {
-    let mut bad: HashMap<usize, Vec<ImportError>> = HashMap::new();
-    for e in t.errors.iter().cloned() {
-        bad.entry(e.line).or_default().push(unheaded(e));
+    judge: impl FnMut(&mut Checked, &[(usize, T)]) -> Result<(), ServiceError>,
+) -> Result<Checked, ImportFailure> {
+    use std::hash::BuildHasher;
+    let hasher = std::collections::hash_map::RandomState::new();
+    let hash = |k: &str| hasher.hash_one(k);
+    check_hashed(
+        source, columns, parse, key, key_field, progress, judge, hash,
+    )
+}
+
+/// [`check`] with the keys' hash function given (the tests make every key collide).
+#[allow(clippy::too_many_arguments)]
+fn check_hashed<T>(
+    source: Source<'_>,
+    columns: &[Column],
+    parse: impl Fn(&Row) -> Result<T, Vec<FieldError>>,
+    key: impl Fn(&T) -> String,
+    key_field: &str,
+    progress: Progress<'_>,
+    mut judge: impl FnMut(&mut Checked, &[(usize, T)]) -> Result<(), ServiceError>,
+    hash: impl Fn(&str) -> u64,
+) -> Result<Checked, ImportFailure> {
+    let scan = table::scan(source).map_err(|e| refusal(e, None))?;
+    let encoding = Some(scan.encoding);
+    let mut rows = table::rows(source, scan.encoding, columns).map_err(|e| refusal(e, encoding))?;
+    let mut checked = Checked {
+        scan,
+        header: rows.header.clone(),
+        rows: 0,
+        errors: Vec::new(),
+        skip: LineSet::default(),
+        unchanged: 0,
+    };
+    let mut seen: HashMap<u64, usize> = HashMap::new();
+    // (line, first line with the same key hash)
+    let mut suspects: Vec<(usize, usize)> = Vec::new();
+    let mut batch: Vec<(usize, T)> = Vec::with_capacity(CHECK_CHUNK);
+    for row in rows.by_ref() {
+        let row = row.map_err(|e| refusal(e, encoding))?;
+        checked.rows += 1;
+        let line = row.line;
+        let parsed = parse(&row);
+        let unheaded_cells = !row.errors.is_empty();
+        for e in row.errors {
+            checked.reject(line, unheaded(e));
+        }
+        match parsed {
+            Err(errors) => {
+                for e in errors {
+                    let e = row_error(&checked.header, line, e);
+                    checked.reject(line, e);
+                }
+            }
+            Ok(_) if unheaded_cells => {}
+            Ok(v) => match seen.entry(hash(&key(&v))) {
+                std::collections::hash_map::Entry::Occupied(first) => {
+                    suspects.push((line, *first.get()));
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(line);
+                    batch.push((line, v));
+                }
+            },
+        }
+        if batch.len() == CHECK_CHUNK {
+            judge(&mut checked, &batch)?;
+            batch.clear();
+        }
+        if checked.rows % 10_000 == 0 {
+            progress(Phase::Validating, checked.rows);
+        }
     }
-    let mut good = Vec::with_capacity(t.rows.len());
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for (i, row) in t.rows.iter().enumerate() {
-        match parse(row) {
-            Ok(v) => {
-                let k = key(&v);
-                if let Some(first) = seen.get(&k) {
-                    bad.entry(row.line).or_default().push(row_error(
-                        t,
-                        row.line,
+    judge(&mut checked, &batch)?;
+    batch.clear();
+    drop(seen);
+    if !suspects.is_empty() {
+        // The rows whose key hash was met before, and the rows that met it first: read again,
+        // their keys compared. A true repeat is rejected; a row that only shared a hash is good.
+        let wanted: std::collections::HashSet<usize> =
+            suspects.iter().flat_map(|&(a, b)| [a, b]).collect();
+        let mut keys: HashMap<usize, (String, Option<T>)> = HashMap::new();
+        let again = table::rows(source, checked.scan.encoding, columns)
+            .map_err(|e| refusal(e, encoding))?;
+        for row in again {
+            let row = row.map_err(|e| refusal(e, encoding))?;
+            if wanted.contains(&row.line) {
+                if let Ok(v) = parse(&row) {
+                    keys.insert(row.line, (key(&v), Some(v)));
+                }
+            }
+        }
+        let mut firsts: HashMap<String, usize> = HashMap::new();
+        for &(_, first) in &suspects {
+            if let Some((k, _)) = keys.get(&first) {
+                firsts.entry(k.clone()).or_insert(first);
+            }
+        }
+        let mut good = Vec::new();
+        for (line, _) in suspects {
+            let Some((k, v)) = keys.get_mut(&line) else {
+                continue;
+            };
+            match firsts.get(k) {
+                Some(&first) if first != line => {
+                    let e = row_error(
+                        &checked.header,
+                        line,
                         FieldError::new(
                             key_field,
                             "duplicate",
                             format!("{k} is already on line {first} of this file"),
                         ),
-                    ));
-                } else {
-                    seen.insert(k, row.line);
-                    good.push((row.line, v));
+                    );
+                    checked.reject(line, e);
+                }
+                _ => {
+                    firsts.insert(k.clone(), line);
+                    if let Some(v) = v.take() {
+                        good.push((line, v));
+                    }
                 }
             }
-            Err(errors) => bad
-                .entry(row.line)
-                .or_default()
-                .extend(errors.into_iter().map(|e| row_error(t, row.line, e))),
         }
-        if i % 10_000 == 9_999 {
-            progress(Phase::Validating, i + 1);
+        for part in good.chunks(CHECK_CHUNK) {
+            judge(&mut checked, part)?;
         }
     }
-    good.retain(|(line, _)| !bad.contains_key(line));
-    let mut errors: Vec<ImportError> = bad.into_values().flatten().collect();
-    errors.sort_by_key(|e| e.line);
-    (good, errors)
+    checked.errors.sort_by_key(|e| e.line);
+    Ok(checked)
 }
 
-/// Imports the market-entity directory from CSV bytes.
+/// Reads the file again and hands `write` its good rows (those `checked` does not skip), `chunk`
+/// at a time, in file order; fails if the file changed since it was checked.
+pub(super) fn each_chunk<T>(
+    source: Source<'_>,
+    checked: &Checked,
+    columns: &[Column],
+    parse: impl Fn(&Row) -> Result<T, Vec<FieldError>>,
+    chunk: usize,
+    mut write: impl FnMut(Vec<(usize, T)>) -> Result<(), ServiceError>,
+) -> Result<(), ServiceError> {
+    let changed = |_| ServiceError::from(FileError::Changed);
+    let rows = table::rows(source, checked.scan.encoding, columns).map_err(changed)?;
+    let mut batch = Vec::with_capacity(chunk.min(CHECK_CHUNK * 10));
+    for row in rows {
+        let row = row.map_err(changed)?;
+        if checked.skip.contains(row.line) {
+            continue;
+        }
+        let v = parse(&row).map_err(|_| ServiceError::from(FileError::Changed))?;
+        batch.push((row.line, v));
+        if batch.len() == chunk {
+            write(std::mem::take(&mut batch))?;
+        }
+    }
+    if !batch.is_empty() {
+        write(batch)?;
+    }
+    if table::scan(source).map_err(changed)?.sha256 != checked.scan.sha256 {
+        return Err(FileError::Changed.into());
+    }
+    Ok(())
+}
+
+/// Imports the market-entity directory from a CSV file, never holding its rows all at once:
+/// checked in one pass (rows already stored as they are counted as unchanged), written in
+/// another, in one transaction.
 pub fn entities(
     app: &App,
     actor: &Actor,
-    bytes: &[u8],
+    source: Source<'_>,
     skip_invalid: bool,
     progress: Progress<'_>,
 ) -> Result<ImportReport, ImportFailure> {
     actor.require(Action::EditDirectory)?;
     let mut phases = Phases::start();
-    let (t, encoding) = read_file(bytes, entities_csv::COLUMNS)?;
     // Categories are only ever added, so what resolves now stays valid until the write.
     let categories = super::categories::vocabulary(&mut *app.conn()?)?;
-    let (good, errors) = validate(
-        &t,
-        |row| EntityFields::parse(&entities_csv::raw(row), &categories),
-        |f| f.credit_code.to_string(),
-        "credit_code",
-        progress,
-    );
-    let mut report = start_report(&t, encoding, errors);
-    let mut good = good;
-    good.sort_unstable_by(|a, b| a.1.credit_code.as_str().cmp(b.1.credit_code.as_str()));
+    let parse = |row: &Row| EntityFields::parse(&entities_csv::raw(row), &categories);
+    let mut updates = 0;
+    let checked = {
+        let mut conn = app.conn()?;
+        check(
+            source,
+            entities_csv::COLUMNS,
+            parse,
+            |f| f.credit_code.to_string(),
+            "credit_code",
+            progress,
+            |checked, rows| {
+                let fields: Vec<&EntityFields> = rows.iter().map(|(_, f)| f).collect();
+                let stored = store::entities::compare_stored(&mut conn, &fields)?;
+                for (line, f) in rows {
+                    match stored.get(f.credit_code.as_str()) {
+                        Some(Stored::Same) => checked.unchanged(*line),
+                        Some(Stored::Differs(_)) => updates += 1,
+                        None => {}
+                    }
+                }
+                Ok(())
+            },
+        )?
+    };
+    let mut report = checked.report();
     phases.done("read and validate");
     if !report.errors.is_empty() && !skip_invalid {
         return Err(ImportFailure::Refused(report));
     }
     let now = app.now();
-    let digest = hex::encode(sha2::Sha256::digest(bytes));
+    let good = checked.rows - report.rejected - checked.unchanged;
     let mut conn = app.conn()?;
     let conn = &mut *conn;
     let report = bulk_write_tx(conn, |conn| {
         // Chunk by chunk, so the records and audit entries of a large file are never all in
         // memory at once; the one transaction still makes the file all-or-nothing.
-        // Every lookup before the first write: the planner's view of the table (PostgreSQL
-        // has statistics only for what is committed) stays the one it has statistics for.
-        let fields: Vec<&EntityFields> = good.iter().map(|(_, f)| f).collect();
-        let stored = store::entities::compare_stored(conn, &fields)?;
-        let mut ids = store::entities::IdSupply::start(app.db(), fields.len() - stored.len());
-        phases.done("look up stored");
+        let mut ids = store::entities::IdSupply::start(app.db(), good.saturating_sub(updates));
         let mut done = 0;
         // The name index is written once, in key order, after every entity (see Tally).
         let mut tally = store::entities::Tally::deferring();
-        for chunk in good.chunks(WRITE_CHUNK) {
-            let mut audits = Vec::new();
-            let mut new = Vec::new();
-            for (_, fields) in chunk {
-                match stored.get(fields.credit_code.as_str()) {
-                    None => new.push(fields.clone()),
-                    Some(Stored::Same) => report.unchanged += 1,
-                    Some(Stored::Differs(before)) => {
-                        if !store::entities::update_if_version_tallied(
-                            conn,
-                            before,
-                            before.version,
-                            fields,
-                            now,
-                            &mut tally,
-                        )? {
-                            return Err(ServiceError::conflict(
-                                ConflictKind::StaleVersion,
-                                format!(
+        each_chunk(
+            source,
+            &checked,
+            entities_csv::COLUMNS,
+            parse,
+            WRITE_CHUNK,
+            |chunk| {
+                let fields: Vec<&EntityFields> = chunk.iter().map(|(_, f)| f).collect();
+                let stored = store::entities::compare_stored(conn, &fields)?;
+                phases.done("look up stored");
+                let mut audits = Vec::new();
+                let mut new = Vec::new();
+                for (_, fields) in &chunk {
+                    match stored.get(fields.credit_code.as_str()) {
+                        None => new.push(fields.clone()),
+                        // Stored as it is since the check (another import, at the same time).
+                        Some(Stored::Same) => report.unchanged += 1,
+                        Some(Stored::Differs(before)) => {
+                            if !store::entities::update_if_version_tallied(
+                                conn,
+                                before,
+                                before.version,
+                                fields,
+                                now,
+                                &mut tally,
+                            )? {
+                                return Err(ServiceError::conflict(
+                                    ConflictKind::StaleVersion,
+                                    format!(
                                     "entity {} changed while the file was imported; import again",
                                     fields.credit_code
                                 ),
-                            ));
+                                ));
+                            }
+                            let mut after: EntityRecord = (**before).clone();
+                            after.fields = fields.clone();
+                            after.version += 1;
+                            audits.push(Event {
+                                actor: &actor.name,
+                                action: AuditAction::EntityImportUpdate,
+                                object_type: "entity",
+                                object_id: fields.credit_code.to_string(),
+                                before: Some(snapshots::json(&EntitySnapshot::from(&**before))),
+                                after: Some(snapshots::json(&EntitySnapshot::from(&after))),
+                            });
+                            report.updated += 1;
                         }
-                        let mut after: EntityRecord = (**before).clone();
-                        after.fields = fields.clone();
-                        after.version += 1;
-                        audits.push(Event {
-                            actor: &actor.name,
-                            action: AuditAction::EntityImportUpdate,
-                            object_type: "entity",
-                            object_id: fields.credit_code.to_string(),
-                            before: Some(snapshots::json(&EntitySnapshot::from(&**before))),
-                            after: Some(snapshots::json(&EntitySnapshot::from(&after))),
-                        });
-                        report.updated += 1;
                     }
                 }
-            }
-            // The progress bar moves per part inserted, not only once per chunk.
-            let mut written = chunk.len() - new.len();
-            for part in new.chunks(PROGRESS_STEP) {
-                let records =
-                    store::entities::insert_tallied(conn, part, now, &mut tally, &mut ids)?;
-                phases.done("insert entities");
-                for record in records {
-                    audits.push(Event {
-                        actor: &actor.name,
-                        action: AuditAction::EntityImportCreate,
-                        object_type: "entity",
-                        object_id: record.fields.credit_code.to_string(),
-                        before: None,
-                        after: Some(snapshots::json(&EntitySnapshot::from(&record))),
-                    });
+                // The progress bar moves per part inserted, not only once per chunk.
+                let mut written = chunk.len() - new.len();
+                for part in new.chunks(PROGRESS_STEP) {
+                    let records =
+                        store::entities::insert_tallied(conn, part, now, &mut tally, &mut ids)?;
+                    phases.done("insert entities");
+                    for record in records {
+                        audits.push(Event {
+                            actor: &actor.name,
+                            action: AuditAction::EntityImportCreate,
+                            object_type: "entity",
+                            object_id: record.fields.credit_code.to_string(),
+                            before: None,
+                            after: Some(snapshots::json(&EntitySnapshot::from(&record))),
+                        });
+                    }
+                    phases.done("audit snapshots");
+                    written += part.len();
+                    progress(Phase::Writing, done + written);
                 }
-                phases.done("audit snapshots");
-                written += part.len();
-                progress(Phase::Writing, done + written);
-            }
-            report.inserted += new.len();
-            events::record_all(conn, audits, now)?;
-            phases.done("append audit");
-            done += chunk.len();
-            progress(Phase::Writing, done);
-        }
+                report.inserted += new.len();
+                events::record_all(conn, audits, now)?;
+                phases.done("append audit");
+                done += chunk.len();
+                progress(Phase::Writing, done);
+                Ok(())
+            },
+        )?;
         store::entities::write_name_counts(conn, tally)?;
         phases.done("name index");
         finish(
@@ -326,7 +541,7 @@ pub fn entities(
             &mut report,
             Vec::new(),
             "entities",
-            digest,
+            checked.scan.sha256.clone(),
             now,
         )
     })
@@ -342,8 +557,8 @@ pub fn entities(
     Ok(report)
 }
 
-/// Rows written and audited together (smaller chunks measured slower; benches/RESULTS.md).
-const WRITE_CHUNK: usize = 250_000;
+/// Rows written and audited together: the rows a write holds in memory at once.
+const WRITE_CHUNK: usize = 20_000;
 
 /// New rows inserted between two progress reports.
 const PROGRESS_STEP: usize = 10_000;
@@ -352,32 +567,47 @@ const PROGRESS_STEP: usize = 10_000;
 /// name search from them, and autovacuum may be off or not yet have run).
 const STATISTICS_AFTER: usize = 10_000;
 
-/// Imports the inspector roster from CSV bytes (admin). Today bounds ID-number birth dates.
+/// Imports the inspector roster from a CSV file (admin). Today bounds ID-number birth dates.
+/// A roster has hundreds of officers: its good rows are written in one chunk.
 pub fn inspectors(
     app: &App,
     actor: &Actor,
-    bytes: &[u8],
+    source: Source<'_>,
     skip_invalid: bool,
     progress: Progress<'_>,
 ) -> Result<ImportReport, ImportFailure> {
     actor.require(Action::ManageRoster)?;
     let today = app.today();
-    let (t, encoding) = read_file(bytes, inspectors_csv::COLUMNS)?;
     let categories = super::categories::vocabulary(&mut *app.conn()?)?;
-    let (good, errors) = validate(
-        &t,
-        |row| InspectorFields::parse(&inspectors_csv::raw(row), &categories, today),
+    let parse = |row: &Row| InspectorFields::parse(&inspectors_csv::raw(row), &categories, today);
+    let checked = check(
+        source,
+        inspectors_csv::COLUMNS,
+        parse,
         |f| f.certificate_no.as_str().to_string(),
         "certificate_no",
         progress,
-    );
-    let mut report = start_report(&t, encoding, errors);
+        |_, _| Ok(()),
+    )?;
+    let mut report = checked.report();
     if !report.errors.is_empty() && !skip_invalid {
         return Err(ImportFailure::Refused(report));
     }
     let now = app.now();
-    let digest = hex::encode(sha2::Sha256::digest(bytes));
+    let digest = checked.scan.sha256.clone();
     bulk_write_tx(&mut *app.conn()?, |conn| {
+        let mut good = Vec::new();
+        each_chunk(
+            source,
+            &checked,
+            inspectors_csv::COLUMNS,
+            parse,
+            usize::MAX,
+            |chunk| {
+                good = chunk;
+                Ok(())
+            },
+        )?;
         let mut audits = Vec::new();
         for (_, fields) in &good {
             match store::inspectors::by_certificate_no(conn, fields.certificate_no.as_str())? {
@@ -426,23 +656,6 @@ pub fn inspectors(
         finish(conn, actor, &mut report, audits, "inspectors", digest, now)
     })
     .map_err(ImportFailure::Service)
-}
-
-pub(super) fn start_report(
-    t: &table::Table,
-    encoding: Encoding,
-    errors: Vec<ImportError>,
-) -> ImportReport {
-    let mut rejected_lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
-    rejected_lines.dedup();
-    ImportReport {
-        encoding: Some(encoding),
-        rows: t.rows.len(),
-        rejected: rejected_lines.len(),
-        errors,
-        ignored_columns: t.ignored_columns.clone(),
-        ..ImportReport::default()
-    }
 }
 
 /// Appends the remaining per-row audit records and, when anything changed, one record for the
@@ -510,5 +723,112 @@ impl Phases {
             .map(|(p, d)| format!("{p} {:.2} s", d.as_secs_f64()))
             .collect();
         tracing::debug!(phases = %phases.join(", "), "import phases");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COLUMNS: &[Column] = &[table::col("code", &["代码"], true)];
+
+    fn code(row: &Row) -> Result<String, Vec<FieldError>> {
+        match row.get("code") {
+            Some(c) if !c.is_empty() => Ok(c),
+            _ => Err(vec![FieldError::new(
+                "code",
+                "required",
+                "a code is needed",
+            )]),
+        }
+    }
+
+    /// (line, code or value) pairs.
+    type Lines = Vec<(usize, String)>;
+
+    /// Checks `text` with `hash`; the rejected lines with their codes, and the judged lines.
+    fn checked_with(text: &str, hash: impl Fn(&str) -> u64) -> (Lines, Lines) {
+        let mut judged = Vec::new();
+        let checked = check_hashed(
+            Source::Bytes(text.as_bytes()),
+            COLUMNS,
+            code,
+            |c: &String| c.clone(),
+            "code",
+            &|_, _| {},
+            |_, rows| {
+                judged.extend(rows.iter().cloned());
+                Ok(())
+            },
+            hash,
+        )
+        .unwrap();
+        let errors = checked
+            .errors
+            .iter()
+            .map(|e| (e.line, e.code.clone()))
+            .collect();
+        judged.sort();
+        (errors, judged)
+    }
+
+    #[test]
+    fn repeated_keys_are_found_whether_or_not_other_keys_share_their_hash() {
+        let text = "代码\na\nb\na\n\nc\nb\nd\n";
+        let honest = checked_with(text, |k| {
+            use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+            BuildHasherDefault::<DefaultHasher>::default().hash_one(k)
+        });
+        // Every key the same hash: each row is read again and compared by its whole key.
+        let colliding = checked_with(text, |_| 0);
+        let expected = (
+            vec![(4, "duplicate".to_string()), (7, "duplicate".to_string())],
+            vec![
+                (2, "a".to_string()),
+                (3, "b".to_string()),
+                (6, "c".to_string()),
+                (8, "d".to_string()),
+            ],
+        );
+        assert_eq!(honest, expected);
+        assert_eq!(colliding, expected);
+    }
+
+    #[test]
+    fn a_file_changed_after_its_check_fails_the_write_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("entities.csv");
+        std::fs::write(&path, "代码\na\nb\nc\n").unwrap();
+        let source = Source::File(&path);
+        let checked = check(
+            source,
+            COLUMNS,
+            code,
+            |c| c.clone(),
+            "code",
+            &|_, _| {},
+            |_, _| Ok(()),
+        )
+        .unwrap();
+        assert_eq!(checked.scan.lines, 4);
+        let mut written = Vec::new();
+        each_chunk(source, &checked, COLUMNS, code, 2, |rows| {
+            written.extend(rows);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(written.len(), 3);
+        // Changed while being written: the write pass fails (its transaction then rolls back).
+        let mut first = true;
+        let result = each_chunk(source, &checked, COLUMNS, code, 1, |_| {
+            if std::mem::take(&mut first) {
+                std::fs::write(&path, "代码\na\nb\nx\n").unwrap();
+            }
+            Ok(())
+        });
+        assert!(
+            matches!(result, Err(ServiceError::Said { .. })),
+            "{result:?}"
+        );
     }
 }

@@ -10,11 +10,9 @@
 //! nothing.
 
 use super::events::{self, Event};
-use sha2::Digest;
 
 use super::imports::{
-    finish, read_file, start_report, validate, ImportError, ImportFailure, ImportReport, Phase,
-    Progress,
+    check, each_chunk, finish, ImportError, ImportFailure, ImportReport, Phase, Progress,
 };
 use super::snapshots::{self, PenaltySnapshot};
 use super::{Actor, App, ServiceError};
@@ -26,13 +24,15 @@ use crate::domain::penalty::record::{Authority, PenaltyRecord, Workflow};
 use crate::domain::penalty::workflow::State;
 use crate::domain::policy::Action;
 use crate::io::penalties_csv;
+use crate::io::table::Source;
 use crate::store::penalties::NewPenalty;
 use crate::store::{self, write_tx};
 
-/// A parsed row: its authority and its fields.
+/// A parsed row: its authority, its fields and its number.
 struct Row {
     authority: i64,
     fields: PenaltyFields,
+    number: DecisionNumber,
 }
 
 /// The authority a row names (by credit code, then by name), or the only one when it names
@@ -88,12 +88,13 @@ pub struct ImportOptions {
     pub already_published: bool,
 }
 
-/// Imports decisions from CSV bytes: each enters as submitted (clerk) or, with
-/// `already_published`, as published (reviewer, admin), marked imported.
+/// Imports decisions from a CSV file: each enters as submitted (clerk) or, with
+/// `already_published`, as published (reviewer, admin), marked imported. The file is checked in
+/// one pass and written in another, never held whole (issue 27).
 pub fn import(
     app: &App,
     actor: &Actor,
-    bytes: &[u8],
+    source: Source<'_>,
     options: ImportOptions,
     progress: Progress<'_>,
 ) -> Result<ImportReport, ImportFailure> {
@@ -103,134 +104,128 @@ pub fn import(
     } else {
         Action::DraftPenalties
     })?;
-    let (t, encoding) = read_file(bytes, penalties_csv::COLUMNS)?;
     let today = app.today();
     let authorities = store::authorities::list(&mut *app.conn()?)?;
-    let (good, errors) = validate(
-        &t,
-        |row| {
-            let mut errors = Vec::new();
-            let authority = match authority_of(
-                &authorities,
-                row.get("authority").as_deref(),
-                row.get("authority_credit_code").as_deref(),
-            ) {
-                Ok(a) if actor.covers(a.id) => Some(a),
-                Ok(_) => {
-                    errors.push(FieldError::new(
-                        "authority",
-                        "forbidden",
-                        "this account imports only for its own authority",
-                    ));
-                    None
-                }
-                Err(e) => {
-                    errors.push(e);
-                    None
-                }
-            };
-            let raw = penalties_csv::raw(row, &mut errors);
-            let ctx = Context {
-                today,
-                officers: &[],
-                party_category: None,
-                legacy: true,
-            };
-            let parsed = PenaltyFields::parse(&raw, &ctx);
-            if let (Ok(f), Some(a)) = (&parsed, authority) {
-                errors.extend(f.private_in_public_text(a.fields.mask_natural_person_names));
+    let parse = |row: &crate::io::table::Row| {
+        let mut errors = Vec::new();
+        let authority = match authority_of(
+            &authorities,
+            row.get("authority").as_deref(),
+            row.get("authority_credit_code").as_deref(),
+        ) {
+            Ok(a) if actor.covers(a.id) => Some(a),
+            Ok(_) => {
+                errors.push(FieldError::new(
+                    "authority",
+                    "forbidden",
+                    "this account imports only for its own authority",
+                ));
+                None
             }
-            match (parsed, authority) {
-                (Ok(fields), Some(a)) if errors.is_empty() => Ok(Row {
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        };
+        let raw = penalties_csv::raw(row, &mut errors);
+        let ctx = Context {
+            today,
+            officers: &[],
+            party_category: None,
+            legacy: true,
+        };
+        let parsed = PenaltyFields::parse(&raw, &ctx);
+        if let (Ok(f), Some(a)) = (&parsed, authority) {
+            errors.extend(f.private_in_public_text(a.fields.mask_natural_person_names));
+        }
+        match (parsed, authority) {
+            (Ok(fields), Some(a)) if errors.is_empty() => match fields.decision_number.clone() {
+                Some(number) => Ok(Row {
                     authority: a.id,
                     fields,
+                    number,
                 }),
-                (parsed, _) => {
-                    if let Err(e) = parsed {
-                        errors.extend(e);
+                None => Err(vec![FieldError::new(
+                    "decision_number",
+                    "required",
+                    "a decision number is needed",
+                )]),
+            },
+            (parsed, _) => {
+                if let Err(e) = parsed {
+                    errors.extend(e);
+                }
+                // The file's amounts are its 万元 columns: an amount's error names them, so
+                // the report shows the column as the file heads it.
+                for e in &mut errors {
+                    match e.field.as_str() {
+                        "fine_fen" => e.field = "fine_wan".into(),
+                        "confiscation_fen" => e.field = "confiscation_wan".into(),
+                        _ => {}
                     }
-                    // The file's amounts are its 万元 columns: an amount's error names them, so
-                    // the report shows the column as the file heads it.
-                    for e in &mut errors {
-                        match e.field.as_str() {
-                            "fine_fen" => e.field = "fine_wan".into(),
-                            "confiscation_fen" => e.field = "confiscation_wan".into(),
-                            _ => {}
+                }
+                Err(errors)
+            }
+        }
+    };
+    let checked = {
+        let mut conn = app.conn()?;
+        check(
+            source,
+            penalties_csv::COLUMNS,
+            parse,
+            |r| format!("{}/{}", r.authority, r.number.key()),
+            "decision_number",
+            progress,
+            // A number already recorded: the same decision is unchanged, another one is refused.
+            |checked, rows| {
+                let wanted: Vec<(i64, &DecisionNumber)> =
+                    rows.iter().map(|(_, r)| (r.authority, &r.number)).collect();
+                let stored = store::penalties::by_numbers(&mut conn, &wanted)?;
+                for (line, row) in rows {
+                    match stored.get(&(row.authority, row.number.key())) {
+                        None => {}
+                        Some(existing) if same(&existing.fields, &row.fields) => {
+                            checked.unchanged(*line)
+                        }
+                        Some(existing) => {
+                            let number = &row.number;
+                            let e = ImportError {
+                                line: *line,
+                                column: checked
+                                    .header
+                                    .header_of
+                                    .get("decision_number")
+                                    .cloned()
+                                    .unwrap_or_default(),
+                                field: "decision_number".into(),
+                                code: "conflict".into(),
+                                message: format!("{number} is recorded already (decision {}) with other content; correct it in gongshi", existing.id),
+                                zh: format!("文号 {number} 已登记（处罚决定 {}），内容与此行不同；请在系统中更正，文件不能覆盖已登记的决定", existing.id),
+                            };
+                            checked.reject(*line, e);
                         }
                     }
-                    Err(errors)
                 }
-            }
-        },
-        |r| {
-            let number = r
-                .fields
-                .decision_number
-                .as_ref()
-                .map(DecisionNumber::key)
-                .unwrap_or_default();
-            format!("{}/{number}", r.authority)
-        },
-        "decision_number",
-        progress,
-    );
-    let mut report = start_report(&t, encoding, errors);
+                Ok(())
+            },
+        )?
+    };
+    let mut report = checked.report();
     report.dry_run = options.dry_run;
     if !report.errors.is_empty() && !skip_invalid {
         return Err(ImportFailure::Refused(report));
     }
-    let now = app.now();
-    let digest = hex::encode(sha2::Sha256::digest(bytes));
+    let digest = checked.scan.sha256.clone();
     report.import_id = Some(digest.clone());
-    let mut conn = app.conn()?;
-    let conn = &mut *conn;
-    // A number already recorded: the same decision is unchanged, another one is refused.
-    let mut fresh = Vec::new();
-    let mut clashes = Vec::new();
-    let mut numbered = Vec::with_capacity(good.len());
-    for (line, row) in good {
-        let number = row
-            .fields
-            .decision_number
-            .clone()
-            .ok_or_else(|| ServiceError::internal("a parsed row has its number"))?;
-        numbered.push((line, row, number));
-    }
-    // A thousand numbers at a time, so a re-import never holds every stored record at once.
-    let mut rows = numbered.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<_> = rows.by_ref().take(1_000).collect();
-        let wanted: Vec<(i64, &DecisionNumber)> =
-            chunk.iter().map(|(_, r, n)| (r.authority, n)).collect();
-        let stored = store::penalties::by_numbers(conn, &wanted)?;
-        for (line, row, number) in chunk {
-            match stored.get(&(row.authority, number.key())) {
-                None => fresh.push((line, row, number)),
-                Some(existing) if same(&existing.fields, &row.fields) => report.unchanged += 1,
-                Some(existing) => clashes.push(ImportError {
-                    line,
-                    column: t.header_of.get("decision_number").cloned().unwrap_or_default(),
-                    field: "decision_number".into(),
-                    code: "conflict".into(),
-                    message: format!("{number} is recorded already (decision {}) with other content; correct it in gongshi", existing.id),
-                    zh: format!("文号 {number} 已登记（处罚决定 {}），内容与此行不同；请在系统中更正，文件不能覆盖已登记的决定", existing.id),
-                }),
-            }
-        }
-    }
-    if !clashes.is_empty() {
-        report.rejected += clashes.len();
-        report.errors.extend(clashes);
-        report.errors.sort_by_key(|e| e.line);
-        if !skip_invalid {
-            return Err(ImportFailure::Refused(report));
-        }
-    }
     if options.dry_run {
         // What would be created; nothing is written (the audit log included).
-        report.inserted = fresh.len();
+        report.inserted = checked.rows - report.rejected - checked.unchanged;
         return Ok(report);
     }
+    let now = app.now();
+    let mut conn = app.conn()?;
+    let conn = &mut *conn;
     let (state, action) = if options.already_published {
         (State::Published, AuditAction::PenaltyImportPublished)
     } else {
@@ -244,77 +239,91 @@ pub fn import(
         // The name index is written once, in key order, after every decision (see Tally).
         let mut tally = store::penalties::Tally::deferring();
         let mut done = 0;
-        for chunk in fresh.chunks(WRITE_CHUNK) {
-            let mut records = Vec::with_capacity(chunk.len());
-            for (_, row, number) in chunk {
-                let f = &row.fields;
-                let authority = by_id
-                    .get(&row.authority)
-                    .ok_or_else(|| ServiceError::internal("a row's authority vanished"))?;
-                let due = match deadlines.get(&f.decision_date) {
-                    Some(due) => *due,
-                    None => *deadlines.entry(f.decision_date).or_insert(
-                        super::penalties::publication_deadline(app, conn, f.decision_date)?,
-                    ),
-                };
-                let workflow = if options.already_published {
-                    Workflow {
-                        drafters: vec![actor.name.clone()],
-                        published_by: Some(actor.name.clone()),
-                        ..Workflow::default()
-                    }
-                } else {
-                    Workflow {
-                        drafters: vec![actor.name.clone()],
-                        submitted_by: Some(actor.name.clone()),
-                        submitted_at: Some(now),
-                        ..Workflow::default()
-                    }
-                };
-                let progress = super::penalties::progress_with(f, state, 1, workflow, due, now)?;
-                records.push(PenaltyRecord {
-                    id: 0,
-                    authority_id: row.authority,
-                    decision_number: number.clone(),
-                    public_name: authority.fields.public_name(f.party_kind, &f.party_name),
-                    fields: f.clone(),
-                    imported: true,
-                    created_by: actor.name.clone(),
-                    created_at: now,
-                    progress,
-                });
-            }
-            let new: Vec<NewPenalty<'_>> = records
-                .iter()
-                .map(|r| NewPenalty {
-                    authority_id: r.authority_id,
-                    number: &r.decision_number,
-                    fields: &r.fields,
-                    public_name: &r.public_name,
-                    imported: true,
-                    created_by: &actor.name,
-                    progress: &r.progress,
-                    import_id: Some(&digest),
-                })
-                .collect();
-            let ids = store::penalties::insert_many(conn, &new, now, &mut tally)?;
-            let mut audits = Vec::with_capacity(records.len());
-            for (mut record, id) in records.into_iter().zip(ids) {
-                record.id = id;
-                audits.push(Event {
-                    actor: &actor.name,
-                    action,
-                    object_type: "penalty",
-                    object_id: id.to_string(),
-                    before: None,
-                    after: Some(snapshots::json(&PenaltySnapshot::from(&record))),
-                });
-            }
-            events::record_all(conn, audits, now)?;
-            report.inserted += chunk.len();
-            done += chunk.len();
-            progress(Phase::Writing, done);
-        }
+        each_chunk(
+            source,
+            &checked,
+            penalties_csv::COLUMNS,
+            parse,
+            WRITE_CHUNK,
+            |chunk| {
+                let mut records = Vec::with_capacity(chunk.len());
+                for (_, row) in chunk {
+                    let Row {
+                        authority: authority_id,
+                        fields: f,
+                        number,
+                    } = row;
+                    let authority = by_id
+                        .get(&authority_id)
+                        .ok_or_else(|| ServiceError::internal("a row's authority vanished"))?;
+                    let due = match deadlines.get(&f.decision_date) {
+                        Some(due) => *due,
+                        None => *deadlines.entry(f.decision_date).or_insert(
+                            super::penalties::publication_deadline(app, conn, f.decision_date)?,
+                        ),
+                    };
+                    let workflow = if options.already_published {
+                        Workflow {
+                            drafters: vec![actor.name.clone()],
+                            published_by: Some(actor.name.clone()),
+                            ..Workflow::default()
+                        }
+                    } else {
+                        Workflow {
+                            drafters: vec![actor.name.clone()],
+                            submitted_by: Some(actor.name.clone()),
+                            submitted_at: Some(now),
+                            ..Workflow::default()
+                        }
+                    };
+                    let progress =
+                        super::penalties::progress_with(&f, state, 1, workflow, due, now)?;
+                    records.push(PenaltyRecord {
+                        id: 0,
+                        authority_id,
+                        decision_number: number,
+                        public_name: authority.fields.public_name(f.party_kind, &f.party_name),
+                        fields: f,
+                        imported: true,
+                        created_by: actor.name.clone(),
+                        created_at: now,
+                        progress,
+                    });
+                }
+                let new: Vec<NewPenalty<'_>> = records
+                    .iter()
+                    .map(|r| NewPenalty {
+                        authority_id: r.authority_id,
+                        number: &r.decision_number,
+                        fields: &r.fields,
+                        public_name: &r.public_name,
+                        imported: true,
+                        created_by: &actor.name,
+                        progress: &r.progress,
+                        import_id: Some(&digest),
+                    })
+                    .collect();
+                let ids = store::penalties::insert_many(conn, &new, now, &mut tally)?;
+                let mut audits = Vec::with_capacity(records.len());
+                let n = records.len();
+                for (mut record, id) in records.into_iter().zip(ids) {
+                    record.id = id;
+                    audits.push(Event {
+                        actor: &actor.name,
+                        action,
+                        object_type: "penalty",
+                        object_id: id.to_string(),
+                        before: None,
+                        after: Some(snapshots::json(&PenaltySnapshot::from(&record))),
+                    });
+                }
+                events::record_all(conn, audits, now)?;
+                report.inserted += n;
+                done += n;
+                progress(Phase::Writing, done);
+                Ok(())
+            },
+        )?;
         store::penalties::write_name_index(conn, tally)?;
         finish(
             conn,
@@ -322,7 +331,7 @@ pub fn import(
             &mut report,
             Vec::new(),
             "penalties",
-            digest,
+            digest.clone(),
             now,
         )
     })

@@ -17,9 +17,34 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Text};
 
 use super::schema::derived_indexes;
+use super::spill::Spill;
 use super::AnyConn;
 use crate::domain::text::{char_range, index_keys, query_keys, search_form};
 use serde::ser::SerializeSeq;
+
+/// A failed spill to or read from a temporary file, as diesel's error.
+fn spill_error(e: std::io::Error) -> diesel::result::Error {
+    diesel::result::Error::SerializationError(Box::new(e))
+}
+
+/// Appends `(gram, n)` to `counted`, after the tally's own counts of smaller grams and with its
+/// count of the same gram added, so that counts go to the table in gram order.
+fn merge_count(
+    counted: &mut Vec<(i64, i64)>,
+    counts: &mut std::iter::Peekable<std::collections::btree_map::IntoIter<i64, i64>>,
+    (gram, mut n): (i64, i64),
+) {
+    while let Some((g, m)) = counts.next_if(|&(g, _)| g <= gram) {
+        if g == gram {
+            n += m;
+        } else if m != 0 {
+            counted.push((g, m));
+        }
+    }
+    if n != 0 {
+        counted.push((gram, n));
+    }
+}
 
 /// One posting: `(gram, owner, facets)`.
 pub type Posting<F> = (i64, i64, F);
@@ -38,6 +63,28 @@ pub trait Facets: Copy + Ord + std::fmt::Debug {
     fn serialize_after<S: SerializeSeq>(&self, seq: &mut S) -> Result<(), S::Error>;
     /// Appends them as fields in COPY's binary format (PostgreSQL's bulk insert).
     fn copy_fields(&self, buf: &mut Vec<u8>);
+    /// Their size in a bulk load's spilled runs (see `spill`).
+    const BYTES: usize;
+    fn encode(&self, out: &mut Vec<u8>);
+    fn decode(bytes: &[u8]) -> Self;
+}
+
+/// A posting in a spilled run: the gram and the owner, little-endian, then the facets.
+impl<F: Facets> super::spill::Record for Posting<F> {
+    const BYTES: usize = 16 + F::BYTES;
+    fn encode(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.0.to_le_bytes());
+        out.extend_from_slice(&self.1.to_le_bytes());
+        self.2.encode(out);
+    }
+    fn decode(b: &[u8]) -> Self {
+        let word = |i: usize| {
+            let mut w = [0; 8];
+            w.copy_from_slice(&b[i..i + 8]);
+            i64::from_le_bytes(w)
+        };
+        (word(0), word(8), F::decode(&b[16..]))
+    }
 }
 
 /// No facets: the posting is `(gram, owner)`.
@@ -47,6 +94,9 @@ impl Facets for () {
         Ok(())
     }
     fn copy_fields(&self, _: &mut Vec<u8>) {}
+    const BYTES: usize = 0;
+    fn encode(&self, _: &mut Vec<u8>) {}
+    fn decode(_: &[u8]) -> Self {}
 }
 
 /// Streams postings in COPY's binary format (see `pg_copy::stream_binary`): the gram, the owner
@@ -192,7 +242,7 @@ impl<F: Facets> serde::Serialize for Owned<'_, F> {
 pub struct Tally<F> {
     counts: std::collections::BTreeMap<i64, i64>,
     /// `Some` when postings wait for [`NameIndex::write_tally`].
-    pending: Option<Vec<Posting<F>>>,
+    pending: Option<Spill<Posting<F>>>,
 }
 
 impl<F> Default for Tally<F> {
@@ -204,15 +254,19 @@ impl<F> Default for Tally<F> {
     }
 }
 
-impl<F> Tally<F> {
+/// Postings a deferring tally holds in memory before it sorts them and spills them to a
+/// temporary file: 64 MB of a decision's postings (32 bytes each with their facets).
+const RUN_POSTINGS: usize = 2_000_000;
+
+impl<F: Facets> Tally<F> {
     /// A tally that also holds the postings back until [`NameIndex::write_tally`], which writes
     /// them all in key order: a bulk load then appends to the index's B-tree in order instead of
-    /// inserting all over it chunk after chunk (16 bytes per posting held meanwhile, about 300 MB
-    /// for a million names; 32 with a decision's facets).
+    /// inserting all over it chunk after chunk. They wait in sorted runs on disk (`spill`), so a
+    /// province's load holds a run's worth in memory, not its 39 million postings.
     pub fn deferring() -> Tally<F> {
         Tally {
             counts: Default::default(),
-            pending: Some(Vec::new()),
+            pending: Some(Spill::new(RUN_POSTINGS)),
         }
     }
 }
@@ -241,8 +295,7 @@ impl<F: Facets> NameIndex<F> {
         tally: &mut Tally<F>,
     ) -> QueryResult<()> {
         if let Some(pending) = &mut tally.pending {
-            pending.append(&mut postings);
-            return Ok(());
+            return pending.append(&mut postings).map_err(spill_error);
         }
         postings.sort_unstable();
         for &(gram, _, _) in &postings {
@@ -252,22 +305,42 @@ impl<F: Facets> NameIndex<F> {
     }
 
     /// Writes the postings a deferring tally holds, in key order, and adds every counted posting
-    /// to the counts table.
+    /// to the counts table (also in key order, a chunk at a time, the tally's own counts merged in).
     pub fn write_tally(&self, conn: &mut AnyConn, tally: Tally<F>) -> QueryResult<()> {
-        let Tally {
-            mut counts,
-            pending,
-        } = tally;
-        if let Some(mut postings) = pending {
-            postings.sort_unstable();
-            // Sorted: each gram's postings are one run.
-            for run in postings.chunk_by(|a, b| a.0 == b.0) {
-                *counts.entry(run[0].0).or_insert(0) += run.len() as i64;
+        let Tally { counts, pending } = tally;
+        let mut counts = counts.into_iter().peekable();
+        let mut counted: Vec<(i64, i64)> = Vec::new();
+        if let Some(pending) = pending {
+            let mut chunk: Vec<Posting<F>> = Vec::with_capacity(GRAM_CHUNK);
+            // (gram, postings) of the gram being read.
+            let mut current: Option<(i64, i64)> = None;
+            for posting in pending.sorted().map_err(spill_error)? {
+                let posting = posting.map_err(spill_error)?;
+                match &mut current {
+                    Some((gram, n)) if *gram == posting.0 => *n += 1,
+                    _ => {
+                        if let Some(done) = current.replace((posting.0, 1)) {
+                            merge_count(&mut counted, &mut counts, done);
+                        }
+                    }
+                }
+                chunk.push(posting);
+                if chunk.len() == GRAM_CHUNK {
+                    self.insert_postings(conn, &chunk)?;
+                    chunk.clear();
+                }
+                if counted.len() >= GRAM_CHUNK {
+                    self.add_counts(conn, &counted)?;
+                    counted.clear();
+                }
             }
-            self.insert_postings(conn, &postings)?;
+            self.insert_postings(conn, &chunk)?;
+            if let Some(done) = current {
+                merge_count(&mut counted, &mut counts, done);
+            }
         }
-        let counts: Vec<(i64, i64)> = counts.into_iter().filter(|&(_, n)| n != 0).collect();
-        self.add_counts(conn, &counts)
+        counted.extend(counts.filter(|&(_, n)| n != 0));
+        self.add_counts(conn, &counted)
     }
 
     /// Adds `n` to each gram's count (negative to take away), in gram order so that concurrent
@@ -565,4 +638,33 @@ pub fn formats(conn: &mut AnyConn) -> QueryResult<i64> {
         .select(diesel::dsl::sum(derived_indexes::version))
         .first::<Option<i64>>(conn)?
         .unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_loads_counts_reach_the_table_in_gram_order_with_the_tallys_own_merged_in() {
+        // The tally took one posting of grams 1 and 5 away (renames) and two of gram 9; the
+        // spilled postings add grams 3, 5 and 7.
+        let tally: std::collections::BTreeMap<i64, i64> =
+            [(1, -1), (5, -1), (6, 0), (9, -2)].into_iter().collect();
+        let mut counts = tally.into_iter().peekable();
+        let mut counted = Vec::new();
+        for run in [(3, 2), (5, 4), (7, 1)] {
+            merge_count(&mut counted, &mut counts, run);
+        }
+        counted.extend(counts.filter(|&(_, n)| n != 0));
+        assert_eq!(counted, [(1, -1), (3, 2), (5, 3), (7, 1), (9, -2)]);
+        // A gram whose additions and removals cancel out is left alone.
+        let mut counts = [(4, -1)]
+            .into_iter()
+            .collect::<std::collections::BTreeMap<_, _>>()
+            .into_iter()
+            .peekable();
+        let mut counted = Vec::new();
+        merge_count(&mut counted, &mut counts, (4, 1));
+        assert!(counted.is_empty());
+    }
 }

@@ -55,6 +55,21 @@ impl Facets for DecisionFacets {
         super::pg_copy::binary_bigint(buf, self.authority_id);
         super::pg_copy::binary_int(buf, self.decision_day);
     }
+    const BYTES: usize = 12;
+    fn encode(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.authority_id.to_le_bytes());
+        out.extend_from_slice(&self.decision_day.to_le_bytes());
+    }
+    fn decode(b: &[u8]) -> Self {
+        let mut a = [0; 8];
+        a.copy_from_slice(&b[..8]);
+        let mut d = [0; 4];
+        d.copy_from_slice(&b[8..12]);
+        DecisionFacets {
+            authority_id: i64::from_le_bytes(a),
+            decision_day: i32::from_le_bytes(d),
+        }
+    }
 }
 
 /// A bulk load's postings and counts (see [`insert_many`]).

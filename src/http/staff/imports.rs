@@ -19,7 +19,7 @@ use crate::http::limits::MAX_IMPORT_BYTES;
 use crate::http::path::api;
 use crate::http::problem::{unsupported_media_type, Problem};
 use crate::http::{json_reply, AppState};
-use crate::service::imports::{self, ImportFailure, ImportReport};
+use crate::service::imports::{self, ImportFailure, ImportReport, Source};
 use crate::service::penalty_imports::ImportOptions;
 use crate::service::{Actor, ServiceError};
 
@@ -160,14 +160,16 @@ async fn import(
         .blocking(move |app| {
             let none = |_, _| {};
             match target {
-                Target::Entities => imports::entities(app, &actor, &body, p.skip_invalid, &none),
+                Target::Entities => {
+                    imports::entities(app, &actor, Source::Bytes(&body), p.skip_invalid, &none)
+                }
                 Target::Inspectors => {
-                    imports::inspectors(app, &actor, &body, p.skip_invalid, &none)
+                    imports::inspectors(app, &actor, Source::Bytes(&body), p.skip_invalid, &none)
                 }
                 Target::Penalties => crate::service::penalty_imports::import(
                     app,
                     &actor,
-                    &body,
+                    Source::Bytes(&body),
                     ImportOptions {
                         skip_invalid: p.skip_invalid,
                         dry_run: p.dry_run,
