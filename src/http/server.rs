@@ -49,6 +49,9 @@ pub struct Settings {
     pub max_connections: Option<usize>,
     /// How long a write waits for SQLite's write lock before answering 503 `database-busy`.
     pub sqlite_busy_timeout: Duration,
+    /// How much of a SQLite database each pooled connection reads through a memory map (0:
+    /// none; see `store::SqliteTuning`).
+    pub sqlite_mmap_bytes: u64,
     /// The yearly cap on random inspections of one entity (国办发〔2024〕54号).
     pub frequency_cap: crate::service::plans::FrequencyCap,
     /// Which sites' pages may read public answers (CORS).
@@ -93,6 +96,7 @@ impl Settings {
             body_read_timeout: crate::http::limits::DEFAULT_BODY_READ_TIMEOUT,
             max_connections: None,
             sqlite_busy_timeout: crate::store::SQLITE_BUSY_TIMEOUT,
+            sqlite_mmap_bytes: 0,
             frequency_cap: Default::default(),
             cors_origins: Default::default(),
             public_max_age: DEFAULT_PUBLIC_MAX_AGE,
@@ -166,6 +170,7 @@ pub async fn start(settings: Settings) -> Result<Running, StartError> {
         body_read_timeout,
         max_connections,
         sqlite_busy_timeout,
+        sqlite_mmap_bytes,
         frequency_cap,
         cors_origins,
         public_max_age,
@@ -173,7 +178,11 @@ pub async fn start(settings: Settings) -> Result<Running, StartError> {
         rate,
     } = settings;
     let app = tokio::task::spawn_blocking(move || -> Result<App, StartError> {
-        let db = Db::open_with(&database_url, pool_size.max(1), sqlite_busy_timeout)?;
+        let tuning = crate::store::SqliteTuning {
+            busy_timeout: sqlite_busy_timeout,
+            mmap_bytes: sqlite_mmap_bytes,
+        };
+        let db = Db::open_with(&database_url, pool_size.max(1), tuning)?;
         let app =
             App::new(db, Calendars::new(calendar_regions), clock).with_frequency_cap(frequency_cap);
         let report = crate::seeding::load_all(&app, demo).map_err(StartError::Seed)?;

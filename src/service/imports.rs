@@ -416,6 +416,11 @@ pub fn entities(
     // Categories are only ever added, so what resolves now stays valid until the write.
     let categories = super::categories::vocabulary(&mut *app.conn()?)?;
     let parse = |row: &Row| EntityFields::parse(&entities_csv::raw(row), &categories);
+    // The lines whose entity is stored with other content: the write pass looks up only these.
+    // A lookup after the import's first writes would be planned by PostgreSQL from statistics of
+    // the table before the import (a first import's empty table: a sequential scan per chunk,
+    // quadratic in the file's size), so a first import, whose rows are all new, looks up nothing.
+    let mut differs = LineSet::default();
     let mut updates = 0;
     let checked = {
         let mut conn = app.conn()?;
@@ -432,7 +437,10 @@ pub fn entities(
                 for (line, f) in rows {
                     match stored.get(f.credit_code.as_str()) {
                         Some(Stored::Same) => checked.unchanged(*line),
-                        Some(Stored::Differs(_)) => updates += 1,
+                        Some(Stored::Differs(_)) => {
+                            differs.insert(*line);
+                            updates += 1;
+                        }
                         None => {}
                     }
                 }
@@ -463,7 +471,11 @@ pub fn entities(
             parse,
             WRITE_CHUNK,
             |chunk| {
-                let fields: Vec<&EntityFields> = chunk.iter().map(|(_, f)| f).collect();
+                let fields: Vec<&EntityFields> = chunk
+                    .iter()
+                    .filter(|(line, _)| differs.contains(*line))
+                    .map(|(_, f)| f)
+                    .collect();
                 let stored = store::entities::compare_stored(conn, &fields)?;
                 phases.done("look up stored");
                 let mut audits = Vec::new();
@@ -471,7 +483,7 @@ pub fn entities(
                 for (_, fields) in &chunk {
                     match stored.get(fields.credit_code.as_str()) {
                         None => new.push(fields.clone()),
-                        // Stored as it is since the check (another import, at the same time).
+                        // Changed back to what the file holds since the check.
                         Some(Stored::Same) => report.unchanged += 1,
                         Some(Stored::Differs(before)) => {
                             if !store::entities::update_if_version_tallied(

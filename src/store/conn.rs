@@ -76,36 +76,40 @@ impl StoreError {
     }
 }
 
-/// How much of a SQLite database each connection reads through a memory map instead of
-/// `pread` (`GONGSHI_SQLITE_MMAP_MIB`; 0, the default, maps nothing; SQLite caps it at 2 GiB).
-/// Measured on 1,000,000 decisions (benches/RESULTS.md, issue 27): a fragment with an authority
-/// and a date ran 3 times faster mapped, credit codes 13 % faster, and the server's own memory
-/// fell; but the mapped pages count in the process's resident set once per connection (5
-/// connections showed 4.4 GB "RSS" of shared file pages), so it is an operator's choice.
-fn sqlite_mmap_bytes() -> u64 {
-    static BYTES: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
-    *BYTES.get_or_init(|| match std::env::var("GONGSHI_SQLITE_MMAP_MIB") {
-        Err(_) => 0,
-        Ok(v) => match v.trim().parse::<u64>() {
-            Ok(mib) => mib.min(2048) << 20,
-            Err(_) => {
-                tracing::warn!(value = %v, "GONGSHI_SQLITE_MMAP_MIB is not a number of MiB; mapping nothing");
-                0
-            }
-        },
-    })
-}
+/// The most of a SQLite database a connection maps (SQLite's own cap, 2 GiB).
+pub const SQLITE_MMAP_MAX_MIB: u64 = 2048;
 
 /// Opens one connection on the backend the URL names, with SQLite's per-connection settings.
 pub fn connect(url: &DatabaseUrl) -> Result<AnyConn, StoreError> {
-    connect_with(url, SQLITE_BUSY_TIMEOUT)
+    connect_with(url, SqliteTuning::default())
 }
 
-/// [`connect`] with another SQLite busy timeout.
-fn connect_with(
-    url: &DatabaseUrl,
-    busy_timeout: std::time::Duration,
-) -> Result<AnyConn, StoreError> {
+/// A SQLite connection's settings beyond the fixed ones.
+#[derive(Debug, Clone, Copy)]
+pub struct SqliteTuning {
+    /// How long a write waits for the write lock.
+    pub busy_timeout: std::time::Duration,
+    /// How much of the database the connection reads through a memory map instead of `pread`
+    /// (0 maps nothing; at most [`SQLITE_MMAP_MAX_MIB`]). Measured on 1,000,000 decisions
+    /// (benches/RESULTS.md, issue 27): a fragment with an authority and a date ran 3 times faster
+    /// mapped, credit codes 13 % faster, and the server's own memory fell; but the mapped pages
+    /// count in the process's resident set once per connection (5 connections showed 4.4 GB
+    /// "RSS" of shared file pages), so it is an operator's choice (`serve --sqlite-mmap-mib`).
+    pub mmap_bytes: u64,
+}
+
+impl Default for SqliteTuning {
+    fn default() -> SqliteTuning {
+        SqliteTuning {
+            busy_timeout: SQLITE_BUSY_TIMEOUT,
+            mmap_bytes: 0,
+        }
+    }
+}
+
+/// [`connect`] with other SQLite settings.
+fn connect_with(url: &DatabaseUrl, tuning: SqliteTuning) -> Result<AnyConn, StoreError> {
+    let busy_timeout = tuning.busy_timeout;
     let busy_ms = busy_timeout.as_millis().min(u128::from(u32::MAX));
     match url {
         DatabaseUrl::Postgres(raw) => {
@@ -131,7 +135,7 @@ fn connect_with(
             };
             let mut conn =
                 SqliteConnection::establish(&path.to_string_lossy()).map_err(connect_err)?;
-            let mmap = sqlite_mmap_bytes();
+            let mmap = tuning.mmap_bytes.min(SQLITE_MMAP_MAX_MIB << 20);
             // WAL lets readers run beside the writer; NORMAL is durable across process crashes in
             // WAL mode; foreign keys are off by default in SQLite.
             conn.batch_execute(&format!(
@@ -239,7 +243,7 @@ where
 #[derive(Debug, Clone)]
 pub struct Manager {
     url: DatabaseUrl,
-    busy_timeout: std::time::Duration,
+    tuning: SqliteTuning,
 }
 
 impl r2d2::ManageConnection for Manager {
@@ -247,7 +251,7 @@ impl r2d2::ManageConnection for Manager {
     type Error = StoreError;
 
     fn connect(&self) -> Result<AnyConn, StoreError> {
-        connect_with(&self.url, self.busy_timeout)
+        connect_with(&self.url, self.tuning)
     }
 
     /// At checkout: a PostgreSQL connection that answered within the last 500 ms is handed out
@@ -286,14 +290,14 @@ impl Db {
     /// Migrates on a single concrete connection (so a bad URL or password surfaces the backend's
     /// own message), then builds the pool.
     pub fn open(url: &DatabaseUrl, max_size: u32) -> Result<Self, StoreError> {
-        Self::open_with(url, max_size, SQLITE_BUSY_TIMEOUT)
+        Self::open_with(url, max_size, SqliteTuning::default())
     }
 
-    /// [`Db::open`] with another SQLite busy timeout for the pooled connections.
+    /// [`Db::open`] with other SQLite settings for the pooled connections.
     pub fn open_with(
         url: &DatabaseUrl,
         max_size: u32,
-        busy_timeout: std::time::Duration,
+        tuning: SqliteTuning,
     ) -> Result<Self, StoreError> {
         let mut first = connect(url)?;
         let applied = migrate(&mut first)?;
@@ -306,7 +310,7 @@ impl Db {
             .connection_timeout(std::time::Duration::from_secs(10))
             .build(Manager {
                 url: url.clone(),
-                busy_timeout,
+                tuning,
             })?;
         Ok(Self {
             pool,

@@ -22,7 +22,7 @@ pub mod users;
 
 pub use conn::{
     bulk_write_tx, connect, migrate, ping, revert_all, write_tx, AnyConn, Db, Manager, Pooled,
-    StoreError, SQLITE_BUSY_TIMEOUT,
+    SqliteTuning, StoreError, SQLITE_BUSY_TIMEOUT,
 };
 
 /// A stored value that no longer parses as its domain type (the database was edited by hand, or
