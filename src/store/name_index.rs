@@ -255,8 +255,8 @@ impl<F> Default for Tally<F> {
 }
 
 /// Postings a deferring tally holds in memory before it sorts them and spills them to a
-/// temporary file: 64 MB of a decision's postings (32 bytes each with their facets).
-const RUN_POSTINGS: usize = 2_000_000;
+/// temporary file: 32 MB of a decision's postings (32 bytes each with their facets).
+const RUN_POSTINGS: usize = 1_000_000;
 
 impl<F: Facets> Tally<F> {
     /// A tally that also holds the postings back until [`NameIndex::write_tally`], which writes
