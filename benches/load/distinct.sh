@@ -15,8 +15,9 @@
 #
 # Usage: bash benches/load/distinct.sh
 # Environment (all optional):
-#   COUNT=1000000  BENCH_DIR=/tmp/gongshi-bench  DURATION=15s  CLIENTS=16  THREADS=2  LONG=600s (0: skip)
-#   CACHE_MIB=16 (the answer cache of the cached runs)
+#   COUNT=1000000 (decisions)  ENTITY_COUNT=$COUNT  BENCH_DIR=/tmp/gongshi-bench  DURATION=15s  CLIENTS=16  THREADS=2  LONG=600s (0: skip)
+#   CACHE_MIB=16 (the answer cache of the cached runs)  CACHED=0 (skip the cached runs)
+#   STAFF=0 (skip the staff's routes)
 #   BACKENDS="sqlite postgres"  PG_URL_BASE=postgres://root@127.0.0.1  PG_DB=gongshi_bench_portal
 #   SKIP_IMPORT=1 (reuse the databases portal.sh or an earlier run left)  PORT=18082  CEILING_PORT=18090
 #   BIN=target/release/gongshi   NO_BUILD=1
@@ -25,6 +26,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 COUNT=${COUNT:-1000000}
+ENTITY_COUNT=${ENTITY_COUNT:-$COUNT}
 WORK=${BENCH_DIR:-${TMPDIR:-/tmp}/gongshi-bench}
 DURATION=${DURATION:-15s}
 CLIENTS=${CLIENTS:-16}
@@ -39,9 +41,13 @@ PG_URL_BASE=${PG_URL_BASE:-postgres://root@127.0.0.1}
 PG_DB=${PG_DB:-gongshi_bench_portal}
 PG_URL=$PG_URL_BASE/$PG_DB
 SQLITE_DB=$WORK/portal-$COUNT.db
-PENALTIES=$WORK/penalties-$COUNT-$TODAY.csv
-ENTITIES=$WORK/entities-$COUNT.csv
 PATHS=$WORK/paths-$COUNT
+if [[ $ENTITY_COUNT != "$COUNT" ]]; then
+  SQLITE_DB=$WORK/portal-$COUNT-$ENTITY_COUNT.db
+  PATHS=$WORK/paths-$COUNT-$ENTITY_COUNT
+fi
+PENALTIES=$WORK/penalties-$COUNT-$TODAY.csv
+ENTITIES=$WORK/entities-$ENTITY_COUNT.csv
 BIN=${BIN:-$ROOT/target/release/gongshi}
 RESULTS=$WORK/distinct-results.tsv
 BASE=http://127.0.0.1:$PORT
@@ -195,13 +201,19 @@ measure() {
     drive "$backend" "$w" off "$PATHS/$w.txt"
   done
   # The staff's list and search (the console's): the same questions with a token, never kept.
-  local staff
-  staff=$(token "$url" "bench-staff-$RANDOM" admin)
-  for w in penalty-code entity-code fragment fragment-authority-from; do
-    sed 's#^/api/v1/public/#/api/v1/#' "$PATHS/$w.txt" >"$PATHS/staff-$w.txt"
-    drive "$backend" "staff-$w" - "$PATHS/staff-$w.txt" "$DURATION" "$staff"
-  done
+  if [[ ${STAFF:-1} != 0 ]]; then
+    local staff
+    staff=$(token "$url" "bench-staff-$RANDOM" admin)
+    for w in penalty-code entity-code fragment fragment-authority-from; do
+      sed 's#^/api/v1/public/#/api/v1/#' "$PATHS/$w.txt" >"$PATHS/staff-$w.txt"
+      drive "$backend" "staff-$w" - "$PATHS/staff-$w.txt" "$DURATION" "$staff"
+    done
+  fi
+  printf 'rss-off\t%s\t%s\n' "$backend" "$(server_peak_rss)" >>"$RESULTS"
   stop_server
+  if [[ ${CACHED:-1} == 0 ]]; then
+    return
+  fi
   export GONGSHI_ANSWER_CACHE_MIB=$CACHE_MIB
   start_server "$backend" "$url"
   for w in penalty-code entity-code fragment fragment-authority-from; do
@@ -234,7 +246,7 @@ TARGET_PORT=$CEILING_PORT drive ceiling "constant body" - "$PATHS/ceiling.txt"
 kill $CEILING_PID; CEILING_PID=
 
 echo
-echo "## Distinct paths: $COUNT published decisions + $COUNT entities ($(date -I), $(nproc) cores, $CLIENTS clients, wrk, $DURATION per run)"
+echo "## Distinct paths: $COUNT published decisions + $ENTITY_COUNT entities ($(date -I), $(nproc) cores, $CLIENTS clients, wrk, $DURATION per run)"
 echo
 echo "| backend | workload | answer cache | distinct paths | p50 ms | p99 ms | req/s | % of ceiling | requests | non-2xx |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
@@ -248,6 +260,8 @@ for r in rows:
     pct = "%.1f %%" % (100 * float(r[6]) / ceiling) if ceiling else ""
     print(f"| {r[1]} | {r[2]} | {r[3]} | {r[9]} | {r[4]} | {r[5]} | {r[6]} | {pct} | {r[7]} | {r[8]} |")
 for r in rows:
+    if r[0] == "rss-off":
+        print(f"\nServer peak RSS with the answer cache off ({r[1]}): {r[2]} MiB", end="")
     if r[0] == "rss":
         samples = [int(s[3]) for s in rows if s[0] == "rss-sample" and s[1] == r[1]]
         print(f"\nServer peak RSS ({r[1]}): {r[2]} MiB; during the long run: "

@@ -133,7 +133,8 @@ PY
 }
 
 # generate_portal_data: COUNT decisions dated up to TODAY into PENALTIES (and its authorities
-# JSON) and COUNT entities into ENTITIES, each unless already there (portal.sh, distinct.sh).
+# JSON) and ENTITY_COUNT (default COUNT) entities into ENTITIES, each unless already there
+# (portal.sh, distinct.sh).
 generate_portal_data() {
   if [[ ! -s $PENALTIES ]]; then
     log "generating $COUNT decisions dated up to $TODAY"
@@ -142,8 +143,8 @@ generate_portal_data() {
     mv "$PENALTIES.part" "$PENALTIES"
   fi
   if [[ ! -s $ENTITIES ]]; then
-    log "generating $COUNT entities"
-    python3 benches/generators/gen_entities.py "$COUNT" "$ENTITIES.part"
+    log "generating ${ENTITY_COUNT:-$COUNT} entities"
+    python3 benches/generators/gen_entities.py "${ENTITY_COUNT:-$COUNT}" "$ENTITIES.part"
     mv "$ENTITIES.part" "$ENTITIES"
   fi
 }

@@ -12,6 +12,8 @@ crate::domain::entity::labelled_enum! {
         CategoryAlias = "category.alias", "新增行业别名";
         CategoryCreate = "category.create", "新增行业类别";
         ConflictDeclare = "conflict.declare", "登记回避";
+        ConsoleSignIn = "console.sign_in", "登录工作台";
+        ConsoleSignOut = "console.sign_out", "退出工作台";
         ConflictRemove = "conflict.remove", "撤销回避";
         EntityCreate = "entity.create", "新增市场主体";
         EntityDeregister = "entity.deregister", "注销市场主体";

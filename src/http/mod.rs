@@ -1,10 +1,11 @@
 //! The HTTP layer: the route table (`routes`), the pipeline every request goes through
-//! (`middleware`), and warp filters and handlers grouped by audience: `public/` (no token) and
-//! `staff/` (a bearer token and a role). Handlers parse the request, call one service function,
+//! (`middleware`), and warp filters and handlers grouped by audience: `public/` (no token),
+//! `staff/` (a bearer token and a role) and `console/` (the staff's pages: a session cookie). Handlers parse the request, call one service function,
 //! and reply with a view built for their audience; the service decides the unit of work. No SQL,
 //! no diesel and no store types here.
 
 pub mod bare_errors;
+pub mod console;
 pub mod filters;
 pub mod lang;
 pub mod limits;
@@ -52,7 +53,11 @@ pub struct AppState {
 /// cache and its tags, `no-store`) is the pipeline's (`middleware::Pipeline`), around it.
 pub fn router(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
     public::routes(state.clone())
-        .or(staff::routes(state))
+        .or(staff::routes(state.clone()))
+        .unify()
+        .or(console::routes(state))
+        .unify()
+        .recover(console::recover)
         .unify()
         .recover(problem::recover)
         .unify()

@@ -18,8 +18,9 @@ pub enum Audience {
     /// The staff API: a bearer token and a role. `no-store`, no CORS, no per-client limit (the
     /// login has its own throttle); a successful write makes the public data version stale.
     Staff,
-    /// The staff console's pages (HTML, a session cookie): treated as staff answers. No routes
-    /// yet; its cookies, CSRF and content-security policy will be decided here too.
+    /// The staff console's pages (HTML, a session cookie and a CSRF token on every form that
+    /// writes, `http::console`): `no-store`, no CORS, no per-client limit (its sign-in has the
+    /// login's throttle), a strict content-security policy, never framed.
     Console,
     /// Fixed content built into the binary for other sites (the widget and its demo page, the API
     /// description and its page): treated as public answers.
@@ -49,6 +50,12 @@ impl Audience {
     /// No cache may keep its answers (they hold private data, a token, or live state).
     pub fn no_store(self) -> bool {
         matches!(self, Audience::Staff | Audience::Console | Audience::Probe)
+    }
+
+    /// Its answers are staff pages: a strict content-security policy (no inline script or
+    /// style, nothing from another site), never framed, no referrer sent on.
+    pub fn confined(self) -> bool {
+        matches!(self, Audience::Console)
     }
 
     /// Its writes can change what the public sees: a successful one makes the known data version
@@ -84,6 +91,14 @@ const fn staff(method: &'static str, template: &'static str) -> Route {
     }
 }
 
+const fn console(method: &'static str, template: &'static str) -> Route {
+    Route {
+        method,
+        template,
+        audience: Audience::Console,
+    }
+}
+
 const fn asset(template: &'static str) -> Route {
     Route {
         method: "GET",
@@ -105,6 +120,18 @@ pub const ROUTES: &[Route] = &[
     asset("/docs"),
     asset("/embed/v1/penalties.js"),
     asset("/embed/demo.html"),
+    // The staff console (issue 28): pages for people, on the same service functions.
+    console("GET", "/"),
+    console("GET", "/console"),
+    console("GET", "/console/login"),
+    console("POST", "/console/login"),
+    console("POST", "/console/logout"),
+    console("GET", "/console/text-size"),
+    console("GET", "/console/penalties"),
+    console("GET", "/console/penalties/{id}"),
+    console("GET", "/console/penalties/{id}/preview"),
+    console("POST", "/console/penalties/{id}/{step}"),
+    asset("/console/assets/{name}"),
     staff("POST", "/api/v1/auth/tokens"),
     staff("DELETE", "/api/v1/auth/tokens/current"),
     staff("GET", "/api/v1/users"),

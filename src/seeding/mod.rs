@@ -82,5 +82,31 @@ fn load_demo(app: &App) -> Result<Vec<String>, ServiceError> {
             imports::inspectors(app, &actor, Source::Bytes(DEMO_INSPECTORS), false, &none),
         )?,
         demo_penalties::load(app)?,
+        demo_accounts(app)?,
     ])
+}
+
+/// The demo's password for its accounts (README): a demo is for trying, never for real data.
+pub const DEMO_PASSWORD: &str = "gongshi-demo-2026";
+
+/// The demo accounts, one per role, named as the demo decisions' drafter and reviewer, so the
+/// console shows each role its own work; created once.
+fn demo_accounts(app: &App) -> Result<String, ServiceError> {
+    let actor = Actor::command_line();
+    let mut created = 0;
+    for (name, role) in [
+        ("demo-clerk", "clerk"),
+        ("demo-reviewer", "reviewer"),
+        ("demo-admin", "admin"),
+    ] {
+        let new = crate::service::users::NewUser::parse(name, role, DEMO_PASSWORD)?;
+        match crate::service::users::create(app, &actor, new) {
+            Ok(_) => created += 1,
+            Err(e) if matches!(e.unsaid(), ServiceError::Conflict { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(format!(
+        "demo accounts: {created} created (demo-clerk, demo-reviewer, demo-admin; password {DEMO_PASSWORD})"
+    ))
 }

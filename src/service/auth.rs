@@ -48,6 +48,7 @@ fn verify_password(password: &str, stored: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// A secret presented by a client (bearer token, session cookie) as it is stored: SHA-256, hex.
 pub fn token_digest(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
@@ -93,7 +94,6 @@ pub fn issue_token(
     })
 }
 
-/// Exchanges name and password for a token. Unknown name and wrong password get the same answer.
 /// A login's body, as it arrives.
 #[derive(Debug, Clone)]
 pub struct Login {
@@ -128,6 +128,17 @@ pub fn login(
     login: &Login,
     client: Option<ClientKey>,
 ) -> Result<IssuedToken, ServiceError> {
+    let user = check_login(app, login, client)?;
+    issue_token(app, &user, &user.name, DEFAULT_TOKEN_TTL)
+}
+
+/// The account behind a name and password, as [`login`] judges them (throttle, same effort,
+/// audited refusals): the bearer token's and the console session's one check.
+pub(super) fn check_login(
+    app: &App,
+    login: &Login,
+    client: Option<ClientKey>,
+) -> Result<User, ServiceError> {
     let (name, password) = (login.name.as_str(), login.password.as_str());
     let guard = app.login_guard();
     let admitted = app.clock().now();
@@ -158,7 +169,7 @@ pub fn login(
     match checked {
         Ok(user) => {
             guard.succeeded(name, client, admitted);
-            issue_token(app, &user, &user.name, DEFAULT_TOKEN_TTL)
+            Ok(user)
         }
         Err(refusal) => {
             audit_refusal(app, name, client, refusal)?;

@@ -101,6 +101,14 @@ impl ServiceError {
         }
     }
 
+    /// The error itself, without the Chinese words a caller added ([`ServiceError::zh`]).
+    pub fn unsaid(&self) -> &ServiceError {
+        match self {
+            ServiceError::Said { error, .. } => error.unsaid(),
+            e => e,
+        }
+    }
+
     pub fn invalid(field: &str, code: &str, message: impl Into<String>) -> Self {
         ServiceError::Validation(vec![FieldError::new(field, code, message)])
     }

@@ -27,8 +27,10 @@ pub mod plan_deadlines;
 pub mod plan_results;
 pub mod plans;
 pub mod privacy;
+pub mod sessions;
 pub mod snapshots;
 pub mod system;
+pub mod today;
 pub mod users;
 
 pub use app::App;

@@ -16,6 +16,7 @@ pub mod penalties;
 mod pg_copy;
 pub mod plans;
 pub mod schema;
+pub mod sessions;
 mod spill;
 pub mod tokens;
 pub mod users;

@@ -1218,3 +1218,45 @@ pub fn refresh_public_names(
         }
     }
 }
+
+/// Publications since `since` (UTC), per day of publication: `(day, published, published late)`,
+/// of one authority when asked (the Today page's chart). Reads the publication-time index.
+pub fn publications_per_day(
+    conn: &mut AnyConn,
+    authority: Option<i64>,
+    since: NaiveDateTime,
+) -> QueryResult<Vec<(NaiveDate, i64, i64)>> {
+    use diesel::dsl::count_star;
+    use diesel::sql_types::Bool;
+    let mut counts = |late_only: bool| -> QueryResult<Vec<(Option<NaiveDate>, i64)>> {
+        penalty_states::table
+            .inner_join(penalties::table)
+            .filter(penalty_states::published_at.ge(since))
+            .filter(
+                penalties::authority_id
+                    .eq(authority.unwrap_or(0))
+                    .or(authority.is_none().into_sql::<Bool>()),
+            )
+            .filter(
+                penalty_states::working_days_late
+                    .gt(0)
+                    .or((!late_only).into_sql::<Bool>()),
+            )
+            .group_by(penalty_states::published_on)
+            .select((penalty_states::published_on, count_star()))
+            .load(conn)
+    };
+    let all = counts(false)?;
+    let late = counts(true)?;
+    Ok(all
+        .into_iter()
+        .filter_map(|(day, n)| {
+            let day = day?;
+            let l = late
+                .iter()
+                .find(|(d, _)| *d == Some(day))
+                .map_or(0, |(_, n)| *n);
+            Some((day, n, l))
+        })
+        .collect())
+}

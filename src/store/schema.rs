@@ -26,6 +26,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    console_sessions (id) {
+        id -> Integer,
+        user_id -> Integer,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     audit_log (seq) {
         seq -> BigInt,
         recorded_at -> Timestamp,
@@ -42,9 +53,11 @@ diesel::table! {
 }
 
 diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(console_sessions -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     api_tokens,
+    console_sessions,
     audit_log,
     calendar_years,
     calendar_days,

@@ -45,10 +45,12 @@ pub fn holder(
     }
 }
 
-/// Deletes every token of `user_id` (disabled, demoted, new password, or revoked by an admin);
-/// returns how many there were.
+/// Deletes every token of `user_id` (disabled, demoted, new password, or revoked by an admin),
+/// its console sessions included; returns how many there were.
 pub fn revoke_all(conn: &mut AnyConn, user_id: i32) -> QueryResult<usize> {
-    diesel::delete(api_tokens::table.filter(api_tokens::user_id.eq(user_id))).execute(conn)
+    let tokens =
+        diesel::delete(api_tokens::table.filter(api_tokens::user_id.eq(user_id))).execute(conn)?;
+    Ok(tokens + super::sessions::revoke_all(conn, user_id)?)
 }
 
 /// Deletes the token with this digest (sign-out); returns whether it existed.

@@ -10,6 +10,7 @@ mod calendar;
 mod categories;
 mod cli;
 mod connections;
+mod console;
 mod cors;
 mod directory;
 mod draws;

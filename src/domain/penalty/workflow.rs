@@ -28,6 +28,12 @@ pub enum Step {
 }
 
 impl Step {
+    /// The step called `name` (`submit`, `approve`, …), as the API's and the console's paths
+    /// name it.
+    pub fn parse(name: &str) -> Option<Step> {
+        STEPS.into_iter().find(|s| s.name() == name)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Step::Submit => "submit",
@@ -297,6 +303,37 @@ pub fn precheck(
     Ok(())
 }
 
+/// Every step, in the order a decision meets them.
+pub const STEPS: [Step; 7] = [
+    Step::Submit,
+    Step::Approve,
+    Step::Reject,
+    Step::Publish,
+    Step::Withdraw,
+    Step::Repair,
+    Step::Discard,
+];
+
+/// The steps `taker` may offer on the decision today (the console shows exactly these): those
+/// [`precheck`] allows, without the approval of a decision the taker drafted (先审后发). A
+/// withdrawal's event date and a step's own rule (publishability, the minimum publicity period
+/// of a repair) are judged when it is taken.
+pub fn offered(before: &PenaltyRecord, taker: Taker<'_>, today: NaiveDate) -> Vec<Step> {
+    STEPS
+        .into_iter()
+        .filter(|step| precheck(before, *step, None, taker, today).is_ok())
+        .filter(|step| {
+            *step != Step::Approve
+                || !before
+                    .progress
+                    .workflow
+                    .drafters
+                    .iter()
+                    .any(|d| d == taker.name)
+        })
+        .collect()
+}
+
 /// The decision's progress after `command`, taken by `taker` at `now` (on `today` in
 /// Asia/Shanghai), or why the step is refused: [`precheck`], then the step's own rule
 /// (separation of duties, publishability, the minimum publicity period). The version is the
@@ -509,6 +546,58 @@ mod tests {
             commitment: "守法经营".into(),
             evidence: "已缴纳罚款".into(),
         }
+    }
+
+    #[test]
+    fn each_role_is_offered_exactly_the_steps_it_may_take_in_each_state() {
+        let today = day("2026-03-05");
+        let other_clerk = Taker {
+            name: "li",
+            role: Some(Role::Clerk),
+        };
+        // A reviewer who edited the draft (so drafted it) may not approve it.
+        let drafting_reviewer = Taker {
+            name: "wang",
+            role: Some(Role::Reviewer),
+        };
+        let admin = Taker {
+            name: "root",
+            role: Some(Role::Admin),
+        };
+        use Step::*;
+        for (state, taker, steps) in [
+            (State::Draft, CLERK, vec![Submit, Discard]),
+            (State::Draft, other_clerk, vec![Submit]),
+            (State::Draft, REVIEWER, vec![Discard]),
+            (State::Submitted, CLERK, vec![Discard]),
+            (State::Submitted, REVIEWER, vec![Approve, Reject, Discard]),
+            (State::Submitted, drafting_reviewer, vec![Reject, Discard]),
+            (State::Approved, CLERK, vec![Discard]),
+            (State::Approved, REVIEWER, vec![Publish, Discard]),
+            (State::Published, CLERK, vec![]),
+            (State::Published, REVIEWER, vec![Withdraw, Repair]),
+            (State::Withdrawn, REVIEWER, vec![]),
+            (State::Repaired, REVIEWER, vec![]),
+            (State::Discarded, REVIEWER, vec![]),
+            (State::Discarded, CLERK, vec![]),
+        ] {
+            let r = record(state, Severity::General);
+            let got = offered(&r, taker, today);
+            assert_eq!(got, steps, "{state:?} as {} ({:?})", taker.name, taker.role);
+            // Every step offered passes the check the step itself makes first.
+            for s in &got {
+                assert!(precheck(&r, *s, None, taker, today).is_ok());
+            }
+        }
+        // An admin's role is checked by the policy like any other.
+        for state in State::ALL {
+            for s in offered(&record(*state, Severity::General), admin, today) {
+                assert!(policy::permits(Role::Admin, s.action()), "{s:?}");
+            }
+        }
+        // Past its publicity period a decision offers nothing more.
+        let expired = record(State::Published, Severity::General);
+        assert!(offered(&expired, REVIEWER, day("2029-03-03")).is_empty());
     }
 
     #[test]

@@ -7,6 +7,13 @@ use warp::reply::Response;
 use super::cors::{self, Origins};
 use crate::http::routes::{self, Audience};
 
+/// The console's content-security policy: its own script and style files only (no inline
+/// script, no inline style), images of its own or drawn inline (SVG), forms posted only to
+/// itself, never framed, no `<base>`.
+pub const CONSOLE_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+     img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+     base-uri 'none'";
+
 /// CORS on an answer other sites may read (problems included), `no-store` on one no cache may
 /// keep, `nosniff` on every answer (a JSON or CSV body is never to be run as a script or page),
 /// and `Allow` on a 405. `audience` is `None` for a path no route serves, and for a preflight's
@@ -25,6 +32,17 @@ pub fn finish(
         }
         if audience.no_store() {
             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
+        if audience.confined() {
+            headers.insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(CONSOLE_POLICY),
+            );
+            headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+            headers.insert(
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("same-origin"),
+            );
         }
     }
     headers.insert(

@@ -14,7 +14,9 @@ mod workflow;
 pub use drafts::{create, update};
 pub(crate) use drafts::{progress_with, publication_deadline};
 pub use numbers::{register, NumberLine, NumberRegister};
-pub use queries::{get, list, public_get, public_search, PenaltyParams, Published};
+pub use queries::{
+    get, history, list, preview, public_get, public_search, PenaltyParams, Preview, Published,
+};
 pub(crate) use report::recompute_provisional;
 pub use report::{deadlines, DeadlineLine, DeadlineParams};
 pub use workflow::{publish_import, step, ImportReview, StepBody};

@@ -191,3 +191,61 @@ pub fn public_get(
     let a = crate::service::authorities::find(conn, r.authority_id)?;
     Ok((r, a.label(), today))
 }
+
+/// A decision's history, oldest first: every audit record about it (who, when, what), for staff
+/// who may read it.
+pub fn history(
+    app: &App,
+    actor: &Actor,
+    id: PenaltyId,
+) -> Result<Vec<crate::domain::audit_chain::AuditRecord>, ServiceError> {
+    let id = id.get();
+    actor.require(Action::ReadPenalties)?;
+    let conn = &mut *app.conn()?;
+    find_for(conn, actor, id)?;
+    Ok(store::audit::for_object(conn, "penalty", &id.to_string())?)
+}
+
+/// What the public would see of a decision published today (the console's preview before
+/// approval and publication): its public part as stored, published today (a withdrawn one as
+/// its notice), and whether the authority publishes such a decision at all.
+pub struct Preview {
+    pub record: PublicRecord,
+    pub authority: AuthorityLabel,
+    /// The day the public view is taken on (today, or the decision date if later).
+    pub on: NaiveDate,
+    /// Why the authority's settings keep it from the public, in Chinese.
+    pub not_publishable: Option<String>,
+}
+
+pub fn preview(app: &App, actor: &Actor, id: PenaltyId) -> Result<Preview, ServiceError> {
+    let id = id.get();
+    actor.require(Action::ReadPenalties)?;
+    let conn = &mut *app.conn()?;
+    let r = find_for(conn, actor, id)?;
+    let a = crate::service::authorities::find(conn, r.authority_id)?;
+    let today = app.today();
+    let mut record = r.public();
+    if matches!(
+        record.state,
+        State::Draft | State::Submitted | State::Approved
+    ) {
+        record.state = State::Published;
+        record.published_on = Some(today);
+    }
+    let f = &r.fields;
+    let not_publishable = crate::domain::penalty::publicity::publishable(
+        a.fields.settings,
+        f.procedure,
+        &f.penalty_types,
+        f.severity,
+    )
+    .err()
+    .map(|n| n.zh().to_string());
+    Ok(Preview {
+        record,
+        authority: a.label(),
+        on: today.max(f.decision_date),
+        not_publishable,
+    })
+}

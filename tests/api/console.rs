@@ -1,0 +1,588 @@
+//! The staff console (issue 28): sign-in and its session cookie, CSRF on every form that writes,
+//! the Today page, a decision's page offering exactly its role's steps, the preview of the
+//! public view, and a step taken from a form, on the same service functions as the API.
+
+use serde_json::{json, Value};
+
+use crate::helpers::{spawn_app_at, TestApp};
+use crate::penalties::{
+    bureau, december, draft, natural_person, ok_step, shanghai, ADDRESS, FULL_NAME, ID_NUMBER,
+};
+
+const PASSWORD: &str = "a long test password";
+
+/// A browser without redirects followed and with its cookies kept by hand.
+struct Browser<'a> {
+    app: &'a TestApp,
+    client: reqwest::Client,
+    cookies: Vec<(String, String)>,
+}
+
+/// An answer as a browser test reads it.
+struct Page {
+    status: u16,
+    headers: reqwest::header::HeaderMap,
+    body: String,
+}
+
+impl Page {
+    fn location(&self) -> &str {
+        self.headers["location"].to_str().unwrap()
+    }
+
+    fn set_cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .find(|c| c.starts_with(&format!("{name}=")))
+    }
+
+    /// The value of the first `<input … name="NAME" value="…">` on the page.
+    fn input(&self, name: &str) -> String {
+        let at = self
+            .body
+            .find(&format!("name=\"{name}\" value=\""))
+            .unwrap_or_else(|| panic!("no input {name} on the page: {}", self.body));
+        let rest = &self.body[at + name.len() + 15..];
+        rest[..rest.find('"').unwrap()].to_string()
+    }
+}
+
+impl<'a> Browser<'a> {
+    fn new(app: &'a TestApp) -> Browser<'a> {
+        Browser {
+            app,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            cookies: Vec::new(),
+        }
+    }
+
+    fn keep(&mut self, res: &reqwest::Response) {
+        for v in res.headers().get_all("set-cookie") {
+            let v = v.to_str().unwrap();
+            let pair = v.split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            self.cookies.retain(|(n, _)| n != name);
+            if !v.contains("Max-Age=0") {
+                self.cookies.push((name.to_string(), value.to_string()));
+            }
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn read(&mut self, res: reqwest::Response) -> Page {
+        self.keep(&res);
+        Page {
+            status: res.status().as_u16(),
+            headers: res.headers().clone(),
+            body: res.text().await.unwrap(),
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Page {
+        let res = self
+            .client
+            .get(self.app.url(path))
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        self.read(res).await
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        let body: String = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let res = self
+            .client
+            .post(self.app.url(path))
+            .header("cookie", self.cookie_header())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        self.read(res).await
+    }
+
+    /// Signs in as `name` through the form; the Today page's answer.
+    async fn sign_in(&mut self, name: &str) -> Page {
+        let login = self.get("/console/login").await;
+        assert_eq!(login.status, 200, "{}", login.body);
+        let token = login.input("token");
+        let res = self
+            .post(
+                "/console/login",
+                &[
+                    ("token", &token),
+                    ("next", "/console/"),
+                    ("name", name),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, 303, "{}", res.body);
+        assert_eq!(res.location(), "/console/");
+        self.get("/console/").await
+    }
+}
+
+async fn account(app: &TestApp, name: &str, role: &str) {
+    let res = app
+        .post_json(
+            Some(&app.admin_token),
+            "/api/v1/users",
+            &json!({"name": name, "role": role, "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_in_gives_a_strict_session_cookie_and_signing_out_ends_it() {
+    let app = spawn_app_at(december()).await;
+    account(&app, "clerk9", "clerk").await;
+    let mut b = Browser::new(&app);
+
+    // `/` and every page lead a stranger to the sign-in page, which comes back after.
+    let home = b.get("/").await;
+    assert_eq!((home.status, home.location()), (303, "/console/"));
+    let today = b.get("/console/penalties?state=draft").await;
+    assert_eq!(today.status, 303);
+    assert_eq!(
+        today.location(),
+        "/console/login?next=%2Fconsole%2Fpenalties%3Fstate%3Ddraft"
+    );
+
+    // The sign-in page: labelled fields, its own form cookie, the console's headers.
+    let login = b.get("/console/login").await;
+    assert_eq!(login.status, 200);
+    assert!(login.body.contains("<label for=\"name\">账号名</label>"));
+    assert!(login.body.contains("<html lang=\"zh-CN\""));
+    let form_cookie = login.set_cookie("gongshi_sign_in").unwrap();
+    assert!(form_cookie.contains("HttpOnly") && form_cookie.contains("SameSite=Strict"));
+    let csp = login.headers["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    assert!(!csp.contains("unsafe-inline"));
+    assert_eq!(login.headers["x-frame-options"], "DENY");
+    assert_eq!(login.headers["cache-control"], "no-store");
+    assert!(login.headers.get("access-control-allow-origin").is_none());
+
+    // A sign-in posted without the page's token (another site's form) is refused.
+    let forged = b
+        .post(
+            "/console/login",
+            &[
+                ("token", "0000"),
+                ("name", "clerk9"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+    assert!(forged.set_cookie("gongshi_session").is_none());
+
+    // A wrong password: the same words as an unknown name, the name kept in its field.
+    let login = b.get("/console/login").await;
+    let token = login.input("token");
+    let again = b.get("/console/login").await;
+    assert_eq!(
+        again.input("token"),
+        token,
+        "the form cookie stays while the browser has it"
+    );
+    let wrong = b
+        .post(
+            "/console/login",
+            &[
+                ("token", &token),
+                ("name", "clerk9"),
+                ("password", "not the password"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, 401);
+    assert!(wrong.body.contains("账号名或密码错误"));
+    assert!(wrong.body.contains("value=\"clerk9\""));
+    assert!(wrong.body.contains("aria-describedby=\"login-error\""));
+
+    // The right one: a session cookie, HttpOnly and SameSite=Strict, and back where asked.
+    let ok = b
+        .post(
+            "/console/login",
+            &[
+                ("token", &token),
+                ("next", "/console/penalties"),
+                ("name", "clerk9"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!((ok.status, ok.location()), (303, "/console/penalties"));
+    let session = ok.set_cookie("gongshi_session").unwrap();
+    for attr in ["HttpOnly", "SameSite=Strict", "Path=/console"] {
+        assert!(session.contains(attr), "{session}");
+    }
+    assert!(!session.contains("Secure"), "plain HTTP: no Secure");
+    let page = b.get("/console/").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("今日待办"));
+    assert!(page.body.contains("clerk9（经办人）"), "{}", page.body);
+
+    // Signing out needs the session's CSRF token; without it nothing happens.
+    let stale = b.post("/console/logout", &[("csrf", "x")]).await;
+    assert_eq!(stale.status, 403);
+    assert!(stale.body.contains("页面已过期"));
+    assert_eq!(b.get("/console/").await.status, 200);
+    let csrf = page.input("csrf");
+    let out = b.post("/console/logout", &[("csrf", &csrf)]).await;
+    assert_eq!((out.status, out.location()), (303, "/console/login"));
+    assert!(out
+        .set_cookie("gongshi_session")
+        .unwrap()
+        .contains("Max-Age=0"));
+    // The old cookie is dead on the server too, not only forgotten by this browser.
+    let old = session.split(';').next().unwrap().to_string();
+    let res = b
+        .client
+        .get(app.url("/console/"))
+        .header("cookie", old)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+
+    // Both were audited as the console's sign-in and sign-out.
+    let actions: Vec<String> = app
+        .audit_records()
+        .await
+        .iter()
+        .map(|r| r["action"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        actions.contains(&"console.sign_in".to_string()),
+        "{actions:?}"
+    );
+    assert!(
+        actions.contains(&"console.sign_out".to_string()),
+        "{actions:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_tls_the_session_cookie_is_secure() {
+    let app = spawn_app_at(december()).await;
+    account(&app, "clerk9", "clerk").await;
+    let b = Browser::new(&app);
+    let res = b
+        .client
+        .get(app.url("/console/login"))
+        .header("x-forwarded-proto", "https")
+        .send()
+        .await
+        .unwrap();
+    let c: Vec<String> = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    assert!(
+        c.iter()
+            .any(|c| c.starts_with("gongshi_sign_in=") && c.ends_with("; Secure")),
+        "{c:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_ends_when_idle_an_hour_at_twelve_hours_and_when_its_account_is_disabled() {
+    let start = shanghai(2026, 12, 1, 8, 0, 0);
+    let app = spawn_app_at(start).await;
+    account(&app, "clerk8", "clerk").await;
+    account(&app, "clerk9", "clerk").await;
+
+    // Disabled by an admin: refused at the next request.
+    let mut b = Browser::new(&app);
+    assert_eq!(b.sign_in("clerk9").await.status, 200);
+    let user = app.find_user("clerk9").await;
+    let res = app
+        .patch_json(
+            &app.admin_token,
+            &format!("/api/v1/users/{}", user["id"]),
+            &json!({"version": user["version"], "active": false}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let page = b.get("/console/penalties").await;
+    assert_eq!(page.status, 303);
+    assert!(page.location().starts_with("/console/login"));
+
+    // Used every 50 minutes, a session lives; at 12 hours it ends however busy.
+    let mut b = Browser::new(&app);
+    assert_eq!(b.sign_in("clerk8").await.status, 200);
+    let mut at = start;
+    for _ in 0..15 {
+        at += chrono::Duration::minutes(50);
+        app.clock().set(at).unwrap();
+        let page = b.get("/console/").await;
+        let alive = at - start < chrono::Duration::hours(12);
+        assert_eq!(page.status == 200, alive, "at {at}: {}", page.status);
+    }
+
+    // Idle for more than an hour: ended.
+    assert_eq!(b.sign_in("clerk8").await.status, 200);
+    at += chrono::Duration::minutes(59);
+    app.clock().set(at).unwrap();
+    assert_eq!(b.get("/console/").await.status, 200);
+    at += chrono::Duration::minutes(61);
+    app.clock().set(at).unwrap();
+    assert_eq!(b.get("/console/").await.status, 303);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clerk_submits_and_a_reviewer_previews_approves_and_publishes_from_the_console() {
+    let app = spawn_app_at(december()).await;
+    let bureau = bureau(&app).await;
+    let d = draft(&app, &bureau, &natural_person("2026-11-27")).await;
+    let id = d["id"].as_i64().unwrap();
+    let number = d["decision_number"].as_str().unwrap().to_string();
+    let record = format!("/console/penalties/{id}");
+
+    // The clerk sees the draft on the Today page and may submit or discard it, never approve.
+    let mut clerk = Browser::new(&app);
+    let today = clerk.sign_in("clerk1").await;
+    assert!(today.body.contains(&number), "{}", today.body);
+    assert!(today.body.contains("我的草稿"));
+    let page = clerk.get(&record).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains(&format!("action=\"{record}/submit\"")));
+    assert!(page.body.contains(&format!("action=\"{record}/discard\"")));
+    assert!(!page.body.contains(&format!("action=\"{record}/approve\"")));
+    // Staff see the private fields on their own page, marked as not published.
+    assert!(page.body.contains(ID_NUMBER) && page.body.contains("内部信息（不公示）"));
+
+    // A form without the session's CSRF token changes nothing.
+    let version = page.input("version");
+    let forged = clerk
+        .post(
+            &format!("{record}/submit"),
+            &[("csrf", "forged"), ("version", &version)],
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+    let api: Value = app
+        .get_as(&bureau.clerk, &format!("/api/v1/penalties/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(api["state"], "draft");
+
+    let csrf = page.input("csrf");
+    let done = clerk
+        .post(
+            &format!("{record}/submit"),
+            &[("csrf", &csrf), ("version", &version)],
+        )
+        .await;
+    assert_eq!(
+        (done.status, done.location()),
+        (303, format!("{record}?done=submit").as_str())
+    );
+    let page = clerk.get(&format!("{record}?done=submit")).await;
+    assert!(page.body.contains("已提交审核。"), "{}", page.body);
+    assert!(page.body.contains("待审核"));
+    // The history says who did what.
+    assert!(page.body.contains("clerk1") && page.body.contains("提交审核"));
+
+    // The reviewer: the submission waits on the Today page; approve and reject are offered.
+    let mut reviewer = Browser::new(&app);
+    let today = reviewer.sign_in("reviewer1").await;
+    assert!(today.body.contains(&number));
+    let page = reviewer.get(&record).await;
+    assert!(page.body.contains(&format!("action=\"{record}/approve\"")));
+    assert!(page.body.contains(&format!("action=\"{record}/reject\"")));
+
+    // The preview is the public view: the name masked, no ID number, address or notes.
+    let preview = reviewer.get(&format!("{record}/preview")).await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert!(preview.body.contains("欧阳**"), "{}", preview.body);
+    for private in [
+        ID_NUMBER,
+        ADDRESS,
+        FULL_NAME,
+        "内部备注：",
+        "64010020260001",
+    ] {
+        assert!(
+            !preview.body.contains(private),
+            "the preview shows {private}"
+        );
+    }
+
+    // A stale version is refused with the API's words, and nothing changes.
+    let csrf = page.input("csrf");
+    let stale = reviewer
+        .post(
+            &format!("{record}/approve"),
+            &[("csrf", &csrf), ("version", "1")],
+        )
+        .await;
+    assert_eq!(stale.status, 409, "{}", stale.body);
+    assert!(
+        stale.body.contains("已被他人修改") || stale.body.contains("版本"),
+        "{}",
+        stale.body
+    );
+
+    let version = page.input("version");
+    let approved = reviewer
+        .post(
+            &format!("{record}/approve"),
+            &[("csrf", &csrf), ("version", &version)],
+        )
+        .await;
+    assert_eq!(approved.status, 303, "{}", approved.body);
+    let page = reviewer.get(&record).await;
+    assert!(page.body.contains(&format!("action=\"{record}/publish\"")));
+    let version = page.input("version");
+    let published = reviewer
+        .post(
+            &format!("{record}/publish"),
+            &[("csrf", &csrf), ("version", &version)],
+        )
+        .await;
+    assert_eq!(published.status, 303, "{}", published.body);
+
+    // The public API shows it, as the preview said.
+    let public: Value = app
+        .get("/api/v1/public/penalties")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(public["items"][0]["decision_number"], number.as_str());
+    assert_eq!(public["items"][0]["party_name"], "欧阳**");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_step_shows_its_error_next_to_the_field_and_keeps_what_was_typed() {
+    let app = spawn_app_at(december()).await;
+    let bureau = bureau(&app).await;
+    let d = draft(&app, &bureau, &natural_person("2026-11-27")).await;
+    let id = d["id"].as_i64().unwrap();
+    ok_step(
+        &app,
+        &bureau.clerk,
+        id,
+        "submit",
+        json!({"version": d["version"]}),
+    )
+    .await;
+    let record = format!("/console/penalties/{id}");
+    let mut reviewer = Browser::new(&app);
+    reviewer.sign_in("reviewer1").await;
+    let page = reviewer.get(&record).await;
+    let (csrf, version) = (page.input("csrf"), page.input("version"));
+    // Reject without a reason: the reason's error is tied to its field.
+    let refused = reviewer
+        .post(
+            &format!("{record}/reject"),
+            &[("csrf", &csrf), ("version", &version), ("reason", "  ")],
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused
+            .body
+            .contains("aria-describedby=\"reject-reason-error\""),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("id=\"reject-reason-error\""));
+    // Still submitted.
+    assert!(refused.body.contains("待审核"));
+    let ok = reviewer
+        .post(
+            &format!("{record}/reject"),
+            &[
+                ("csrf", &csrf),
+                ("version", &version),
+                ("reason", "事实部分请补充证据"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    // The clerk sees the reason on the Today page.
+    let mut clerk = Browser::new(&app);
+    let today = clerk.sign_in("clerk1").await;
+    assert!(today.body.contains("事实部分请补充证据"), "{}", today.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_large_text_switch_is_kept_per_browser_and_comes_back_only_to_the_console() {
+    let app = spawn_app_at(december()).await;
+    let mut b = Browser::new(&app);
+    let on = b
+        .get("/console/text-size?large=1&back=%2Fconsole%2Flogin")
+        .await;
+    assert_eq!((on.status, on.location()), (303, "/console/login"));
+    assert!(on
+        .set_cookie("gongshi_large_text")
+        .unwrap()
+        .contains("Max-Age=31536000"));
+    let login = b.get("/console/login").await;
+    assert!(login.body.contains("class=\"large-text\""));
+    assert!(login.body.contains("标准字号"));
+    let away = b
+        .get("/console/text-size?large=0&back=https%3A%2F%2Fevil.example%2F")
+        .await;
+    assert_eq!(away.location(), "/console/");
+    let login = b.get("/console/login").await;
+    assert!(!login.body.contains("class=\"large-text\""));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn console_assets_are_versioned_files_and_pages_load_nothing_else() {
+    let app = spawn_app_at(december()).await;
+    let mut b = Browser::new(&app);
+    let login = b.get("/console/login").await;
+    for (name, media) in [
+        ("console.css", "text/css"),
+        ("console.js", "text/javascript"),
+    ] {
+        let at = login
+            .body
+            .find(&format!("/console/assets/{name}?v="))
+            .unwrap_or_else(|| panic!("{name} is not linked"));
+        let href = &login.body[at..];
+        let href = &href[..href.find('"').unwrap()];
+        let res = b.get(href).await;
+        assert_eq!(res.status, 200);
+        assert!(res.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with(media));
+        assert!(res.headers.get("etag").is_some());
+    }
+    assert_eq!(b.get("/console/assets/other.js").await.status, 404);
+    // No inline script or style, nothing from another site.
+    assert!(!login.body.contains("<script>"));
+    assert!(!login.body.contains("style="));
+    assert!(!login.body.contains("http://") && !login.body.contains("https://"));
+}
