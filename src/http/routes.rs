@@ -128,6 +128,8 @@ pub const ROUTES: &[Route] = &[
     console("POST", "/console/logout"),
     console("GET", "/console/text-size"),
     console("GET", "/console/penalties"),
+    console("POST", "/console/penalties"),
+    console("GET", "/console/penalties/new"),
     console("GET", "/console/penalties/{id}"),
     console("GET", "/console/penalties/{id}/preview"),
     console("POST", "/console/penalties/{id}/{step}"),

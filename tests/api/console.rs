@@ -586,3 +586,85 @@ async fn console_assets_are_versioned_files_and_pages_load_nothing_else() {
     assert!(!login.body.contains("style="));
     assert!(!login.body.contains("http://") && !login.body.contains("https://"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clerk_logs_a_decision_in_the_form_fixing_an_amount_the_form_named() {
+    let app = spawn_app_at(december()).await;
+    let bureau = bureau(&app).await;
+    let mut clerk = Browser::new(&app);
+    clerk.sign_in("clerk1").await;
+    let list = clerk.get("/console/penalties").await;
+    assert!(list.body.contains("href=\"/console/penalties/new\""));
+    let form = clerk
+        .get("/console/penalties/new?decision_date=2026-11-27")
+        .await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    // Only eligible officers are offered, with the deadline of the decision date.
+    assert!(form.body.contains("value=\"64010020260001\""));
+    assert!(form.body.contains("value=\"64010020260002\""));
+    assert!(form.body.contains("公示期限：2026-12-08"), "{}", form.body);
+    let csrf = form.input("csrf");
+    let mut fields: Vec<(&str, &str)> = vec![
+        ("csrf", &csrf),
+        ("authority_id", ""),
+        ("party_kind", "natural_person"),
+        ("party_name", FULL_NAME),
+        ("party_id_type", "resident_id_card"),
+        ("party_id_number", ID_NUMBER),
+        ("party_address", ADDRESS),
+        ("violation_type", "无证从事营业性演出"),
+        (
+            "facts",
+            "当事人未取得营业性演出许可证，擅自举办营业性演出。",
+        ),
+        ("legal_basis", "《营业性演出管理条例》第四十三条"),
+        ("penalty_types", "fine"),
+        ("content", "罚款人民币五千元"),
+        ("fine_yuan", "5000元"),
+        ("decision_date", "2026-11-27"),
+        ("procedure", "ordinary"),
+        ("case_officers", "64010020260001"),
+        ("case_officers", "64010020260002"),
+        ("internal_notes", "内部备注：现场检查两次"),
+    ];
+    let refused = clerk.post("/console/penalties", &fields).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    // The amount's error in 元, next to its field; what was typed is kept.
+    assert!(
+        refused.body.contains("id=\"fine_yuan-error\""),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("不是以元为单位的金额"));
+    assert!(refused.body.contains("aria-describedby=\"fine_yuan-error"));
+    assert!(refused.body.contains(FULL_NAME) && refused.body.contains("现场检查两次"));
+    // Nothing was written.
+    let listed: Value = app
+        .get_as(&bureau.clerk, "/api/v1/penalties")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["items"].as_array().unwrap().len(), 0);
+
+    for f in fields.iter_mut() {
+        if f.0 == "fine_yuan" {
+            f.1 = "5,000";
+        }
+    }
+    let saved = clerk.post("/console/penalties", &fields).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let to = saved.location().to_string();
+    assert!(to.ends_with("?done=created"), "{to}");
+    let page = clerk.get(&to).await;
+    assert!(page.body.contains("已保存为草稿"));
+    assert!(page.body.contains("5,000"), "the fine is shown in 元");
+    let listed: Value = app
+        .get_as(&bureau.clerk, "/api/v1/penalties")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["items"][0]["fine_fen"], 500_000);
+    assert_eq!(listed["items"][0]["created_by"], "clerk1");
+}

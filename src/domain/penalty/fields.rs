@@ -934,6 +934,71 @@ fn has(v: &Option<GivenAmount>) -> bool {
     }
 }
 
+impl OfficerFacts {
+    /// Why this officer may not act on a decision of `decided` about `party` (of
+    /// `party_category`): not 在岗, a certificate not valid that day, a declared conflict of
+    /// interest (回避, 行政处罚法 Art. 43) with the party or its category. Each as (code, English,
+    /// Chinese); none when the officer is eligible. The console's officer picker offers exactly
+    /// the officers with none.
+    pub fn refusals(
+        &self,
+        decided: Option<NaiveDate>,
+        party: Option<&CreditCode>,
+        party_category: Option<&CategoryCode>,
+    ) -> Vec<(&'static str, String, String)> {
+        let facts = self;
+        let no = &self.certificate_no;
+        let mut out = Vec::new();
+        if facts.status != InspectorStatus::Active {
+            out.push((
+                "inactive",
+                format!(
+                    "inspector {} is {} (在岗 required)",
+                    no.as_str(),
+                    facts.status.label()
+                ),
+                format!(
+                    "执法证号 {} 的人员状态为“{}”，须为在岗",
+                    no.as_str(),
+                    facts.status.label()
+                ),
+            ));
+        }
+        if let Some(d) = decided {
+            if d > facts.valid_to {
+                out.push((
+                    "certificate_expired",
+                    format!(
+                        "the certificate of inspector {} expired on {}, before the decision date {d}",
+                        no.as_str(),
+                        facts.valid_to
+                    ), format!("执法证号 {} 已于 {} 过期，早于处罚决定日期 {d}", no.as_str(), facts.valid_to)));
+            } else if d < facts.valid_from {
+                out.push((
+                    "certificate_not_yet_valid",
+                    format!(
+                        "the certificate of inspector {} is valid only from {}, after the decision date {d}",
+                        no.as_str(),
+                        facts.valid_from
+                    ), format!("执法证号 {} 自 {} 起才有效，晚于处罚决定日期 {d}", no.as_str(), facts.valid_from)));
+            }
+        }
+        let with_party =
+            party.is_some_and(|p| facts.conflict_entities.iter().any(|c| c == p.as_str()));
+        let with_category = party_category.is_some_and(|c| facts.conflict_categories.contains(c));
+        if with_party || with_category {
+            out.push((
+                "conflict_of_interest",
+                format!(
+                    "inspector {} has declared a conflict of interest (回避) with {} (行政处罚法 Art. 43)",
+                    no.as_str(),
+                    if with_party { "this party" } else { "this party's category" }
+                ), format!("执法证号 {} 的人员已申报与{}回避（《行政处罚法》第四十三条）", no.as_str(), if with_party { "该当事人" } else { "该当事人所属行业" })));
+        }
+        out
+    }
+}
+
 /// At least two distinct officers (行政处罚法 Art. 42), each on the roster, active, with a
 /// certificate valid on the decision date, and without a declared conflict (Art. 43) with the
 /// party or the party's category.
@@ -971,58 +1036,8 @@ fn officers(
             );
             continue;
         };
-        if facts.status != InspectorStatus::Active {
-            e.say(
-                "case_officers",
-                "inactive",
-                format!(
-                    "inspector {} is {} (在岗 required)",
-                    no.as_str(),
-                    facts.status.label()
-                ),
-                format!(
-                    "执法证号 {} 的人员状态为“{}”，须为在岗",
-                    no.as_str(),
-                    facts.status.label()
-                ),
-            );
-        }
-        if let Some(d) = decided {
-            if d > facts.valid_to {
-                e.say(
-                    "case_officers",
-                    "certificate_expired",
-                    format!(
-                        "the certificate of inspector {} expired on {}, before the decision date {d}",
-                        no.as_str(),
-                        facts.valid_to
-                    ), format!("执法证号 {} 已于 {} 过期，早于处罚决定日期 {d}", no.as_str(), facts.valid_to));
-            } else if d < facts.valid_from {
-                e.say(
-                    "case_officers",
-                    "certificate_not_yet_valid",
-                    format!(
-                        "the certificate of inspector {} is valid only from {}, after the decision date {d}",
-                        no.as_str(),
-                        facts.valid_from
-                    ), format!("执法证号 {} 自 {} 起才有效，晚于处罚决定日期 {d}", no.as_str(), facts.valid_from));
-            }
-        }
-        let with_party =
-            party.is_some_and(|p| facts.conflict_entities.iter().any(|c| c == p.as_str()));
-        let with_category = ctx
-            .party_category
-            .as_ref()
-            .is_some_and(|c| facts.conflict_categories.contains(c));
-        if with_party || with_category {
-            e.say(
-                "case_officers",
-                "conflict_of_interest",
-                format!(
-                    "inspector {} has declared a conflict of interest (回避) with {} (行政处罚法 Art. 43)",
-                    no.as_str(),
-                    if with_party { "this party" } else { "this party's category" }
-                ), format!("执法证号 {} 的人员已申报与{}回避（《行政处罚法》第四十三条）", no.as_str(), if with_party { "该当事人" } else { "该当事人所属行业" }));
+        for (code, en, zh) in facts.refusals(decided, party, ctx.party_category.as_ref()) {
+            e.say("case_officers", code, en, zh);
         }
         out.push(no);
     }

@@ -35,6 +35,35 @@ pub fn wan_to_fen(text: &str) -> Option<i64> {
     whole.checked_mul(FEN_PER_WAN)?.checked_add(frac)
 }
 
+/// `"5,000.5"` 元 → 500,050 分: an amount as staff type it in the console. Digits, optionally
+/// grouped by commas, with at most two decimals (角 and 分); no sign, no exponent, no 万; `None`
+/// otherwise or when too large.
+pub fn yuan_to_fen(text: &str) -> Option<i64> {
+    let t = text.trim().replace([',', '，'], "");
+    let (whole, frac) = match t.split_once('.') {
+        Some((w, f)) => (w, f),
+        None => (t.as_str(), ""),
+    };
+    if whole.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+        || (t.contains('.') && frac.is_empty())
+    {
+        return None;
+    }
+    let frac = frac.trim_end_matches('0');
+    if frac.len() > 2 {
+        return None;
+    }
+    let whole: i64 = whole.parse().ok()?;
+    let frac: i64 = if frac.is_empty() {
+        0
+    } else {
+        format!("{frac:0<2}").parse().ok()?
+    };
+    whole.checked_mul(100)?.checked_add(frac)
+}
+
 /// 500,000 分 → `"0.500000"` 万元.
 pub fn fen_to_wan(fen: i64) -> String {
     format!("{}.{:06}", fen / FEN_PER_WAN, fen % FEN_PER_WAN)
@@ -60,6 +89,30 @@ pub fn yuan(fen: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn yuan_as_typed_become_exact_fen() {
+        for (text, fen) in [
+            ("5000", Some(500_000)),
+            ("5,000", Some(500_000)),
+            ("5，000.5", Some(500_050)),
+            (" 123.45 ", Some(12_345)),
+            ("0.01", Some(1)),
+            ("10.100", Some(1_010)),
+            ("0", Some(0)),
+            ("1.005", None),
+            ("-5", None),
+            ("5e3", None),
+            ("五千", None),
+            ("5000元", None),
+            (".5", None),
+            ("5.", None),
+            ("", None),
+            ("99999999999999999999", None),
+        ] {
+            assert_eq!(yuan_to_fen(text), fen, "{text:?}");
+        }
+    }
 
     #[test]
     fn wan_converts_exactly_both_ways() {

@@ -10,6 +10,7 @@
 //! `X-Frame-Options: DENY` (`Audience::Console`).
 
 mod assets;
+mod drafting;
 mod form;
 mod page;
 mod penalties;
@@ -43,6 +44,8 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
     home.or(sign_in::routes(state.clone()))
         .unify()
         .or(today::routes(state.clone()))
+        .unify()
+        .or(drafting::routes(state.clone()))
         .unify()
         .or(penalties::routes(state))
         .unify()

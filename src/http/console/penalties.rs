@@ -15,10 +15,11 @@ use super::page::{encode, error_page, render, Nav, Shell};
 use super::today::Line;
 use super::{see_other, signed_in, Session};
 use crate::domain::ids::PenaltyId;
+use crate::domain::penalty::money::yuan;
 use crate::domain::penalty::record::PenaltyRecord;
 use crate::domain::penalty::workflow::{offered, Step, Taker};
 use crate::http::filters::{get, with_state};
-use crate::http::public::views::{yuan, PublicPenaltyItem};
+use crate::http::public::views::PublicPenaltyItem;
 use crate::http::AppState;
 use crate::service::penalties::{self, PenaltyParams, Preview, StepBody};
 use crate::service::{authorities, FieldError, ServiceError};
@@ -74,6 +75,8 @@ struct ListPage {
     lines: Vec<Line>,
     next: Option<String>,
     errors: Vec<FieldError>,
+    /// A clerk may log a new decision.
+    can_draft: bool,
 }
 
 /// One row of a decision's fields.
@@ -203,11 +206,11 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
                 .unify(),
         )
         .and_then(|id, state, session, q: RecordQuery| async move {
-            let done = q
-                .done
-                .as_deref()
-                .and_then(Step::parse)
-                .map(|s| format!("已{}。", s.zh()));
+            let done = match q.done.as_deref() {
+                Some("created") => Some("已保存为草稿。核对无误后请提交审核。".to_string()),
+                Some(step) => Step::parse(step).map(|s| format!("已{}。", s.zh())),
+                None => None,
+            };
             Ok::<_, std::convert::Infallible>(
                 record_page(state, session, id, done, None, Form::default()).await,
             )
@@ -330,6 +333,10 @@ async fn list(
             lines,
             next,
             errors,
+            can_draft: s
+                .actor
+                .require(crate::domain::policy::Action::DraftPenalties)
+                .is_ok(),
         },
     ))
 }

@@ -33,22 +33,82 @@ fn officer_facts(conn: &mut AnyConn, raw: &RawPenalty) -> Result<Vec<OfficerFact
         let Some(r) = store::inspectors::by_certificate_no(conn, no.as_str())? else {
             continue;
         };
-        let conflicts = store::inspectors::conflicts_of(conn, r.id, false)?;
-        out.push(OfficerFacts {
-            certificate_no: r.fields.certificate_no.clone(),
-            status: r.fields.status,
-            valid_from: r.fields.certificate_valid_from,
-            valid_to: r.fields.certificate_valid_to,
-            conflict_entities: conflicts
-                .iter()
-                .filter_map(|c| c.credit_code.clone())
-                .collect(),
-            conflict_categories: conflicts
-                .iter()
-                .filter_map(|c| c.category.clone())
-                .map(crate::domain::category::CategoryCode::stored)
-                .collect(),
-        });
+        out.push(facts_of(conn, &r)?);
+    }
+    Ok(out)
+}
+
+/// What the rules need to know of one inspector: status, certificate, conflicts in force.
+fn facts_of(
+    conn: &mut AnyConn,
+    r: &crate::domain::inspector::InspectorRecord,
+) -> Result<OfficerFacts, ServiceError> {
+    let conflicts = store::inspectors::conflicts_of(conn, r.id, false)?;
+    Ok(OfficerFacts {
+        certificate_no: r.fields.certificate_no.clone(),
+        status: r.fields.status,
+        valid_from: r.fields.certificate_valid_from,
+        valid_to: r.fields.certificate_valid_to,
+        conflict_entities: conflicts
+            .iter()
+            .filter_map(|c| c.credit_code.clone())
+            .collect(),
+        conflict_categories: conflicts
+            .iter()
+            .filter_map(|c| c.category.clone())
+            .map(crate::domain::category::CategoryCode::stored)
+            .collect(),
+    })
+}
+
+/// An officer a decision may name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EligibleOfficer {
+    pub certificate_no: String,
+    pub name: String,
+    pub unit: String,
+}
+
+/// The officers who may act on a decision of `decided` about the party with credit code
+/// `party` (if given): in post (在岗), certified that day, without a conflict of interest with
+/// the party or its category; by the same rule a decision is checked with when it is saved
+/// (`OfficerFacts::refusals`). For the console's case-officer picker (clerks draft decisions).
+pub fn eligible_officers(
+    app: &App,
+    actor: &Actor,
+    decided: chrono::NaiveDate,
+    party: Option<&str>,
+) -> Result<Vec<EligibleOfficer>, ServiceError> {
+    actor.require(Action::ReadPenalties)?;
+    let conn = &mut *app.conn()?;
+    let party = party.and_then(|c| CreditCode::parse(c).ok());
+    let category = match &party {
+        Some(c) => store::entities::by_credit_code(conn, c.as_str())?.map(|e| e.fields.category),
+        None => None,
+    };
+    let mut out = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = store::inspectors::page(
+            conn,
+            after,
+            500,
+            Some(crate::domain::inspector::InspectorStatus::Active),
+        )?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        for r in &page {
+            if facts_of(conn, r)?
+                .refusals(Some(decided), party.as_ref(), category.as_ref())
+                .is_empty()
+            {
+                out.push(EligibleOfficer {
+                    certificate_no: r.fields.certificate_no.as_str().to_string(),
+                    name: r.fields.name.clone(),
+                    unit: r.fields.unit.clone(),
+                });
+            }
+        }
     }
     Ok(out)
 }

@@ -11,7 +11,7 @@ mod queries;
 mod report;
 mod workflow;
 
-pub use drafts::{create, update};
+pub use drafts::{create, eligible_officers, update, EligibleOfficer};
 pub(crate) use drafts::{progress_with, publication_deadline};
 pub use numbers::{register, NumberLine, NumberRegister};
 pub use queries::{
