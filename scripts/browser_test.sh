@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The widget's browser test (issue 14): installs Debian's chromium and playwright-core (npm) when
+# The browser tests: installs Debian's chromium and playwright-core and axe-core (npm) when
 # missing, starts the service with the demo data on a fresh SQLite database, and runs
-# scripts/browser/widget.test.mjs against /embed/demo.html. Screenshots go to target/browser/.
+# scripts/browser/widget.test.mjs against /embed/demo.html (issue 14) and
+# scripts/browser/console.test.mjs through the staff console (issue 28). Screenshots go to
+# target/browser/.
 # Run by .ci/run; needs `cargo build` done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,3 +27,4 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 node scripts/browser/widget.test.mjs "http://127.0.0.1:$port" target/browser
+node scripts/browser/console.test.mjs "http://127.0.0.1:$port" target/browser
