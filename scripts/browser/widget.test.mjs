@@ -6,7 +6,8 @@
 //
 //   node widget.test.mjs http://127.0.0.1:PORT OUT_DIR
 import { chromium } from "playwright-core";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 
 const [base, out] = process.argv.slice(2);
 mkdirSync(out, { recursive: true });
@@ -16,6 +17,7 @@ const check = (ok, what) => {
   if (!ok) failures.push(what);
 };
 // A 身份证 number: 6-digit region, a 19xx/20xx birth date, 3 digits and a check character.
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const ID_NUMBER = /[1-9]\d{5}(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\d{3}[\dXx]/;
 
 const browser = await chromium.launch({
@@ -104,6 +106,41 @@ try {
   const hostH2 = await page.locator("article > h2").evaluate((h) => getComputedStyle(h).color);
   check(hostH2 === "rgb(0, 0, 128)", "the widget's styles do not change the portal's headings");
   await page.screenshot({ path: `${out}/widget.png`, fullPage: true });
+
+  // A full personal name finds nothing (names are masked), and the widget says why.
+  await input.fill("欧阳明华");
+  await page.keyboard.press("Enter");
+  const nameHint = widget.getByText("自然人的姓名按规定只公示姓氏");
+  await nameHint.waitFor();
+  check(await nameHint.isVisible(), "a full personal name gets the hint that names are masked");
+  // One character is a query like any other, as the API takes it.
+  await input.fill("星");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => {
+    const st = document.querySelector(".gongshi-penalties").shadowRoot.querySelector("[role=status]").textContent;
+    return st.startsWith("本页") || st.startsWith("没有");
+  });
+  check(!(await nameHint.isVisible()), "the hint goes with the next query");
+  // 大字: the visitor's switch, kept in this browser.
+  const big = widget.getByRole("button", { name: "大字" });
+  await big.click();
+  const fontSize = await widget.locator("section").evaluate((s) => getComputedStyle(s).fontSize);
+  check(fontSize === "20px" && (await big.getAttribute("aria-pressed")) === "true", `大字 enlarges the widget (${fontSize})`);
+  await page.screenshot({ path: `${out}/widget-large-text.png`, fullPage: true });
+  await page.reload();
+  await widget.locator("li").first().waitFor();
+  check(await widget.locator("section").evaluate((s) => getComputedStyle(s).fontSize) === "20px",
+        "the large-text choice is kept after a reload");
+  await widget.getByRole("button", { name: "大字" }).click();
+
+  // axe-core over the demo page, the widget's shadow root included (colour contrast too).
+  await page.addScriptTag({ content: AXE });
+  const axe = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
+  const serious = axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  check(serious.length === 0, "axe: the demo page and the widget have no serious or critical violation" +
+        (serious.length ? ` (${serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(", ")}`).join("; ")})` : ""));
+  const lesser = axe.violations.filter((v) => !serious.includes(v));
+  console.log(`axe moderate or minor findings on the demo page: ${lesser.length}${lesser.length ? ": " + lesser.map((v) => `${v.id} (${v.impact})`).join("; ") : ""}`);
 
   // On a phone: the widget fits the screen, nothing scrolls sideways.
   const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true });

@@ -48,6 +48,13 @@ fn verify_password(password: &str, stored: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// 256 random bits, hex: a bearer token, a session cookie or a sign-in form's token.
+pub fn random_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
 /// A secret presented by a client (bearer token, session cookie) as it is stored: SHA-256, hex.
 pub fn token_digest(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
@@ -60,31 +67,14 @@ pub fn issue_token(
     actor: &str,
     ttl: Duration,
 ) -> Result<IssuedToken, ServiceError> {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    let token = hex::encode(bytes);
+    let token = random_secret();
     let now = app.now();
     let expires_at = now + ttl;
     write_tx(&mut *app.conn()?, |conn| {
         // Expired tokens are dead already; issuing is a cheap, regular moment to drop them.
         store::tokens::purge_expired(conn, now)?;
         store::tokens::insert(conn, user.id, &token_digest(&token), now, expires_at)?;
-        events::record_event(
-            conn,
-            Event {
-                actor,
-                action: AuditAction::TokenIssue,
-                object_type: "user",
-                object_id: user.id.to_string(),
-                before: None,
-                after: Some(snapshots::json(&TokenIssueSnapshot {
-                    user: &user.name,
-                    expires_at: expires_at.to_string(),
-                })),
-            },
-            now,
-        )?;
-        Ok::<_, ServiceError>(())
+        audit_issue(conn, actor, AuditAction::TokenIssue, user, expires_at, now)
     })?;
     Ok(IssuedToken {
         token,
@@ -92,6 +82,33 @@ pub fn issue_token(
         expires_at_utc: expires_at,
         expires_at: crate::domain::shanghai::format_utc(expires_at),
     })
+}
+
+/// The audit record of a token or session issued to `user` (`action`), by `actor`.
+pub(super) fn audit_issue(
+    conn: &mut crate::store::AnyConn,
+    actor: &str,
+    action: AuditAction,
+    user: &User,
+    expires_at: NaiveDateTime,
+    now: NaiveDateTime,
+) -> Result<(), ServiceError> {
+    events::record_event(
+        conn,
+        Event {
+            actor,
+            action,
+            object_type: "user",
+            object_id: user.id.to_string(),
+            before: None,
+            after: Some(snapshots::json(&TokenIssueSnapshot {
+                user: &user.name,
+                expires_at: expires_at.to_string(),
+            })),
+        },
+        now,
+    )?;
+    Ok(())
 }
 
 /// A login's body, as it arrives.

@@ -9,12 +9,12 @@
 //! server keeps nothing more per session.
 
 use chrono::{Duration, NaiveDateTime};
-use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+pub use super::auth::random_secret;
 use super::auth::{check_login, token_digest, Login};
 use super::events::{self, Event};
-use super::snapshots::{self, TokenIssueSnapshot, TokenRevokeSnapshot};
+use super::snapshots::{self, TokenRevokeSnapshot};
 use super::{Actor, App, ServiceError};
 use crate::domain::audit_action::AuditAction;
 use crate::domain::client::ClientKey;
@@ -48,19 +48,12 @@ pub fn sign_in(
     write_tx(&mut *app.conn()?, |conn| {
         store::sessions::purge_ended(conn, now, now - IDLE)?;
         store::sessions::insert(conn, user.id, &token_digest(&cookie), now, expires_at)?;
-        events::record_event(
+        super::auth::audit_issue(
             conn,
-            Event {
-                actor: &user.name,
-                action: AuditAction::ConsoleSignIn,
-                object_type: "user",
-                object_id: user.id.to_string(),
-                before: None,
-                after: Some(snapshots::json(&TokenIssueSnapshot {
-                    user: &user.name,
-                    expires_at: expires_at.to_string(),
-                })),
-            },
+            &user.name,
+            AuditAction::ConsoleSignIn,
+            &user,
+            expires_at,
             now,
         )?;
         Ok::<_, ServiceError>(())
@@ -104,13 +97,6 @@ pub fn sign_out(app: &App, actor: &Actor, cookie: &str) -> Result<(), ServiceErr
         )?;
         Ok(())
     })
-}
-
-/// 256 random bits, hex: a session cookie or a sign-in form's token.
-pub fn random_secret() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
 }
 
 /// The CSRF token of the session with this cookie: a one-way function of the cookie (which no

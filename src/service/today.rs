@@ -75,13 +75,7 @@ pub fn today(app: &App, actor: &Actor) -> Result<Today, ServiceError> {
     let mut my_drafts = if actor.role == Some(Role::Clerk) {
         list("draft")?
             .into_iter()
-            .filter(|r| {
-                r.progress
-                    .workflow
-                    .drafters
-                    .iter()
-                    .any(|d| *d == actor.name)
-            })
+            .filter(|r| r.progress.workflow.drafters.contains(&actor.name))
             .collect()
     } else {
         Vec::new()

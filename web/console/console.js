@@ -32,7 +32,8 @@ document.addEventListener("submit", function (event) {
     });
     var kind = checked("party_kind")[0];
     form.querySelectorAll("[data-for-kind]").forEach(function (el) {
-      el.hidden = kind !== el.getAttribute("data-for-kind");
+      var filled = Array.prototype.some.call(el.querySelectorAll("input"), function (i) { return i.value; });
+      el.hidden = el.getAttribute("data-for-kind").split(" ").indexOf(kind) < 0 && !filled;
     });
   }
   form.addEventListener("change", refresh);

@@ -47,7 +47,17 @@ pub fn routes() -> BoxedFilter<(Response,)> {
     warp::path!("console" / "assets" / String)
         .and(filters::get())
         .and_then(|name: String| async move {
-            let (media_type, body) = named(&name).ok_or_else(warp::reject::not_found)?;
+            let (media_type, body) = named(&name).ok_or_else(|| {
+                crate::http::problem::reject(
+                    crate::http::problem::Problem::new(
+                        warp::http::StatusCode::NOT_FOUND,
+                        "not-found",
+                        "Not found",
+                        format!("no console file named {name:?}: console.css or console.js"),
+                    )
+                    .zh("工作台没有这个文件"),
+                )
+            })?;
             let mut res = Response::new(body.into());
             res.headers_mut()
                 .insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));

@@ -167,12 +167,11 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
 /// The form's fields as the decision's input: amounts in 元 become 分 exactly (an amount that
 /// is not one is passed on as such, so the service names it with every other error).
 fn raw_of(f: &Form) -> RawPenalty {
-    let amount = |name: &str| match f.text(name) {
-        None => None,
-        Some(t) => Some(match yuan_to_fen(&t) {
+    let amount = |name: &str| {
+        f.text(name).map(|t| match yuan_to_fen(&t) {
             Some(fen) => GivenAmount::Whole(fen),
             None => GivenAmount::NotWhole,
-        }),
+        })
     };
     let list = |name: &str| {
         let v: Vec<String> =
