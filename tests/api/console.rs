@@ -668,3 +668,75 @@ async fn a_clerk_logs_a_decision_in_the_form_fixing_an_amount_the_form_named() {
     assert_eq!(listed["items"][0]["fine_fen"], 500_000);
     assert_eq!(listed["items"][0]["created_by"], "clerk1");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_form_looks_the_party_up_and_offers_no_officer_who_declared_a_conflict_with_it() {
+    let app = spawn_app_at(december()).await;
+    bureau(&app).await;
+    let code = crate::helpers::credit_code("640104", 77);
+    let res = app
+        .post_json(
+            Some(&app.admin_token),
+            "/api/v1/entities",
+            &json!({"credit_code": code, "name": "银川星光网吧", "category": "互联网上网服务营业场所",
+                    "district": "640104", "legal_representative": "马明"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    let roster: Value = app
+        .get_as(&app.admin_token, "/api/v1/inspectors")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let first = roster["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["certificate_no"] == "64010020260001")
+        .unwrap()
+        .clone();
+    let res = app
+        .post_json(
+            Some(&app.admin_token),
+            &format!("/api/v1/inspectors/{}/conflicts", first["id"]),
+            &json!({"credit_code": code, "reason": "其配偶任该网吧股东"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+
+    let mut clerk = Browser::new(&app);
+    clerk.sign_in("clerk1").await;
+    // Looked up by part of its name: offered with a link that fills the form.
+    let found = clerk
+        .get("/console/penalties/new?party=%E6%98%9F%E5%85%89")
+        .await;
+    assert!(
+        found
+            .body
+            .contains(&format!("/console/penalties/new?credit_code={code}")),
+        "{}",
+        found.body
+    );
+    let form = clerk
+        .get(&format!("/console/penalties/new?credit_code={code}"))
+        .await;
+    assert!(
+        form.body.contains("value=\"银川星光网吧\""),
+        "the name is filled in"
+    );
+    assert!(
+        form.body.contains("value=\"马明\""),
+        "the legal representative is filled in"
+    );
+    // The officer with the 回避 is not offered for this party; the other one is.
+    assert!(
+        !form.body.contains("value=\"64010020260001\""),
+        "{}",
+        form.body
+    );
+    assert!(form.body.contains("value=\"64010020260002\""));
+    // Without the party, both are.
+    let open = clerk.get("/console/penalties/new").await;
+    assert!(open.body.contains("value=\"64010020260001\""));
+}
