@@ -289,19 +289,10 @@ async fn patch(
 
 /// The step a path names (404 for any other word).
 fn step_named(name: &str) -> Result<Step, ServiceError> {
-    Ok(match name {
-        "submit" => Step::Submit,
-        "approve" => Step::Approve,
-        "reject" => Step::Reject,
-        "publish" => Step::Publish,
-        "withdraw" => Step::Withdraw,
-        "repair" => Step::Repair,
-        "discard" => Step::Discard,
-        _ => {
-            return Err(ServiceError::NotFound(format!(
-                "no step {name:?}: submit, approve, reject, publish, withdraw, repair or discard"
-            )))
-        }
+    Step::parse(name).ok_or_else(|| {
+        ServiceError::NotFound(format!(
+            "no step {name:?}: submit, approve, reject, publish, withdraw, repair or discard"
+        ))
     })
 }
 
