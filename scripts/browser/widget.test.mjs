@@ -49,13 +49,22 @@ try {
   await page.waitForFunction(() => {
     const root = document.querySelector(".gongshi-penalties").shadowRoot;
     const st = root.querySelector("[role=status]").textContent;
-    return st.startsWith("本页") || st.startsWith("没有");
+    return st.startsWith("共") || st.endsWith("条以上") || st.startsWith("没有");
   });
   const items = widget.locator("li");
   const n = await items.count();
   check(n > 0 && n <= 5, `a two-character query lists results (${n} on the first page)`);
   const texts = await items.allInnerTexts();
   check(texts.every((t) => t.includes("银川")), "every result matches 银川");
+  {
+    // 共 N 条 is the API's own count of the whole list, and the list is newest date first.
+    const api = await page.evaluate(async (u) => (await fetch(u)).json(),
+      `${base}/api/v1/public/penalties?q=${encodeURIComponent("银川")}&limit=5`);
+    const st = await widget.locator("[role=status]").first().innerText();
+    check(st === (api.total_exact ? `共 ${api.total} 条` : `${api.total} 条以上`), `the widget shows the API's total (${st})`);
+    const dates = texts.map((t) => (t.match(/\d{4}-\d{2}-\d{2}/) || [""])[0]).filter(Boolean);
+    check(dates.every((d, i) => i === 0 || dates[i - 1] >= d), `newest decision date first (${dates.join(", ")})`);
+  }
   check(texts.every((t) => /罚〔\d{4}〕\d+号/.test(t)), "every result shows its decision number");
 
   // Paging forward and back.
@@ -64,10 +73,10 @@ try {
   {
     const first = texts[0];
     await next.click();
-    await widget.getByText("第 2 页").waitFor();
+    await widget.getByText(/^第 2( \/ \d+)? 页$/).waitFor();
     check((await items.first().innerText()) !== first, "the next page shows other decisions");
     await widget.getByRole("button", { name: "上一页" }).click();
-    await widget.getByText("第 1 页").waitFor();
+    await widget.getByText(/^第 1( \/ \d+)? 页$/).waitFor();
     check((await items.first().innerText()) === first, "the previous page is the first again");
   }
 
@@ -118,7 +127,7 @@ try {
   await page.keyboard.press("Enter");
   await page.waitForFunction(() => {
     const st = document.querySelector(".gongshi-penalties").shadowRoot.querySelector("[role=status]").textContent;
-    return st.startsWith("本页") || st.startsWith("没有");
+    return st.startsWith("共") || st.endsWith("条以上") || st.startsWith("没有");
   });
   check(!(await nameHint.isVisible()), "the hint goes with the next query");
   // 大字: the visitor's switch, kept in this browser.

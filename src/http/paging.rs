@@ -55,6 +55,16 @@ impl<T> Page<T> {
     }
 }
 
+/// A page of a list that also says how many records it holds in all (the public decisions):
+/// `total` exactly, or, when `total_exact` is false, a lower bound (the count stops there).
+#[derive(Serialize)]
+pub struct CountedPage<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+    pub total: i64,
+    pub total_exact: bool,
+}
+
 /// A list that is never paged (an entity's history, an inspector's conflicts, the accounts).
 #[derive(Serialize)]
 pub struct Items<T> {

@@ -19,6 +19,15 @@ pub fn decode_cursor(c: &str) -> Option<i64> {
         .filter(|n: &i64| *n >= 0)
 }
 
+/// The refusal of a cursor that does not decode.
+pub fn bad_cursor() -> FieldError {
+    FieldError::new(
+        "cursor",
+        "format",
+        "cursor is not one this API issued; start again without it",
+    )
+}
+
 /// Which page a listing asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageRequest {
@@ -41,11 +50,7 @@ impl PageRequest {
         let after = match cursor.filter(|c| !c.is_empty()) {
             None => 0,
             Some(c) => decode_cursor(c).unwrap_or_else(|| {
-                errors.push(FieldError::new(
-                    "cursor",
-                    "format",
-                    "cursor is not one this API issued; start again without it",
-                ));
+                errors.push(bad_cursor());
                 0
             }),
         };
@@ -66,15 +71,21 @@ pub struct Slice<T> {
 }
 
 impl<T> Slice<T> {
-    /// From `items` fetched with [`PageRequest::fetch`].
-    pub fn of(mut items: Vec<T>, page: PageRequest, id: fn(&T) -> i64) -> Slice<T> {
+    /// From `items` fetched with [`PageRequest::fetch`], in id order.
+    pub fn of(items: Vec<T>, page: PageRequest, id: fn(&T) -> i64) -> Slice<T> {
+        Slice::continued(items, page, |i| encode_cursor(id(i)))
+    }
+
+    /// From `items` fetched with [`PageRequest::fetch`], the next page continuing after the
+    /// last item as `cursor` encodes it.
+    pub fn continued(
+        mut items: Vec<T>,
+        page: PageRequest,
+        cursor: impl Fn(&T) -> String,
+    ) -> Slice<T> {
         let more = items.len() as i64 > page.limit;
         items.truncate(page.limit as usize);
-        let next_cursor = if more {
-            items.last().map(|i| encode_cursor(id(i)))
-        } else {
-            None
-        };
+        let next_cursor = if more { items.last().map(cursor) } else { None };
         Slice { items, next_cursor }
     }
 }

@@ -339,7 +339,11 @@ pub fn insert_tallied(
                 .get(&row.credit_code)
                 .ok_or_else(|| corrupt("inserted entity", &row.credit_code))?;
             let chars: Vec<char> = row.search_name.chars().collect();
-            grams.extend(index_keys(&chars).into_iter().map(|gram| (gram, id, ())));
+            grams.extend(
+                index_keys(&chars)
+                    .into_iter()
+                    .map(|gram| super::name_index::Posting::new(gram, id, ())),
+            );
             out.push(EntityRecord {
                 id,
                 fields: f.clone(),

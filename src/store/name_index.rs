@@ -2,8 +2,9 @@
 //! searches (the directory's entities now; penalty parties next).
 //!
 //! Each indexed kind has its own postings table `(gram BIGINT, <owner> BIGINT, <facets>…)`,
-//! primary key `(gram, owner)` (the facets are copies of the record's own values a search filters
-//! on, see [`Facets`]), holding per record its distinct bigrams, distinct trigrams and one
+//! primary key `(gram, <lead facet>, owner)` (the facets are copies of the record's own values a
+//! search filters on, see [`Facets`]; the lead one, if any, is the order a posting list is walked
+//! in: a decision's day, newest first), holding per record its distinct bigrams, distinct trigrams and one
 //! (last character, NUL) key (`domain::text::index_keys`), and a counts table `(gram, n)`
 //! holding how many postings each key has; both are written in the record's own transaction.
 //! [`NameIndex::plan`] chooses how a search finds its candidates: for a query of two or more
@@ -46,8 +47,41 @@ fn merge_count(
     }
 }
 
-/// One posting: `(gram, owner, facets)`.
-pub type Posting<F> = (i64, i64, F);
+/// One posting: a key of the record's name, the record and its facets; ordered as the postings
+/// table's primary key is, `(gram, lead facet, owner)`, so that bulk loads append to it in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Posting<F> {
+    pub gram: i64,
+    pub owner: i64,
+    pub facets: F,
+}
+
+impl<F> Posting<F> {
+    pub fn new(gram: i64, owner: i64, facets: F) -> Posting<F> {
+        Posting {
+            gram,
+            owner,
+            facets,
+        }
+    }
+}
+
+impl<F: Facets> Ord for Posting<F> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.gram, self.facets.lead(), self.owner, self.facets).cmp(&(
+            other.gram,
+            other.facets.lead(),
+            other.owner,
+            other.facets,
+        ))
+    }
+}
+
+impl<F: Facets> PartialOrd for Posting<F> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
 
 /// Writes sorted postings with COPY on PostgreSQL; returns the rows written.
 pub type CopyPostings<F> = fn(&mut diesel::PgConnection, &[Posting<F>]) -> QueryResult<usize>;
@@ -59,6 +93,11 @@ pub type CopyPostings<F> = fn(&mut diesel::PgConnection, &[Posting<F>]) -> Query
 pub trait Facets: Copy + Ord + std::fmt::Debug {
     /// The postings table's columns that hold them, in order after the owner's.
     const COLUMNS: &'static [&'static str];
+    /// The column of the facet that comes before the owner in the table's primary key (the order
+    /// a posting list is walked in), if any.
+    const LEAD: Option<&'static str>;
+    /// That facet's value (0 without one).
+    fn lead(&self) -> i64;
     /// Appends them to a JSON array after the owner (SQLite's bulk insert).
     fn serialize_after<S: SerializeSeq>(&self, seq: &mut S) -> Result<(), S::Error>;
     /// Appends them as fields in COPY's binary format (PostgreSQL's bulk insert).
@@ -73,9 +112,9 @@ pub trait Facets: Copy + Ord + std::fmt::Debug {
 impl<F: Facets> super::spill::Record for Posting<F> {
     const BYTES: usize = 16 + F::BYTES;
     fn encode(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.0.to_le_bytes());
-        out.extend_from_slice(&self.1.to_le_bytes());
-        self.2.encode(out);
+        out.extend_from_slice(&self.gram.to_le_bytes());
+        out.extend_from_slice(&self.owner.to_le_bytes());
+        self.facets.encode(out);
     }
     fn decode(b: &[u8]) -> Self {
         let word = |i: usize| {
@@ -83,13 +122,17 @@ impl<F: Facets> super::spill::Record for Posting<F> {
             w.copy_from_slice(&b[i..i + 8]);
             i64::from_le_bytes(w)
         };
-        (word(0), word(8), F::decode(&b[16..]))
+        Posting::new(word(0), word(8), F::decode(&b[16..]))
     }
 }
 
 /// No facets: the posting is `(gram, owner)`.
 impl Facets for () {
     const COLUMNS: &'static [&'static str] = &[];
+    const LEAD: Option<&'static str> = None;
+    fn lead(&self) -> i64 {
+        0
+    }
     fn serialize_after<S: SerializeSeq>(&self, _: &mut S) -> Result<(), S::Error> {
         Ok(())
     }
@@ -106,10 +149,10 @@ pub fn stream_postings<F: Facets>(
     postings: &[Posting<F>],
 ) -> QueryResult<()> {
     let fields = 2 + F::COLUMNS.len() as i16;
-    super::pg_copy::stream_binary(sink, postings, fields, |buf, (gram, owner, facets)| {
-        super::pg_copy::binary_bigint(buf, *gram);
-        super::pg_copy::binary_bigint(buf, *owner);
-        facets.copy_fields(buf);
+    super::pg_copy::stream_binary(sink, postings, fields, |buf, p| {
+        super::pg_copy::binary_bigint(buf, p.gram);
+        super::pg_copy::binary_bigint(buf, p.owner);
+        p.facets.copy_fields(buf);
     })
 }
 
@@ -206,8 +249,8 @@ impl<F: Facets> serde::Serialize for GroupedPostings<'_, F> {
         use serde::ser::SerializeMap;
         let mut map = s.serialize_map(None)?;
         // Sorted: each gram's postings are one run.
-        for run in self.0.chunk_by(|a, b| a.0 == b.0) {
-            map.serialize_entry(&run[0].0.to_string(), &Run(run))?;
+        for run in self.0.chunk_by(|a, b| a.gram == b.gram) {
+            map.serialize_entry(&run[0].gram.to_string(), &Run(run))?;
         }
         map.end()
     }
@@ -218,7 +261,7 @@ impl<F: Facets> serde::Serialize for Run<'_, F> {
         let mut seq = s.serialize_seq(Some(self.0.len()))?;
         for p in self.0 {
             if F::COLUMNS.is_empty() {
-                seq.serialize_element(&p.1)?;
+                seq.serialize_element(&p.owner)?;
             } else {
                 seq.serialize_element(&Owned(p))?;
             }
@@ -230,8 +273,8 @@ impl<F: Facets> serde::Serialize for Run<'_, F> {
 impl<F: Facets> serde::Serialize for Owned<'_, F> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(1 + F::COLUMNS.len()))?;
-        seq.serialize_element(&self.0 .1)?;
-        self.0 .2.serialize_after(&mut seq)?;
+        seq.serialize_element(&self.0.owner)?;
+        self.0.facets.serialize_after(&mut seq)?;
         seq.end()
     }
 }
@@ -298,8 +341,8 @@ impl<F: Facets> NameIndex<F> {
             return pending.append(&mut postings).map_err(spill_error);
         }
         postings.sort_unstable();
-        for &(gram, _, _) in &postings {
-            *tally.counts.entry(gram).or_insert(0) += 1;
+        for p in &postings {
+            *tally.counts.entry(p.gram).or_insert(0) += 1;
         }
         self.insert_postings(conn, &postings)
     }
@@ -317,9 +360,9 @@ impl<F: Facets> NameIndex<F> {
             for posting in pending.sorted().map_err(spill_error)? {
                 let posting = posting.map_err(spill_error)?;
                 match &mut current {
-                    Some((gram, n)) if *gram == posting.0 => *n += 1,
+                    Some((gram, n)) if *gram == posting.gram => *n += 1,
                     _ => {
-                        if let Some(done) = current.replace((posting.0, 1)) {
+                        if let Some(done) = current.replace((posting.gram, 1)) {
                             merge_count(&mut counted, &mut counts, done);
                         }
                     }
@@ -465,18 +508,27 @@ impl<F: Facets> NameIndex<F> {
                 *tally.counts.entry(g).or_insert(0) -= 1;
             }
             match conn {
+                // With the lead facet, each posting is one lookup of the primary key rather
+                // than a walk of the gram's whole posting list.
                 AnyConn::Sqlite(c) => diesel::sql_query(format!(
-                    "DELETE FROM {} WHERE {} = ? AND gram IN (SELECT value FROM json_each(?))",
-                    self.table, self.owner
+                    "DELETE FROM {} WHERE {} = ? AND {} = ? \
+                     AND gram IN (SELECT value FROM json_each(?))",
+                    self.table,
+                    self.owner,
+                    F::LEAD.unwrap_or("0"),
                 ))
                 .bind::<BigInt, _>(owner)
+                .bind::<BigInt, _>(old_facets.lead())
                 .bind::<Text, _>(serde_json::to_string(&gone).map_err(super::unserialisable)?)
                 .execute(c)?,
                 AnyConn::Pg(c) => diesel::sql_query(format!(
-                    "DELETE FROM {} WHERE {} = $1 AND gram = ANY($2)",
-                    self.table, self.owner
+                    "DELETE FROM {} WHERE {} = $1 AND {} = $2 AND gram = ANY($3)",
+                    self.table,
+                    self.owner,
+                    F::LEAD.unwrap_or("0"),
                 ))
                 .bind::<BigInt, _>(owner)
+                .bind::<BigInt, _>(old_facets.lead())
                 .bind::<Array<BigInt>, _>(gone)
                 .execute(c)?,
             };
@@ -484,7 +536,7 @@ impl<F: Facets> NameIndex<F> {
         let added: Vec<Posting<F>> = new
             .iter()
             .filter(|k| moved || !old.contains(k))
-            .map(|&gram| (gram, owner, new_facets))
+            .map(|&gram| Posting::new(gram, owner, new_facets))
             .collect();
         self.insert_tallied(conn, added, tally)
     }
@@ -608,7 +660,9 @@ impl<F: Facets> NameIndex<F> {
                 let postings: Vec<Posting<F>> = batch
                     .iter()
                     .flat_map(|&(id, ref name, facets)| {
-                        name_keys(name).into_iter().map(move |g| (g, id, facets))
+                        name_keys(name)
+                            .into_iter()
+                            .map(move |g| Posting::new(g, id, facets))
                     })
                     .collect();
                 self.insert_tallied(conn, postings, &mut tally)?;

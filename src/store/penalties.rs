@@ -47,6 +47,11 @@ impl DecisionFacets {
 
 impl Facets for DecisionFacets {
     const COLUMNS: &'static [&'static str] = &["authority_id", "decision_day"];
+    /// A posting list is walked newest decision first.
+    const LEAD: Option<&'static str> = Some("decision_day");
+    fn lead(&self) -> i64 {
+        self.decision_day.into()
+    }
     fn serialize_after<S: serde::ser::SerializeSeq>(&self, seq: &mut S) -> Result<(), S::Error> {
         seq.serialize_element(&self.authority_id)?;
         seq.serialize_element(&self.decision_day)
@@ -401,7 +406,12 @@ pub fn insert(conn: &mut AnyConn, new: NewPenalty<'_>, now: NaiveDateTime) -> Qu
     let id = insert_row(conn, &new, now)?;
     let keys = index_keys_of(new.public_name, new.number);
     let facets = DecisionFacets::of(new.authority_id, new.fields.decision_date);
-    NAME_INDEX.insert(conn, keys.into_iter().map(|g| (g, id, facets)).collect())?;
+    NAME_INDEX.insert(
+        conn,
+        keys.into_iter()
+            .map(|g| Posting::new(g, id, facets))
+            .collect(),
+    )?;
     Ok(id)
 }
 
@@ -446,7 +456,7 @@ pub fn insert_many(
         postings.extend(
             index_keys_of(n.public_name, n.number)
                 .into_iter()
-                .map(|g| (g, id, facets)),
+                .map(|g| Posting::new(g, id, facets)),
         );
     }
     NAME_INDEX.insert_tallied(conn, postings, tally)?;
@@ -763,9 +773,27 @@ pub struct PenaltyQuery {
     pub states: Vec<State>,
     /// Only decisions whose publicity lasts at least until this day.
     pub shown_on: Option<NaiveDate>,
-    /// Only `id > after`.
-    pub after: i64,
+    /// Only the decisions after this place in the order (a page's continuation).
+    pub after: Option<Place>,
     pub limit: i64,
+}
+
+/// A place in the order every listing walks decisions in: newest decision date first, and on
+/// one day the last logged first. The decisions after a place are the older ones, and those of
+/// its day logged before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    pub date: NaiveDate,
+    pub id: i64,
+}
+
+impl Place {
+    pub fn of(r: &PenaltyRecord) -> Place {
+        Place {
+            date: r.fields.decision_date,
+            id: r.id,
+        }
+    }
 }
 
 /// The rows matching `q` as `$select` (a tuple of selectable rows) reads them: one query
@@ -834,6 +862,21 @@ macro_rules! matching {
                 query
             }};
         }
+        // Newest first, from the place on (`penalties_newest` is the walk's index).
+        macro_rules! newest {
+            ($query:expr) => {{
+                let mut query =
+                    $query.order((penalties::decision_date.desc(), penalties::id.desc()));
+                if let Some(p) = q.after {
+                    query = query.filter(penalties::decision_date.le(p.date)).filter(
+                        penalties::decision_date
+                            .lt(p.date)
+                            .or(penalties::id.lt(p.id)),
+                    );
+                }
+                query
+            }};
+        }
         if let Some(key) = &q.number_key {
             // The few decisions with this number (one per authority at most), found by the key's
             // index first; then the other filters over just those.
@@ -841,13 +884,11 @@ macro_rules! matching {
                 .filter(penalties::number_key.eq(key))
                 .select(penalties::id)
                 .load(conn)?;
-            let rows: Vec<$row> = with_filters!($decisions!()
+            let rows: Vec<$row> = with_filters!(newest!($decisions!()
                 .filter(penalties::id.eq_any(ids))
-                .filter(penalties::id.gt(q.after))
-                .order(penalties::id.asc())
                 .limit(q.limit)
                 .select($select)
-                .into_boxed())
+                .into_boxed()))
             .load(conn)?;
             return Ok(rows);
         }
@@ -857,11 +898,24 @@ macro_rules! matching {
                 let mut query = with_filters!(penalty_name_grams::table
                     .inner_join($decisions!())
                     .filter(penalty_name_grams::gram.eq(gram))
-                    .filter(penalty_name_grams::penalty_id.gt(q.after))
-                    .order(penalty_name_grams::penalty_id.asc())
+                    .order((
+                        penalty_name_grams::decision_day.desc(),
+                        penalty_name_grams::penalty_id.desc(),
+                    ))
                     .limit(q.limit)
                     .select($select)
                     .into_boxed());
+                // Walks the key's postings from the place on, in the primary key's order.
+                if let Some(p) = q.after {
+                    let day = day_number(p.date);
+                    query = query
+                        .filter(penalty_name_grams::decision_day.le(day))
+                        .filter(
+                            penalty_name_grams::decision_day
+                                .lt(day)
+                                .or(penalty_name_grams::penalty_id.lt(p.id)),
+                        );
+                }
                 // The same filters on the postings' facets: a posting of another authority or
                 // day is passed over without reading its decision.
                 if let Some(a) = q.authority_id {
@@ -875,7 +929,7 @@ macro_rules! matching {
                 }
                 query.load(conn)?
             }
-            Candidates::Range(lo, hi) => with_filters!($decisions!()
+            Candidates::Range(lo, hi) => with_filters!(newest!($decisions!()
                 .filter(
                     penalties::id.eq_any(
                         penalty_name_grams::table
@@ -883,27 +937,23 @@ macro_rules! matching {
                             .select(penalty_name_grams::penalty_id),
                     ),
                 )
-                .filter(penalties::id.gt(q.after))
-                .order(penalties::id.asc())
                 .limit(q.limit)
                 .select($select)
-                .into_boxed())
+                .into_boxed()))
             .load(conn)?,
-            Candidates::Scan => with_filters!($decisions!()
-                .filter(penalties::id.gt(q.after))
-                .order(penalties::id.asc())
+            Candidates::Scan => with_filters!(newest!($decisions!()
                 .limit(q.limit)
                 .select($select)
-                .into_boxed())
+                .into_boxed()))
             .load(conn)?,
         };
         Ok(rows)
     }};
 }
 
-/// Decisions matching `q`, in id order.
+/// Decisions matching `q`, newest decision date first (see [`Place`]).
 ///
-/// A text query of two or more characters walks, in id order, the posting list of its rarest
+/// A text query of two or more characters walks, in that order, the posting list of its rarest
 /// index key joined to the decisions (as the directory's search does), so it stops as soon as
 /// `limit` rows match; it never collects a common key's whole posting list first.
 pub fn search(conn: &mut AnyConn, q: &PenaltyQuery) -> QueryResult<Vec<PenaltyRecord>> {
@@ -922,6 +972,25 @@ pub fn search(conn: &mut AnyConn, q: &PenaltyQuery) -> QueryResult<Vec<PenaltyRe
         )
     })();
     rows?.into_iter().map(|(p, s)| record(p, s)).collect()
+}
+
+/// How many decisions match `q` (its place and limit aside), counted up to `cap`: the same walk
+/// as [`search`], reading only ids, so a count costs at most `cap` rows of it.
+pub fn count_up_to(conn: &mut AnyConn, q: &PenaltyQuery, cap: i64) -> QueryResult<i64> {
+    let q = PenaltyQuery {
+        after: None,
+        limit: cap,
+        ..q.clone()
+    };
+    let ids: QueryResult<Vec<i64>> = (|| {
+        macro_rules! decisions {
+            () => {
+                penalties::table.inner_join(penalty_states::table)
+            };
+        }
+        matching!(conn, &q, decisions, penalties::id, i64)
+    })();
+    Ok(ids?.len() as i64)
 }
 
 /// One decision's public columns (`public_search`'s reading of one id).
@@ -982,20 +1051,20 @@ pub fn public_search(
 }
 
 /// Calls `each` with every decision matching `q` (its `after` and `limit` aside), a thousand at
-/// a time in id order: how the exports walk a province's decisions without holding them all.
+/// a time newest first: how the exports walk a province's decisions without holding them all.
 pub fn each_batch<E: From<diesel::result::Error>>(
     conn: &mut AnyConn,
     mut q: PenaltyQuery,
     mut each: impl FnMut(&[PenaltyRecord]) -> Result<(), E>,
 ) -> Result<(), E> {
-    q.after = 0;
+    q.after = None;
     q.limit = 1_000;
     loop {
         let batch = search(conn, &q)?;
         let Some(last) = batch.last() else {
             return Ok(());
         };
-        q.after = last.id;
+        q.after = Some(Place::of(last));
         each(&batch)?;
     }
 }
@@ -1190,7 +1259,7 @@ pub fn refresh_public_names(
     conn: &mut AnyConn,
     authority: &crate::domain::penalty::record::Authority,
 ) -> QueryResult<()> {
-    let mut after = 0;
+    let mut after = None;
     loop {
         let batch = search(
             conn,
@@ -1204,7 +1273,7 @@ pub fn refresh_public_names(
         let Some(last) = batch.last() else {
             return Ok(());
         };
-        after = last.id;
+        after = Some(Place::of(last));
         for r in batch
             .iter()
             .filter(|r| r.progress.state != State::Withdrawn)

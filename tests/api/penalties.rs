@@ -1060,6 +1060,111 @@ fn numbered_file(n: usize, last_fine: &str) -> Vec<u8> {
     csv.into_bytes()
 }
 
+/// Decisions logged in an order that is not their dates' (an import of old cases among new).
+fn dated_file(n: usize) -> Vec<u8> {
+    let mut csv = String::from(
+        "CF_XDR_MC,CF_XDR_LB,CF_XDR_SHXYM,CF_FRDB,CF_WSH,CF_WFXW,CF_SY,CF_YJ,CF_CFLB,CF_NR,CF_NR_FK,CF_JDRQ\n",
+    );
+    for i in 1..=n {
+        csv.push_str(&format!(
+            "银川第{i}网吧,法人及非法人组织,{code},王五,银文旅罚〔2026〕{i}号,违规,事实,依据,罚款,罚款,0.3,2026-11-{day:02}\n",
+            code = credit_code("640104", 5),
+            day = 1 + (i * 7) % 5,
+        ));
+    }
+    csv.into_bytes()
+}
+
+/// Issue 28: the public list is newest decision date first (on one day the last logged first),
+/// whatever order the decisions were logged in; following `next_cursor` walks every one exactly
+/// once; each page says how many there are; a cursor of the earlier id order is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_public_list_is_newest_first_and_counted_and_its_pages_walk_every_decision_once() {
+    let app = spawn_app_at(december()).await;
+    let _ = bureau(&app).await;
+    let n = 23;
+    let report: Value = app
+        .post_csv(
+            &app.admin_token,
+            "/api/v1/imports/penalties?already_published=true",
+            dated_file(n),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report["inserted"], n, "{report}");
+    let mut seen: Vec<(String, i64)> = Vec::new();
+    let mut cursor = String::new();
+    let mut pages = 0;
+    loop {
+        let page: Value = app
+            .get(&format!("/api/v1/public/penalties?limit=7&cursor={cursor}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        pages += 1;
+        assert_eq!(
+            (page["total"].clone(), page["total_exact"].clone()),
+            (json!(n), json!(true)),
+            "{page}"
+        );
+        for i in page["items"].as_array().unwrap() {
+            seen.push((
+                i["decision_date"].as_str().unwrap().to_string(),
+                i["id"].as_i64().unwrap(),
+            ));
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = c.to_string(),
+            None => break,
+        }
+    }
+    assert_eq!(pages, 4);
+    let mut expected = seen.clone();
+    expected.sort_by(|a, b| b.cmp(a));
+    expected.dedup();
+    assert_eq!(
+        seen, expected,
+        "newest date first, then the last logged, none twice"
+    );
+    assert_eq!(seen.len(), n);
+    assert_eq!(seen[0].0, "2026-11-05");
+    // A fragment's list is in the same order and counted the same way.
+    let found: Value = app
+        .get(&format!(
+            "/api/v1/public/penalties?q={}&limit=3",
+            url_encode("网吧")
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found["total"], n);
+    let first: Vec<(String, i64)> = found["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["decision_date"].as_str().unwrap().to_string(),
+                i["id"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(first, seen[..3]);
+    // The earlier order's cursors ("v1:<id>") are refused, naming the field.
+    let old = hex::encode("v1:5");
+    let res = app
+        .get(&format!("/api/v1/public/penalties?cursor={old}"))
+        .await;
+    assert_eq!(res.status(), 400);
+    let problem: Value = res.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "cursor", "{problem}");
+    app.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_large_reimport_is_unchanged_and_a_number_recorded_with_other_content_is_refused() {
     let app = spawn_app_at(december()).await;
@@ -1088,6 +1193,21 @@ async fn a_large_reimport_is_unchanged_and_a_number_recorded_with_other_content_
         .unwrap();
     assert_eq!(found["items"].as_array().unwrap().len(), 1, "{found}");
     assert_eq!(found["items"][0]["party_name"], "银川第1203网吧");
+    assert_eq!(
+        (found["total"].clone(), found["total_exact"].clone()),
+        (json!(1), json!(true))
+    );
+    // Past 1,000 the total is a lower bound, said so.
+    let all: Value = app
+        .get("/api/v1/public/penalties?limit=5")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (all["total"].clone(), all["total_exact"].clone()),
+        (json!(1000), json!(false))
+    );
     let again: Value = app
         .post_csv(
             &app.admin_token,
@@ -1488,9 +1608,10 @@ async fn a_fragment_with_an_authority_and_dates_finds_its_decisions_also_after_a
     };
     let (a, o) = (b.authority, other["id"].as_i64().unwrap());
     let id = |d: &Value| d["id"].as_i64().unwrap();
+    // Newest decision date first.
     assert_eq!(
         found(format!("authority_id={a}")).await,
-        [id(&early), id(&late)]
+        [id(&late), id(&early)]
     );
     assert_eq!(found(format!("authority_id={o}")).await, [id(&theirs)]);
     assert_eq!(
@@ -1500,7 +1621,7 @@ async fn a_fragment_with_an_authority_and_dates_finds_its_decisions_also_after_a
     assert_eq!(found("to=2026-11-25".into()).await, [id(&early)]);
     assert_eq!(
         found("from=2026-11-26&to=2026-11-26".into()).await,
-        [id(&late), id(&theirs)]
+        [id(&theirs), id(&late)]
     );
     // The early draft moves to the 27th: found from the 26th on, no longer up to the 25th.
     let res = app

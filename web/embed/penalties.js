@@ -23,7 +23,7 @@
       search: "查询", prev: "上一页", next: "下一页", details: "查看详情", close: "返回列表",
       loading: "正在查询…", empty: "没有找到符合条件的公示信息。", failed: "查询失败，请稍后再试。",
       withdrawn: "已撤销", reason: "撤销原因", withdrawnOn: "撤销日期",
-      page: "第 {n} 页", count: "本页 {n} 条", large: "大字", normal: "标准字号",
+      page: "第 {n} 页", pageOf: "第 {n} / {m} 页", count: "共 {n} 条", countAtLeast: "{n} 条以上", large: "大字", normal: "标准字号",
       nameHint: "自然人的姓名按规定只公示姓氏（如“欧阳**”），用全名查不到：请用姓氏加单位名称、统一社会信用代码或决定书文号查询。",
       f: { party_name: "当事人名称", party_kind_label: "当事人类别", party_credit_code: "统一社会信用代码",
            legal_representative: "法定代表人", decision_number: "行政处罚决定书文号",
@@ -39,7 +39,7 @@
       details: "Details", close: "Back to the list", loading: "Searching…",
       empty: "No published decision matches.", failed: "The search failed; try again later.",
       withdrawn: "Withdrawn", reason: "Reason",
-      withdrawnOn: "Withdrawn on", page: "Page {n}", count: "{n} on this page",
+      withdrawnOn: "Withdrawn on", page: "Page {n}", pageOf: "Page {n} of {m}", count: "{n} in all", countAtLeast: "more than {n}",
       large: "Large text", normal: "Normal text",
       nameHint: "A natural person's name is published as the surname only (such as 欧阳**): search by the surname with a business name, a credit code or a decision number.",
       f: { party_name: "Party", party_kind_label: "Party kind", party_credit_code: "Credit code",
@@ -98,7 +98,7 @@
     if (text !== undefined && text !== null) { e.textContent = String(text); }
     return e;
   }
-  function fmt(s, n) { return s.replace("{n}", String(n)); }
+  function fmt(s, n, m) { return s.replace("{n}", String(n)).replace("{m}", String(m)); }
 
   var box = el("section", { "class": "w", "aria-label": t.title, lang: lang });
   var heading = el("h2", {}, t.title);
@@ -181,8 +181,13 @@
       state.nextCursor = page.next_cursor || null;
       prev.disabled = state.page === 0;
       next.disabled = !state.nextCursor;
-      pageNo.textContent = fmt(t.page, state.page + 1);
-      status.textContent = (page.items || []).length ? fmt(t.count, page.items.length) : t.empty;
+      // total: exact, or a lower bound when total_exact is false (the API stops counting).
+      var total = typeof page.total === "number" ? page.total : null;
+      var pages = total !== null && page.total_exact ? Math.max(1, Math.ceil(total / size)) : null;
+      pageNo.textContent = pages ? fmt(t.pageOf, state.page + 1, pages) : fmt(t.page, state.page + 1);
+      status.textContent = !(page.items || []).length ? t.empty
+        : total === null ? ""
+        : fmt(page.total_exact ? t.count : t.countAtLeast, total);
       hint.hidden = !((page.items || []).length === 0 && looksLikeName(state.q));
     }, function (e) {
       list.textContent = ""; hint.hidden = true;

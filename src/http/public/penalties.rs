@@ -12,7 +12,7 @@ use warp::Filter;
 
 use super::views::PublicPenaltyItem;
 use crate::http::filters::{self, query, with_state};
-use crate::http::paging::Page;
+use crate::http::paging::CountedPage;
 use crate::http::path::api;
 use crate::http::{respond, AppState};
 use crate::service::penalties::{self, PenaltyParams};
@@ -43,7 +43,7 @@ async fn list(state: Arc<AppState>, p: PenaltyParams) -> Result<Response, Infall
         .await;
     Ok(respond(
         StatusCode::OK,
-        result.map(|found| Page {
+        result.map(|found| CountedPage {
             items: found
                 .slice
                 .items
@@ -54,6 +54,8 @@ async fn list(state: Arc<AppState>, p: PenaltyParams) -> Result<Response, Infall
                 })
                 .collect(),
             next_cursor: found.slice.next_cursor,
+            total: found.total.count,
+            total_exact: found.total.exact,
         }),
     ))
 }

@@ -13,10 +13,10 @@ use crate::domain::penalty::record::{AuthorityLabel, PenaltyRecord};
 use crate::domain::penalty::workflow::State;
 use crate::domain::policy::Action;
 use crate::domain::text::search_form;
-use crate::service::paging::{PageRequest, Slice};
+use crate::service::paging::{bad_cursor, PageRequest, Slice};
 use crate::service::{Actor, App, FieldError, ServiceError};
 use crate::store;
-use crate::store::penalties::PenaltyQuery;
+use crate::store::penalties::{PenaltyQuery, Place};
 
 /// One decision with every field (staff).
 pub fn get(app: &App, actor: &Actor, id: PenaltyId) -> Result<PenaltyRecord, ServiceError> {
@@ -39,14 +39,43 @@ pub struct PenaltyParams {
     pub limit: Option<i64>,
 }
 
+/// A page's continuation in the newest-first order: the place of its last decision.
+fn encode_place(p: Place) -> String {
+    hex::encode(format!("v2:{}:{}", p.date, p.id))
+}
+
+fn decode_place(c: &str) -> Option<Place> {
+    let raw = String::from_utf8(hex::decode(c).ok()?).ok()?;
+    let (date, id) = raw.strip_prefix("v2:")?.split_once(':')?;
+    Some(Place {
+        date: NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?,
+        id: id.parse().ok().filter(|n: &i64| *n > 0)?,
+    })
+}
+
+/// One page of decisions, newest decision date first.
+fn slice<T>(items: Vec<T>, page: PageRequest, place: fn(&T) -> Place) -> Slice<T> {
+    Slice::continued(items, page, |r| encode_place(place(r)))
+}
+
 fn parse_params(
     p: &PenaltyParams,
     staff: bool,
 ) -> Result<(PenaltyQuery, PageRequest), ServiceError> {
     let mut errors = Vec::new();
-    let page = PageRequest::parse(p.limit, p.cursor.as_deref(), &mut errors);
+    let page = PageRequest::parse(p.limit, None, &mut errors);
+    let after = match p.cursor.as_deref().filter(|c| !c.is_empty()) {
+        None => None,
+        Some(c) => {
+            let place = decode_place(c);
+            if place.is_none() {
+                errors.push(bad_cursor());
+            }
+            place
+        }
+    };
     let mut q = PenaltyQuery {
-        after: page.after,
+        after,
         limit: page.fetch(),
         authority_id: p.authority_id,
         ..PenaltyQuery::default()
@@ -124,7 +153,7 @@ fn parse_params(
     }
 }
 
-/// Staff listing: every decision, in the order they were logged.
+/// Staff listing: every decision, newest decision date first.
 pub fn list(
     app: &App,
     actor: &Actor,
@@ -134,12 +163,34 @@ pub fn list(
     let (mut q, page) = parse_params(p, true)?;
     if let Some(bound) = actor.authority_id {
         if q.authority_id.is_some_and(|a| a != bound) {
-            return Ok(Slice::of(Vec::new(), page, |r: &PenaltyRecord| r.id));
+            return Ok(slice(Vec::new(), page, Place::of));
         }
         q.authority_id = Some(bound);
     }
     let items = store::penalties::search(&mut *app.conn()?, &q)?;
-    Ok(Slice::of(items, page, |r| r.id))
+    Ok(slice(items, page, Place::of))
+}
+
+/// How many decisions a public list holds in all, counted up to [`TOTAL_CAP`]: a portal shows
+/// "共 N 条" exactly, or "N 条以上" past the cap, and a count never costs more than that many
+/// rows of the list's own walk (issue 28: fast at a million decisions too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Total {
+    pub count: i64,
+    /// False past the cap: `count` is then a lower bound.
+    pub exact: bool,
+}
+
+/// The most decisions a total counts exactly.
+pub const TOTAL_CAP: i64 = 1_000;
+
+impl Total {
+    fn of(counted: i64) -> Total {
+        Total {
+            count: counted.min(TOTAL_CAP),
+            exact: counted <= TOTAL_CAP,
+        }
+    }
 }
 
 /// A public answer: the decisions and the authorities they name.
@@ -147,6 +198,7 @@ pub struct Published {
     /// Read through the public columns only (`domain::penalty::public`).
     pub slice: Slice<PublicRecord>,
     pub authorities: Vec<AuthorityLabel>,
+    pub total: Total,
     pub today: NaiveDate,
 }
 
@@ -166,9 +218,19 @@ pub fn public_search(app: &App, p: &PenaltyParams) -> Result<Published, ServiceE
     q.shown_on = Some(today);
     let conn = &mut *app.conn()?;
     let (items, authorities) = store::penalties::public_search(conn, &q)?;
+    // A first page that holds everything is its own count.
+    let total = if q.after.is_none() && items.len() as i64 <= page.limit {
+        Total::of(items.len() as i64)
+    } else {
+        Total::of(store::penalties::count_up_to(conn, &q, TOTAL_CAP + 1)?)
+    };
     Ok(Published {
         authorities,
-        slice: Slice::of(items, page, |r| r.id),
+        slice: slice(items, page, |r| Place {
+            date: r.decision_date,
+            id: r.id,
+        }),
+        total,
         today,
     })
 }
