@@ -111,7 +111,7 @@ try {
   await clerk.getByLabel("处罚决定日期").dispatchEvent("change");
   await clerk.locator("#deadline").filter({ hasText: "公示期限：2" }).waitFor();
   check(true, "the publication deadline is shown as soon as the date is entered");
-  const officers = clerk.locator("input[name=case_officers]");
+  const officers = clerk.locator("input[type=checkbox][name=case_officers]");
   check((await officers.count()) >= 2, `eligible officers are offered (${await officers.count()})`);
   await officers.nth(0).check();
   await officers.nth(1).check();
@@ -134,6 +134,27 @@ try {
   await clerk.getByRole("button", { name: "提交审核" }).click();
   await clerk.getByText("已提交审核。").waitFor();
   await clerk.screenshot({ path: `${out}/console-record.png`, fullPage: true });
+
+  // Importing a 双公示 file Excel saved in GBK: the check's table, then the import.
+  await clerk.goto(`${base}/console/penalties/import`);
+  await clerk.getByRole("heading", { name: "导入双公示文件" }).waitFor();
+  await axe(clerk, "import");
+  const header = "行政相对人名称,行政相对人类别,行政相对人代码_1（统一社会信用代码）,法定代表人,行政处罚决定书文号,违法行为类型,违法事实,处罚依据,处罚类别,处罚内容,罚款金额（万元）,处罚决定日期\r\n";
+  const row = (i, fine) => `银川导入测试${i}网吧,法人及非法人组织,91640181MA7GM1226D,王五,银文旅罚〔2025〕70${i}号,违规经营,经查,《互联网上网服务营业场所管理条例》,罚款,罚款,${fine},2025-06-1${i}\r\n`;
+  const csv = header + row(1, "0.3") + row(2, "三千") + row(3, "0.3");
+  await clerk.getByLabel("双公示 CSV 文件").setInputFiles({ name: "处罚信息.csv", mimeType: "text/csv", buffer: Buffer.concat([Buffer.from([0xEF, 0xBB, 0xBF]), Buffer.from(csv, "utf8")]) });
+  await clerk.getByRole("button", { name: "检查文件" }).click();
+  await clerk.getByRole("heading", { name: /检查结果/ }).waitFor();
+  const errorsTable = clerk.getByRole("table", { name: /有错误的行/ });
+  check((await errorsTable.innerText()).includes("罚款金额（万元）"), "the check names the bad row's column in a table");
+  check((await clerk.getByRole("table", { name: "导入后将会" }).innerText()).includes("UTF-8（带 BOM）"), "the check names the file's encoding");
+  await clerk.screenshot({ path: `${out}/console-import-check.png`, fullPage: true });
+  await axe(clerk, "import check");
+  await clerk.getByLabel(/跳过上表中有错误的 1 行/).check();
+  await clerk.getByRole("button", { name: "导入并提交审核" }).click();
+  await clerk.getByText(/新增 2 条/).waitFor();
+  check(await clerk.getByText("新增的决定已提交审核").isVisible(), "the import submits its decisions for review");
+  await clerk.screenshot({ path: `${out}/console-import-done.png`, fullPage: true });
   check(clerk.errors.length === 0, `no script error on the clerk's pages ${clerk.errors.join("; ")}`);
 
   // The reviewer.
@@ -168,6 +189,37 @@ try {
   const body = await r.json();
   check(body.items?.some((i) => i.decision_number === decisionNumber && i.party_name === "欧阳**"),
         "the public API shows the published decision, the name masked");
+  // Newest decision date first: today's decision heads the public list and the widget.
+  const latest = await (await fetch(`${base}/api/v1/public/penalties?limit=3`)).json();
+  check(latest.items?.[0]?.decision_number === decisionNumber, "the public list shows it first");
+  check(Number.isInteger(latest.total) && latest.total >= 1 && typeof latest.total_exact === "boolean",
+        `the public list says how many it holds (total ${latest.total})`);
+  {
+    const portal = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: "zh-CN" });
+    await portal.goto(`${base}/embed/demo.html`);
+    const first = portal.locator(".gongshi-penalties li").first();
+    await first.waitFor();
+    check((await first.innerText()).includes(decisionNumber), "the widget shows it first");
+    const status = await portal.locator(".gongshi-penalties [role=status]").first().innerText();
+    check(status === (latest.total_exact ? `共 ${latest.total} 条` : `${latest.total} 条以上`),
+          `the widget shows the total (${status})`);
+    await portal.close();
+  }
+
+  // A tablet, and a laptop's text at 200 % (1280 px / 2): every console page reflows without
+  // sideways scrolling, in 大字 too.
+  for (const [label, width] of [["tablet", 768], ["200% zoom", 640]]) {
+    const ctx = await browser.newContext({ viewport: { width, height: 900 }, locale: "zh-CN",
+                                           storageState: await reviewer.context().storageState() });
+    const p = await ctx.newPage();
+    for (const path of ["/console/", "/console/penalties", "/console/penalties/new", "/console/penalties/import"]) {
+      await p.goto(`${base}${path}`);
+      const over = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      check(over <= 1, `${label}: ${path} needs no sideways scrolling (${over} px over)`);
+    }
+    await p.screenshot({ path: `${out}/console-${width}px.png`, fullPage: true });
+    await ctx.close();
+  }
 } finally {
   await browser.close();
 }

@@ -226,11 +226,16 @@ fn wan(row: &Row, field: &str, errors: &mut Vec<FieldError>) -> Option<GivenAmou
         Some(0) => None,
         Some(fen) => Some(GivenAmount::Whole(fen)),
         None => {
-            errors.push(FieldError::new(
-                field,
-                "format",
-                format!("{v:?} is not an amount in 万元 with at most six decimals"),
-            ));
+            errors.push(
+                FieldError::new(
+                    field,
+                    "format",
+                    format!("{v:?} is not an amount in 万元 with at most six decimals"),
+                )
+                .zh(format!(
+                    "“{v}”不是以万元为单位的金额：请只填数字，最多六位小数，例如 0.3（即 3000 元）"
+                )),
+            );
             None
         }
     }

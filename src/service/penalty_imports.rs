@@ -35,12 +35,13 @@ struct Row {
     number: DecisionNumber,
 }
 
-/// The authority a row names (by credit code, then by name), or the only one when it names
-/// none.
+/// The authority a row names (by credit code, then by name); when it names none, the one the
+/// importing account is bound to, or the only one set up.
 fn authority_of<'a>(
     all: &'a [Authority],
     name: Option<&str>,
     code: Option<&str>,
+    bound: Option<i64>,
 ) -> Result<&'a Authority, FieldError> {
     if let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) {
         return all
@@ -62,6 +63,9 @@ fn authority_of<'a>(
                 format!("no authority named {name} is set up"),
             )
         });
+    }
+    if let Some(own) = bound.and_then(|id| all.iter().find(|a| a.id == id)) {
+        return Ok(own);
     }
     match all {
         [only] => Ok(only),
@@ -112,6 +116,7 @@ pub fn import(
             &authorities,
             row.get("authority").as_deref(),
             row.get("authority_credit_code").as_deref(),
+            actor.authority_id,
         ) {
             Ok(a) if actor.covers(a.id) => Some(a),
             Ok(_) => {

@@ -99,6 +99,53 @@ pub fn sign_out(app: &App, actor: &Actor, cookie: &str) -> Result<(), ServiceErr
     })
 }
 
+/// How long an uploaded file waits for its import (console_uploads).
+pub const UPLOAD_KEPT: Duration = Duration::hours(1);
+
+/// Keeps a file the session with this cookie uploaded, for its import after the check (the
+/// console's import page); returns the upload's id. Older uploads of every session are purged.
+pub fn keep_upload(
+    app: &App,
+    cookie: &str,
+    file_name: &str,
+    body: &[u8],
+) -> Result<String, ServiceError> {
+    let now = app.now();
+    let id = random_secret();
+    write_tx(&mut *app.conn()?, |conn| {
+        store::uploads::purge(conn, now - UPLOAD_KEPT)?;
+        if store::uploads::insert(conn, &token_digest(cookie), &id, file_name, body, now)? {
+            Ok(())
+        } else {
+            Err(ServiceError::Unauthorized(
+                "the session has ended; sign in again".into(),
+            ))
+        }
+    })?;
+    Ok(id)
+}
+
+/// A kept upload of the session with this cookie: its file name and bytes, or `None` when it
+/// is unknown, another session's, imported or older than [`UPLOAD_KEPT`].
+pub fn kept_upload(
+    app: &App,
+    cookie: &str,
+    id: &str,
+) -> Result<Option<(String, Vec<u8>)>, ServiceError> {
+    let since = app.now() - UPLOAD_KEPT;
+    Ok(store::uploads::get(
+        &mut *app.conn()?,
+        &token_digest(cookie),
+        id,
+        since,
+    )?)
+}
+
+/// Forgets an upload (imported).
+pub fn forget_upload(app: &App, id: &str) -> Result<(), ServiceError> {
+    Ok(store::uploads::delete(&mut *app.conn()?, id)?)
+}
+
 /// The CSRF token of the session with this cookie: a one-way function of the cookie (which no
 /// other site can read), so it needs no storage and says nothing about the cookie.
 pub fn csrf_token(cookie: &str) -> String {

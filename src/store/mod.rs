@@ -19,6 +19,7 @@ pub mod schema;
 pub mod sessions;
 mod spill;
 pub mod tokens;
+pub mod uploads;
 pub mod users;
 
 pub use conn::{

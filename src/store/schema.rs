@@ -26,6 +26,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    console_uploads (id) {
+        id -> Text,
+        session_id -> Integer,
+        file_name -> Text,
+        body -> Binary,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     console_sessions (id) {
         id -> Integer,
         user_id -> Integer,
@@ -54,10 +64,12 @@ diesel::table! {
 
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(console_sessions -> users (user_id));
+diesel::joinable!(console_uploads -> console_sessions (session_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     api_tokens,
     console_sessions,
+    console_uploads,
     audit_log,
     calendar_years,
     calendar_days,
@@ -271,7 +283,7 @@ diesel::table! {
 }
 
 diesel::table! {
-    penalty_name_grams (gram, penalty_id) {
+    penalty_name_grams (gram, decision_day, penalty_id) {
         gram -> BigInt,
         penalty_id -> BigInt,
         authority_id -> BigInt,

@@ -117,6 +117,48 @@ impl<'a> Browser<'a> {
         self.read(res).await
     }
 
+    /// Posts a file as a browser's upload form does (`multipart/form-data`): `fields` first,
+    /// then the file as `file`.
+    async fn upload(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file_name: &str,
+        file: &[u8],
+    ) -> Page {
+        const BOUNDARY: &str = "----gongshi-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(file);
+        body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+        let res = self
+            .client
+            .post(self.app.url(path))
+            .header("cookie", self.cookie_header())
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        self.read(res).await
+    }
+
     /// Signs in as `name` through the form; the Today page's answer.
     async fn sign_in(&mut self, name: &str) -> Page {
         let login = self.get("/console/login").await;
@@ -667,6 +709,75 @@ async fn a_clerk_logs_a_decision_in_the_form_fixing_an_amount_the_form_named() {
         .unwrap();
     assert_eq!(listed["items"][0]["fine_fen"], 500_000);
     assert_eq!(listed["items"][0]["created_by"], "clerk1");
+
+    // The draft's page offers 修改草稿: the form comes back filled with what is stored.
+    let id = listed["items"][0]["id"].as_i64().unwrap();
+    assert!(page
+        .body
+        .contains(&format!("href=\"/console/penalties/{id}/edit\"")));
+    let edit = clerk.get(&format!("/console/penalties/{id}/edit")).await;
+    assert_eq!(edit.status, 200, "{}", edit.body);
+    assert!(edit.body.contains("修改草稿"));
+    assert!(edit.body.contains("value=\"5000.00\""), "the fine in 元");
+    assert!(edit.body.contains(FULL_NAME) && edit.body.contains("现场检查两次"));
+    let version = edit.input("version");
+    // Re-listing the officers for another date saves nothing and keeps what was typed.
+    let mut changed: Vec<(&str, &str)> = fields
+        .iter()
+        .filter(|(k, _)| *k != "internal_notes")
+        .map(|&(k, v)| match k {
+            "fine_yuan" => (k, "6000"),
+            "content" => (k, "罚款人民币六千元"),
+            _ => (k, v),
+        })
+        .collect();
+    changed.push(("version", &version));
+    changed.push(("internal_notes", ""));
+    let mut refresh = changed.clone();
+    refresh.push(("refresh", "1"));
+    let relisted = clerk
+        .post(&format!("/console/penalties/{id}/edit"), &refresh)
+        .await;
+    assert_eq!(relisted.status, 200, "{}", relisted.body);
+    assert!(
+        relisted.body.contains("value=\"6000\""),
+        "what was typed is kept"
+    );
+    assert!(relisted.body.contains("value=\"64010020260001\""));
+    // Saving: the fine changes and the cleared note is gone.
+    let saved = clerk
+        .post(&format!("/console/penalties/{id}/edit"), &changed)
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    assert!(saved.location().ends_with("?done=saved"));
+    let stored: Value = app
+        .get_as(&bureau.clerk, &format!("/api/v1/penalties/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stored["fine_fen"], 600_000, "{stored}");
+    assert!(stored["internal_notes"].is_null(), "{stored}");
+    assert_eq!(stored["version"], 2);
+    // The same form again, on the old version: refused, nothing changed.
+    let stale = clerk
+        .post(&format!("/console/penalties/{id}/edit"), &changed)
+        .await;
+    assert_eq!(stale.status, 409, "{}", stale.body);
+    // Once submitted, it is no longer a draft to change here.
+    let page = clerk.get(&format!("/console/penalties/{id}")).await;
+    let submitted = clerk
+        .post(
+            &format!("/console/penalties/{id}/submit"),
+            &[("csrf", &csrf), ("version", &page.input("version"))],
+        )
+        .await;
+    assert_eq!(submitted.status, 303, "{}", submitted.body);
+    let page = clerk.get(&format!("/console/penalties/{id}")).await;
+    assert!(!page.body.contains(&format!("/console/penalties/{id}/edit")));
+    let edit = clerk.get(&format!("/console/penalties/{id}/edit")).await;
+    assert_eq!(edit.status, 409);
+    assert!(edit.body.contains("只有草稿可以修改"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -739,4 +850,148 @@ async fn the_form_looks_the_party_up_and_offers_no_officer_who_declared_a_confli
     // Without the party, both are.
     let open = clerk.get("/console/penalties/new").await;
     assert!(open.body.contains("value=\"64010020260001\""));
+}
+
+/// How many decisions the staff list holds.
+async fn decisions(app: &TestApp, token: &str) -> usize {
+    let list: Value = app
+        .get_as(token, "/api/v1/penalties?limit=100")
+        .await
+        .json()
+        .await
+        .unwrap();
+    list["items"].as_array().unwrap().len()
+}
+
+/// A 双公示 file as Excel saves one in a Chinese locale (GBK), with a bad amount on line 3.
+fn gbk_file(bad_amount: bool) -> Vec<u8> {
+    let mut csv = String::from(
+        "行政相对人名称,行政相对人类别,行政相对人代码_1（统一社会信用代码）,法定代表人,行政处罚决定书文号,违法行为类型,违法事实,处罚依据,处罚类别,处罚内容,罚款金额（万元）,处罚决定日期\r\n",
+    );
+    for i in 1..=3 {
+        let fine = if bad_amount && i == 2 {
+            "三千"
+        } else {
+            "0.3"
+        };
+        csv.push_str(&format!(
+            "银川星光{i}网吧,法人及非法人组织,{code},王五,银文旅罚〔2026〕9{i}号,违规经营,经查,《互联网上网服务营业场所管理条例》,罚款,罚款,{fine},2026-11-2{i}\r\n",
+            code = crate::helpers::credit_code("640104", 40 + i as u32),
+        ));
+    }
+    encoding_rs::GBK.encode(&csv).0.into_owned()
+}
+
+/// Issue 28: a clerk imports a 双公示 file Excel wrote (GBK) in the console: the check shows
+/// every bad row in a table and writes nothing; a fixed file's check shows what the import will
+/// do; importing it submits its decisions for review; the kept file is imported once only, and
+/// only by the session that uploaded it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clerk_checks_a_gbk_file_sees_its_bad_row_then_imports_it_for_review() {
+    let app = spawn_app_at(december()).await;
+    let bureau = bureau(&app).await;
+    let mut clerk = Browser::new(&app);
+    clerk.sign_in("clerk1").await;
+    let page = clerk.get("/console/penalties/import").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("enctype=\"multipart/form-data\""));
+    assert!(
+        !page.body.contains("name=\"already_published\""),
+        "a clerk cannot import decisions as published"
+    );
+    let csrf = page.input("csrf");
+
+    // Without the session's CSRF token: refused, nothing kept.
+    let forged = clerk
+        .upload(
+            "/console/penalties/import",
+            &[("csrf", "forged")],
+            "x.csv",
+            &gbk_file(false),
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+
+    let checked = clerk
+        .upload(
+            "/console/penalties/import",
+            &[("csrf", &csrf)],
+            "处罚.csv",
+            &gbk_file(true),
+        )
+        .await;
+    assert_eq!(checked.status, 200, "{}", checked.body);
+    assert!(
+        checked.body.contains("GBK"),
+        "the encoding Excel used is named"
+    );
+    assert!(
+        checked
+            .body
+            .contains("<tr><td>3</td><td>罚款金额（万元）</td>"),
+        "{}",
+        checked.body
+    );
+    assert!(checked
+        .body
+        .contains("跳过上表中有错误的 1 行，只导入其余 2 行"));
+    assert_eq!(
+        decisions(&app, &bureau.clerk).await,
+        0,
+        "a check writes nothing"
+    );
+
+    // The fixed file: the check says three new decisions; importing submits them for review.
+    let checked = clerk
+        .upload(
+            "/console/penalties/import",
+            &[("csrf", &csrf)],
+            "处罚.csv",
+            &gbk_file(false),
+        )
+        .await;
+    assert_eq!(checked.status, 200, "{}", checked.body);
+    assert!(
+        checked
+            .body
+            .contains("<tr><th scope=\"row\">新增</th><td>3</td></tr>"),
+        "{}",
+        checked.body
+    );
+    let at = checked
+        .body
+        .find("action=\"/console/penalties/import/")
+        .unwrap();
+    let rest = &checked.body[at + 8..];
+    let action = rest[..rest.find('"').unwrap()].to_string();
+
+    // Another session cannot import this clerk's upload.
+    let mut other = Browser::new(&app);
+    let other_page = other.sign_in("clerk1").await;
+    assert_eq!(other_page.status, 200);
+    let other_csrf = other.get("/console/penalties/import").await.input("csrf");
+    let stolen = other.post(&action, &[("csrf", &other_csrf)]).await;
+    assert!(stolen.body.contains("请重新选择文件"), "{}", stolen.body);
+    assert_eq!(decisions(&app, &bureau.clerk).await, 0);
+
+    let done = clerk.post(&action, &[("csrf", &csrf)]).await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert!(done.body.contains("新增 3 条"), "{}", done.body);
+    assert!(done.body.contains("已提交审核"));
+    let list: Value = app
+        .get_as(&bureau.clerk, "/api/v1/penalties?state=submitted&limit=100")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["items"].as_array().unwrap().len(), 3, "{list}");
+    assert_eq!(
+        list["items"][0]["party_name"], "银川星光3网吧",
+        "newest date first"
+    );
+    // Imported once: the kept file is gone.
+    let again = clerk.post(&action, &[("csrf", &csrf)]).await;
+    assert!(again.body.contains("这份文件已经导入"), "{}", again.body);
+    assert_eq!(decisions(&app, &bureau.clerk).await, 3);
+    app.stop().await;
 }

@@ -39,6 +39,25 @@ document.addEventListener("submit", function (event) {
   form.addEventListener("change", refresh);
   refresh();
 
+  // Enter in a field saves (the form's first button re-lists the officers instead).
+  var save = form.querySelector("button.primary");
+  form.addEventListener("keydown", function (e) {
+    var t = e.target;
+    if (e.key === "Enter" && save && t.tagName === "INPUT" && t.type !== "checkbox" && t.type !== "radio") {
+      e.preventDefault();
+      save.click();
+    }
+  });
+  // The officers offered depend on the date and the party: say when they may no longer hold.
+  var hint = form.querySelector("#officers-hint");
+  ["#decision_date", "#party_credit_code"].forEach(function (sel) {
+    var input = form.querySelector(sel);
+    if (!input || !hint) return;
+    input.addEventListener("change", function () {
+      hint.textContent = "决定日期或当事人已改动：请点“按填写的决定日期和当事人重新列出执法人员”，再勾选执法人员。";
+    });
+  });
+
   var date = form.querySelector("#decision_date");
   var shown = form.querySelector("#deadline");
   if (!date || !shown) return;

@@ -17,9 +17,11 @@ use super::form::{checked, Form};
 use super::page::{error_page, render, Nav, Shell};
 use super::penalties::Choice;
 use super::{see_other, signed_in, Session};
+use crate::domain::ids::PenaltyId;
 use crate::domain::penalty::fields::{GivenAmount, RawPenalty};
 use crate::domain::penalty::kinds::{IdType, PartyKind, PenaltyType, Procedure, Severity};
 use crate::domain::penalty::money::yuan_to_fen;
+use crate::domain::penalty::record::PenaltyRecord;
 use crate::domain::policy::Action;
 use crate::http::filters::{get, with_state};
 use crate::http::AppState;
@@ -66,9 +68,33 @@ struct NewPage {
     officers_on: String,
     deadline: Option<(String, bool)>,
     cautions: Vec<Caution>,
+    /// A draft being changed (its page's address, number and version), not a new decision.
+    editing: Option<Editing>,
+}
+
+/// The draft the form changes.
+pub struct Editing {
+    pub id: i64,
+    pub number: String,
+    pub version: i32,
 }
 
 impl NewPage {
+    /// Where the form posts (and the party lookup comes back to).
+    pub fn action(&self) -> String {
+        match &self.editing {
+            Some(e) => format!("/console/penalties/{}/edit", e.id),
+            None => "/console/penalties".to_string(),
+        }
+    }
+
+    pub fn lookup_action(&self) -> String {
+        match &self.editing {
+            Some(e) => format!("/console/penalties/{}/edit", e.id),
+            None => "/console/penalties/new".to_string(),
+        }
+    }
+
     pub fn value(&self, name: &str) -> &str {
         self.values.get(name).unwrap_or_default()
     }
@@ -159,54 +185,218 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
     let create = warp::path!("console" / "penalties")
         .and(warp::post())
         .and(with_state(state.clone()))
-        .and(checked(state))
+        .and(checked(state.clone()))
         .and_then(create);
-    page.or(create).unify().boxed()
+    let edit_page = warp::path!("console" / "penalties" / PenaltyId / "edit")
+        .and(get())
+        .and(with_state(state.clone()))
+        .and(signed_in(state.clone()))
+        .and(
+            warp::query::<NewQuery>()
+                .or(warp::any().map(NewQuery::default))
+                .unify(),
+        )
+        .and_then(edit_page);
+    let edit = warp::path!("console" / "penalties" / PenaltyId / "edit")
+        .and(warp::post())
+        .and(with_state(state.clone()))
+        .and(checked(state))
+        .and_then(edit);
+    page.or(create)
+        .unify()
+        .or(edit_page)
+        .unify()
+        .or(edit)
+        .unify()
+        .boxed()
+}
+
+/// A stored draft's fields as the form shows them (amounts in 元).
+fn values_of(r: &PenaltyRecord) -> Form {
+    let raw = RawPenalty::of_fields(&r.fields);
+    let mut v: Vec<(String, String)> = Vec::new();
+    let mut put = |k: &str, x: Option<String>| {
+        if let Some(x) = x {
+            v.push((k.to_string(), x));
+        }
+    };
+    let plain = |a: Option<GivenAmount>| match a {
+        Some(GivenAmount::Whole(fen)) => Some(format!("{}.{:02}", fen / 100, fen % 100)),
+        _ => None,
+    };
+    put("authority_id", Some(r.authority_id.to_string()));
+    put("decision_number", Some(r.decision_number.to_string()));
+    put("party_kind", raw.party_kind);
+    put("party_name", raw.party_name);
+    put("party_credit_code", raw.party_credit_code);
+    put("legal_representative", raw.legal_representative);
+    put("party_id_type", raw.party_id_type);
+    put("party_id_number", raw.party_id_number);
+    put("party_address", raw.party_address);
+    put("violation_type", raw.violation_type);
+    put("facts", raw.facts);
+    put("legal_basis", raw.legal_basis);
+    put("content", raw.content);
+    put("fine_yuan", plain(raw.fine_fen));
+    put("confiscation_yuan", plain(raw.confiscation_fen));
+    put("licence_affected", raw.licence_affected);
+    put("decision_date", raw.decision_date);
+    put("procedure", raw.procedure);
+    put("severity", raw.severity);
+    put("severity_reason", raw.severity_reason);
+    put("internal_notes", raw.internal_notes);
+    for t in raw.penalty_types.unwrap_or_default() {
+        v.push(("penalty_types".into(), t));
+    }
+    for c in raw.case_officers.unwrap_or_default() {
+        v.push(("case_officers".into(), c));
+    }
+    Form(v)
+}
+
+/// The form to change a draft, filled with what is stored (a directory entry chosen by the
+/// lookup replaces the party's code).
+async fn edit_page(
+    id: PenaltyId,
+    state: Arc<AppState>,
+    s: Session,
+    q: NewQuery,
+) -> Result<Response, std::convert::Infallible> {
+    let actor = s.actor.clone();
+    let found = state
+        .app
+        .blocking(move |app| penalties::get(app, &actor, id))
+        .await;
+    let r = match found {
+        Ok(r) => r,
+        Err(e) => return Ok(error_page(&s, e)),
+    };
+    if r.progress.state != crate::domain::penalty::workflow::State::Draft {
+        let e = ServiceError::conflict(
+            crate::service::ConflictKind::InvalidTransition,
+            "only a draft can be changed",
+        )
+        .zh("只有草稿可以修改；已提交的决定请审核人退回后再改");
+        return Ok(error_page(&s, e));
+    }
+    let mut values = values_of(&r);
+    if let Some(code) = q.credit_code.filter(|c| !c.trim().is_empty()) {
+        // The chosen entry's name and representative replace the stored party's.
+        values.0.retain(|(k, _)| {
+            !matches!(
+                k.as_str(),
+                "party_credit_code" | "party_name" | "legal_representative" | "party_kind"
+            )
+        });
+        values.0.push(("party_credit_code".into(), code));
+    }
+    let editing = editing_of(&r);
+    Ok(form_page(
+        state,
+        s,
+        values,
+        Vec::new(),
+        q.party,
+        StatusCode::OK,
+        editing,
+    )
+    .await)
+}
+
+fn editing_of(r: &PenaltyRecord) -> Option<Editing> {
+    Some(Editing {
+        id: r.id,
+        number: r.decision_number.to_string(),
+        version: r.progress.version,
+    })
+}
+
+/// Saves a changed draft (`service::penalties::update`, as the API's PATCH), or with `refresh`
+/// shows the form again with the case officers eligible on its date for its party.
+async fn edit(
+    id: PenaltyId,
+    state: Arc<AppState>,
+    s: Session,
+    f: Form,
+) -> Result<Response, std::convert::Infallible> {
+    let editing = Some(Editing {
+        id: id.get(),
+        number: f.text("editing_number").unwrap_or_default(),
+        version: f
+            .text("version")
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0),
+    });
+    if f.get("refresh").is_some() {
+        return Ok(form_page(state, s, f, Vec::new(), None, StatusCode::OK, editing).await);
+    }
+    let version = editing.as_ref().map_or(0, |e| e.version);
+    let raw = raw_of(&f);
+    let actor = s.actor.clone();
+    let saved = state
+        .app
+        .blocking(move |app| penalties::update(app, &actor, id, version, &raw))
+        .await;
+    Ok(match saved {
+        Ok(r) => see_other(&format!("/console/penalties/{}?done=saved", r.id)),
+        Err(e) => refused_form(state, s, f, e, editing).await,
+    })
 }
 
 /// The form's fields as the decision's input: amounts in 元 become 分 exactly (an amount that
 /// is not one is passed on as such, so the service names it with every other error).
+///
+/// A field the form sent blank is given as blank, so that a draft's change clears it (the
+/// service reads a blank text as none); a checkbox group the form marks as present (a hidden
+/// empty value of its name) with nothing ticked is given as an empty list.
 fn raw_of(f: &Form) -> RawPenalty {
+    let text = |name: &str| f.get(name).map(|v| v.trim().to_string());
     let amount = |name: &str| {
-        f.text(name).map(|t| match yuan_to_fen(&t) {
-            Some(fen) => GivenAmount::Whole(fen),
-            None => GivenAmount::NotWhole,
+        f.get(name).map(|t| {
+            if t.trim().is_empty() {
+                GivenAmount::Absent
+            } else {
+                match yuan_to_fen(t) {
+                    Some(fen) => GivenAmount::Whole(fen),
+                    None => GivenAmount::NotWhole,
+                }
+            }
         })
     };
     let list = |name: &str| {
-        let v: Vec<String> =
+        f.0.iter().any(|(k, _)| k == name).then(|| {
             f.0.iter()
                 .filter(|(k, v)| k == name && !v.trim().is_empty())
                 .map(|(_, v)| v.clone())
-                .collect();
-        (!v.is_empty()).then_some(v)
+                .collect::<Vec<String>>()
+        })
     };
     RawPenalty {
         authority_id: f.text("authority_id").and_then(|a| a.trim().parse().ok()),
         decision_number: f.text("decision_number"),
         allocate_decision_number: Some(f.text("decision_number").is_none()),
         party_kind: f.text("party_kind"),
-        party_name: f.text("party_name"),
-        party_credit_code: f.text("party_credit_code"),
-        legal_representative: f.text("legal_representative"),
-        party_id_type: f.text("party_id_type"),
-        party_id_number: f.text("party_id_number"),
-        party_address: f.text("party_address"),
-        violation_type: f.text("violation_type"),
-        facts: f.text("facts"),
-        legal_basis: f.text("legal_basis"),
+        party_name: text("party_name"),
+        party_credit_code: text("party_credit_code"),
+        legal_representative: text("legal_representative"),
+        party_id_type: text("party_id_type"),
+        party_id_number: text("party_id_number"),
+        party_address: text("party_address"),
+        violation_type: text("violation_type"),
+        facts: text("facts"),
+        legal_basis: text("legal_basis"),
         penalty_types: list("penalty_types"),
-        content: f.text("content"),
+        content: text("content"),
         fine_fen: amount("fine_yuan"),
         confiscation_fen: amount("confiscation_yuan"),
-        licence_affected: f.text("licence_affected"),
-        decision_date: f.text("decision_date"),
+        licence_affected: text("licence_affected"),
+        decision_date: text("decision_date"),
         procedure: f.text("procedure"),
-        severity: f.text("severity"),
-        severity_reason: f.text("severity_reason"),
+        severity: text("severity"),
+        severity_reason: text("severity_reason"),
         case_officers: list("case_officers"),
-        internal_notes: f.text("internal_notes"),
-        confirm: list("confirm"),
+        internal_notes: text("internal_notes"),
+        confirm: list("confirm").filter(|c| !c.is_empty()),
         ..RawPenalty::default()
     }
 }
@@ -229,11 +419,16 @@ fn amount_errors(f: &Form) -> Vec<FieldError> {
     .collect()
 }
 
+/// Creates the draft, or with `refresh` shows the form again with the case officers eligible
+/// on its date for its party.
 async fn create(
     state: Arc<AppState>,
     s: Session,
     f: Form,
 ) -> Result<Response, std::convert::Infallible> {
+    if f.get("refresh").is_some() {
+        return Ok(new_page(state, s, f, Vec::new(), None, StatusCode::OK).await);
+    }
     let raw = raw_of(&f);
     let actor = s.actor.clone();
     let created = state
@@ -242,26 +437,34 @@ async fn create(
         .await;
     Ok(match created {
         Ok(r) => see_other(&format!("/console/penalties/{}?done=created", r.id)),
-        Err(e) => {
-            let problem = crate::http::problem::Problem::from(e);
-            let status = problem.status();
-            let mut errors = problem.errors;
-            if errors.is_empty() {
-                errors.push(
-                    FieldError::new("form", "refused", problem.detail.clone())
-                        .zh(problem.detail_zh),
-                );
-            }
-            // The console's own words for an amount not in 元 replace the service's.
-            let own = amount_errors(&f);
-            errors.retain(|e| {
-                !own.iter()
-                    .any(|o| o.field == e.field && e.code != "large_amount")
-            });
-            errors.extend(own);
-            new_page(state, s, f, errors, None, status).await
-        }
+        Err(e) => refused_form(state, s, f, e, None).await,
     })
+}
+
+/// The form again after the service refused it: every error next to its field, what was typed
+/// kept.
+async fn refused_form(
+    state: Arc<AppState>,
+    s: Session,
+    f: Form,
+    e: ServiceError,
+    editing: Option<Editing>,
+) -> Response {
+    let problem = crate::http::problem::Problem::from(e);
+    let status = problem.status();
+    let mut errors = problem.errors;
+    if errors.is_empty() {
+        errors
+            .push(FieldError::new("form", "refused", problem.detail.clone()).zh(problem.detail_zh));
+    }
+    // The console's own words for an amount not in 元 replace the service's.
+    let own = amount_errors(&f);
+    errors.retain(|e| {
+        !own.iter()
+            .any(|o| o.field == e.field && e.code != "large_amount")
+    });
+    errors.extend(own);
+    form_page(state, s, f, errors, None, status, editing).await
 }
 
 async fn new_page(
@@ -271,6 +474,18 @@ async fn new_page(
     errors: Vec<FieldError>,
     lookup: Option<String>,
     status: StatusCode,
+) -> Response {
+    form_page(state, s, values, errors, lookup, status, None).await
+}
+
+async fn form_page(
+    state: Arc<AppState>,
+    s: Session,
+    values: Form,
+    errors: Vec<FieldError>,
+    lookup: Option<String>,
+    status: StatusCode,
+    editing: Option<Editing>,
 ) -> Response {
     if let Err(e) = s.actor.require(Action::DraftPenalties) {
         return error_page(&s, e);
@@ -385,10 +600,19 @@ async fn new_page(
         }));
         out
     };
+    let (title, here) = match &editing {
+        Some(e) => (
+            format!("修改草稿 {}", e.number),
+            format!("/console/penalties/{}/edit", e.id),
+        ),
+        None => (
+            "登记处罚决定".to_string(),
+            "/console/penalties/new".to_string(),
+        ),
+    };
     let page = NewPage {
-        shell: s
-            .shell("登记处罚决定", Nav::Penalties)
-            .at("/console/penalties/new"),
+        shell: s.shell(&title, Nav::Penalties).at(&here),
+        editing,
         lookup: lookup.unwrap_or_default(),
         found: found
             .iter()

@@ -12,6 +12,7 @@
 mod assets;
 mod drafting;
 mod form;
+mod imports;
 mod page;
 mod penalties;
 mod sign_in;
@@ -46,6 +47,8 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .or(today::routes(state.clone()))
         .unify()
         .or(drafting::routes(state.clone()))
+        .unify()
+        .or(imports::routes(state.clone()))
         .unify()
         .or(penalties::routes(state))
         .unify()

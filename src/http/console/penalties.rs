@@ -146,6 +146,8 @@ struct RecordPage {
     progress: Vec<Row>,
     history: Vec<HistoryLine>,
     steps: Vec<StepForm>,
+    /// A draft the signed-in member of staff may change in the form.
+    can_edit: bool,
     done: Option<String>,
     error: Option<String>,
     field_errors: Vec<FieldError>,
@@ -208,6 +210,7 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .and_then(|id, state, session, q: RecordQuery| async move {
             let done = match q.done.as_deref() {
                 Some("created") => Some("已保存为草稿。核对无误后请提交审核。".to_string()),
+                Some("saved") => Some("草稿已保存。核对无误后请提交审核。".to_string()),
                 Some(step) => Step::parse(step).map(|s| format!("已{}。", s.zh())),
                 None => None,
             };
@@ -404,6 +407,10 @@ async fn record_page(
                 .collect(),
             number,
             steps,
+            can_edit: r.progress.state == crate::domain::penalty::workflow::State::Draft
+                && s.actor
+                    .require(crate::domain::policy::Action::DraftPenalties)
+                    .is_ok(),
             done,
             error,
             field_errors,
