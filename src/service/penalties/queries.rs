@@ -182,7 +182,7 @@ pub struct Total {
 }
 
 /// The most decisions a total counts exactly.
-pub const TOTAL_CAP: i64 = 1_000;
+pub const TOTAL_CAP: i64 = 200;
 
 impl Total {
     fn of(counted: i64) -> Total {
