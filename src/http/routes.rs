@@ -138,6 +138,8 @@ pub const ROUTES: &[Route] = &[
     console("GET", "/console/penalties/{id}/edit"),
     console("POST", "/console/penalties/{id}/edit"),
     console("POST", "/console/penalties/{id}/{step}"),
+    console("GET", "/console/entities"),
+    console("GET", "/console/entities/{code}"),
     asset("/console/assets/{name}"),
     staff("POST", "/api/v1/auth/tokens"),
     staff("DELETE", "/api/v1/auth/tokens/current"),

@@ -995,3 +995,64 @@ async fn a_clerk_checks_a_gbk_file_sees_its_bad_row_then_imports_it_for_review()
     assert_eq!(decisions(&app, &bureau.clerk).await, 3);
     app.stop().await;
 }
+
+/// Issue 29, first slice: the directory in the console: a two-character search finds the entity
+/// (a whole credit code too), a one-character one is refused next to the box in Chinese, and
+/// the entity's page shows its fields and its history (who changed what).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_find_an_entity_by_part_of_its_name_and_read_its_fields_and_history() {
+    let app = spawn_app_at(december()).await;
+    bureau(&app).await;
+    let code = crate::helpers::credit_code("640104", 78);
+    let res = app
+        .post_json(
+            Some(&app.admin_token),
+            "/api/v1/entities",
+            &json!({"credit_code": code, "name": "银川月光歌舞厅", "category": "歌舞娱乐场所",
+                    "district": "640104", "legal_representative": "马明", "address": "兴庆区某路2号"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    let res = app
+        .patch_json(
+            &app.admin_token,
+            &format!("/api/v1/entities/{code}"),
+            &json!({"version": 1, "legal_representative": "马亮"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+
+    let mut clerk = Browser::new(&app);
+    clerk.sign_in("clerk1").await;
+    let empty = clerk.get("/console/entities").await;
+    assert_eq!(empty.status, 200, "{}", empty.body);
+    assert!(empty.body.contains("aria-current=\"page\">市场主体名录"));
+    let found = clerk.get("/console/entities?q=%E6%9C%88%E5%85%89").await;
+    assert_eq!(found.status, 200, "{}", found.body);
+    assert!(found.body.contains(&format!(
+        "<a href=\"/console/entities/{code}\">银川月光歌舞厅</a>"
+    )));
+    let by_code = clerk.get(&format!("/console/entities?q={code}")).await;
+    assert!(by_code.body.contains("银川月光歌舞厅"), "{}", by_code.body);
+    let nothing = clerk.get("/console/entities?q=%E6%97%A5%E5%85%89").await;
+    assert!(nothing.body.contains("没有符合条件的市场主体"));
+    let bad = clerk.get("/console/entities?district=64").await;
+    assert_eq!(bad.status, 400, "{}", bad.body);
+    assert!(bad.body.contains("id=\"filter-errors\""));
+
+    let page = clerk.get(&format!("/console/entities/{code}")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("<dd>马亮</dd>") && page.body.contains("歌舞娱乐场所"));
+    assert!(page.body.contains("兴庆区某路2号"));
+    // The history: the creation and the change, with who made them.
+    assert!(page.body.matches("<tr><td>").count() >= 2, "{}", page.body);
+    assert!(page.body.contains("admin"));
+    let missing = clerk
+        .get(&format!(
+            "/console/entities/{}",
+            crate::helpers::credit_code("640104", 79)
+        ))
+        .await;
+    assert_eq!(missing.status, 404);
+    app.stop().await;
+}

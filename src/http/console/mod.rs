@@ -11,6 +11,7 @@
 
 mod assets;
 mod drafting;
+mod entities;
 mod form;
 mod imports;
 mod page;
@@ -49,6 +50,8 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .or(drafting::routes(state.clone()))
         .unify()
         .or(imports::routes(state.clone()))
+        .unify()
+        .or(entities::routes(state.clone()))
         .unify()
         .or(penalties::routes(state))
         .unify()

@@ -15,6 +15,7 @@ pub enum Nav {
     None,
     Today,
     Penalties,
+    Directory,
 }
 
 /// The frame of a page.
