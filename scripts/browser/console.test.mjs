@@ -206,13 +206,27 @@ try {
     await portal.close();
   }
 
+  // The directory (issue 29): a two-character search, then an entity's page with its history.
+  await reviewer.goto(`${base}/console/entities`);
+  await reviewer.getByLabel("名称中的字或统一社会信用代码").fill("华轩");
+  await reviewer.getByRole("button", { name: "查找" }).click();
+  const entityLink = reviewer.getByRole("link", { name: /华轩/ }).first();
+  await entityLink.waitFor();
+  await axe(reviewer, "directory search");
+  await entityLink.click();
+  await reviewer.getByRole("heading", { name: "变更记录" }).waitFor();
+  check(await reviewer.getByText("统一社会信用代码").first().isVisible(), "an entity's page shows its fields");
+  await reviewer.screenshot({ path: `${out}/console-entity.png`, fullPage: true });
+  await axe(reviewer, "an entity");
+
   // A tablet, and a laptop's text at 200 % (1280 px / 2): every console page reflows without
   // sideways scrolling, in 大字 too.
   for (const [label, width] of [["tablet", 768], ["200% zoom", 640]]) {
     const ctx = await browser.newContext({ viewport: { width, height: 900 }, locale: "zh-CN",
                                            storageState: await reviewer.context().storageState() });
     const p = await ctx.newPage();
-    for (const path of ["/console/", "/console/penalties", "/console/penalties/new", "/console/penalties/import"]) {
+    for (const path of ["/console/", "/console/penalties", "/console/penalties/new", "/console/penalties/import",
+                        "/console/entities?q=%E5%8D%8E%E8%BD%A9"]) {
       await p.goto(`${base}${path}`);
       const over = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       check(over <= 1, `${label}: ${path} needs no sideways scrolling (${over} px over)`);

@@ -52,6 +52,15 @@ pub fn format_utc(naive_utc: NaiveDateTime) -> String {
     )
 }
 
+/// A time as staff read it on a page: Beijing time to the minute, e.g. `2026-11-24 09:30`
+/// (the console's footer says its times are Beijing time).
+pub fn format_minute(naive_utc: NaiveDateTime) -> String {
+    let local = in_shanghai(naive_utc.and_utc());
+    let naive_local =
+        naive_utc + chrono::Duration::seconds(i64::from(local.offset().whole_seconds()));
+    naive_local.format("%Y-%m-%d %H:%M").to_string()
+}
+
 /// A stored time as JSON (a decision's workflow, an audit snapshot): written RFC 3339 with
 /// Shanghai's offset like every other time the API gives (`format_utc`); read in that form or
 /// in the naive UTC form workflows were stored in before issue 25.
@@ -110,6 +119,24 @@ mod tests {
             NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()
         );
         assert_eq!(date_at(after), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
+    }
+
+    /// A page shows Beijing time to the minute: the hour of midnight is the next day's.
+    #[test]
+    fn a_page_shows_beijing_time_to_the_minute() {
+        let at = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f").unwrap();
+        assert_eq!(
+            format_minute(at("2026-12-07 15:59:59.999")),
+            "2026-12-07 23:59"
+        );
+        assert_eq!(
+            format_minute(at("2026-12-07 16:00:00.0")),
+            "2026-12-08 00:00"
+        );
+        assert_eq!(
+            format_minute(at("2026-09-30 16:30:05.5")),
+            "2026-10-01 00:30"
+        );
     }
 
     /// A workflow stored before issue 25 (naive UTC) still reads; what is written now carries

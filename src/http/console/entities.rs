@@ -263,11 +263,11 @@ async fn one(
         },
         Row {
             label: "登记入库时间",
-            value: crate::domain::shanghai::format_utc(r.created_at),
+            value: crate::domain::shanghai::format_minute(r.created_at),
         },
         Row {
             label: "最后修改时间",
-            value: crate::domain::shanghai::format_utc(r.updated_at),
+            value: crate::domain::shanghai::format_minute(r.updated_at),
         },
     ];
     let code = f.credit_code.to_string();
@@ -283,7 +283,7 @@ async fn one(
             history: history
                 .iter()
                 .map(|h| HistoryLine {
-                    at: crate::domain::shanghai::format_utc(h.entry.recorded_at),
+                    at: crate::domain::shanghai::format_minute(h.entry.recorded_at),
                     actor: h.entry.actor.clone(),
                     action: crate::domain::audit_action::AuditAction::parse(&h.entry.action)
                         .map_or_else(|| h.entry.action.clone(), |a| a.label().to_string()),

@@ -399,7 +399,7 @@ async fn record_page(
             history: history
                 .iter()
                 .map(|h| HistoryLine {
-                    at: crate::domain::shanghai::format_utc(h.entry.recorded_at),
+                    at: crate::domain::shanghai::format_minute(h.entry.recorded_at),
                     actor: h.entry.actor.clone(),
                     action: crate::domain::audit_action::AuditAction::parse(&h.entry.action)
                         .map_or_else(|| h.entry.action.clone(), |a| a.label().to_string()),
@@ -550,7 +550,7 @@ fn progress(r: &PenaltyRecord) -> Vec<Row> {
     let w = &p.workflow;
     let when = |t: &Option<chrono::NaiveDateTime>| {
         t.map_or(String::new(), |t| {
-            format!("（{}）", crate::domain::shanghai::format_utc(t))
+            format!("（{}）", crate::domain::shanghai::format_minute(t))
         })
     };
     let mut rows = vec![
