@@ -219,6 +219,17 @@ try {
   await reviewer.screenshot({ path: `${out}/console-entity.png`, fullPage: true });
   await axe(reviewer, "an entity");
 
+  // The roster (issue 29, admin): certificates' standing in words, an inspector's page.
+  const admin = await signIn("demo-admin");
+  await admin.getByRole("link", { name: "执法人员名录" }).click();
+  await admin.getByRole("heading", { name: "执法检查人员名录" }).waitFor();
+  await axe(admin, "roster");
+  await admin.locator("tbody a").first().click();
+  await admin.getByRole("heading", { name: "回避申报（不公示）" }).waitFor();
+  await admin.screenshot({ path: `${out}/console-inspector.png`, fullPage: true });
+  await axe(admin, "an inspector");
+  check(admin.errors.length === 0, `no script error on the admin's pages ${admin.errors.join("; ")}`);
+
   // A tablet, and a laptop's text at 200 % (1280 px / 2): every console page reflows without
   // sideways scrolling, in 大字 too.
   for (const [label, width] of [["tablet", 768], ["200% zoom", 640]]) {

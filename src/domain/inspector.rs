@@ -264,6 +264,15 @@ impl InspectorFields {
     }
 }
 
+impl InspectorFields {
+    /// Days from `day` to the certificate's last valid day, when it is in force that day and
+    /// ends within `within` days (0: its last day is today): what the roster flags as 即将到期.
+    pub fn expires_within(&self, day: NaiveDate, within: i64) -> Option<i64> {
+        let left = (self.certificate_valid_to - day).num_days();
+        (self.duty_on(day) == Duty::OnDuty && left <= within).then_some(left)
+    }
+}
+
 /// An inspector's standing on a day: the roster's status and the certificate's validity in one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Duty {
@@ -353,6 +362,26 @@ mod tests {
         assert_eq!(fields, ["internet_service_venue", "travel_agency"]);
         assert_eq!(f.id_number.unwrap().as_str(), "11010519491231002X");
         assert_eq!(f.status, InspectorStatus::Active);
+    }
+
+    /// 即将到期: from 30 days before the last valid day through that day; not once expired,
+    /// nor for a suspended or retired inspector.
+    #[test]
+    fn a_certificate_is_flagged_in_its_last_thirty_days_only() {
+        let f = InspectorFields::parse(&raw(), &sample(), today()).unwrap();
+        let last = NaiveDate::from_ymd_opt(2028, 12, 31).unwrap();
+        let day = |n: i64| last - chrono::Duration::days(n);
+        assert_eq!(f.expires_within(day(31), 30), None);
+        assert_eq!(f.expires_within(day(30), 30), Some(30));
+        assert_eq!(f.expires_within(day(0), 30), Some(0));
+        assert_eq!(
+            f.expires_within(day(-1), 30),
+            None,
+            "expired: shown as such"
+        );
+        let mut retired = f.clone();
+        retired.status = InspectorStatus::Retired;
+        assert_eq!(retired.expires_within(day(5), 30), None);
     }
 
     #[test]

@@ -140,6 +140,8 @@ pub const ROUTES: &[Route] = &[
     console("POST", "/console/penalties/{id}/{step}"),
     console("GET", "/console/entities"),
     console("GET", "/console/entities/{code}"),
+    console("GET", "/console/inspectors"),
+    console("GET", "/console/inspectors/{id}"),
     asset("/console/assets/{name}"),
     staff("POST", "/api/v1/auth/tokens"),
     staff("DELETE", "/api/v1/auth/tokens/current"),

@@ -376,6 +376,23 @@ pub fn conflicts(
     )?)
 }
 
+/// An inspector's history, oldest first: every audit record about them (admin).
+pub fn history(
+    app: &App,
+    actor: &Actor,
+    id: InspectorId,
+) -> Result<Vec<crate::domain::audit_chain::AuditRecord>, ServiceError> {
+    let id = id.get();
+    actor.require(Action::ManageRoster)?;
+    let conn = &mut *app.conn()?;
+    find(conn, id)?;
+    Ok(store::audit::for_object(
+        conn,
+        "inspector",
+        &id.to_string(),
+    )?)
+}
+
 fn find(conn: &mut AnyConn, id: i64) -> Result<InspectorRecord, ServiceError> {
     store::inspectors::by_id(conn, id)?
         .ok_or_else(|| ServiceError::NotFound(format!("no inspector with id {id}")))

@@ -1056,3 +1056,75 @@ async fn staff_find_an_entity_by_part_of_its_name_and_read_its_fields_and_histor
     assert_eq!(missing.status, 404);
     app.stop().await;
 }
+
+/// Issue 29: the roster in the console (admin only): a certificate ending within 30 days is said
+/// so with its days left, an expired one as expired; an inspector's page shows the private
+/// fields marked 不公示 and the 回避 declarations with their reasons, a removed one as removed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_sees_certificates_ending_soon_and_an_inspectors_conflicts() {
+    let app = spawn_app_at(december()).await;
+    bureau(&app).await;
+    account(&app, "admin1", "admin").await;
+    let add = |no: &'static str, to: &'static str| {
+        let app = &app;
+        async move {
+            let res = app
+                .post_json(
+                    Some(&app.admin_token),
+                    "/api/v1/inspectors",
+                    &json!({"name": "周敏", "certificate_no": no,
+                            "certificate_valid_from": "2024-01-01", "certificate_valid_to": to,
+                            "unit": "第二大队", "fields": ["网吧"], "id_number": ID_NUMBER,
+                            "phone": "13800001234"}),
+                )
+                .await;
+            assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+            res.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+        }
+    };
+    let soon = add("64010020269001", "2026-12-11").await;
+    add("64010020269002", "2026-11-30").await;
+    let code = crate::helpers::credit_code("640104", 80);
+    let res = app
+        .post_json(
+            Some(&app.admin_token),
+            "/api/v1/entities",
+            &json!({"credit_code": code, "name": "银川星河网吧", "category": "互联网上网服务营业场所",
+                    "district": "640104"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    let res = app
+        .post_json(
+            Some(&app.admin_token),
+            &format!("/api/v1/inspectors/{soon}/conflicts"),
+            &json!({"credit_code": code, "reason": "其兄为该场所股东"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+
+    // A clerk is not offered the roster and is refused it.
+    let mut clerk = Browser::new(&app);
+    let today = clerk.sign_in("clerk1").await;
+    assert!(!today.body.contains("/console/inspectors"));
+    assert_eq!(clerk.get("/console/inspectors").await.status, 403);
+
+    let mut admin = Browser::new(&app);
+    let today = admin.sign_in("admin1").await;
+    assert!(today.body.contains("href=\"/console/inspectors\""));
+    let list = admin.get("/console/inspectors").await;
+    assert_eq!(list.status, 200, "{}", list.body);
+    assert!(
+        list.body.contains("在岗；执法证 10 天后到期（2026-12-11）"),
+        "{}",
+        list.body
+    );
+    assert!(list.body.contains("执法证已过期"));
+    let page = admin.get(&format!("/console/inspectors/{soon}")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("内部信息（不公示）") && page.body.contains(ID_NUMBER));
+    assert!(page.body.contains(&format!("市场主体 {code}")));
+    assert!(page.body.contains("其兄为该场所股东") && page.body.contains("<td>有效</td>"));
+    assert!(page.body.contains("变更记录"));
+    app.stop().await;
+}

@@ -14,6 +14,7 @@ mod drafting;
 mod entities;
 mod form;
 mod imports;
+mod inspectors;
 mod page;
 mod penalties;
 mod sign_in;
@@ -52,6 +53,8 @@ pub fn routes(state: Arc<AppState>) -> BoxedFilter<(Response,)> {
         .or(imports::routes(state.clone()))
         .unify()
         .or(entities::routes(state.clone()))
+        .unify()
+        .or(inspectors::routes(state.clone()))
         .unify()
         .or(penalties::routes(state))
         .unify()

@@ -16,6 +16,7 @@ pub enum Nav {
     Today,
     Penalties,
     Directory,
+    Roster,
 }
 
 /// The frame of a page.
@@ -26,6 +27,8 @@ pub struct Shell {
     pub user: Option<(String, &'static str)>,
     /// The session's CSRF token (empty without a session).
     pub csrf: String,
+    /// The signed-in member of staff manages the roster (the navigation offers it).
+    pub admin: bool,
     pub large_text: bool,
     /// The style sheet's and the script's versioned addresses.
     pub css: String,
@@ -41,6 +44,11 @@ impl Shell {
             nav,
             user: session.map(|s| (s.actor.name.clone(), s.actor.role.map_or("", |r| r.label()))),
             csrf: session.map(|s| s.csrf.clone()).unwrap_or_default(),
+            admin: session.is_some_and(|s| {
+                s.actor
+                    .require(crate::domain::policy::Action::ManageRoster)
+                    .is_ok()
+            }),
             large_text,
             css: super::asset_url("console.css"),
             js: super::asset_url("console.js"),
