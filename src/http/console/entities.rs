@@ -280,15 +280,7 @@ async fn one(
             name: f.name.clone(),
             status: f.status.label(),
             rows,
-            history: history
-                .iter()
-                .map(|h| HistoryLine {
-                    at: crate::domain::shanghai::format_minute(h.entry.recorded_at),
-                    actor: h.entry.actor.clone(),
-                    action: crate::domain::audit_action::AuditAction::parse(&h.entry.action)
-                        .map_or_else(|| h.entry.action.clone(), |a| a.label().to_string()),
-                })
-                .collect(),
+            history: history.iter().map(HistoryLine::of).collect(),
         },
     ))
 }

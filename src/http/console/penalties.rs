@@ -85,11 +85,23 @@ pub struct Row {
     pub value: String,
 }
 
-/// One line of a decision's history.
+/// One line of a record's history (a decision's, an entity's, an inspector's).
 pub struct HistoryLine {
     pub at: String,
     pub actor: String,
     pub action: String,
+}
+
+impl HistoryLine {
+    /// An audit record as staff read it: Beijing time to the minute, who, and what in Chinese.
+    pub fn of(h: &crate::domain::audit_chain::AuditRecord) -> HistoryLine {
+        HistoryLine {
+            at: crate::domain::shanghai::format_minute(h.entry.recorded_at),
+            actor: h.entry.actor.clone(),
+            action: crate::domain::audit_action::AuditAction::parse(&h.entry.action)
+                .map_or_else(|| h.entry.action.clone(), |a| a.label().to_string()),
+        }
+    }
 }
 
 /// A step's form on the record page.
@@ -396,15 +408,7 @@ async fn record_page(
             rows: fields(&r),
             private_rows: private_fields(&r),
             progress: progress(&r),
-            history: history
-                .iter()
-                .map(|h| HistoryLine {
-                    at: crate::domain::shanghai::format_minute(h.entry.recorded_at),
-                    actor: h.entry.actor.clone(),
-                    action: crate::domain::audit_action::AuditAction::parse(&h.entry.action)
-                        .map_or_else(|| h.entry.action.clone(), |a| a.label().to_string()),
-                })
-                .collect(),
+            history: history.iter().map(HistoryLine::of).collect(),
             number,
             steps,
             can_edit: r.progress.state == crate::domain::penalty::workflow::State::Draft
