@@ -37,8 +37,9 @@ const SQLITE_CACHE_KIB: i64 = 8 * 1024;
 
 /// Page cache of a connection inside a bulk write ([`bulk_write_tx`]): large imports touch many
 /// B-tree pages of the name index, and a cache that holds them keeps the transaction from
-/// spilling pages to disk mid-way.
-const SQLITE_BULK_CACHE_KIB: i64 = 256 * 1024;
+/// spilling pages to disk mid-way. 192 MiB keeps a 10,000,000-entity import at 454 MiB peak
+/// (256 MiB: 512 MiB, over issue 27's 500 MiB bound; benches/RESULTS.md).
+const SQLITE_BULK_CACHE_KIB: i64 = 192 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
