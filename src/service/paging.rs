@@ -26,6 +26,7 @@ pub fn bad_cursor() -> FieldError {
         "format",
         "cursor is not one this API issued; start again without it",
     )
+    .zh("翻页游标不是本接口给出的（或来自旧版本）：请去掉 cursor，从第一页重新开始")
 }
 
 /// Which page a listing asks for.

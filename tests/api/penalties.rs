@@ -1164,6 +1164,22 @@ async fn the_public_list_is_newest_first_and_counted_and_its_pages_walk_every_de
     assert_eq!(res.status(), 400);
     let problem: Value = res.json().await.unwrap();
     assert_eq!(problem["errors"][0]["field"], "cursor", "{problem}");
+    // In Chinese (the default language), it says how to go on.
+    let zh: Value = reqwest::Client::new()
+        .get(app.url(&format!("/api/v1/public/penalties?cursor={old}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        zh["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("从第一页重新开始"),
+        "{zh}"
+    );
     app.stop().await;
 }
 
