@@ -796,6 +796,25 @@ impl Place {
     }
 }
 
+/// `$query` kept to decisions in one of `$states` (any state when empty). One or two states as
+/// equalities, not `IN (…)`: diesel prepares a statement with a list of values afresh every
+/// time, one without is prepared once per connection (issue 27's profile: preparing was a tenth
+/// of a credit-code search).
+macro_rules! in_states {
+    ($query:expr, $states:expr) => {
+        match $states.as_slice() {
+            [] => $query,
+            [one] => $query.filter(penalty_states::state.eq(one.code())),
+            [a, b] => $query.filter(
+                penalty_states::state
+                    .eq(a.code())
+                    .or(penalty_states::state.eq(b.code())),
+            ),
+            many => $query.filter(penalty_states::state.eq_any(many.iter().map(|s| s.code()))),
+        }
+    };
+}
+
 /// The rows matching `q` as `$select` (a tuple of selectable rows) reads them: one query
 /// shape for the staff's whole records and the public's public columns. `$decisions!()` is the
 /// caller's join of the decisions with what it selects from (their states, and the authorities
@@ -839,21 +858,7 @@ macro_rules! matching {
                 if let Some(to) = q.to {
                     query = query.filter(penalties::decision_date.le(to));
                 }
-                // One or two states as equalities, not `IN (…)`: diesel prepares a statement
-                // with a list of values afresh every time, one without is prepared once per
-                // connection (issue 27's profile: preparing was a tenth of a credit-code search).
-                query = match q.states.as_slice() {
-                    [] => query,
-                    [one] => query.filter(penalty_states::state.eq(one.code())),
-                    [a, b] => query.filter(
-                        penalty_states::state
-                            .eq(a.code())
-                            .or(penalty_states::state.eq(b.code())),
-                    ),
-                    many => {
-                        query.filter(penalty_states::state.eq_any(many.iter().map(|s| s.code())))
-                    }
-                };
+                query = in_states!(query, q.states);
                 if let Some(day) = q.shown_on {
                     query = query
                         .filter(penalties::decision_date.le(day))
@@ -1014,16 +1019,7 @@ pub fn count_up_to(conn: &mut AnyConn, q: &PenaltyQuery, cap: i64) -> QueryResul
             if let Some(day) = q.shown_on {
                 query = query.filter(penalty_states::publicity_max_end.ge(day));
             }
-            query = match q.states.as_slice() {
-                [] => query,
-                [one] => query.filter(penalty_states::state.eq(one.code())),
-                [a, b] => query.filter(
-                    penalty_states::state
-                        .eq(a.code())
-                        .or(penalty_states::state.eq(b.code())),
-                ),
-                many => query.filter(penalty_states::state.eq_any(many.iter().map(|s| s.code()))),
-            };
+            query = in_states!(query, q.states);
             let ids: Vec<i64> = query.load(conn)?;
             return Ok(ids.len() as i64);
         }

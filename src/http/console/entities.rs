@@ -11,7 +11,7 @@ use warp::http::StatusCode;
 use warp::reply::Response;
 use warp::Filter;
 
-use super::page::{encode, error_page, render, Nav, Shell};
+use super::page::{error_page, query_string, render, Nav, Shell};
 use super::penalties::{Choice, HistoryLine, Row};
 use super::{signed_in, Session};
 use crate::domain::category::Vocabulary;
@@ -34,19 +34,11 @@ struct ListQuery {
 impl ListQuery {
     /// The query string of these filters (without the cursor), for the next page's link.
     fn without_cursor(&self) -> String {
-        [
+        query_string(&[
             ("q", &self.q),
             ("status", &self.status),
             ("district", &self.district),
-        ]
-        .iter()
-        .filter_map(|(k, v)| {
-            v.as_deref()
-                .filter(|v| !v.is_empty())
-                .map(|v| format!("{k}={}", encode(v)))
-        })
-        .collect::<Vec<_>>()
-        .join("&")
+        ])
     }
 }
 

@@ -137,6 +137,20 @@ pub fn error_page(session: &Session, e: ServiceError) -> Response {
     )
 }
 
+/// A query string of the given filters, leaving out the blank ones (a next page's link keeps
+/// the filters it was asked with).
+pub fn query_string(filters: &[(&str, &Option<String>)]) -> String {
+    filters
+        .iter()
+        .filter_map(|(k, v)| {
+            v.as_deref()
+                .filter(|v| !v.is_empty())
+                .map(|v| format!("{k}={}", encode(v)))
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 /// Percent-encodes text for a query string value.
 pub fn encode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()

@@ -11,7 +11,7 @@ use warp::reply::Response;
 use warp::Filter;
 
 use super::form::{checked, Form};
-use super::page::{encode, error_page, render, Nav, Shell};
+use super::page::{encode, error_page, query_string, render, Nav, Shell};
 use super::today::Line;
 use super::{see_other, signed_in, Session};
 use crate::domain::ids::PenaltyId;
@@ -38,21 +38,13 @@ struct ListQuery {
 impl ListQuery {
     /// The query string of these filters (without the cursor), for the next page's link.
     fn without_cursor(&self) -> String {
-        [
+        query_string(&[
             ("q", &self.q),
             ("state", &self.state),
             ("authority_id", &self.authority_id),
             ("from", &self.from),
             ("to", &self.to),
-        ]
-        .iter()
-        .filter_map(|(k, v)| {
-            v.as_deref()
-                .filter(|v| !v.is_empty())
-                .map(|v| format!("{k}={}", encode(v)))
-        })
-        .collect::<Vec<_>>()
-        .join("&")
+        ])
     }
 }
 
